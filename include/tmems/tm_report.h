@@ -1,0 +1,34 @@
+/* tm_report.h - renders results; never decides a status.
+ * Text goes through gettext and escapes every byte that came from DNS. */
+#ifndef TMEMS_TM_REPORT_H
+#define TMEMS_TM_REPORT_H
+
+#include <stdbool.h>
+
+#include "tmems/tm_run.h"
+#include "tmems/tm_util.h"
+
+typedef struct {
+    bool color;      /* ANSI colour (decided by the CLI: terminal, --color, NO_COLOR) */
+    int verbosity;   /* -1 = -q (verdict line only), 0 default, 1+ = -v */
+    const tm_rules_t *rules;
+} tm_text_options_t;
+
+/* Appends the text report of one domain to out. */
+tm_status_t tm_report_text(const tm_result_t *result, const tm_text_options_t *opts,
+                           tm_buf_t *out);
+
+typedef struct {
+    const char *region;   /* "jp" */
+    const char *rules;    /* "bundled" or the --rules path */
+} tm_json_meta_t;
+
+/* One element of "results" (CLI.md), as compact JSON text appended to out
+ * (this is also one line of --format jsonl). */
+tm_status_t tm_report_json_result(const tm_result_t *result, tm_buf_t *out);
+/* The whole document: {"schema":1, ..., "results":[...], "elapsed_ms":N},
+ * pretty-printed, from results already rendered by tm_report_json_result. */
+tm_status_t tm_report_json_document(const tm_json_meta_t *meta, const char *const *results,
+                                    size_t count, long elapsed_ms, tm_buf_t *out);
+
+#endif

@@ -1,0 +1,92 @@
+/* tm_resolve.h - the fetch layer: answers (name, type) questions from zone
+ * files, the bundled rules (offline) or DNS (c-ares over UDP/TCP), all
+ * questions in flight at once on one channel, each (name, type) asked once
+ * per resolver (a cache shared by every domain of the run).
+ *
+ * The resolver never judges: it turns every question into a tm_answer_t
+ * whose outcome says what happened (NOERROR, NODATA, NXDOMAIN, SERVFAIL,
+ * REFUSED, TIMEOUT, FORMERR, or UNKNOWN offline). */
+#ifndef TMEMS_TM_RESOLVE_H
+#define TMEMS_TM_RESOLVE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tmems/tm_dns.h"
+#include "tmems/tm_rules.h"
+#include "tmems/tm_status.h"
+
+#define TM_RESOLVER_MAX_SERVERS 8
+#define TM_RESOLVER_MAX_ZONES 64
+
+typedef struct {
+    const char *const *servers; /* "ADDR", "ADDR:PORT", "[V6]:PORT"; none = system resolvers */
+    size_t nservers;
+    unsigned timeout_ms;        /* per try; 2000 by default */
+    unsigned tries;             /* 3 by default */
+    bool offline;               /* never use the network */
+    bool norecurse;             /* RD=0 (authoritative questions) */
+    const char *const *zone_files;
+    size_t nzones;
+    const tm_rules_t *rules;    /* answers offline for the names it knows; may be NULL */
+} tm_resolver_options_t;
+
+typedef struct tm_resolver tm_resolver_t;
+
+/* Checks one --server value; on success writes the c-ares CSV form
+ * ("1.2.3.4:53" or "[::1]:53") into out. */
+bool tm_resolver_server_valid(const char *server, char *out, size_t outlen);
+
+/* Loads the zone files and sets up the DNS channel.  On failure err gets one
+ * English line naming the file or value and the reason (for example
+ * "cannot read zone file 'x.zone': No such file or directory"). */
+tm_status_t tm_resolver_create(const tm_resolver_options_t *opts, tm_resolver_t **out,
+                               char *err, size_t errlen);
+void tm_resolver_destroy(tm_resolver_t *res); /* NULL is a no-op */
+
+/* Called once per submitted question with a new reference the callee owns. */
+typedef void (*tm_resolve_cb)(void *arg, tm_answer_t *answer_own);
+
+/* Queues a question.  A cached or zone answer is delivered from the next
+ * tm_resolver_run, never from inside this call.  A question already in
+ * flight is not sent again: the callback joins it. */
+tm_status_t tm_resolver_submit(tm_resolver_t *res, const char *name, uint16_t type,
+                               tm_resolve_cb cb, void *arg);
+/* Drives the event loop until nothing is pending (max_wait_ms < 0) or at most
+ * max_wait_ms have passed.  Callbacks run from here. */
+tm_status_t tm_resolver_run(tm_resolver_t *res, int max_wait_ms);
+size_t tm_resolver_pending(const tm_resolver_t *res);
+
+/* Convenience for one domain: submits every question not yet in `into`,
+ * waits for all of them, and stores the answers in `into`. */
+tm_status_t tm_resolver_fetch(tm_resolver_t *res, const tm_questions_t *questions,
+                              tm_rrset_t *into);
+
+/* Counters for -v, tests and the benchmark. */
+typedef struct {
+    unsigned long submitted;    /* questions asked by callers */
+    unsigned long sent;         /* questions that went to the network */
+    unsigned long cache_hits;   /* answered from the resolver cache */
+    unsigned long zone_answers; /* answered from a zone file */
+    unsigned long rules_answers;/* answered from the bundled rules */
+} tm_resolver_stats_t;
+void tm_resolver_stats(const tm_resolver_t *res, tm_resolver_stats_t *out);
+
+/* ---- zone files (also used directly by tests) ---------------------------- */
+
+typedef struct tm_zone tm_zone_t;
+
+/* Parses a BIND-format zone file with libzscanner.  origin may be NULL to
+ * take it from the file's $ORIGIN or SOA owner. */
+tm_status_t tm_zone_load(const char *path, const char *origin, tm_zone_t **out, char *err,
+                         size_t errlen);
+void tm_zone_destroy(tm_zone_t *zone);
+const char *tm_zone_origin(const tm_zone_t *zone);
+/* True when name is at or below the zone's origin. */
+bool tm_zone_covers(const tm_zone_t *zone, const char *name);
+/* The zone's answer (authoritative semantics: NOERROR with records, a CNAME
+ * chain followed inside the zone, NODATA, or NXDOMAIN).  New reference. */
+tm_answer_t *tm_zone_answer(const tm_zone_t *zone, const char *name, uint16_t type);
+
+#endif

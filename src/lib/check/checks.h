@@ -1,0 +1,56 @@
+/* checks.h - the check functions of each console section and the helpers they
+ * share (internal to the check layer; the catalogue is in registry.c). */
+#ifndef TMEMS_CHECK_CHECKS_H
+#define TMEMS_CHECK_CHECKS_H
+
+#include "check/finding.h"
+#include "tmems/tm_check.h"
+
+/* ---- apex facts shared by several checks (context.c) --------------------- */
+
+const tm_answer_t *tm_ctx_txt(const tm_check_ctx_t *ctx);
+const tm_answer_t *tm_ctx_mx(const tm_check_ctx_t *ctx);
+/* RFC 7505: a single MX with an empty exchange ("." ) means "no mail". */
+bool tm_mx_is_null(const tm_answer_t *mx);
+/* True when host is "<label>.<inbound_suffix>" of the rules. */
+bool tm_ctx_is_tmems_host(const tm_check_ctx_t *ctx, const char *host);
+/* The lowest preference value among the MX records (the answer must have one). */
+uint16_t tm_mx_lowest_preference(const tm_answer_t *mx);
+/* True when the MX target looks like an address literal rather than a host
+ * name (RFC 5321 section 5.1 needs a name). */
+bool tm_host_is_ip_literal(const char *host);
+
+/* ---- what to fetch ------------------------------------------------------- */
+
+tm_status_t tm_domain_needs(const tm_check_ctx_t *ctx, tm_questions_t *need);
+tm_status_t tm_inbound_needs(const tm_check_ctx_t *ctx, tm_questions_t *need);
+tm_status_t tm_relay_needs(const tm_check_ctx_t *ctx, tm_questions_t *need);
+
+/* ---- domain (domain.c) --------------------------------------------------- */
+
+tm_status_t tm_check_domain_name(const tm_check_ctx_t *ctx, tm_finding_t *out);
+tm_status_t tm_check_domain_exists(const tm_check_ctx_t *ctx, tm_finding_t *out);
+tm_status_t tm_check_token_present(const tm_check_ctx_t *ctx, tm_finding_t *out);
+tm_status_t tm_check_token_format(const tm_check_ctx_t *ctx, tm_finding_t *out);
+tm_status_t tm_check_token_match(const tm_check_ctx_t *ctx, tm_finding_t *out);
+
+/* ---- inbound (mx.c, company.c, inbound.c) --------------------------------- */
+
+tm_status_t tm_check_mx_present(const tm_check_ctx_t *ctx, tm_finding_t *out);
+tm_status_t tm_check_mx_tmems(const tm_check_ctx_t *ctx, tm_finding_t *out);
+tm_status_t tm_check_mx_bypass(const tm_check_ctx_t *ctx, tm_finding_t *out);
+tm_status_t tm_check_mx_ttl(const tm_check_ctx_t *ctx, tm_finding_t *out);
+tm_status_t tm_check_mx_target(const tm_check_ctx_t *ctx, tm_finding_t *out);
+tm_status_t tm_check_company_id(const tm_check_ctx_t *ctx, tm_finding_t *out);
+tm_status_t tm_check_company_inbound_host(const tm_check_ctx_t *ctx, tm_finding_t *out);
+tm_status_t tm_check_company_relay_host(const tm_check_ctx_t *ctx, tm_finding_t *out);
+tm_status_t tm_check_inbound_servers(const tm_check_ctx_t *ctx, tm_finding_t *out);
+tm_status_t tm_check_inbound_cloud(const tm_check_ctx_t *ctx, tm_finding_t *out);
+tm_status_t tm_check_inbound_firewall(const tm_check_ctx_t *ctx, tm_finding_t *out);
+
+/* A finding for an answer that did not come: error for a DNS failure, skip
+ * offline.  Returns true when it filled *out (the caller then returns). */
+bool tm_finding_for_missing(const tm_check_ctx_t *ctx, const tm_answer_t *ans, const char *what,
+                            tm_finding_t *out, tm_status_t *st);
+
+#endif

@@ -1,0 +1,170 @@
+/* finding.c - findings: their lists, the verdict, and the helpers every check
+ * uses to write its summary, detail and fix. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "check/finding.h"
+
+const char *tm_check_status_name(tm_check_status_t status)
+{
+    switch (status) {
+    case TM_CHECK_PASS: return "pass";
+    case TM_CHECK_INFO: return "info";
+    case TM_CHECK_WARN: return "warn";
+    case TM_CHECK_FAIL: return "fail";
+    case TM_CHECK_ERROR: return "error";
+    case TM_CHECK_SKIP: return "skip";
+    }
+    return "error";
+}
+
+const char *tm_section_name(tm_section_t section)
+{
+    switch (section) {
+    case TM_SECTION_DOMAIN: return "domain";
+    case TM_SECTION_INBOUND: return "inbound";
+    case TM_SECTION_OUTBOUND: return "outbound";
+    case TM_SECTION_RULES: return "rules";
+    case TM_SECTION_COUNT: break;
+    }
+    return "rules";
+}
+
+const char *tm_phase_name(tm_phase_t phase)
+{
+    switch (phase) {
+    case TM_PHASE_PRE: return "pre";
+    case TM_PHASE_POST: return "post";
+    case TM_PHASE_AUTO: break;
+    }
+    return "auto";
+}
+
+void tm_findings_init(tm_findings_t *f)
+{
+    f->items = NULL;
+    f->count = 0;
+    f->cap = 0;
+}
+
+void tm_findings_clear(tm_findings_t *f)
+{
+    for (size_t i = 0; i < f->count; i++) {
+        tm_free(f->items[i].summary);
+        tm_free(f->items[i].detail);
+        tm_free(f->items[i].fix);
+    }
+    tm_free(f->items);
+    tm_findings_init(f);
+}
+
+tm_check_status_t tm_findings_verdict(const tm_findings_t *f)
+{
+    bool error = false, warn = false;
+    for (size_t i = 0; i < f->count; i++) {
+        switch (f->items[i].status) {
+        case TM_CHECK_FAIL: return TM_CHECK_FAIL;
+        case TM_CHECK_ERROR: error = true; break;
+        case TM_CHECK_WARN: warn = true; break;
+        default: break;
+        }
+    }
+    return error ? TM_CHECK_ERROR : warn ? TM_CHECK_WARN : TM_CHECK_PASS;
+}
+
+static tm_status_t vset(char **field, bool append_line, const char *fmt, va_list ap)
+{
+    tm_buf_t buf;
+    tm_buf_init(&buf);
+    va_list probe;
+    va_copy(probe, ap);
+    int n = vsnprintf(NULL, 0, fmt, probe);
+    va_end(probe);
+    if (n < 0)
+        return TM_EINVAL;
+    tm_status_t st = TM_OK;
+    if (append_line && *field) {
+        st = tm_buf_puts(&buf, *field);
+        if (st == TM_OK)
+            st = tm_buf_putc(&buf, '\n');
+    }
+    char *line = tm_malloc((size_t)n + 1);
+    if (!line)
+        st = TM_ENOMEM;
+    if (st == TM_OK) {
+        vsnprintf(line, (size_t)n + 1, fmt, ap);
+        st = tm_buf_append(&buf, line, (size_t)n);
+    }
+    tm_free(line);
+    if (st != TM_OK) {
+        tm_buf_clear(&buf);
+        return st;
+    }
+    char *text = tm_buf_take(&buf);
+    if (!text)
+        return TM_ENOMEM;
+    tm_free(*field);
+    *field = text;
+    return TM_OK;
+}
+
+tm_status_t tm_finding_set(tm_finding_t *f, tm_check_status_t status, const char *fmt, ...)
+{
+    f->status = status;
+    va_list ap;
+    va_start(ap, fmt);
+    tm_status_t st = vset(&f->summary, false, fmt, ap);
+    va_end(ap);
+    return st;
+}
+
+tm_status_t tm_finding_detail(tm_finding_t *f, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    tm_status_t st = vset(&f->detail, true, fmt, ap);
+    va_end(ap);
+    return st;
+}
+
+tm_status_t tm_finding_fix(tm_finding_t *f, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    tm_status_t st = vset(&f->fix, true, fmt, ap);
+    va_end(ap);
+    return st;
+}
+
+tm_status_t tm_quote_dns(tm_buf_t *buf, const char *data, size_t len)
+{
+    tm_status_t st = tm_buf_putc(buf, '"');
+    for (size_t i = 0; i < len && st == TM_OK; i++) {
+        unsigned char c = (unsigned char)data[i];
+        if (c == '"' || c == '\\')
+            st = tm_buf_printf(buf, "\\%c", c);
+        else if (c == '\n')
+            st = tm_buf_puts(buf, "\\n");
+        else if (c == '\t')
+            st = tm_buf_puts(buf, "\\t");
+        else if (c < 0x20 || c == 0x7f)
+            st = tm_buf_printf(buf, "\\x%02x", c);
+        else
+            st = tm_buf_putc(buf, (char)c);
+    }
+    if (st == TM_OK)
+        st = tm_buf_putc(buf, '"');
+    return st;
+}
+
+char *tm_quote_dns_dup(const char *data, size_t len)
+{
+    tm_buf_t buf;
+    tm_buf_init(&buf);
+    if (tm_quote_dns(&buf, data, len) != TM_OK) {
+        tm_buf_clear(&buf);
+        return NULL;
+    }
+    return tm_buf_take(&buf);
+}

@@ -1,0 +1,23 @@
+/* finding.h - building a finding's text (internal to the check layer). */
+#ifndef TMEMS_CHECK_FINDING_H
+#define TMEMS_CHECK_FINDING_H
+
+#include "tmems/tm_check.h"
+
+/* Sets status and the one-line summary. */
+tm_status_t tm_finding_set(tm_finding_t *f, tm_check_status_t status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Appends one line to the detail (why it matters). */
+tm_status_t tm_finding_detail(tm_finding_t *f, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Appends one line to the fix (what to change). */
+tm_status_t tm_finding_fix(tm_finding_t *f, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Appends bytes from DNS to buf as a double-quoted string with \" \\ and
+ * non-printable bytes escaped (\n, \t, \xNN), so that a summary shows exactly
+ * what is published: stray quotes, spaces and control bytes become visible. */
+tm_status_t tm_quote_dns(tm_buf_t *buf, const char *data, size_t len);
+/* The same into a new string (tm_free), NULL on allocation failure. */
+char *tm_quote_dns_dup(const char *data, size_t len);
+
+#endif

@@ -1,0 +1,84 @@
+/* cursor.c - the one bounded reader every parser goes through, so that no
+ * parser indexes a raw pointer past the end of untrusted input. */
+#include <ctype.h>
+#include <string.h>
+
+#include "tmems/tm_util.h"
+
+void tm_cursor_init(tm_cursor_t *cur, const void *data, size_t len)
+{
+    cur->base = data;
+    cur->len = data ? len : 0;
+    cur->pos = 0;
+}
+
+size_t tm_cursor_left(const tm_cursor_t *cur) { return cur->len - cur->pos; }
+
+bool tm_cursor_eof(const tm_cursor_t *cur) { return cur->pos >= cur->len; }
+
+int tm_cursor_peek_at(const tm_cursor_t *cur, size_t ahead)
+{
+    if (ahead >= tm_cursor_left(cur))
+        return -1;
+    return cur->base[cur->pos + ahead];
+}
+
+int tm_cursor_peek(const tm_cursor_t *cur) { return tm_cursor_peek_at(cur, 0); }
+
+int tm_cursor_next(tm_cursor_t *cur)
+{
+    int c = tm_cursor_peek(cur);
+    if (c >= 0)
+        cur->pos++;
+    return c;
+}
+
+bool tm_cursor_skip(tm_cursor_t *cur, size_t n)
+{
+    if (n > tm_cursor_left(cur))
+        return false;
+    cur->pos += n;
+    return true;
+}
+
+bool tm_cursor_bytes(tm_cursor_t *cur, void *out, size_t n)
+{
+    if (n > tm_cursor_left(cur))
+        return false;
+    memcpy(out, cur->base + cur->pos, n);
+    cur->pos += n;
+    return true;
+}
+
+bool tm_cursor_u8(tm_cursor_t *cur, uint8_t *out) { return tm_cursor_bytes(cur, out, 1); }
+
+bool tm_cursor_u16(tm_cursor_t *cur, uint16_t *out)
+{
+    uint8_t b[2];
+    if (!tm_cursor_bytes(cur, b, 2))
+        return false;
+    *out = (uint16_t)((b[0] << 8) | b[1]);
+    return true;
+}
+
+bool tm_cursor_u32(tm_cursor_t *cur, uint32_t *out)
+{
+    uint8_t b[4];
+    if (!tm_cursor_bytes(cur, b, 4))
+        return false;
+    *out = ((uint32_t)b[0] << 24) | ((uint32_t)b[1] << 16) | ((uint32_t)b[2] << 8) | b[3];
+    return true;
+}
+
+bool tm_cursor_accept_ci(tm_cursor_t *cur, const char *prefix)
+{
+    size_t n = strlen(prefix);
+    if (n > tm_cursor_left(cur))
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        if (tolower(cur->base[cur->pos + i]) != tolower((unsigned char)prefix[i]))
+            return false;
+    }
+    cur->pos += n;
+    return true;
+}

@@ -1,0 +1,74 @@
+/* status.c - tm_strerror and the allocation hook every library file uses. */
+#include "tmems/tm_status.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+const char *tm_strerror(tm_status_t status)
+{
+    switch (status) {
+    case TM_OK: return "success";
+    case TM_ENOMEM: return "out of memory";
+    case TM_EINVAL: return "invalid input";
+    case TM_ERANGE: return "input too large";
+    case TM_EIO: return "input/output error";
+    case TM_EPARSE: return "parse error";
+    case TM_ENOTFOUND: return "not found";
+    case TM_ENETWORK: return "network error";
+    case TM_EUNSUPPORTED: return "not supported";
+    }
+    return "unknown error";
+}
+
+/* Counters for the out-of-memory test: it fails allocation N for every N. */
+static unsigned long fail_countdown;
+static unsigned long alloc_counter;
+
+static int should_fail(void)
+{
+    alloc_counter++;
+    if (fail_countdown == 0)
+        return 0;
+    if (--fail_countdown == 0)
+        return 1;
+    return 0;
+}
+
+void tm_alloc_fail_after(unsigned long nth) { fail_countdown = nth; }
+unsigned long tm_alloc_count(void) { return alloc_counter; }
+void tm_alloc_count_reset(void) { alloc_counter = 0; }
+
+void *tm_malloc(size_t size)
+{
+    if (should_fail())
+        return NULL;
+    return malloc(size ? size : 1);
+}
+
+void *tm_calloc(size_t count, size_t size)
+{
+    if (should_fail())
+        return NULL;
+    return calloc(count ? count : 1, size ? size : 1);
+}
+
+void *tm_realloc(void *ptr, size_t size)
+{
+    if (should_fail())
+        return NULL;
+    return realloc(ptr, size ? size : 1);
+}
+
+char *tm_strndup(const char *s, size_t n)
+{
+    char *copy = tm_malloc(n + 1);
+    if (!copy)
+        return NULL;
+    memcpy(copy, s, n);
+    copy[n] = '\0';
+    return copy;
+}
+
+char *tm_strdup(const char *s) { return tm_strndup(s, strlen(s)); }
+
+void tm_free(void *ptr) { free(ptr); }
