@@ -21,7 +21,9 @@ typedef struct {
     char *domain;            /* as given (U-label form for IDN) */
     char *ascii;             /* A-label, canonical */
     tm_phase_t phase;        /* PRE or POST as decided */
+    bool phase_derived;      /* true when --phase auto decided it from the MX */
     char *company;           /* NULL when unknown */
+    tm_company_source_t company_source;
     tm_findings_t findings;  /* selected checks, catalogue order */
     tm_check_status_t verdict;
     tm_rrset_t *rrset;       /* every answer used, for -v and JSON "records" */

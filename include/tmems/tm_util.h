@@ -92,6 +92,14 @@ bool tm_name_equal(const char *a, const char *b);
 /* True when name equals suffix or ends with "." suffix (case-insensitive). */
 bool tm_name_has_suffix(const char *name, const char *suffix);
 
+/* A domain name as a user typed it, possibly in Unicode (例え.jp): converted
+ * with IDNA2008 (RFC 5891, libidn2) to its A-label form, validated, and
+ * canonicalised.  ascii gets the A-label name, display the U-label name
+ * (equal to ascii for a plain ASCII name); both TM_NAME_MAX + 1 bytes.  On
+ * failure *why (if not NULL) gets a static English reason. */
+tm_status_t tm_domain_from_user(const char *input, char ascii[TM_NAME_MAX + 1],
+                                char display[TM_NAME_MAX * 4 + 1], const char **why);
+
 /* ---- IP addresses and CIDR blocks -------------------------------------- */
 
 typedef struct {

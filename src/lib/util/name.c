@@ -34,8 +34,10 @@ tm_name_error_t tm_name_normalize(const char *in, char out[TM_NAME_MAX + 1])
             if (in[label_start] == '-' || in[i - 1] == '-')
                 return TM_NAME_HYPHEN_EDGE;
             label_start = i + 1;
-            if (i < len)
+            if (i < len) {
+                out[i] = '.';
                 label_numeric = true;
+            }
             continue;
         }
         if (!is_name_char(c))

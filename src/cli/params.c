@@ -1,0 +1,322 @@
+/* params.c - argv to tmc_params_t (CLI.md "Options").  Every value is
+ * checked here, so a mistake costs the user one clear line and exit 2, and
+ * never a half-run check. */
+#include <stdarg.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "tmc_params.h"
+#include "util/tm_i18n.h"
+
+enum {
+    OPT_SERVER = 256,
+    OPT_ZONE,
+    OPT_OFFLINE,
+    OPT_TIMEOUT,
+    OPT_TRIES,
+    OPT_REGION,
+    OPT_RULES,
+    OPT_COMPANY,
+    OPT_TOKEN,
+    OPT_PHASE,
+    OPT_NO_OUTBOUND,
+    OPT_FORMAT,
+    OPT_LANG,
+    OPT_COLOR,
+    OPT_STRICT,
+    OPT_ONLY,
+    OPT_SKIP,
+    OPT_VERSION,
+    OPT_HELP
+};
+
+static const struct option long_options[] = {
+    {"server", required_argument, NULL, OPT_SERVER},
+    {"zone", required_argument, NULL, OPT_ZONE},
+    {"offline", no_argument, NULL, OPT_OFFLINE},
+    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    {"tries", required_argument, NULL, OPT_TRIES},
+    {"region", required_argument, NULL, OPT_REGION},
+    {"rules", required_argument, NULL, OPT_RULES},
+    {"company", required_argument, NULL, OPT_COMPANY},
+    {"token", required_argument, NULL, OPT_TOKEN},
+    {"phase", required_argument, NULL, OPT_PHASE},
+    {"no-outbound", no_argument, NULL, OPT_NO_OUTBOUND},
+    {"format", required_argument, NULL, OPT_FORMAT},
+    {"lang", required_argument, NULL, OPT_LANG},
+    {"color", required_argument, NULL, OPT_COLOR},
+    {"colour", required_argument, NULL, OPT_COLOR},
+    {"strict", no_argument, NULL, OPT_STRICT},
+    {"only", required_argument, NULL, OPT_ONLY},
+    {"skip", required_argument, NULL, OPT_SKIP},
+    {"version", no_argument, NULL, OPT_VERSION},
+    {"help", no_argument, NULL, OPT_HELP},
+    {NULL, 0, NULL, 0}};
+
+const char *tmc_usage(void)
+{
+    return _("Usage: tmems-check [OPTIONS] DOMAIN...\n"
+             "Checks that a domain's DNS is ready for Trend Micro Email Security.\n"
+             "\n"
+             "DNS:\n"
+             "  --server ADDR[:PORT]  ask this DNS server (repeatable; IPv6 as [ADDR]:PORT)\n"
+             "  --zone FILE           answer names inside this zone file from it (repeatable)\n"
+             "  --offline             never use the network\n"
+             "  --timeout MS          per-query timeout (default 2000)\n"
+             "  --tries N             attempts per query (default 3)\n"
+             "Checks:\n"
+             "  --region R            jp, us, eu, anz, sg, in, uae (default jp)\n"
+             "  --rules FILE          rules JSON replacing the bundled ones\n"
+             "  --company ID          the expected company ID\n"
+             "  --token VALUE         the expected ownership token (with or without tmes=)\n"
+             "  --phase P             pre, post or auto (default auto)\n"
+             "  --no-outbound         outbound protection is off: SPF findings are information\n"
+             "  --only IDS, --skip IDS  comma-separated check ids or prefixes (mx.)\n"
+             "  --strict              warnings make the exit status 1\n"
+             "Output:\n"
+             "  --format F            text, json or jsonl (default text)\n"
+             "  --lang L              ja or en (default from the locale)\n"
+             "  --color W             auto, always or never (NO_COLOR is honoured)\n"
+             "  -v, -q                more detail, or the verdict line only\n"
+             "  --version, --help\n"
+             "\n"
+             "Exit status: 0 ready, 1 a check failed, 2 usage or input error,\n"
+             "3 DNS did not answer so the verdict is unknown.\n");
+}
+
+static bool fail(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static bool fail(char *err, size_t errlen, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+    return false;
+}
+
+static bool parse_uint(const char *text, unsigned min, unsigned max, unsigned *out)
+{
+    if (!text[0] || strspn(text, "0123456789") != strlen(text) || strlen(text) > 9)
+        return false;
+    unsigned long v = strtoul(text, NULL, 10);
+    if (v < min || v > max)
+        return false;
+    *out = (unsigned)v;
+    return true;
+}
+
+static bool add_domain(tmc_params_t *p, const char *input, char *err, size_t errlen)
+{
+    char ascii[TM_NAME_MAX + 1], display[TM_NAME_MAX * 4 + 1];
+    const char *why = NULL;
+    if (tm_domain_from_user(input, ascii, display, &why) != TM_OK) {
+        /* The input is echoed through %s after a check that it is printable:
+         * a hostile argument must not reach the terminal raw either. */
+        tm_buf_t shown;
+        tm_buf_init(&shown);
+        tm_text_escape(&shown, input, strlen(input));
+        snprintf(err, errlen, _("invalid domain name '%s': %s"), shown.data ? shown.data : "",
+                 why ? _(why) : "");
+        tm_buf_clear(&shown);
+        return false;
+    }
+    if (p->ndomains >= TMC_MAX_DOMAINS)
+        return fail(err, errlen, _("too many domains (at most %d)"), TMC_MAX_DOMAINS);
+    tmc_domain_t *grown = realloc(p->domains, (p->ndomains + 1) * sizeof(*grown));
+    if (!grown)
+        return fail(err, errlen, "%s", _("out of memory"));
+    p->domains = grown;
+    tmc_domain_t *d = &p->domains[p->ndomains];
+    d->input = strdup(input);
+    d->ascii = strdup(ascii);
+    d->display = strdup(display);
+    p->ndomains++;
+    if (!d->input || !d->ascii || !d->display)
+        return fail(err, errlen, "%s", _("out of memory"));
+    return true;
+}
+
+static bool known_region(const char *region)
+{
+    for (const char *const *r = tm_rules_regions(); *r; r++) {
+        if (strcmp(*r, region) == 0)
+            return true;
+    }
+    return false;
+}
+
+static bool check_list(const char *option, const char *list, char *err, size_t errlen)
+{
+    const char *bad;
+    size_t badlen;
+    if (tm_check_list_valid(list, &bad, &badlen))
+        return true;
+    char item[128];
+    snprintf(item, sizeof(item), "%.*s", (int)(badlen < 100 ? badlen : 100), bad);
+    snprintf(err, errlen, _("%s: '%s' names no check (ids are listed in docs/checks.md)"), option,
+             item);
+    return false;
+}
+
+bool tmc_params_parse(tmc_params_t *p, int argc, char **argv, char *err, size_t errlen)
+{
+    memset(p, 0, sizeof(*p));
+    p->timeout_ms = 2000;
+    p->tries = 3;
+    p->region = "jp";
+    p->check.phase = TM_PHASE_AUTO;
+    p->check.outbound = true;
+    p->jobs = 32;
+
+    opterr = 0; /* our own messages, one line each */
+    optind = 1;
+    int c;
+    while ((c = getopt_long(argc, argv, "+:vqj:f:", long_options, NULL)) != -1) {
+        const char *arg = optarg;
+        switch (c) {
+        case OPT_SERVER:
+            if (p->nservers >= TM_RESOLVER_MAX_SERVERS)
+                return fail(err, errlen, _("too many --server options (at most %d)"), TM_RESOLVER_MAX_SERVERS);
+            if (!tm_resolver_server_valid(arg, p->server_csv[p->nservers],
+                                          sizeof(p->server_csv[0])))
+                return fail(err, errlen,
+                            _("invalid --server value '%s': expected an IP address, "
+                              "ADDR:PORT, or [IPv6]:PORT"),
+                            arg);
+            p->servers[p->nservers] = p->server_csv[p->nservers];
+            p->nservers++;
+            break;
+        case OPT_ZONE:
+            if (p->nzones >= TM_RESOLVER_MAX_ZONES)
+                return fail(err, errlen, _("too many --zone options (at most %d)"), TM_RESOLVER_MAX_ZONES);
+            p->zones[p->nzones++] = arg;
+            break;
+        case OPT_OFFLINE: p->offline = true; break;
+        case OPT_TIMEOUT:
+            if (!parse_uint(arg, 1, 60000, &p->timeout_ms))
+                return fail(err, errlen,
+                            _("invalid --timeout value '%s': milliseconds from 1 to 60000"),
+                            arg);
+            break;
+        case OPT_TRIES:
+            if (!parse_uint(arg, 1, 10, &p->tries))
+                return fail(err, errlen, _("invalid --tries value '%s': from 1 to 10"), arg);
+            break;
+        case OPT_REGION:
+            if (!known_region(arg))
+                return fail(err, errlen,
+                            _("unknown --region '%s': use jp, us, eu, anz, sg, in or uae"), arg);
+            p->region = arg;
+            break;
+        case OPT_RULES: p->rules_file = arg; break;
+        case OPT_COMPANY:
+            /* validated by company.id, which explains the rule */
+            p->check.company = arg;
+            break;
+        case OPT_TOKEN: {
+            const char *value = strncasecmp(arg, "tmes=", 5) == 0 ? arg + 5 : arg;
+            free(p->token);
+            p->token = strdup(value);
+            if (!p->token)
+                return fail(err, errlen, "%s", _("out of memory"));
+            p->check.token = p->token;
+            break;
+        }
+        case OPT_PHASE:
+            if (strcmp(arg, "pre") == 0)
+                p->check.phase = TM_PHASE_PRE;
+            else if (strcmp(arg, "post") == 0)
+                p->check.phase = TM_PHASE_POST;
+            else if (strcmp(arg, "auto") == 0)
+                p->check.phase = TM_PHASE_AUTO;
+            else
+                return fail(err, errlen, _("invalid --phase '%s': use pre, post or auto"), arg);
+            break;
+        case OPT_NO_OUTBOUND: p->check.outbound = false; break;
+        case OPT_FORMAT:
+            if (strcmp(arg, "text") == 0)
+                p->format = TMC_FORMAT_TEXT;
+            else if (strcmp(arg, "json") == 0)
+                p->format = TMC_FORMAT_JSON;
+            else if (strcmp(arg, "jsonl") == 0)
+                p->format = TMC_FORMAT_JSONL;
+            else
+                return fail(err, errlen, _("invalid --format '%s': use text, json or jsonl"),
+                            arg);
+            break;
+        case OPT_LANG:
+            if (strcmp(arg, "ja") != 0 && strcmp(arg, "en") != 0)
+                return fail(err, errlen, _("invalid --lang '%s': use ja or en"), arg);
+            p->lang = arg;
+            break;
+        case OPT_COLOR:
+            if (strcmp(arg, "auto") == 0)
+                p->color = TMC_COLOR_AUTO;
+            else if (strcmp(arg, "always") == 0)
+                p->color = TMC_COLOR_ALWAYS;
+            else if (strcmp(arg, "never") == 0)
+                p->color = TMC_COLOR_NEVER;
+            else
+                return fail(err, errlen, _("invalid --color '%s': use auto, always or never"),
+                            arg);
+            break;
+        case OPT_STRICT: p->strict = true; break;
+        case OPT_ONLY:
+            if (!check_list("--only", arg, err, errlen))
+                return false;
+            p->check.only = arg;
+            break;
+        case OPT_SKIP:
+            if (!check_list("--skip", arg, err, errlen))
+                return false;
+            p->check.skip = arg;
+            break;
+        case OPT_VERSION: p->version = true; return true;
+        case OPT_HELP: p->help = true; return true;
+        case 'v': p->verbosity = p->verbosity < 0 ? 1 : p->verbosity + 1; break;
+        case 'q': p->verbosity = -1; break;
+        case 'j':
+            if (!parse_uint(arg, 1, 4096, &p->jobs))
+                return fail(err, errlen, _("invalid -j value '%s': from 1 to 4096"), arg);
+            break;
+        case 'f': p->domains_file = arg; break;
+        case ':':
+            return fail(err, errlen, _("option '%s' needs a value"), argv[optind - 1]);
+        default: {
+            char shown[64];
+            if (optopt)
+                snprintf(shown, sizeof(shown), "-%c", optopt);
+            else
+                snprintf(shown, sizeof(shown), "%.60s", argv[optind - 1]);
+            return fail(err, errlen, _("unknown option '%s'; see tmems-check --help"), shown);
+        }
+        }
+    }
+    p->check.offline = p->offline;
+    if (p->domains_file)
+        return fail(err, errlen, _("-f is not supported yet by this version"));
+    for (int i = optind; i < argc; i++) {
+        if (!add_domain(p, argv[i], err, errlen))
+            return false;
+    }
+    if (p->ndomains == 0)
+        return fail(err, errlen, _("no domain given; see tmems-check --help"));
+    return true;
+}
+
+void tmc_params_clear(tmc_params_t *p)
+{
+    for (size_t i = 0; i < p->ndomains; i++) {
+        free(p->domains[i].input);
+        free(p->domains[i].ascii);
+        free(p->domains[i].display);
+    }
+    free(p->domains);
+    free(p->token);
+    memset(p, 0, sizeof(*p));
+}

@@ -1,0 +1,60 @@
+/* tmc_params.h - the command line as a struct (CLI.md "Options").  Parsing
+ * validates everything that can be validated before a query is sent, so that
+ * a usage error exits 2 with nothing on stdout and no packet on the wire. */
+#ifndef TMEMS_TMC_PARAMS_H
+#define TMEMS_TMC_PARAMS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "tmems/tm_check.h"
+#include "tmems/tm_resolve.h"
+
+typedef enum { TMC_FORMAT_TEXT = 0, TMC_FORMAT_JSON, TMC_FORMAT_JSONL } tmc_format_t;
+typedef enum { TMC_COLOR_AUTO = 0, TMC_COLOR_ALWAYS, TMC_COLOR_NEVER } tmc_color_t;
+
+typedef struct {
+    char *input;   /* as given */
+    char *ascii;   /* A-label, canonical */
+    char *display; /* U-label form */
+} tmc_domain_t;
+
+#define TMC_MAX_DOMAINS 100000
+
+typedef struct {
+    /* what to do */
+    bool help, version;
+    tmc_domain_t *domains;
+    size_t ndomains;
+    /* resolver */
+    const char *servers[TM_RESOLVER_MAX_SERVERS];
+    char server_csv[TM_RESOLVER_MAX_SERVERS][64];
+    size_t nservers;
+    const char *zones[TM_RESOLVER_MAX_ZONES];
+    size_t nzones;
+    bool offline;
+    unsigned timeout_ms, tries;
+    /* judge */
+    const char *region;
+    const char *rules_file;
+    char *token;   /* without "tmes=" */
+    tm_check_options_t check;
+    bool strict;
+    /* output */
+    tmc_format_t format;
+    tmc_color_t color;
+    int verbosity;
+    const char *lang;
+    unsigned jobs;
+    const char *domains_file;
+} tmc_params_t;
+
+/* Parses argv.  On a usage error returns false with one English (already
+ * translated) line in err, without a trailing newline.  Frees nothing on
+ * success: call tmc_params_clear. */
+bool tmc_params_parse(tmc_params_t *p, int argc, char **argv, char *err, size_t errlen);
+void tmc_params_clear(tmc_params_t *p);
+/* The --help text. */
+const char *tmc_usage(void);
+
+#endif

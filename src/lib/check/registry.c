@@ -1,0 +1,159 @@
+/* registry.c - the catalogue in CHECKS.md order, --only/--skip selection,
+ * and the two entry points of the judge: what it still needs, and run. */
+#include <string.h>
+
+#include "check/checks.h"
+#include "util/tm_i18n.h"
+
+static const tm_check_def_t catalogue[] = {
+    {"domain.name", TM_SECTION_DOMAIN, tm_check_domain_name},
+    {"domain.exists", TM_SECTION_DOMAIN, tm_check_domain_exists},
+    {"token.present", TM_SECTION_DOMAIN, tm_check_token_present},
+    {"token.format", TM_SECTION_DOMAIN, tm_check_token_format},
+    {"token.match", TM_SECTION_DOMAIN, tm_check_token_match},
+    {"mx.present", TM_SECTION_INBOUND, tm_check_mx_present},
+    {"mx.tmems", TM_SECTION_INBOUND, tm_check_mx_tmems},
+    {"mx.bypass", TM_SECTION_INBOUND, tm_check_mx_bypass},
+    {"mx.ttl", TM_SECTION_INBOUND, tm_check_mx_ttl},
+    {"mx.target", TM_SECTION_INBOUND, tm_check_mx_target},
+    {"company.id", TM_SECTION_INBOUND, tm_check_company_id},
+    {"company.inbound_host", TM_SECTION_INBOUND, tm_check_company_inbound_host},
+    {"inbound.servers", TM_SECTION_INBOUND, tm_check_inbound_servers},
+    {"inbound.cloud", TM_SECTION_INBOUND, tm_check_inbound_cloud},
+    {"inbound.firewall", TM_SECTION_INBOUND, tm_check_inbound_firewall},
+    {"company.relay_host", TM_SECTION_OUTBOUND, tm_check_company_relay_host},
+};
+
+#define CATALOGUE_SIZE (sizeof(catalogue) / sizeof(catalogue[0]))
+
+const tm_check_def_t *tm_check_catalogue(size_t *count)
+{
+    *count = CATALOGUE_SIZE;
+    return catalogue;
+}
+
+const tm_check_def_t *tm_check_find(const char *id)
+{
+    for (size_t i = 0; i < CATALOGUE_SIZE; i++) {
+        if (strcmp(catalogue[i].id, id) == 0)
+            return &catalogue[i];
+    }
+    return NULL;
+}
+
+/* Does one list item (not NUL-terminated) select id?  "spf." is a prefix. */
+static bool item_matches(const char *item, size_t len, const char *id)
+{
+    if (len == 0)
+        return false;
+    if (item[len - 1] == '.')
+        return strncmp(id, item, len) == 0;
+    return strlen(id) == len && strncmp(id, item, len) == 0;
+}
+
+static bool list_matches(const char *list, const char *id)
+{
+    const char *p = list;
+    while (*p) {
+        size_t len = strcspn(p, ",");
+        if (item_matches(p, len, id))
+            return true;
+        p += len;
+        if (*p == ',')
+            p++;
+    }
+    return false;
+}
+
+bool tm_check_selected(const char *id, const char *only, const char *skip)
+{
+    if (only && *only && !list_matches(only, id))
+        return false;
+    return !(skip && *skip && list_matches(skip, id));
+}
+
+bool tm_check_list_valid(const char *list, const char **bad, size_t *badlen)
+{
+    const char *p = list;
+    for (;;) {
+        size_t len = strcspn(p, ",");
+        bool known = false;
+        for (size_t i = 0; i < CATALOGUE_SIZE && !known; i++)
+            known = item_matches(p, len, catalogue[i].id);
+        if (!known) {
+            *bad = p;
+            *badlen = len;
+            return false;
+        }
+        p += len;
+        if (*p != ',')
+            return true;
+        p++;
+    }
+}
+
+static bool any_selected(const tm_check_options_t *opts, const char *prefix)
+{
+    size_t len = strlen(prefix);
+    for (size_t i = 0; i < CATALOGUE_SIZE; i++) {
+        if (strncmp(catalogue[i].id, prefix, len) == 0 &&
+            tm_check_selected(catalogue[i].id, opts->only, opts->skip))
+            return true;
+    }
+    return false;
+}
+
+tm_status_t tm_checks_needs(const tm_check_ctx_t *ctx, tm_questions_t *need)
+{
+    /* The apex TXT and MX decide the phase and the company, which every
+     * section reads, so they are always fetched. */
+    tm_status_t st = tm_domain_needs(ctx, need);
+    if (st == TM_OK && (any_selected(ctx->opts, "mx.") || any_selected(ctx->opts, "company.")))
+        st = tm_inbound_needs(ctx, need);
+    if (st == TM_OK && tm_check_selected("company.relay_host", ctx->opts->only, ctx->opts->skip))
+        st = tm_relay_needs(ctx, need);
+    return st;
+}
+
+/* CHECKS.md "Outbound protection": with --no-outbound, outbound findings
+ * are information, because SPF still matters for 不達メール継続管理. */
+static tm_status_t soften_outbound(const tm_check_ctx_t *ctx, tm_finding_t *f)
+{
+    if (ctx->opts->outbound || f->section != TM_SECTION_OUTBOUND ||
+        (f->status != TM_CHECK_WARN && f->status != TM_CHECK_FAIL))
+        return TM_OK;
+    f->status = TM_CHECK_INFO;
+    return tm_finding_detail(f, _("Outbound protection is off (--no-outbound), so this is "
+                                  "information only; SPF is still needed if you use "
+                                  "不達メール継続管理 (mail continuity)."));
+}
+
+tm_status_t tm_checks_run(const tm_check_ctx_t *ctx, tm_findings_t *out)
+{
+    for (size_t i = 0; i < CATALOGUE_SIZE; i++) {
+        const tm_check_def_t *def = &catalogue[i];
+        if (!tm_check_selected(def->id, ctx->opts->only, ctx->opts->skip))
+            continue;
+        if (out->count == out->cap) {
+            size_t cap = out->cap ? out->cap * 2 : 32;
+            tm_finding_t *grown = tm_realloc(out->items, cap * sizeof(*grown));
+            if (!grown)
+                return TM_ENOMEM;
+            out->items = grown;
+            out->cap = cap;
+        }
+        tm_finding_t *f = &out->items[out->count];
+        memset(f, 0, sizeof(*f));
+        f->id = def->id;
+        f->section = def->section;
+        out->count++; /* counted first so that clear frees a half-built finding */
+        tm_status_t st = def->run(ctx, f);
+        if (st == TM_OK)
+            st = soften_outbound(ctx, f);
+        if (st == TM_OK && !f->summary)
+            st = TM_EINVAL; /* every check must say something */
+        if (st != TM_OK)
+            return st;
+    }
+    return TM_OK;
+}
