@@ -29,10 +29,6 @@ typedef struct {
     tm_rrset_t *rrset;       /* every answer used, for -v and JSON "records" */
     struct tm_spf_analysis *spf; /* NULL when the domain has no SPF record or outbound is off */
     unsigned rounds;         /* fetch rounds used */
-    /* Where phase and company came from, for the report's heading (copied
-     * from tm_check_ctx_t.phase_derived and .company_source). */
-    bool phase_derived;
-    tm_company_source_t company_source;
 } tm_result_t;
 
 void tm_result_destroy(tm_result_t *result); /* NULL is a no-op */
