@@ -124,6 +124,9 @@ bool tm_check_list_valid(const char *list, const char **bad, size_t *badlen);
 /* The questions the selected checks still need, given what ctx->rrset holds.
  * An empty list means the judge can run.  Called once per round. */
 tm_status_t tm_checks_needs(const tm_check_ctx_t *ctx, tm_questions_t *need);
+/* True when a selected check reads the SPF analysis (ctx->spf): the run
+ * layer then builds it and adds what it lacks to the questions. */
+bool tm_checks_want_spf(const tm_check_options_t *opts);
 /* Runs every selected check in catalogue order. */
 tm_status_t tm_checks_run(const tm_check_ctx_t *ctx, tm_findings_t *out);
 

@@ -48,6 +48,23 @@ tm_status_t tm_check_inbound_servers(const tm_check_ctx_t *ctx, tm_finding_t *ou
 tm_status_t tm_check_inbound_cloud(const tm_check_ctx_t *ctx, tm_finding_t *out);
 tm_status_t tm_check_inbound_firewall(const tm_check_ctx_t *ctx, tm_finding_t *out);
 
+/* ---- outbound (outbound.c) ------------------------------------------------ */
+
+tm_status_t tm_check_spf_present(const tm_check_ctx_t *ctx, tm_finding_t *out);
+tm_status_t tm_check_spf_single(const tm_check_ctx_t *ctx, tm_finding_t *out);
+tm_status_t tm_check_spf_syntax(const tm_check_ctx_t *ctx, tm_finding_t *out);
+tm_status_t tm_check_spf_include(const tm_check_ctx_t *ctx, tm_finding_t *out);
+tm_status_t tm_check_spf_lookups(const tm_check_ctx_t *ctx, tm_finding_t *out);
+tm_status_t tm_check_spf_void_lookups(const tm_check_ctx_t *ctx, tm_finding_t *out);
+tm_status_t tm_check_spf_mx_names(const tm_check_ctx_t *ctx, tm_finding_t *out);
+tm_status_t tm_check_spf_ptr(const tm_check_ctx_t *ctx, tm_finding_t *out);
+tm_status_t tm_check_spf_loop(const tm_check_ctx_t *ctx, tm_finding_t *out);
+tm_status_t tm_check_spf_include_target(const tm_check_ctx_t *ctx, tm_finding_t *out);
+tm_status_t tm_check_spf_all(const tm_check_ctx_t *ctx, tm_finding_t *out);
+tm_status_t tm_check_spf_tmems_ranges(const tm_check_ctx_t *ctx, tm_finding_t *out);
+tm_status_t tm_check_spf_hardcoded(const tm_check_ctx_t *ctx, tm_finding_t *out);
+tm_status_t tm_check_spf_size(const tm_check_ctx_t *ctx, tm_finding_t *out);
+
 /* A finding for an answer that did not come: error for a DNS failure, skip
  * offline.  Returns true when it filled *out (the caller then returns). */
 bool tm_finding_for_missing(const tm_check_ctx_t *ctx, const tm_answer_t *ans, const char *what,

@@ -21,6 +21,20 @@ static const tm_check_def_t catalogue[] = {
     {"inbound.servers", TM_SECTION_INBOUND, tm_check_inbound_servers},
     {"inbound.cloud", TM_SECTION_INBOUND, tm_check_inbound_cloud},
     {"inbound.firewall", TM_SECTION_INBOUND, tm_check_inbound_firewall},
+    {"spf.present", TM_SECTION_OUTBOUND, tm_check_spf_present},
+    {"spf.single", TM_SECTION_OUTBOUND, tm_check_spf_single},
+    {"spf.syntax", TM_SECTION_OUTBOUND, tm_check_spf_syntax},
+    {"spf.include", TM_SECTION_OUTBOUND, tm_check_spf_include},
+    {"spf.lookups", TM_SECTION_OUTBOUND, tm_check_spf_lookups},
+    {"spf.void_lookups", TM_SECTION_OUTBOUND, tm_check_spf_void_lookups},
+    {"spf.mx_names", TM_SECTION_OUTBOUND, tm_check_spf_mx_names},
+    {"spf.ptr", TM_SECTION_OUTBOUND, tm_check_spf_ptr},
+    {"spf.loop", TM_SECTION_OUTBOUND, tm_check_spf_loop},
+    {"spf.include_target", TM_SECTION_OUTBOUND, tm_check_spf_include_target},
+    {"spf.all", TM_SECTION_OUTBOUND, tm_check_spf_all},
+    {"spf.tmems_ranges", TM_SECTION_OUTBOUND, tm_check_spf_tmems_ranges},
+    {"spf.hardcoded", TM_SECTION_OUTBOUND, tm_check_spf_hardcoded},
+    {"spf.size", TM_SECTION_OUTBOUND, tm_check_spf_size},
     {"company.relay_host", TM_SECTION_OUTBOUND, tm_check_company_relay_host},
 };
 
@@ -102,6 +116,8 @@ static bool any_selected(const tm_check_options_t *opts, const char *prefix)
     }
     return false;
 }
+
+bool tm_checks_want_spf(const tm_check_options_t *opts) { return any_selected(opts, "spf."); }
 
 tm_status_t tm_checks_needs(const tm_check_ctx_t *ctx, tm_questions_t *need)
 {
