@@ -6,6 +6,7 @@
 #include <stdbool.h>
 
 #include "tmems/tm_run.h"
+#include "tmems/tm_spf.h"
 #include "tmems/tm_util.h"
 
 typedef struct {
@@ -30,5 +31,22 @@ tm_status_t tm_report_json_result(const tm_result_t *result, tm_buf_t *out);
  * pretty-printed, from results already rendered by tm_report_json_result. */
 tm_status_t tm_report_json_document(const tm_json_meta_t *meta, const char *const *results,
                                     size_t count, long elapsed_ms, tm_buf_t *out);
+
+/* ---- tmems-check spf: one check_host() evaluation (CLI.md) ------------- */
+
+typedef struct {
+    const char *domain;
+    const char *ip;
+    const char *sender;
+    const char *helo;
+} tm_spf_eval_view_t;
+
+/* The evaluation as text: the result, the explanation, the counts and the
+ * trace, one line a term, DNS data escaped. */
+tm_status_t tm_report_spf_text(const tm_spf_eval_view_t *view, const tm_spf_eval_t *eval,
+                               bool color, tm_buf_t *out);
+/* The evaluation as the JSON object of CLI.md, pretty-printed. */
+tm_status_t tm_report_spf_json(const tm_spf_eval_view_t *view, const tm_spf_eval_t *eval,
+                               tm_buf_t *out);
 
 #endif

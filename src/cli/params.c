@@ -30,7 +30,10 @@ enum {
     OPT_ONLY,
     OPT_SKIP,
     OPT_VERSION,
-    OPT_HELP
+    OPT_HELP,
+    OPT_IP,
+    OPT_SENDER,
+    OPT_HELO
 };
 
 static const struct option long_options[] = {
@@ -54,6 +57,9 @@ static const struct option long_options[] = {
     {"skip", required_argument, NULL, OPT_SKIP},
     {"version", no_argument, NULL, OPT_VERSION},
     {"help", no_argument, NULL, OPT_HELP},
+    {"ip", required_argument, NULL, OPT_IP},
+    {"sender", required_argument, NULL, OPT_SENDER},
+    {"helo", required_argument, NULL, OPT_HELO},
     {NULL, 0, NULL, 0}};
 
 const char *tmc_usage(void)
@@ -82,6 +88,9 @@ const char *tmc_usage(void)
              "  --color W             auto, always or never (NO_COLOR is honoured)\n"
              "  -v, -q                more detail, or the verdict line only\n"
              "  --version, --help\n"
+             "\n"
+             "  tmems-check spf [OPTIONS] DOMAIN --ip ADDR [--sender ADDR] [--helo NAME]\n"
+             "                        RFC 7208 check_host() for one address, with its trace\n"
              "\n"
              "Exit status: 0 ready, 1 a check failed, 2 usage or input error,\n"
              "3 DNS did not answer so the verdict is unknown.\n");
@@ -175,8 +184,12 @@ bool tmc_params_parse(tmc_params_t *p, int argc, char **argv, char *err, size_t 
 
     opterr = 0; /* our own messages, one line each */
     optind = 1;
+    if (argc > 1 && strcmp(argv[1], "spf") == 0) {
+        p->spf_mode = true;
+        optind = 2;
+    }
     int c;
-    while ((c = getopt_long(argc, argv, "+:vqj:f:", long_options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":vqj:f:", long_options, NULL)) != -1) {
         const char *arg = optarg;
         switch (c) {
         case OPT_SERVER:
@@ -276,6 +289,24 @@ bool tmc_params_parse(tmc_params_t *p, int argc, char **argv, char *err, size_t 
                 return false;
             p->check.skip = arg;
             break;
+        case OPT_IP:
+        case OPT_SENDER:
+        case OPT_HELO:
+            if (!p->spf_mode)
+                return fail(err, errlen, _("%s only goes with the spf subcommand"),
+                            argv[optind - 1]);
+            if (c == OPT_IP) {
+                tm_ip_t ip;
+                if (!tm_ip_parse(arg, &ip))
+                    return fail(err, errlen, _("invalid --ip value '%s': an IPv4 or IPv6 address"),
+                                arg);
+                p->ip = arg;
+            } else if (c == OPT_SENDER) {
+                p->sender = arg;
+            } else {
+                p->helo = arg;
+            }
+            break;
         case OPT_VERSION: p->version = true; return true;
         case OPT_HELP: p->help = true; return true;
         case 'v': p->verbosity = p->verbosity < 0 ? 1 : p->verbosity + 1; break;
@@ -306,6 +337,12 @@ bool tmc_params_parse(tmc_params_t *p, int argc, char **argv, char *err, size_t 
     }
     if (p->ndomains == 0)
         return fail(err, errlen, _("no domain given; see tmems-check --help"));
+    if (p->spf_mode && p->ndomains != 1)
+        return fail(err, errlen, _("the spf subcommand checks exactly one domain"));
+    if (p->spf_mode && !p->ip)
+        return fail(err, errlen, _("the spf subcommand needs --ip ADDR"));
+    if (p->spf_mode && p->format == TMC_FORMAT_JSONL)
+        p->format = TMC_FORMAT_JSON;
     return true;
 }
 

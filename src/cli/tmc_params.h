@@ -24,6 +24,10 @@ typedef struct {
 typedef struct {
     /* what to do */
     bool help, version;
+    bool spf_mode;        /* "tmems-check spf DOMAIN --ip ADDR": one check_host() */
+    const char *ip;       /* spf: --ip */
+    const char *sender;   /* spf: --sender, default postmaster@DOMAIN */
+    const char *helo;     /* spf: --helo, default DOMAIN */
     tmc_domain_t *domains;
     size_t ndomains;
     /* resolver */

@@ -1,0 +1,135 @@
+/* spf_eval.c - renders one check_host() evaluation for "tmems-check spf":
+ * support staff answer "would mail from this address pass?" with it. */
+#include <cjson/cJSON.h>
+#include <string.h>
+
+#include "tmems/tm_report.h"
+#include "util/tm_i18n.h"
+
+static tm_status_t put_escaped(tm_buf_t *out, const char *s)
+{
+    return s ? tm_text_escape(out, s, strlen(s)) : tm_buf_puts(out, "-");
+}
+
+tm_status_t tm_report_spf_text(const tm_spf_eval_view_t *view, const tm_spf_eval_t *eval,
+                               bool color, tm_buf_t *out)
+{
+    const char *on = "", *off = "";
+    if (color) {
+        bool good = eval->result == TM_SPF_PASS;
+        bool bad = eval->result == TM_SPF_FAIL || eval->result == TM_SPF_PERMERROR;
+        on = good ? "\033[32m" : bad ? "\033[31m" : "\033[33m";
+        off = "\033[0m";
+    }
+    tm_status_t st = tm_buf_puts(out, _("check_host("));
+    if (st == TM_OK)
+        st = put_escaped(out, view->ip);
+    if (st == TM_OK)
+        st = tm_buf_puts(out, ", ");
+    if (st == TM_OK)
+        st = put_escaped(out, view->domain);
+    if (st == TM_OK)
+        st = tm_buf_puts(out, ", ");
+    if (st == TM_OK)
+        st = put_escaped(out, view->sender);
+    if (st == TM_OK)
+        st = tm_buf_printf(out, ") = %s%s%s\n", on, tm_spf_result_name(eval->result), off);
+    if (st == TM_OK && eval->reason) {
+        st = tm_buf_puts(out, _("  reason: "));
+        if (st == TM_OK)
+            st = put_escaped(out, eval->reason);
+        if (st == TM_OK)
+            st = tm_buf_putc(out, '\n');
+    }
+    if (st == TM_OK && eval->explanation && !eval->explanation_default) {
+        st = tm_buf_puts(out, _("  explanation: "));
+        if (st == TM_OK)
+            st = put_escaped(out, eval->explanation);
+        if (st == TM_OK)
+            st = tm_buf_putc(out, '\n');
+    }
+    if (st == TM_OK)
+        st = tm_buf_printf(out, _("  DNS lookups: %u of 10, void lookups: %u of 2\n"),
+                           eval->lookups, eval->void_lookups);
+    if (st == TM_OK && eval->ntrace)
+        st = tm_buf_puts(out, _("  trace:\n"));
+    for (size_t i = 0; i < eval->ntrace && st == TM_OK; i++) {
+        st = tm_buf_puts(out, eval->trace[i].match ? "    * " : "      ");
+        if (st == TM_OK)
+            st = put_escaped(out, eval->trace[i].domain);
+        if (st == TM_OK)
+            st = tm_buf_puts(out, ": ");
+        if (st == TM_OK)
+            st = put_escaped(out, eval->trace[i].term);
+        if (st == TM_OK)
+            st = tm_buf_puts(out, eval->trace[i].match ? _("  (matches)\n") : "\n");
+    }
+    return st;
+}
+
+/* cJSON takes any bytes; JSON must be UTF-8, so DNS text is sanitised. */
+static cJSON *utf8_string(const char *s)
+{
+    if (!s)
+        return cJSON_CreateNull();
+    tm_buf_t buf;
+    tm_buf_init(&buf);
+    cJSON *item = NULL;
+    if (tm_utf8_sanitize(&buf, s, strlen(s)) == TM_OK)
+        item = cJSON_CreateString(buf.data ? buf.data : "");
+    tm_buf_clear(&buf);
+    return item;
+}
+
+static bool add(cJSON *obj, const char *key, cJSON *item)
+{
+    if (!item)
+        return false;
+    cJSON_AddItemToObject(obj, key, item);
+    return true;
+}
+
+tm_status_t tm_report_spf_json(const tm_spf_eval_view_t *view, const tm_spf_eval_t *eval,
+                               tm_buf_t *out)
+{
+    tm_status_t st = TM_ENOMEM;
+    cJSON *root = cJSON_CreateObject();
+    cJSON *trace = cJSON_CreateArray();
+    char *text = NULL;
+    if (!root || !trace)
+        goto done;
+    bool ok = add(root, "schema", cJSON_CreateNumber(1)) &&
+              add(root, "domain", utf8_string(view->domain)) &&
+              add(root, "ip", utf8_string(view->ip)) &&
+              add(root, "sender", utf8_string(view->sender)) &&
+              add(root, "helo", utf8_string(view->helo)) &&
+              add(root, "result", cJSON_CreateString(tm_spf_result_name(eval->result))) &&
+              add(root, "explanation",
+                  utf8_string(eval->explanation_default ? NULL : eval->explanation)) &&
+              add(root, "reason", utf8_string(eval->reason)) &&
+              add(root, "lookups", cJSON_CreateNumber(eval->lookups)) &&
+              add(root, "void_lookups", cJSON_CreateNumber(eval->void_lookups));
+    for (size_t i = 0; ok && i < eval->ntrace; i++) {
+        cJSON *step = cJSON_CreateObject();
+        ok = step && add(step, "domain", utf8_string(eval->trace[i].domain)) &&
+             add(step, "term", utf8_string(eval->trace[i].term)) &&
+             add(step, "match", cJSON_CreateBool(eval->trace[i].match));
+        if (step)
+            cJSON_AddItemToArray(trace, step);
+    }
+    cJSON_AddItemToObject(root, "trace", trace);
+    trace = NULL;
+    if (!ok)
+        goto done;
+    text = cJSON_Print(root);
+    if (!text)
+        goto done;
+    st = tm_buf_puts(out, text);
+    if (st == TM_OK)
+        st = tm_buf_putc(out, '\n');
+done:
+    cJSON_free(text);
+    cJSON_Delete(trace);
+    cJSON_Delete(root);
+    return st;
+}
