@@ -1,6 +1,5 @@
 /* answer.c - one (name, type) answer: outcome plus records with TTLs,
  * reference counted so the resolver cache and every domain's rrset share it. */
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -18,7 +17,10 @@ const char *tm_rrtype_name(uint16_t type)
     case TM_RR_TXT: return "TXT";
     case TM_RR_AAAA: return "AAAA";
     }
-    return "OTHER";
+    /* RFC 3597 section 5: unknown types are written TYPE<n> */
+    static char other[16];
+    snprintf(other, sizeof(other), "TYPE%u", (unsigned)type);
+    return other;
 }
 
 const char *tm_dns_outcome_name(tm_dns_outcome_t outcome)
@@ -47,6 +49,10 @@ bool tm_dns_outcome_is_failure(tm_dns_outcome_t outcome)
            outcome == TM_DNS_TIMEOUT || outcome == TM_DNS_FORMERR;
 }
 
+/* ASCII only (RFC 4343 section 3): <ctype.h> would also fold bytes >= 0x80
+ * under a Latin-1 LC_CTYPE. */
+static char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c; }
+
 /* Lower case, without the trailing dot: the one spelling names are kept in. */
 static char *canonical_copy(const char *name)
 {
@@ -56,7 +62,7 @@ static char *canonical_copy(const char *name)
     char *copy = tm_strndup(name, len);
     if (copy) {
         for (char *p = copy; *p; p++)
-            *p = (char)tolower((unsigned char)*p);
+            *p = ascii_lower(*p);
     }
     return copy;
 }
@@ -131,6 +137,9 @@ tm_status_t tm_answer_add_mx(tm_answer_t *ans, uint32_t ttl, uint16_t pref, cons
 
 tm_status_t tm_answer_add_name(tm_answer_t *ans, uint32_t ttl, const char *target)
 {
+    /* the record takes the answer's type; only these own a u.name to free */
+    if (ans->type != TM_RR_CNAME && ans->type != TM_RR_PTR && ans->type != TM_RR_NS)
+        return TM_EINVAL;
     tm_rr_t *rr = new_rr(ans, ttl, ans->type);
     if (!rr)
         return TM_ENOMEM;

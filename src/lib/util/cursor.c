@@ -1,6 +1,5 @@
 /* cursor.c - the one bounded reader every parser goes through, so that no
  * parser indexes a raw pointer past the end of untrusted input. */
-#include <ctype.h>
 #include <string.h>
 
 #include "tmems/tm_util.h"
@@ -70,13 +69,17 @@ bool tm_cursor_u32(tm_cursor_t *cur, uint32_t *out)
     return true;
 }
 
+/* ASCII only: protocol keywords, and <ctype.h> would also fold bytes >= 0x80
+ * under a Latin-1 LC_CTYPE. */
+static int ascii_lower(int c) { return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c; }
+
 bool tm_cursor_accept_ci(tm_cursor_t *cur, const char *prefix)
 {
     size_t n = strlen(prefix);
     if (n > tm_cursor_left(cur))
         return false;
     for (size_t i = 0; i < n; i++) {
-        if (tolower(cur->base[cur->pos + i]) != tolower((unsigned char)prefix[i]))
+        if (ascii_lower(cur->base[cur->pos + i]) != ascii_lower((unsigned char)prefix[i]))
             return false;
     }
     cur->pos += n;

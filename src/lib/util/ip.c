@@ -23,10 +23,53 @@ bool tm_ip_parse(const char *text, tm_ip_t *out)
     return true;
 }
 
+static const uint8_t v4_mapped_prefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+
+/* RFC 5952 section 4: lower-case hex without leading zeros, the longest run
+ * (the first of equal ones) of two or more zero fields as "::".  Section 5:
+ * dotted quad only after the IPv4-mapped prefix.  Written here because
+ * glibc's inet_ntop also prints the deprecated IPv4-compatible form
+ * (::1:2 as "::0.1.0.2"). */
+static void format_v6(const uint8_t *b, char *text, size_t size)
+{
+    if (memcmp(b, v4_mapped_prefix, sizeof(v4_mapped_prefix)) == 0) {
+        snprintf(text, size, "::ffff:%u.%u.%u.%u", b[12], b[13], b[14], b[15]);
+        return;
+    }
+    unsigned words[8];
+    for (int i = 0; i < 8; i++)
+        words[i] = (unsigned)b[2 * i] << 8 | b[2 * i + 1];
+    int best = -1, best_len = 1;
+    for (int i = 0; i < 8;) {
+        int j = i;
+        while (j < 8 && words[j] == 0)
+            j++;
+        if (j - i > best_len) {
+            best = i;
+            best_len = j - i;
+        }
+        i = j > i ? j : i + 1;
+    }
+    size_t n = 0;
+    for (int i = 0; i < 8; i++) {
+        if (i == best) {
+            n += (size_t)snprintf(text + n, size - n, i == 0 ? "::" : ":");
+            i += best_len - 1;
+            continue;
+        }
+        n += (size_t)snprintf(text + n, size - n, i < 7 ? "%x:" : "%x", words[i]);
+    }
+}
+
 void tm_ip_format(const tm_ip_t *ip, char *buf, size_t buflen)
 {
     char tmp[INET6_ADDRSTRLEN];
-    const char *s = inet_ntop(ip->family == 6 ? AF_INET6 : AF_INET, ip->bytes, tmp, sizeof(tmp));
+    if (ip->family == 6) {
+        format_v6(ip->bytes, tmp, sizeof(tmp));
+        snprintf(buf, buflen, "%s", tmp);
+        return;
+    }
+    const char *s = inet_ntop(AF_INET, ip->bytes, tmp, sizeof(tmp));
     snprintf(buf, buflen, "%s", s ? s : "?");
 }
 
@@ -96,8 +139,7 @@ bool tm_cidr_contains(const tm_cidr_t *cidr, const tm_ip_t *ip)
 
 void tm_ip_unmap_v4(tm_ip_t *ip)
 {
-    static const uint8_t mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-    if (ip->family != 6 || memcmp(ip->bytes, mapped, sizeof(mapped)) != 0)
+    if (ip->family != 6 || memcmp(ip->bytes, v4_mapped_prefix, sizeof(v4_mapped_prefix)) != 0)
         return;
     memmove(ip->bytes, ip->bytes + 12, 4);
     memset(ip->bytes + 4, 0, 12);

@@ -1,12 +1,18 @@
 /* name.c - host-name rules (RFC 1035 section 2.3.4 sizes, RFC 1123 section
  * 2.1 letters-digits-hyphen labels) and case-insensitive comparison. */
-#include <ctype.h>
 #include <string.h>
-#include <strings.h>
 
 #include "tmems/tm_util.h"
 
-static bool is_ldh(int c) { return isalnum(c) || c == '-'; }
+/* The classes are spelled out rather than taken from <ctype.h>: under a
+ * Latin-1 LC_CTYPE (setlocale for gettext) isalnum and tolower also accept
+ * and fold bytes >= 0x80, and host names are ASCII (RFC 1123 section 2.1,
+ * case-insensitive for ASCII only: RFC 4343 section 3). */
+static bool is_digit(int c) { return c >= '0' && c <= '9'; }
+static bool is_alpha(int c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+static int ascii_lower(int c) { return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c; }
+
+static bool is_ldh(int c) { return is_alpha(c) || is_digit(c) || c == '-'; }
 
 /* '_' appears in service labels (_spf, _dmarc) that SPF records include. */
 static bool is_name_char(int c) { return is_ldh(c) || c == '_'; }
@@ -20,6 +26,15 @@ tm_name_error_t tm_name_normalize(const char *in, char out[TM_NAME_MAX + 1])
         return TM_NAME_EMPTY;
     if (len > TM_NAME_MAX)
         return TM_NAME_TOO_LONG;
+    if (memchr(in, ':', len)) {
+        /* an IPv6 literal is an address too, not only a bad character */
+        char literal[TM_NAME_MAX + 1];
+        tm_ip_t ip;
+        memcpy(literal, in, len);
+        literal[len] = '\0';
+        if (tm_ip_parse(literal, &ip))
+            return TM_NAME_ALL_NUMERIC_TLD;
+    }
 
     size_t label_start = 0;
     bool label_numeric = true;
@@ -42,9 +57,9 @@ tm_name_error_t tm_name_normalize(const char *in, char out[TM_NAME_MAX + 1])
         }
         if (!is_name_char(c))
             return TM_NAME_BAD_CHAR;
-        if (!isdigit(c))
+        if (!is_digit(c))
             label_numeric = false;
-        out[i] = (char)tolower(c);
+        out[i] = (char)ascii_lower(c);
     }
     /* An all-numeric last label makes the name indistinguishable from an IP
      * literal (RFC 1123 section 2.1). */
@@ -103,10 +118,19 @@ static size_t len_without_dot(const char *s)
     return len;
 }
 
+static bool ascii_equal_ci(const char *a, const char *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (ascii_lower((unsigned char)a[i]) != ascii_lower((unsigned char)b[i]))
+            return false;
+    }
+    return true;
+}
+
 bool tm_name_equal(const char *a, const char *b)
 {
     size_t la = len_without_dot(a), lb = len_without_dot(b);
-    return la == lb && strncasecmp(a, b, la) == 0;
+    return la == lb && ascii_equal_ci(a, b, la);
 }
 
 bool tm_name_has_suffix(const char *name, const char *suffix)
@@ -114,7 +138,7 @@ bool tm_name_has_suffix(const char *name, const char *suffix)
     size_t ln = len_without_dot(name), ls = len_without_dot(suffix);
     if (ls == 0 || ln < ls)
         return false;
-    if (strncasecmp(name + ln - ls, suffix, ls) != 0)
+    if (!ascii_equal_ci(name + ln - ls, suffix, ls))
         return false;
     return ln == ls || name[ln - ls - 1] == '.';
 }

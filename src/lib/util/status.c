@@ -61,6 +61,7 @@ void *tm_realloc(void *ptr, size_t size)
 
 char *tm_strndup(const char *s, size_t n)
 {
+    n = strnlen(s, n); /* n is a maximum: never read past the terminator */
     char *copy = tm_malloc(n + 1);
     if (!copy)
         return NULL;

@@ -1,0 +1,445 @@
+/* text.c - the human report (CLI.md "The text report").
+ *
+ * Findings carry DNS data inside their text, and so do the records shown
+ * with -v: every such string goes through tm_text_escape, so a hostile TXT
+ * record cannot clear the screen, move the cursor or retitle the window. */
+#include <stdio.h>
+#include <string.h>
+
+#include "tmems/tm_report.h"
+#include "util/tm_i18n.h"
+
+#define SGR_RESET "\033[0m"
+/* The id column is at least this wide, so that the reports of several
+ * domains line up whatever checks ran (the longest catalogue id has 20). */
+#define ID_COLUMN_MIN 21
+#define COLUMN_GAP 2
+#define INDENT "  "
+
+typedef struct {
+    tm_buf_t *out;
+    const tm_text_options_t *opts;
+    size_t status_width; /* the status column, gap included */
+    size_t id_width;     /* the id column, gap included */
+} text_ctx_t;
+
+static const char *status_word(tm_check_status_t s)
+{
+    /* Marked for translation here: the JSON spelling stays English. */
+    switch (s) {
+    case TM_CHECK_PASS: return _("pass");
+    case TM_CHECK_INFO: return _("info");
+    case TM_CHECK_WARN: return _("warn");
+    case TM_CHECK_FAIL: return _("fail");
+    case TM_CHECK_ERROR: return _("error");
+    case TM_CHECK_SKIP: return _("skip");
+    }
+    return _("error");
+}
+
+static const char *status_sgr(tm_check_status_t s)
+{
+    switch (s) {
+    case TM_CHECK_PASS: return "\033[32m";
+    case TM_CHECK_INFO: return "\033[36m";
+    case TM_CHECK_WARN: return "\033[33m";
+    case TM_CHECK_FAIL: return "\033[31m";
+    case TM_CHECK_ERROR: return "\033[35m";
+    case TM_CHECK_SKIP: return "\033[2m";
+    }
+    return "\033[35m";
+}
+
+static const char *section_heading(tm_section_t s)
+{
+    switch (s) {
+    case TM_SECTION_DOMAIN: return _("Domain name (全般 / ドメイン名)");
+    case TM_SECTION_INBOUND: return _("Receiving servers (受信サーバ)");
+    case TM_SECTION_OUTBOUND: return _("Sending servers (送信サーバ)");
+    case TM_SECTION_RULES:
+    case TM_SECTION_COUNT: break;
+    }
+    return _("Rules");
+}
+
+/* The console's words for a domain (完了, 設定が必要), with English beside
+ * them until po/ja.po carries the Japanese-only form. */
+static const char *verdict_words(tm_check_status_t v)
+{
+    switch (v) {
+    case TM_CHECK_FAIL: return _("設定が必要 / configuration required");
+    case TM_CHECK_ERROR: return _("不明 / unknown (DNS did not answer)");
+    default: return _("完了 / ready");
+    }
+}
+
+static tm_section_t section_of(const tm_finding_t *f)
+{
+    return (unsigned)f->section < TM_SECTION_COUNT ? f->section : TM_SECTION_RULES;
+}
+
+static tm_status_t put_escaped(tm_buf_t *out, const char *s)
+{
+    return s ? tm_text_escape(out, s, strlen(s)) : TM_OK;
+}
+
+static tm_status_t pad(tm_buf_t *out, size_t n)
+{
+    tm_status_t st = TM_OK;
+    for (size_t i = 0; i < n && st == TM_OK; i++)
+        st = tm_buf_putc(out, ' ');
+    return st;
+}
+
+/* Escapes text, appends it and pads it to width display columns. */
+static tm_status_t put_cell(tm_buf_t *out, const char *text, size_t width)
+{
+    tm_buf_t cell;
+    tm_buf_init(&cell);
+    tm_status_t st = put_escaped(&cell, text);
+    if (st == TM_OK && cell.data) {
+        size_t w = tm_text_width(cell.data);
+        st = tm_buf_append(out, cell.data, cell.len);
+        if (st == TM_OK && w < width)
+            st = pad(out, width - w);
+    } else if (st == TM_OK) {
+        st = pad(out, width);
+    }
+    tm_buf_clear(&cell);
+    return st;
+}
+
+static tm_status_t put_colored(const text_ctx_t *c, tm_check_status_t s, const char *text,
+                               size_t width)
+{
+    tm_status_t st = TM_OK;
+    if (c->opts->color)
+        st = tm_buf_puts(c->out, status_sgr(s));
+    if (st == TM_OK)
+        st = put_cell(c->out, text, 0);
+    if (st == TM_OK && c->opts->color)
+        st = tm_buf_puts(c->out, SGR_RESET);
+    /* Padding after the reset, so no coloured blanks trail the word. */
+    size_t w = tm_text_width(text);
+    if (st == TM_OK && w < width)
+        st = pad(c->out, width - w);
+    return st;
+}
+
+/* Each line of text, escaped, at the detail indentation; the first after
+ * label (e.g. "Fix: "), the others aligned under the first.  Lines are never
+ * re-wrapped, so zone-file lines in a fix stay as written. */
+static tm_status_t put_block(const text_ctx_t *c, const char *label, const char *text)
+{
+    size_t indent = strlen(INDENT) + c->status_width;
+    size_t label_w = label ? tm_text_width(label) : 0;
+    const char *p = text;
+    bool first = true;
+    tm_status_t st = TM_OK;
+    while (st == TM_OK && *p) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        st = pad(c->out, indent);
+        if (st == TM_OK && label)
+            st = first ? tm_buf_puts(c->out, label) : pad(c->out, label_w);
+        if (st == TM_OK)
+            st = tm_text_escape(c->out, p, n);
+        if (st == TM_OK)
+            st = tm_buf_putc(c->out, '\n');
+        first = false;
+        p += n;
+        if (*p == '\n')
+            p++;
+    }
+    return st;
+}
+
+static bool shows_detail(const text_ctx_t *c, const tm_finding_t *f)
+{
+    switch (f->status) {
+    case TM_CHECK_WARN:
+    case TM_CHECK_FAIL:
+    case TM_CHECK_ERROR: return true;
+    case TM_CHECK_INFO: return f->fix != NULL || c->opts->verbosity >= 1;
+    default: return c->opts->verbosity >= 1;
+    }
+}
+
+static tm_status_t put_finding(const text_ctx_t *c, const tm_finding_t *f)
+{
+    tm_status_t st = tm_buf_puts(c->out, INDENT);
+    if (st == TM_OK)
+        st = put_colored(c, f->status, status_word(f->status), c->status_width);
+    if (st == TM_OK)
+        st = put_cell(c->out, f->id ? f->id : "", c->id_width);
+    /* One line: a newline inside the summary is escaped with the rest. */
+    if (st == TM_OK)
+        st = put_escaped(c->out, f->summary);
+    if (st == TM_OK)
+        st = tm_buf_putc(c->out, '\n');
+    if (st != TM_OK || !shows_detail(c, f))
+        return st;
+    if (f->detail)
+        st = put_block(c, NULL, f->detail);
+    if (st == TM_OK && f->fix) {
+        char label[64];
+        snprintf(label, sizeof label, "%s ", _("Fix:"));
+        st = put_block(c, label, f->fix);
+    }
+    return st;
+}
+
+/* "display (ascii)" for an IDN, else the name once. */
+static tm_status_t put_domain(tm_buf_t *out, const tm_result_t *r)
+{
+    const char *display = r->domain ? r->domain : r->ascii;
+    tm_status_t st = put_escaped(out, display ? display : "");
+    if (st == TM_OK && r->ascii && display && strcmp(display, r->ascii) != 0) {
+        st = tm_buf_puts(out, " (");
+        if (st == TM_OK)
+            st = put_escaped(out, r->ascii);
+        if (st == TM_OK)
+            st = tm_buf_putc(out, ')');
+    }
+    return st;
+}
+
+static tm_status_t put_heading(tm_buf_t *out, const tm_result_t *r)
+{
+    const char *when = r->phase == TM_PHASE_PRE    ? _("before the MX cutover")
+                       : r->phase == TM_PHASE_POST ? _("after the MX cutover")
+                                                   : _("phase not decided");
+    const char *how = r->phase_derived ? _("from the MX records") : _("as given");
+    tm_status_t st = put_domain(out, r);
+    if (st == TM_OK)
+        st = tm_buf_puts(out, ": ");
+    if (st == TM_OK)
+        st = tm_buf_printf(out, _("%s (phase %s, %s)"), when, tm_phase_name(r->phase), how);
+    if (st == TM_OK)
+        st = tm_buf_puts(out, "; ");
+    if (st != TM_OK)
+        return st;
+    if (!r->company)
+        return tm_buf_printf(out, "%s\n", _("company ID unknown"));
+    /* The company comes from an MX host: DNS data, so escaped. */
+    tm_buf_t company;
+    tm_buf_init(&company);
+    st = put_escaped(&company, r->company);
+    if (st == TM_OK) {
+        const char *id = company.data ? company.data : "";
+        switch (r->company_source) {
+        case TM_COMPANY_FROM_MX:
+            st = tm_buf_printf(out, _("company ID %s (from the MX host)"), id);
+            break;
+        case TM_COMPANY_FROM_OPTION:
+            st = tm_buf_printf(out, _("company ID %s (from --company)"), id);
+            break;
+        case TM_COMPANY_UNKNOWN:
+            st = tm_buf_printf(out, _("company ID %s"), id);
+            break;
+        }
+    }
+    tm_buf_clear(&company);
+    return st == TM_OK ? tm_buf_putc(out, '\n') : st;
+}
+
+/* A TXT character-string as a zone file writes it: quoted, with '"' and
+ * '\' escaped (tm_text_escape doubles '\'), control bytes made visible. */
+static tm_status_t put_txt_string(tm_buf_t *out, const char *s, size_t len)
+{
+    tm_status_t st = tm_buf_putc(out, '"');
+    size_t start = 0;
+    for (size_t i = 0; i <= len && st == TM_OK; i++) {
+        if (i < len && s[i] != '"')
+            continue;
+        st = tm_text_escape(out, s + start, i - start);
+        if (st == TM_OK && i < len)
+            st = tm_buf_puts(out, "\\\"");
+        start = i + 1;
+    }
+    return st == TM_OK ? tm_buf_putc(out, '"') : st;
+}
+
+static tm_status_t put_rr(tm_buf_t *out, const tm_rr_t *rr)
+{
+    tm_status_t st = TM_OK;
+    if (rr->type == TM_RR_MX) {
+        st = tm_buf_printf(out, "%u ", (unsigned)rr->u.mx.preference);
+        if (st == TM_OK)
+            st = put_escaped(out, rr->u.mx.host);
+        return st;
+    }
+    /* Each character-string on its own, so a token split across strings
+     * shows as the split it is (CHECKS.md token.format). */
+    size_t off = 0;
+    for (size_t i = 0; i < rr->u.txt.nstrings && st == TM_OK; i++) {
+        size_t n = rr->u.txt.string_lens ? rr->u.txt.string_lens[i] : rr->u.txt.len;
+        if (n > rr->u.txt.len - off)
+            n = rr->u.txt.len - off;
+        if (i > 0)
+            st = tm_buf_putc(out, ' ');
+        if (st == TM_OK)
+            st = put_txt_string(out, rr->u.txt.data + off, n);
+        off += n;
+    }
+    if (st == TM_OK && rr->u.txt.nstrings == 0)
+        st = put_txt_string(out, rr->u.txt.data ? rr->u.txt.data : "", rr->u.txt.len);
+    return st;
+}
+
+static tm_status_t put_answer(tm_buf_t *out, const tm_answer_t *a)
+{
+    const char *type = tm_rrtype_name(a->type);
+    tm_status_t st = TM_OK;
+    if (a->outcome != TM_DNS_NOERROR || a->count == 0) {
+        st = tm_buf_puts(out, INDENT);
+        if (st == TM_OK)
+            st = put_escaped(out, a->name);
+        if (st == TM_OK)
+            st = tm_buf_printf(out, "  %-3s  %s\n", type, tm_dns_outcome_name(a->outcome));
+        return st;
+    }
+    for (size_t i = 0; i < a->count && st == TM_OK; i++) {
+        st = tm_buf_puts(out, INDENT);
+        if (st == TM_OK)
+            st = put_escaped(out, a->name);
+        if (st == TM_OK)
+            st = tm_buf_printf(out, "  %-3s  %lu  ", type, (unsigned long)a->rrs[i].ttl);
+        if (st == TM_OK)
+            st = put_rr(out, &a->rrs[i]);
+        if (st == TM_OK && a->source == TM_SRC_ZONE)
+            st = tm_buf_printf(out, "  (%s)", _("zone file"));
+        else if (st == TM_OK && a->source == TM_SRC_RULES)
+            st = tm_buf_printf(out, "  (%s)", _("bundled rules"));
+        if (st == TM_OK)
+            st = tm_buf_putc(out, '\n');
+    }
+    return st;
+}
+
+/* -v: the apex answers the checks read, so a reader can see what was seen. */
+static tm_status_t put_records(tm_buf_t *out, const tm_result_t *r)
+{
+    static const uint16_t types[] = {TM_RR_TXT, TM_RR_MX};
+    tm_status_t st = TM_OK;
+    bool heading = false;
+    if (!r->rrset || !r->ascii)
+        return TM_OK;
+    for (size_t i = 0; i < sizeof types / sizeof types[0] && st == TM_OK; i++) {
+        const tm_answer_t *a = tm_rrset_get(r->rrset, r->ascii, types[i]);
+        if (!a)
+            continue;
+        if (!heading) {
+            st = tm_buf_printf(out, "%s\n", _("Records"));
+            heading = true;
+        }
+        if (st == TM_OK)
+            st = put_answer(out, a);
+    }
+    return st;
+}
+
+static tm_status_t put_verdict(const text_ctx_t *c, const tm_result_t *r)
+{
+    unsigned long fails = 0, warns = 0, errors = 0;
+    for (size_t i = 0; i < r->findings.count; i++) {
+        switch (r->findings.items[i].status) {
+        case TM_CHECK_FAIL: fails++; break;
+        case TM_CHECK_WARN: warns++; break;
+        case TM_CHECK_ERROR: errors++; break;
+        default: break;
+        }
+    }
+    tm_status_t st;
+    if (c->opts->verbosity < 0) {
+        st = put_domain(c->out, r);
+        if (st == TM_OK)
+            st = tm_buf_puts(c->out, ": ");
+    } else {
+        st = tm_buf_printf(c->out, "%s ", _("Verdict:"));
+    }
+    if (st == TM_OK)
+        st = put_colored(c, r->verdict, verdict_words(r->verdict), 0);
+    if (st == TM_OK && c->opts->verbosity >= 0) {
+        st = tm_buf_puts(c->out, " \xe2\x80\x94 "); /* U+2014 EM DASH */
+        if (st == TM_OK)
+            st = tm_buf_printf(c->out,
+                               dngettext(TM_TEXTDOMAIN, "%lu failure", "%lu failures", fails),
+                               fails);
+        if (st == TM_OK)
+            st = tm_buf_puts(c->out, ", ");
+        if (st == TM_OK)
+            st = tm_buf_printf(c->out,
+                               dngettext(TM_TEXTDOMAIN, "%lu warning", "%lu warnings", warns),
+                               warns);
+        if (st == TM_OK && errors > 0) {
+            st = tm_buf_puts(c->out, ", ");
+            if (st == TM_OK)
+                st = tm_buf_printf(
+                    c->out, dngettext(TM_TEXTDOMAIN, "%lu error", "%lu errors", errors), errors);
+        }
+    }
+    return st == TM_OK ? tm_buf_putc(c->out, '\n') : st;
+}
+
+static tm_status_t put_sections(const text_ctx_t *c, const tm_result_t *r)
+{
+    tm_status_t st = TM_OK;
+    for (int s = 0; s < TM_SECTION_COUNT && st == TM_OK; s++) {
+        bool heading = false;
+        for (size_t i = 0; i < r->findings.count && st == TM_OK; i++) {
+            const tm_finding_t *f = &r->findings.items[i];
+            if (section_of(f) != (tm_section_t)s)
+                continue;
+            if (!heading) {
+                st = tm_buf_printf(c->out, "%s\n", section_heading((tm_section_t)s));
+                heading = true;
+            }
+            if (st == TM_OK)
+                st = put_finding(c, f);
+        }
+    }
+    return st;
+}
+
+tm_status_t tm_report_text(const tm_result_t *result, const tm_text_options_t *opts,
+                           tm_buf_t *out)
+{
+    if (!result || !opts || !out)
+        return TM_EINVAL;
+    text_ctx_t c = {out, opts, 0, ID_COLUMN_MIN};
+    /* Widths from the translated words, so a translation keeps the columns. */
+    for (int s = TM_CHECK_PASS; s <= TM_CHECK_SKIP; s++) {
+        size_t w = tm_text_width(status_word((tm_check_status_t)s));
+        if (w > c.status_width)
+            c.status_width = w;
+    }
+    c.status_width += COLUMN_GAP;
+    for (size_t i = 0; i < result->findings.count; i++) {
+        const char *id = result->findings.items[i].id;
+        size_t w = id ? tm_text_width(id) : 0;
+        if (w > c.id_width)
+            c.id_width = w;
+    }
+    c.id_width += COLUMN_GAP;
+
+    size_t start = out->len;
+    tm_status_t st = TM_OK;
+    if (opts->verbosity >= 0) {
+        st = put_heading(out, result);
+        if (st == TM_OK)
+            st = tm_buf_putc(out, '\n');
+        if (st == TM_OK)
+            st = put_sections(&c, result);
+        if (st == TM_OK && opts->verbosity >= 1)
+            st = put_records(out, result);
+    }
+    if (st == TM_OK)
+        st = put_verdict(&c, result);
+    if (st != TM_OK && out->data) {
+        /* Leave the caller's buffer as it was: no half report. */
+        out->len = start;
+        out->data[start] = '\0';
+    }
+    return st;
+}

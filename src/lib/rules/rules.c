@@ -1,0 +1,159 @@
+/* rules.c - the bundled rules, their lifetime and the questions the checks ask
+ * of them.  Parsing and validation live in rules_parse.c. */
+#include "tmems/tm_rules.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "rules/rules_data.h"
+
+/* jp first: it is the default data center (CHECKS.md); the others in the
+ * order of CLI.md's --region. test_rules checks this list against the
+ * embedded blobs, so a new data/rules/<region>.json must be named here. */
+static const char *const bundled_regions[] = {"jp", "us", "eu", "anz", "sg", "in", "uae", NULL};
+
+const char *const *tm_rules_regions(void) { return bundled_regions; }
+
+tm_status_t tm_rules_bundled(const char *region, tm_rules_t **out)
+{
+    *out = NULL;
+    if (!region)
+        return TM_EINVAL;
+    for (const tm_rules_blob_t *blob = tm_rules_blobs; blob->region; blob++) {
+        if (strcmp(blob->region, region) != 0)
+            continue;
+        tm_rules_t *rules = NULL;
+        tm_status_t st = tm_rules_parse(blob->json, blob->len, "bundled", &rules, NULL, 0);
+        if (st != TM_OK)
+            return st;
+        /* A file named us.json that says "region": "eu" is a packaging
+         * mistake; refuse it rather than check against the wrong site. */
+        if (strcmp(rules->region, region) != 0) {
+            tm_rules_destroy(rules);
+            return TM_EPARSE;
+        }
+        *out = rules;
+        return TM_OK;
+    }
+    return TM_ENOTFOUND;
+}
+
+void tm_rules_destroy(tm_rules_t *rules)
+{
+    if (!rules)
+        return;
+    tm_free(rules->region);
+    tm_free(rules->site);
+    tm_free(rules->inbound_suffix);
+    tm_free(rules->relay_suffix);
+    tm_free(rules->spf_include);
+    tm_free(rules->spf_legacy);
+    tm_free(rules->token_prefix);
+    for (size_t i = 0; rules->ranges && i < rules->nranges; i++) {
+        tm_free(rules->ranges[i].cidr);
+        tm_free(rules->ranges[i].since);
+    }
+    tm_free(rules->ranges);
+    for (size_t i = 0; rules->records && i < rules->nrecords; i++) {
+        tm_free(rules->records[i].name);
+        tm_free(rules->records[i].value);
+    }
+    tm_free(rules->records);
+    for (size_t i = 0; rules->clouds && i < rules->nclouds; i++) {
+        tm_rules_cloud_t *c = &rules->clouds[i];
+        tm_free(c->id);
+        tm_free(c->name);
+        for (size_t j = 0; c->suffixes && j < c->nsuffixes; j++)
+            tm_free(c->suffixes[j]);
+        tm_free(c->suffixes);
+    }
+    tm_free(rules->clouds);
+    tm_free(rules->source);
+    tm_free(rules);
+}
+
+static bool join_host(const char *label, const char *suffix, char *buf, size_t len)
+{
+    if (!label || !suffix || !buf || label[0] == '\0')
+        return false;
+    int n = snprintf(buf, len, "%s.%s", label, suffix);
+    if (n < 0 || (size_t)n >= len || (size_t)n > TM_NAME_MAX) {
+        if (len > 0)
+            buf[0] = '\0';
+        return false;
+    }
+    return true;
+}
+
+bool tm_rules_inbound_host(const tm_rules_t *rules, const char *company, char *buf, size_t len)
+{
+    return rules && join_host(company, rules->inbound_suffix, buf, len);
+}
+
+bool tm_rules_relay_host(const tm_rules_t *rules, const char *company, char *buf, size_t len)
+{
+    return rules && join_host(company, rules->relay_suffix, buf, len);
+}
+
+static char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c; }
+
+bool tm_rules_company_from_host(const tm_rules_t *rules, const char *host, char *company,
+                                size_t len)
+{
+    if (!rules || !host || !company || len == 0)
+        return false;
+    size_t hlen = strlen(host);
+    if (hlen > 0 && host[hlen - 1] == '.')
+        hlen--;
+    size_t slen = strlen(rules->inbound_suffix);
+    /* At least one label character and the dot before the suffix. */
+    if (hlen < slen + 2 || host[hlen - slen - 1] != '.')
+        return false;
+    for (size_t i = 0; i < slen; i++)
+        if (ascii_lower(host[hlen - slen + i]) != ascii_lower(rules->inbound_suffix[i]))
+            return false;
+    size_t label_len = hlen - slen - 1;
+    /* Exactly one label: "a.b.in.tmems-jp..." is no company host. */
+    if (label_len > TM_LABEL_MAX || memchr(host, '.', label_len) != NULL || label_len >= len)
+        return false;
+    for (size_t i = 0; i < label_len; i++)
+        company[i] = ascii_lower(host[i]);
+    company[label_len] = '\0';
+    return true;
+}
+
+tm_answer_t *tm_rules_answer(const tm_rules_t *rules, const char *name, uint16_t type)
+{
+    if (!rules || !name)
+        return NULL;
+    tm_answer_t *ans = NULL;
+    for (size_t i = 0; i < rules->nrecords; i++) {
+        const tm_rules_record_t *rec = &rules->records[i];
+        if (rec->type != type || !tm_name_equal(rec->name, name))
+            continue;
+        if (!ans) {
+            ans = tm_answer_create(rec->name, type, TM_DNS_NOERROR);
+            if (!ans)
+                return NULL;
+            ans->source = TM_SRC_RULES;
+        }
+        /* Several entries for one name form one RRset, as in DNS. The TTL is
+         * nominal: these answers never come from a cache. */
+        if (tm_answer_add_txt1(ans, 3600, rec->value) != TM_OK) {
+            tm_answer_unref(ans);
+            return NULL;
+        }
+    }
+    return ans;
+}
+
+const tm_rules_cloud_t *tm_rules_cloud_for(const tm_rules_t *rules, const char *host)
+{
+    if (!rules || !host)
+        return NULL;
+    for (size_t i = 0; i < rules->nclouds; i++)
+        for (size_t j = 0; j < rules->clouds[i].nsuffixes; j++)
+            if (tm_name_has_suffix(host, rules->clouds[i].suffixes[j]))
+                return &rules->clouds[i];
+    return NULL;
+}
