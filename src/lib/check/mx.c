@@ -209,6 +209,13 @@ done:
 static tm_check_status_t judge_target(const tm_check_ctx_t *ctx, const char *host,
                                       tm_finding_t *out, tm_status_t *st)
 {
+    /* RFC 7505 section 3: "." (the null MX) is valid only as the single MX
+     * record; beside others it names no host, and no address can be asked. */
+    if (!host[0]) {
+        *st = tm_finding_detail(out, _("- \".\" is a null MX (RFC 7505) mixed with other MX "
+                                       "records: it names no host"));
+        return TM_CHECK_WARN;
+    }
     if (tm_host_is_ip_literal(host)) {
         *st = tm_finding_detail(out, _("- %s is an IP address; an MX must name a host (RFC "
                                        "5321 section 5.1)"),
@@ -271,9 +278,12 @@ tm_status_t tm_check_mx_target(const tm_check_ctx_t *ctx, tm_finding_t *out)
     if (errored)
         return tm_finding_set(out, TM_CHECK_ERROR,
                               _("%zu MX targets could not be resolved"), errored);
-    if (skipped == mx->count)
+    /* CHECKS.md "Offline": a target outside the zone files cannot be judged,
+     * so the check cannot pass; it fails only on what it knows. */
+    if (skipped)
         return tm_finding_set(out, TM_CHECK_SKIP,
-                              _("Offline: the MX targets are in no zone file"));
+                              _("Offline: %zu of %zu MX targets are in no zone file"), skipped,
+                              mx->count);
     return tm_finding_set(out, TM_CHECK_PASS,
                           _("Every MX target is a host name with an address record"));
 }
@@ -293,8 +303,7 @@ tm_status_t tm_inbound_needs(const tm_check_ctx_t *ctx, tm_questions_t *need)
         }
     }
     char host[TM_NAME_MAX + 1];
-    if (st == TM_OK && ctx->company[0] &&
-        tm_label_valid(ctx->company, ctx->rules->company_min, ctx->rules->company_max) &&
+    if (st == TM_OK && tm_ctx_company_valid(ctx) &&
         tm_rules_inbound_host(ctx->rules, ctx->company, host, sizeof(host)))
         st = tm_questions_add(need, ctx->rrset, host, TM_RR_A);
     return st;

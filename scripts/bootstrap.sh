@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# bootstrap.sh - prepares a Debian 12 machine to build and test tmems-check,
+# then builds it into ./build.  Safe to run again: packages already present
+# are not fetched again, and the build is incremental.
+#
+#   bash scripts/bootstrap.sh            # packages + ./build (RelWithDebInfo)
+#   TM_BUILD_TYPE=Debug bash scripts/bootstrap.sh
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+PACKAGES=(
+    # toolchain
+    build-essential cmake pkg-config gettext
+    # libraries (DESIGN.md, Dependencies)
+    libc-ares-dev libcurl4-openssl-dev libcjson-dev libknot-dev libidn2-dev
+    # tests: unit (cmocka), integration (BIND, dig, jq), leak checks, tools
+    libcmocka-dev bind9 bind9-dnsutils jq python3 python3-yaml python3-dnslib
+    valgrind util-linux
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q '^install ok installed$'; then
+        missing+=("$p")
+    fi
+done
+
+if [ "${#missing[@]}" -gt 0 ]; then
+    echo "bootstrap: installing ${missing[*]}"
+    SUDO=()
+    if [ "$(id -u)" -ne 0 ]; then SUDO=(sudo); fi
+    export DEBIAN_FRONTEND=noninteractive
+    "${SUDO[@]}" apt-get update
+    "${SUDO[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
+else
+    echo "bootstrap: all ${#PACKAGES[@]} packages present"
+fi
+
+# The integration tests start their own named on a high port; the packaged
+# service is not needed (and is not started here).
+
+jobs=$(nproc 2>/dev/null || echo 2)
+cmake -S . -B build -DCMAKE_BUILD_TYPE="${TM_BUILD_TYPE:-RelWithDebInfo}"
+cmake --build build -j "$jobs"
+echo "bootstrap: built ./build/tmems-check"

@@ -1,0 +1,440 @@
+# lib.sh - sourced by tests/integration/test_*.sh.
+#
+# Runs a private BIND 9 on 127.0.0.1 serving every tests/zones/*.zone (the
+# origin is the file name without ".zone"), runs tmems-check against it and
+# counts assertions.  Nothing here reaches beyond loopback: every invocation
+# of the binary goes through tm_run, which adds --server 127.0.0.1:PORT.
+#
+# Usage in a test script:
+#   . "$(dirname "$0")/lib.sh"
+#   tm_init "$@"            # the binary is $1 (ctest passes it)
+#   tm_bind_start
+#   tm_case "ready domain"; tm_run --format json ready.example; expect_exit 0
+#   tm_finish               # prints "N passed, M failed", exits 1 if M > 0
+#
+# The zones name RFC 5737 documentation addresses for mail hosts: never pass
+# --smtp in these tests, it would try to connect to them.
+
+set -u
+
+TM_PASSED=0
+TM_FAILED=0
+TM_CASE=""
+TM_TMP=""
+TM_BIND_PID=""
+TM_BIND_PORT=""
+TM_HELPER_PIDS=""
+TM_RC=0
+TM_ELAPSED_MS=0
+TM_OUT=""
+TM_ERR=""
+TM_CMD=""
+
+# Guard against a hung binary: no single run may take longer than this.
+TM_RUN_LIMIT_S=${TM_RUN_LIMIT_S:-60}
+
+# Deterministic, uncoloured, English output unless a test asks otherwise.
+export LC_ALL=C.UTF-8
+export LANG=C.UTF-8
+unset LANGUAGE NO_COLOR CLICOLOR_FORCE
+
+tm_log() { printf '%s\n' "$*" >&2; }
+
+tm_init() {
+    TM_BIN=${1:-}
+    if [ -z "$TM_BIN" ] || [ ! -x "$TM_BIN" ]; then
+        tm_log "usage: bash $0 /path/to/tmems-check (not executable: '${TM_BIN}')"
+        exit 2
+    fi
+    TM_SOURCE_DIR=${TM_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+    TM_ZONES="$TM_SOURCE_DIR/tests/zones"
+    command -v jq >/dev/null || { tm_log "jq is required (scripts/bootstrap.sh installs it)"; exit 2; }
+    TM_TMP=$(mktemp -d "${TMPDIR:-/tmp}/tmems-it.XXXXXX")
+    TM_OUT="$TM_TMP/stdout"
+    TM_ERR="$TM_TMP/stderr"
+    trap tm_cleanup EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+    tm_watchdog_start
+}
+
+# A script killed with SIGKILL (a ctest timeout) runs no trap.  This child
+# outlives it for at most a second: it then stops every process listed in
+# $TM_TMP/pids and removes the temp dir, so no named is left behind.
+tm_watchdog_start() {
+    local parent=$$ dir=$TM_TMP
+    : >"$dir/pids"
+    (
+        trap '' INT
+        while kill -0 "$parent" 2>/dev/null; do sleep 1; done
+        while read -r pid; do kill -KILL "$pid" 2>/dev/null; done <"$dir/pids"
+        rm -rf -- "$dir"
+    ) </dev/null >/dev/null 2>&1 &
+    TM_WATCHDOG_PID=$!
+}
+
+# Records a child for the watchdog, and forgets it once it is reaped (so a
+# reused pid can never be hit).
+tm_track_pid() { echo "$1" >>"$TM_TMP/pids"; }
+tm_untrack_pid() {
+    [ -f "$TM_TMP/pids" ] || return 0
+    grep -vx -- "$1" "$TM_TMP/pids" >"$TM_TMP/pids.new"
+    mv -f -- "$TM_TMP/pids.new" "$TM_TMP/pids"
+}
+
+# Stops everything this script started and removes the temp dir, however
+# the script ends (normal end, failed assertion, set -e, signal).
+tm_cleanup() {
+    local pid
+    if [ -n "${TM_WATCHDOG_PID:-}" ]; then
+        kill -TERM "$TM_WATCHDOG_PID" 2>/dev/null
+        wait "$TM_WATCHDOG_PID" 2>/dev/null
+        TM_WATCHDOG_PID=""
+    fi
+    tm_bind_stop
+    for pid in $TM_HELPER_PIDS; do
+        tm_stop_pid "$pid"
+    done
+    TM_HELPER_PIDS=""
+    if [ -n "$TM_TMP" ] && [ -d "$TM_TMP" ]; then
+        rm -rf -- "$TM_TMP"
+    fi
+}
+
+# True while PID runs (an exited child not yet reaped is a zombie: not running).
+tm_alive() {
+    kill -0 "$1" 2>/dev/null && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null
+}
+
+# Sends TERM to a child, waits up to 5 s, then KILL; always reaps it.
+tm_stop_pid() {
+    local pid=$1
+    if tm_alive "$pid"; then
+        kill -TERM "$pid" 2>/dev/null
+        for _ in $(seq 1 50); do
+            tm_alive "$pid" || break
+            sleep 0.1
+        done
+        tm_alive "$pid" && kill -KILL "$pid" 2>/dev/null
+    fi
+    wait "$pid" 2>/dev/null
+    tm_untrack_pid "$pid"
+    return 0
+}
+
+# Prints a port in 20000-60000 on which both TCP and UDP 127.0.0.1 are free.
+# Another process may still take it before the caller binds: tm_bind_start
+# retries with a new port when named cannot listen.
+tm_free_port() {
+    python3 - <<'EOF'
+import random, socket, sys
+for _ in range(200):
+    port = random.randint(20000, 60000)
+    try:
+        for kind in (socket.SOCK_STREAM, socket.SOCK_DGRAM):
+            s = socket.socket(socket.AF_INET, kind)
+            try:
+                s.bind(("127.0.0.1", port))
+            finally:
+                s.close()
+    except OSError:
+        continue
+    print(port)
+    sys.exit(0)
+sys.exit(1)
+EOF
+}
+
+# Writes named.conf into $TM_TMP/bind: one primary zone per tests/zones file,
+# plus servfail.example whose master file is broken on purpose (BIND then
+# answers SERVFAIL for every name in it).
+tm_bind_config() {
+    local port=$1 dir="$TM_TMP/bind" f origin
+    mkdir -p "$dir"
+    cat >"$dir/servfail.example.zone" <<'EOF'
+$ORIGIN servfail.example.
+$TTL 3600
+@ IN SOA ns1 hostmaster ( 1 3600 900 604800 300 )
+@ IN NS ns1
+@ IN MX this-is-not-a-preference mail
+EOF
+    {
+        cat <<EOF
+options {
+    directory "$dir";
+    listen-on port $port { 127.0.0.1; };
+    listen-on-v6 { none; };
+    recursion no;
+    dnssec-validation no;
+    pid-file none;
+    session-keyfile none;
+    managed-keys-directory "$dir";
+    notify no;
+    allow-transfer { none; };
+};
+controls { };
+zone "servfail.example" { type primary; file "$dir/servfail.example.zone"; };
+EOF
+        for f in "$TM_ZONES"/*.zone; do
+            origin=$(basename "$f" .zone)
+            printf 'zone "%s" { type primary; file "%s"; };\n' "$origin" "$f"
+        done
+    } >"$dir/named.conf"
+}
+
+# Starts named as a direct child of this script and waits until it answers.
+tm_bind_start() {
+    local attempt port log
+    command -v named >/dev/null || { tm_log "named not found (apt-get install bind9)"; exit 2; }
+    for attempt in 1 2 3; do
+        port=$(tm_free_port) || { tm_log "no free port found"; exit 2; }
+        tm_bind_config "$port"
+        log="$TM_TMP/bind/named.log"
+        # -g: foreground, log to stderr; -4: no IPv6 sockets; -n 1: one
+        # worker thread is plenty and keeps two-core machines responsive.
+        named -g -4 -n 1 -c "$TM_TMP/bind/named.conf" >"$log" 2>&1 &
+        TM_BIND_PID=$!
+        tm_track_pid "$TM_BIND_PID"
+        TM_BIND_PORT=$port
+        for _ in $(seq 1 100); do
+            tm_alive "$TM_BIND_PID" || break
+            if grep -q 'running$' "$log" 2>/dev/null &&
+               [ "$(dig +short +time=1 +tries=1 @127.0.0.1 -p "$port" \
+                    SOA tmems-jp.trendmicro.com 2>/dev/null)" != "" ]; then
+                # Only servfail.example may fail to load; any other zone
+                # that does is a broken test zone, not a test result.
+                if grep 'not loaded due to errors' "$log" | grep -qv 'zone servfail\.example/'; then
+                    tm_log "a test zone did not load:"
+                    grep -E 'zone .*(failed|errors)|dns_rdata|dns_master' "$log" |
+                        grep -v 'servfail\.example' | sed 's/^/  named: /' >&2
+                    exit 2
+                fi
+                return 0
+            fi
+            sleep 0.1
+        done
+        tm_log "named did not start on port $port (attempt $attempt); its log:"
+        sed 's/^/  named: /' "$log" >&2
+        tm_bind_stop
+    done
+    tm_log "giving up: BIND could not be started"
+    exit 2
+}
+
+tm_bind_stop() {
+    if [ -n "$TM_BIND_PID" ]; then
+        tm_stop_pid "$TM_BIND_PID"
+        TM_BIND_PID=""
+    fi
+}
+
+# Starts a UDP (and TCP) socket on 127.0.0.1 that accepts queries and never
+# answers: a server that times out.  Prints nothing; sets TM_SILENT_PORT.
+tm_silent_server_start() {
+    local portfile="$TM_TMP/silent.port"
+    rm -f "$portfile"
+    python3 - "$portfile" <<'EOF' &
+import os, random, socket, sys, time
+for _ in range(200):
+    port = random.randint(20000, 60000)
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        u.bind(("127.0.0.1", port))
+        t.bind(("127.0.0.1", port))
+        t.listen(16)
+        break
+    except OSError:
+        u.close()
+        t.close()
+else:
+    sys.exit(1)
+tmp = sys.argv[1] + ".tmp"
+with open(tmp, "w") as f:
+    f.write(str(port))
+os.rename(tmp, sys.argv[1])
+# Bounded: the harness kills it long before; it never outlives a stuck run.
+time.sleep(300)
+EOF
+    TM_HELPER_PIDS="$TM_HELPER_PIDS $!"
+    tm_track_pid "$!"
+    for _ in $(seq 1 50); do
+        [ -s "$portfile" ] && break
+        sleep 0.1
+    done
+    TM_SILENT_PORT=$(cat "$portfile" 2>/dev/null || true)
+    [ -n "$TM_SILENT_PORT" ] || { tm_log "silent server did not start"; exit 2; }
+}
+
+# ---- running the binary -------------------------------------------------
+
+tm_now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+
+# tm_run_raw ARGS... : runs the binary exactly with ARGS (no --server added).
+# For tests of option parsing that must not reach DNS at all.
+tm_run_raw() {
+    local t0 t1
+    TM_CMD="$(basename "$TM_BIN") $*"
+    t0=$(tm_now_ms)
+    timeout -k 5 "$TM_RUN_LIMIT_S" "$TM_BIN" "$@" >"$TM_OUT" 2>"$TM_ERR" </dev/null
+    TM_RC=$?
+    t1=$(tm_now_ms)
+    TM_ELAPSED_MS=$((t1 - t0))
+    if [ "$TM_RC" -eq 124 ] || [ "$TM_RC" -eq 137 ]; then
+        tm_log "  (run exceeded ${TM_RUN_LIMIT_S}s and was killed: $TM_CMD)"
+    fi
+}
+
+# tm_run ARGS... : runs the binary against the private BIND.
+tm_run() {
+    tm_run_raw --server "127.0.0.1:$TM_BIND_PORT" "$@"
+}
+
+# The checks of the domain and inbound sections (issue 2); the SPF and rules
+# checks are selected out so they cannot change these expectations.
+TM_INBOUND_ONLY="domain.,token.,mx.,company.,inbound."
+
+# tm_json DOMAIN... [OPTIONS] : JSON report of the domain/inbound checks.
+tm_json() {
+    tm_run --format json --only "$TM_INBOUND_ONLY" "$@"
+}
+
+# ---- assertions -----------------------------------------------------------
+
+tm_case() { TM_CASE=$*; }
+
+tm_pass() { TM_PASSED=$((TM_PASSED + 1)); }
+
+tm_fail() {
+    TM_FAILED=$((TM_FAILED + 1))
+    printf 'FAIL [%s] %s\n' "$TM_CASE" "$*"
+    printf '  command: %s\n  exit: %s\n' "$TM_CMD" "$TM_RC"
+    if [ -s "$TM_ERR" ]; then
+        head -c 2000 "$TM_ERR" | sed 's/^/  stderr: /'
+    fi
+    if [ -s "$TM_OUT" ]; then
+        head -c 3000 "$TM_OUT" | sed 's/^/  stdout: /'
+        echo
+    fi
+}
+
+tm_assert() { # DESCRIPTION COMMAND...
+    local what=$1
+    shift
+    if "$@"; then tm_pass; else tm_fail "$what"; fi
+}
+
+expect_exit() {
+    if [ "$TM_RC" -eq "$1" ]; then tm_pass; else tm_fail "exit status $TM_RC, expected $1"; fi
+}
+
+# Prints the status of check ID in result IDX (default 0), "" when absent or
+# when stdout is not JSON.
+tm_status_of() {
+    jq -r --arg id "$1" --argjson i "${2:-0}" \
+        '[.results[$i].checks[] | select(.id == $id) | .status] | join(",")' \
+        "$TM_OUT" 2>/dev/null
+}
+
+# expect_check ID STATUS [RESULT_INDEX]
+expect_check() {
+    local got
+    got=$(tm_status_of "$1" "${3:-0}")
+    if [ "$got" = "$2" ]; then
+        tm_pass
+    else
+        tm_fail "check $1 is '${got:-<absent>}', expected '$2' (result ${3:-0})"
+    fi
+}
+
+# expect_check_oneof ID "STATUS STATUS..." [RESULT_INDEX]
+# Only where CHECKS.md leaves the status open; each use says why.
+expect_check_oneof() {
+    local got s
+    got=$(tm_status_of "$1" "${3:-0}")
+    for s in $2; do
+        if [ "$got" = "$s" ]; then tm_pass; return; fi
+    done
+    tm_fail "check $1 is '${got:-<absent>}', expected one of: $2 (result ${3:-0})"
+}
+
+# expect_checks "id=status id=status|status ..." [RESULT_INDEX]
+# "a|b" accepts either (only where CHECKS.md leaves the status open).
+expect_checks() {
+    local pair want
+    for pair in $1; do
+        want=${pair#*=}
+        case "$want" in
+            *"|"*) expect_check_oneof "${pair%%=*}" "${want//|/ }" "${2:-0}" ;;
+            *) expect_check "${pair%%=*}" "$want" "${2:-0}" ;;
+        esac
+    done
+}
+
+# expect_json FILTER VALUE : jq -r FILTER on stdout prints exactly VALUE.
+expect_json() {
+    local got
+    got=$(jq -r "$1" "$TM_OUT" 2>/dev/null | tr '\n' ' ' | sed 's/ $//')
+    if [ "$got" = "$2" ]; then
+        tm_pass
+    else
+        tm_fail "jq '$1' gave '$got', expected '$2'"
+    fi
+}
+
+expect_valid_json() {
+    if jq -e . "$TM_OUT" >/dev/null 2>&1; then tm_pass; else tm_fail "stdout is not JSON"; fi
+}
+
+# expect_stdout_has DESCRIPTION PCRE / expect_stdout_lacks DESCRIPTION PCRE
+# Byte-wise (C locale), so '\x1b' means the ESC byte.
+expect_stdout_has() {
+    if LC_ALL=C grep -qP -- "$2" "$TM_OUT"; then tm_pass; else tm_fail "$1: /$2/ not in stdout"; fi
+}
+expect_stdout_lacks() {
+    if LC_ALL=C grep -qP -- "$2" "$TM_OUT"; then tm_fail "$1: /$2/ found in stdout"; else tm_pass; fi
+}
+
+expect_stdout_empty() {
+    if [ ! -s "$TM_OUT" ]; then tm_pass; else tm_fail "stdout is not empty"; fi
+}
+
+expect_stderr_empty() {
+    if [ ! -s "$TM_ERR" ]; then tm_pass; else tm_fail "stderr is not empty"; fi
+}
+
+# Exactly one non-empty line on stderr (the usage-error contract).
+expect_stderr_one_line() {
+    local n
+    n=$(wc -l <"$TM_ERR")
+    # A message without a final newline still counts as one line.
+    if [ -s "$TM_ERR" ] && [ "$(tail -c 1 "$TM_ERR" | od -An -c | tr -d ' ')" != '\n' ]; then
+        n=$((n + 1))
+    fi
+    if [ "$n" -eq 1 ] && [ -n "$(tr -d '[:space:]' <"$TM_ERR")" ]; then
+        tm_pass
+    else
+        tm_fail "stderr has $n lines, expected exactly one message line"
+    fi
+}
+
+expect_elapsed_below_ms() {
+    if [ "$TM_ELAPSED_MS" -lt "$1" ]; then
+        tm_pass
+    else
+        tm_fail "took ${TM_ELAPSED_MS} ms, budget ${1} ms"
+    fi
+}
+
+# The usage-error contract of CLI.md: exit 2, one line on stderr, no stdout.
+expect_usage_error() {
+    expect_exit 2
+    expect_stdout_empty
+    expect_stderr_one_line
+}
+
+tm_finish() {
+    printf '%d passed, %d failed\n' "$TM_PASSED" "$TM_FAILED"
+    [ "$TM_FAILED" -eq 0 ]
+    exit $?
+}
