@@ -1,6 +1,7 @@
 /* params.c - argv to tmc_params_t (CLI.md "Options").  Every value is
  * checked here, so a mistake costs the user one clear line and exit 2, and
  * never a half-run check. */
+#include <errno.h>
 #include <stdarg.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -148,6 +149,58 @@ static bool add_domain(tmc_params_t *p, const char *input, char *err, size_t err
     if (!d->input || !d->ascii || !d->display)
         return fail(err, errlen, "%s", _("out of memory"));
     return true;
+}
+
+static bool already_listed(const tmc_params_t *p, const char *input)
+{
+    char ascii[TM_NAME_MAX + 1], display[TM_NAME_MAX * 4 + 1];
+    if (tm_domain_from_user(input, ascii, display, NULL) != TM_OK)
+        return false;
+    for (size_t i = 0; i < p->ndomains; i++) {
+        if (strcmp(p->domains[i].ascii, ascii) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* -f FILE: one domain a line, '#' starts a comment, blank lines are
+ * skipped, '-' is standard input; a domain listed twice is checked once. */
+static bool read_domains_file(tmc_params_t *p, char *err, size_t errlen)
+{
+    bool from_stdin = strcmp(p->domains_file, "-") == 0;
+    FILE *f = from_stdin ? stdin : fopen(p->domains_file, "r");
+    if (!f)
+        return fail(err, errlen, _("cannot read domain file '%s': %s"), p->domains_file,
+                    strerror(errno));
+    char line[1024];
+    unsigned long lineno = 0;
+    bool ok = true;
+    while (ok && fgets(line, sizeof(line), f)) {
+        lineno++;
+        size_t len = strcspn(line, "#\r\n");
+        if (len == strlen(line) && !feof(f)) {
+            ok = fail(err, errlen, _("%s:%lu: the line is longer than %zu bytes"),
+                      p->domains_file, lineno, sizeof(line) - 2);
+            break;
+        }
+        line[len] = '\0';
+        char *start = line;
+        while (*start == ' ' || *start == '\t')
+            start++;
+        char *end = start + strlen(start);
+        while (end > start && (end[-1] == ' ' || end[-1] == '\t'))
+            *--end = '\0';
+        if (!*start || already_listed(p, start))
+            continue;
+        char why[768];
+        if (!add_domain(p, start, why, sizeof(why)))
+            ok = fail(err, errlen, "%s:%lu: %s", p->domains_file, lineno, why);
+    }
+    if (ok && ferror(f))
+        ok = fail(err, errlen, _("cannot read domain file '%s'"), p->domains_file);
+    if (!from_stdin)
+        fclose(f);
+    return ok;
 }
 
 static bool known_region(const char *region)
@@ -329,8 +382,8 @@ bool tmc_params_parse(tmc_params_t *p, int argc, char **argv, char *err, size_t 
         }
     }
     p->check.offline = p->offline;
-    if (p->domains_file)
-        return fail(err, errlen, _("-f is not supported yet by this version"));
+    if (p->domains_file && !read_domains_file(p, err, errlen))
+        return false;
     for (int i = optind; i < argc; i++) {
         if (!add_domain(p, argv[i], err, errlen))
             return false;
