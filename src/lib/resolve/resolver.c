@@ -1,0 +1,852 @@
+/* resolver.c - the fetch loop: every (name, type) question is answered once
+ * per resolver, from the zone file whose origin covers it, else offline from
+ * the bundled rules, else from DNS with many questions in flight at once.
+ *
+ * Each question gets one cache entry.  Callers wait on an entry through
+ * waiters; an entry is QUEUED (waiting for a free in-flight slot), SENT, or
+ * DONE with its answer.  Answers are handed to callbacks only from
+ * tm_resolver_run, so a caller never sees its callback run inside its own
+ * submit. */
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+
+#include "resolve/cares.h"
+#include "resolve/chain.h"
+#include "tmems/tm_resolve.h"
+#include "util/tm_i18n.h"
+
+/* At most this many questions are on the network at once; the rest wait in
+ * a FIFO.  A hostile SPF tree can name thousands of hosts, and each query in
+ * flight holds c-ares state and a slot on the server. */
+#define MAX_IN_FLIGHT 512
+/* Distinct questions one resolver remembers; past it submit fails with
+ * TM_ERANGE instead of growing without bound. */
+#define MAX_ENTRIES ((size_t)1 << 18)
+/* A name longer than this cannot be a domain name in any form. */
+#define MAX_NAME_TEXT 1024
+/* A query: header, a name of at most 255 octets, the question tail and the
+ * OPT record (RFC 1035 section 4.1, RFC 6891 section 6.1.2). */
+#define QUERY_MAX 512
+#define DEFAULT_TIMEOUT_MS 2000
+#define DEFAULT_TRIES 3
+#define MAX_TIMEOUT_MS 600000u
+#define MAX_TRIES 20u
+/* Zone files whose CNAMEs point into each other: hops between zones. */
+#define MAX_ZONE_HOPS 8
+
+/* CHASING: a zone's CNAME left every zone and the entry waits for the DNS
+ * answer of the target. */
+typedef enum { ENTRY_QUEUED, ENTRY_SENT, ENTRY_CHASING, ENTRY_DONE } entry_state_t;
+
+typedef struct entry entry_t;
+
+typedef struct waiter {
+    tm_resolve_cb cb;
+    void *arg;
+    entry_t *entry;
+    struct waiter *next;
+} waiter_t;
+
+struct entry {
+    tm_resolver_t *res;
+    char *name;             /* lower case, no trailing dot */
+    uint16_t type;
+    entry_state_t state;
+    bool via_tcp;           /* the UDP answer was truncated */
+    uint16_t id;            /* the query ID while SENT */
+    tm_answer_t *answer;    /* DONE: the answer, or NULL when it could not be built */
+    waiter_t *waiters;      /* callers waiting for the answer */
+    waiter_t **waiters_tail;
+    entry_t *hash_next;
+    entry_t *queue_next;    /* the send FIFO */
+};
+
+struct tm_resolver {
+    unsigned timeout_ms, tries;
+    bool offline, norecurse;
+    const tm_rules_t *rules;
+    tm_zone_t *zones[TM_RESOLVER_MAX_ZONES];
+    size_t nzones;
+    tm_cares_t *net;        /* NULL offline: no socket is ever made */
+
+    entry_t **buckets;
+    size_t nbuckets, nentries;
+
+    entry_t *queue_head, **queue_tail;
+    size_t in_flight;
+    /* c-ares 1.18 sends the ID it is given (ares_send), so IDs are chosen
+     * here: random, and unique among the queries in flight. */
+    uint8_t ids_used[65536 / 8];
+    uint8_t rnd_pool[64];
+    size_t rnd_left;
+    uint64_t rnd_fallback;
+
+    waiter_t *ready_head, **ready_tail; /* answers to hand out from run */
+    size_t pending;         /* waiters not yet called back */
+    bool oom;               /* an answer could not be built: run reports it */
+    tm_resolver_stats_t stats;
+};
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+    if (!err || errlen == 0)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+}
+
+/* ---- the cache ------------------------------------------------------------- */
+
+static size_t hash_key(const char *name, uint16_t type)
+{
+    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+    for (const char *p = name; *p; p++)
+        h = (h ^ (uint8_t)*p) * 1099511628211ull;
+    h = (h ^ type) * 1099511628211ull;
+    return (size_t)h;
+}
+
+static entry_t *cache_find(const tm_resolver_t *res, const char *name, uint16_t type)
+{
+    entry_t *e = res->buckets[hash_key(name, type) & (res->nbuckets - 1)];
+    for (; e; e = e->hash_next) {
+        if (e->type == type && strcmp(e->name, name) == 0)
+            return e;
+    }
+    return NULL;
+}
+
+static tm_status_t cache_grow(tm_resolver_t *res)
+{
+    size_t n = res->nbuckets * 2;
+    entry_t **b = tm_calloc(n, sizeof *b);
+    if (!b)
+        return TM_ENOMEM;
+    for (size_t i = 0; i < res->nbuckets; i++) {
+        entry_t *e = res->buckets[i];
+        while (e) {
+            entry_t *next = e->hash_next;
+            size_t k = hash_key(e->name, e->type) & (n - 1);
+            e->hash_next = b[k];
+            b[k] = e;
+            e = next;
+        }
+    }
+    tm_free(res->buckets);
+    res->buckets = b;
+    res->nbuckets = n;
+    return TM_OK;
+}
+
+static void entry_free(entry_t *e)
+{
+    if (!e)
+        return;
+    waiter_t *w = e->waiters;
+    while (w) {
+        waiter_t *next = w->next;
+        tm_free(w);
+        w = next;
+    }
+    tm_answer_unref(e->answer);
+    tm_free(e->name);
+    tm_free(e);
+}
+
+/* ---- delivery --------------------------------------------------------------- */
+
+static void ready_push(tm_resolver_t *res, waiter_t *w)
+{
+    w->next = NULL;
+    *res->ready_tail = w;
+    res->ready_tail = &w->next;
+}
+
+/* The entry has its answer: every waiter moves to the ready list. */
+static void entry_finish(tm_resolver_t *res, entry_t *e, tm_answer_t *ans_own)
+{
+    e->state = ENTRY_DONE;
+    e->answer = ans_own;
+    if (!ans_own)
+        res->oom = true;
+    waiter_t *w = e->waiters;
+    e->waiters = NULL;
+    e->waiters_tail = &e->waiters;
+    while (w) {
+        waiter_t *next = w->next;
+        ready_push(res, w);
+        w = next;
+    }
+}
+
+/* Calls back every waiter that was ready when it started; callbacks may
+ * submit more, which wait for the next round. */
+static void deliver_ready(tm_resolver_t *res)
+{
+    waiter_t *w = res->ready_head;
+    res->ready_head = NULL;
+    res->ready_tail = &res->ready_head;
+    while (w) {
+        waiter_t *next = w->next;
+        tm_answer_t *ans = w->entry->answer;
+        res->pending--;
+        if (ans)
+            w->cb(w->arg, tm_answer_ref(ans));
+        tm_free(w);
+        w = next;
+    }
+}
+
+/* ---- sources ------------------------------------------------------------------ */
+
+/* The zone with the longest origin that covers name (the most specific
+ * zone, as a server holding both a parent and a child zone would answer). */
+static const tm_zone_t *zone_for(const tm_resolver_t *res, const char *name)
+{
+    const tm_zone_t *best = NULL;
+    size_t best_len = 0;
+    for (size_t i = 0; i < res->nzones; i++) {
+        const tm_zone_t *z = res->zones[i];
+        size_t l = strlen(tm_zone_origin(z));
+        if (tm_zone_covers(z, name) && (!best || l > best_len)) {
+            best = z;
+            best_len = l;
+        }
+    }
+    return best;
+}
+
+static tm_answer_t *error_answer(const char *name, uint16_t type, tm_dns_outcome_t outcome,
+                                 const char *reason)
+{
+    tm_answer_t *ans = tm_answer_create(name, type, outcome);
+    if (ans && reason && tm_answer_set_error(ans, reason) != TM_OK) {
+        tm_answer_unref(ans);
+        return NULL;
+    }
+    return ans;
+}
+
+/* Offline, outside every zone: the rules' record, else nothing known. */
+static tm_answer_t *offline_answer(tm_resolver_t *res, const char *name, uint16_t type)
+{
+    tm_answer_t *ans = res->rules ? tm_rules_answer(res->rules, name, type) : NULL;
+    if (ans) {
+        res->stats.rules_answers++;
+        return ans;
+    }
+    ans = tm_answer_create(name, type, TM_DNS_UNKNOWN);
+    if (ans)
+        ans->source = TM_SRC_NONE;
+    return ans;
+}
+
+/* A zone answers name; when its CNAME chain leaves the zone, the chain goes
+ * on in the zone that covers the target, or offline in the rules.  When the
+ * target needs DNS, NULL is returned and *dns_target gets it (the caller
+ * frees it); *oom tells an allocation failure from that. */
+static tm_answer_t *zone_chain(tm_resolver_t *res, const tm_zone_t *z, const char *name,
+                               uint16_t type, char **dns_target, bool *oom)
+{
+    tm_answer_t *ans = tm_zone_answer(z, name, type);
+    *dns_target = NULL;
+    *oom = false;
+    for (unsigned hops = 0; ans; hops++) {
+        if (ans->outcome != TM_DNS_NODATA || !ans->canonical || tm_zone_covers(z, ans->canonical))
+            return ans;
+        if (hops == MAX_ZONE_HOPS) {
+            tm_answer_t *err = error_answer(name, type, TM_DNS_FORMERR,
+                                            _("CNAME chain through the zone files too long"));
+            tm_answer_unref(ans);
+            if (err)
+                err->source = TM_SRC_ZONE;
+            ans = err;
+            break;
+        }
+        const char *target = ans->canonical;
+        tm_answer_t *end;
+        z = zone_for(res, target);
+        if (z) {
+            end = tm_zone_answer(z, target, type);
+        } else if (res->offline) {
+            end = offline_answer(res, target, type);
+        } else {
+            *dns_target = tm_strdup(target);
+            tm_answer_unref(ans);
+            *oom = *dns_target == NULL;
+            return NULL;
+        }
+        tm_answer_t *merged = end ? tm_resolve_merge_chain(name, end) : NULL;
+        tm_answer_unref(end);
+        tm_answer_unref(ans);
+        ans = merged;
+        if (!z)
+            break; /* the rules and "unknown" end every chain */
+    }
+    *oom = ans == NULL;
+    return ans;
+}
+
+/* ---- DNS ------------------------------------------------------------------------ */
+
+static void on_net(void *arg, tm_cares_result_t result, const uint8_t *msg, size_t len,
+                   const char *reason);
+
+static uint16_t random_u16(tm_resolver_t *res)
+{
+    if (res->rnd_left < 2) {
+        ssize_t n = getrandom(res->rnd_pool, sizeof res->rnd_pool, GRND_NONBLOCK);
+        if (n == (ssize_t)sizeof res->rnd_pool) {
+            res->rnd_left = sizeof res->rnd_pool;
+        } else {
+            /* No kernel entropy this early: still vary the IDs (xorshift
+             * seeded from the clock and the resolver's address). */
+            if (!res->rnd_fallback) {
+                struct timespec ts;
+                clock_gettime(CLOCK_MONOTONIC, &ts);
+                res->rnd_fallback = ((uint64_t)ts.tv_nsec << 20) ^ (uint64_t)ts.tv_sec ^
+                                    (uint64_t)(uintptr_t)res ^ 0x9E3779B97F4A7C15ull;
+            }
+            res->rnd_fallback ^= res->rnd_fallback << 13;
+            res->rnd_fallback ^= res->rnd_fallback >> 7;
+            res->rnd_fallback ^= res->rnd_fallback << 17;
+            return (uint16_t)res->rnd_fallback;
+        }
+    }
+    res->rnd_left -= 2;
+    return (uint16_t)((res->rnd_pool[res->rnd_left] << 8) | res->rnd_pool[res->rnd_left + 1]);
+}
+
+/* RFC 5452 section 4.3: an unpredictable ID, and one no query in flight
+ * uses (c-ares matches answers to queries by ID).  At most MAX_IN_FLIGHT of
+ * 65536 are taken, so a free one is found in a few draws. */
+static uint16_t take_id(tm_resolver_t *res)
+{
+    uint16_t id = random_u16(res);
+    while (res->ids_used[id >> 3] & (1u << (id & 7)))
+        id = random_u16(res);
+    res->ids_used[id >> 3] |= (uint8_t)(1u << (id & 7));
+    return id;
+}
+
+static void release_id(tm_resolver_t *res, uint16_t id)
+{
+    res->ids_used[id >> 3] &= (uint8_t)~(1u << (id & 7));
+}
+
+/* A query left the network: its slot and its ID are free again. */
+static void net_done(tm_resolver_t *res, entry_t *e, tm_answer_t *ans_own)
+{
+    res->in_flight--;
+    release_id(res, e->id);
+    entry_finish(res, e, ans_own);
+}
+
+static tm_status_t build_query(const tm_resolver_t *res, const entry_t *e, uint8_t *q,
+                               size_t *qlen)
+{
+    return tm_dns_build_query(e->name, e->type, e->id, res->norecurse, q, QUERY_MAX, qlen);
+}
+
+static void send_entry(tm_resolver_t *res, entry_t *e, bool tcp)
+{
+    uint8_t q[QUERY_MAX];
+    size_t qlen;
+    tm_status_t st = build_query(res, e, q, &qlen);
+    if (st != TM_OK) {
+        net_done(res, e,
+                 error_answer(e->name, e->type, TM_DNS_FORMERR, _("not a valid domain name")));
+        return;
+    }
+    e->state = ENTRY_SENT;
+    st = tm_cares_send(res->net, tcp, q, qlen, on_net, e);
+    if (st != TM_OK)
+        net_done(res, e, NULL);
+}
+
+static void start_sends(tm_resolver_t *res)
+{
+    while (res->queue_head && res->in_flight < MAX_IN_FLIGHT) {
+        entry_t *e = res->queue_head;
+        res->queue_head = e->queue_next;
+        if (!res->queue_head)
+            res->queue_tail = &res->queue_head;
+        e->queue_next = NULL;
+        res->in_flight++;
+        res->stats.sent++;
+        e->id = take_id(res);
+        send_entry(res, e, false);
+    }
+}
+
+static void on_net(void *arg, tm_cares_result_t result, const uint8_t *msg, size_t len,
+                   const char *reason)
+{
+    entry_t *e = arg;
+    tm_resolver_t *res = e->res;
+    tm_answer_t *ans = NULL;
+    char why[160];
+
+    switch (result) {
+    case TM_CARES_CANCELLED:
+        return; /* the resolver is being destroyed and frees the entry */
+    case TM_CARES_ANSWER:
+        if (tm_dns_parse_response(msg, len, e->name, e->type, &ans) != TM_OK)
+            ans = NULL;
+        /* RFC 7766 section 5: a truncated UDP answer is asked again over
+         * TCP.  A message larger than our advertised payload counts too. */
+        if (ans && !e->via_tcp && (ans->truncated || len > 4096)) {
+            e->via_tcp = true;
+            tm_answer_unref(ans);
+            /* The slot stays taken; send_entry frees it if it fails. */
+            send_entry(res, e, true);
+            return;
+        }
+        if (ans && e->via_tcp)
+            ans->truncated = true;
+        break;
+    case TM_CARES_TIMEOUT:
+        snprintf(why, sizeof why, _("no answer from the DNS server (%u tries, %u ms timeout)"),
+                 res->tries, res->timeout_ms);
+        ans = error_answer(e->name, e->type, TM_DNS_TIMEOUT, why);
+        break;
+    case TM_CARES_REFUSED:
+        ans = error_answer(e->name, e->type, TM_DNS_REFUSED, reason);
+        break;
+    case TM_CARES_FAILED:
+        ans = error_answer(e->name, e->type, TM_DNS_FORMERR, reason);
+        break;
+    }
+    net_done(res, e, ans);
+}
+
+/* ---- the API ---------------------------------------------------------------------- */
+
+static tm_status_t load_zones(tm_resolver_t *res, const tm_resolver_options_t *opts, char *err,
+                              size_t errlen)
+{
+    if (opts->nzones > TM_RESOLVER_MAX_ZONES) {
+        set_err(err, errlen, _("too many zone files (at most %d)"), TM_RESOLVER_MAX_ZONES);
+        return TM_ERANGE;
+    }
+    for (size_t i = 0; i < opts->nzones; i++) {
+        tm_status_t st = tm_zone_load(opts->zone_files[i], NULL, &res->zones[i], err, errlen);
+        if (st != TM_OK)
+            return st;
+        res->nzones++;
+        for (size_t k = 0; k < i; k++) {
+            if (strcmp(tm_zone_origin(res->zones[k]), tm_zone_origin(res->zones[i])) == 0) {
+                set_err(err, errlen, _("zone files '%s' and '%s' have the same origin '%s'"),
+                        opts->zone_files[k], opts->zone_files[i],
+                        tm_zone_origin(res->zones[i]));
+                return TM_EINVAL;
+            }
+        }
+    }
+    return TM_OK;
+}
+
+static tm_status_t setup_net(tm_resolver_t *res, const tm_resolver_options_t *opts, char *err,
+                             size_t errlen)
+{
+    char csv[TM_RESOLVER_MAX_SERVERS * (INET6_ADDRSTRLEN + 10)];
+    size_t used = 0;
+    tm_cares_config_t cfg = {.timeout_ms = res->timeout_ms,
+                             .tries = res->tries,
+                             .norecurse = res->norecurse};
+
+    if (opts->nservers > TM_RESOLVER_MAX_SERVERS) {
+        set_err(err, errlen, _("too many DNS servers (at most %d)"), TM_RESOLVER_MAX_SERVERS);
+        return TM_ERANGE;
+    }
+    csv[0] = '\0';
+    for (size_t i = 0; i < opts->nservers; i++) {
+        char one[INET6_ADDRSTRLEN + 10];
+        if (!opts->servers[i] || !tm_resolver_server_valid(opts->servers[i], one, sizeof one)) {
+            set_err(err, errlen,
+                    _("invalid DNS server '%s': expected an IP address, ADDR:PORT or [IPv6]:PORT"),
+                    opts->servers[i] ? opts->servers[i] : "");
+            return TM_EINVAL;
+        }
+        used += (size_t)snprintf(csv + used, sizeof csv - used, "%s%s", i ? "," : "", one);
+    }
+    cfg.servers_csv = opts->nservers ? csv : NULL;
+    return tm_cares_create(&cfg, &res->net, err, errlen);
+}
+
+tm_status_t tm_resolver_create(const tm_resolver_options_t *opts, tm_resolver_t **out,
+                               char *err, size_t errlen)
+{
+    tm_status_t st;
+    tm_resolver_t *res;
+
+    if (err && errlen)
+        err[0] = '\0';
+    if (!opts || !out || (opts->nservers && !opts->servers) ||
+        (opts->nzones && !opts->zone_files))
+        return TM_EINVAL;
+    *out = NULL;
+    res = tm_calloc(1, sizeof *res);
+    if (!res) {
+        set_err(err, errlen, "%s", tm_strerror(TM_ENOMEM));
+        return TM_ENOMEM;
+    }
+    res->timeout_ms = opts->timeout_ms ? opts->timeout_ms : DEFAULT_TIMEOUT_MS;
+    if (res->timeout_ms > MAX_TIMEOUT_MS)
+        res->timeout_ms = MAX_TIMEOUT_MS;
+    res->tries = opts->tries ? opts->tries : DEFAULT_TRIES;
+    if (res->tries > MAX_TRIES)
+        res->tries = MAX_TRIES;
+    res->offline = opts->offline;
+    res->norecurse = opts->norecurse;
+    res->rules = opts->rules;
+    res->queue_tail = &res->queue_head;
+    res->ready_tail = &res->ready_head;
+    res->nbuckets = 256;
+    res->buckets = tm_calloc(res->nbuckets, sizeof *res->buckets);
+    if (!res->buckets) {
+        st = TM_ENOMEM;
+        goto fail;
+    }
+    st = load_zones(res, opts, err, errlen);
+    if (st != TM_OK)
+        goto fail;
+    if (!res->offline) {
+        st = setup_net(res, opts, err, errlen);
+        if (st != TM_OK)
+            goto fail;
+    }
+    *out = res;
+    return TM_OK;
+fail:
+    if (st == TM_ENOMEM && err && errlen && !err[0])
+        set_err(err, errlen, "%s", tm_strerror(st));
+    tm_resolver_destroy(res);
+    return st;
+}
+
+void tm_resolver_destroy(tm_resolver_t *res)
+{
+    if (!res)
+        return;
+    /* First the transport: c-ares calls back every query still in flight
+     * with a cancellation, which touches no entry. */
+    tm_cares_destroy(res->net);
+    waiter_t *w = res->ready_head;
+    while (w) {
+        waiter_t *next = w->next;
+        tm_free(w);
+        w = next;
+    }
+    for (size_t i = 0; res->buckets && i < res->nbuckets; i++) {
+        entry_t *e = res->buckets[i];
+        while (e) {
+            entry_t *next = e->hash_next;
+            entry_free(e);
+            e = next;
+        }
+    }
+    tm_free(res->buckets);
+    for (size_t i = 0; i < res->nzones; i++)
+        tm_zone_destroy(res->zones[i]);
+    tm_free(res);
+}
+
+/* Lower case, no trailing dot. */
+static bool canon_name(const char *in, char out[MAX_NAME_TEXT + 1])
+{
+    size_t n = strlen(in);
+    if (n > 0 && in[n - 1] == '.')
+        n--;
+    if (n > MAX_NAME_TEXT)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        out[i] = (in[i] >= 'A' && in[i] <= 'Z') ? (char)(in[i] - 'A' + 'a') : in[i];
+    out[n] = '\0';
+    return true;
+}
+
+static tm_status_t new_entry(tm_resolver_t *res, const char *name, uint16_t type, entry_t **out)
+{
+    if (res->nentries >= MAX_ENTRIES)
+        return TM_ERANGE;
+    if (res->nentries >= res->nbuckets) {
+        tm_status_t st = cache_grow(res);
+        if (st != TM_OK)
+            return st;
+    }
+    entry_t *e = tm_calloc(1, sizeof *e);
+    if (!e)
+        return TM_ENOMEM;
+    e->name = tm_strdup(name);
+    if (!e->name) {
+        tm_free(e);
+        return TM_ENOMEM;
+    }
+    e->res = res;
+    e->type = type;
+    e->waiters_tail = &e->waiters;
+    size_t k = hash_key(name, type) & (res->nbuckets - 1);
+    e->hash_next = res->buckets[k];
+    res->buckets[k] = e;
+    res->nentries++;
+    *out = e;
+    return TM_OK;
+}
+
+static void dispatch(tm_resolver_t *res, entry_t *e);
+
+static void append_waiter(entry_t *e, waiter_t *w)
+{
+    w->entry = e;
+    w->next = NULL;
+    *e->waiters_tail = w;
+    e->waiters_tail = &w->next;
+}
+
+/* Makes w wait for the answer of (name, type): from the cache, by joining
+ * the question in flight, or by asking it. */
+static tm_status_t attach(tm_resolver_t *res, const char *name, uint16_t type, waiter_t *w,
+                          bool count_hit)
+{
+    entry_t *e = cache_find(res, name, type);
+    if (!e) {
+        tm_status_t st = new_entry(res, name, type, &e);
+        if (st != TM_OK)
+            return st;
+        append_waiter(e, w);
+        dispatch(res, e);
+    } else if (e->state == ENTRY_DONE && !e->answer) {
+        /* Building the answer failed for lack of memory: ask again. */
+        append_waiter(e, w);
+        dispatch(res, e);
+    } else if (e->state == ENTRY_DONE) {
+        res->stats.cache_hits += count_hit;
+        w->entry = e;
+        ready_push(res, w);
+    } else {
+        /* In flight or queued: join it rather than ask again. */
+        res->stats.cache_hits += count_hit;
+        append_waiter(e, w);
+    }
+    res->pending++;
+    return TM_OK;
+}
+
+static void on_chase(void *arg, tm_answer_t *end_own)
+{
+    entry_t *e = arg;
+    tm_answer_t *ans = tm_resolve_merge_chain(e->name, end_own);
+    tm_answer_unref(end_own);
+    entry_finish(e->res, e, ans);
+}
+
+/* The zone's chain left every zone: e waits for the target's DNS answer. */
+static void chase(tm_resolver_t *res, entry_t *e, const char *target)
+{
+    waiter_t *w = tm_calloc(1, sizeof *w);
+    if (!w) {
+        entry_finish(res, e, NULL);
+        return;
+    }
+    w->cb = on_chase;
+    w->arg = e;
+    e->state = ENTRY_CHASING;
+    if (attach(res, target, e->type, w, false) != TM_OK) {
+        tm_free(w);
+        entry_finish(res, e, NULL);
+    }
+}
+
+/* Where a new question goes: answered now (zone, rules, offline unknown),
+ * after a chase, or into the send FIFO. */
+static void dispatch(tm_resolver_t *res, entry_t *e)
+{
+    const tm_zone_t *z = zone_for(res, e->name);
+    if (z) {
+        char *target;
+        bool oom;
+        tm_answer_t *ans = zone_chain(res, z, e->name, e->type, &target, &oom);
+        res->stats.zone_answers++;
+        if (target) {
+            chase(res, e, target);
+            tm_free(target);
+            return;
+        }
+        entry_finish(res, e, oom ? NULL : ans);
+        return;
+    }
+    if (res->offline) {
+        entry_finish(res, e, offline_answer(res, e->name, e->type));
+        return;
+    }
+    e->state = ENTRY_QUEUED;
+    e->queue_next = NULL;
+    *res->queue_tail = e;
+    res->queue_tail = &e->queue_next;
+}
+
+tm_status_t tm_resolver_submit(tm_resolver_t *res, const char *name, uint16_t type,
+                               tm_resolve_cb cb, void *arg)
+{
+    char canon[MAX_NAME_TEXT + 1];
+
+    if (!res || !name || !cb)
+        return TM_EINVAL;
+    if (!canon_name(name, canon))
+        return TM_ERANGE;
+    waiter_t *w = tm_calloc(1, sizeof *w);
+    if (!w)
+        return TM_ENOMEM;
+    w->cb = cb;
+    w->arg = arg;
+    tm_status_t st = attach(res, canon, type, w, true);
+    if (st != TM_OK) {
+        tm_free(w);
+        return st;
+    }
+    res->stats.submitted++;
+    return TM_OK;
+}
+
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+tm_status_t tm_resolver_run(tm_resolver_t *res, int max_wait_ms)
+{
+    if (!res)
+        return TM_EINVAL;
+    long long deadline = max_wait_ms >= 0 ? now_ms() + max_wait_ms : 0;
+    tm_status_t st = TM_OK;
+
+    for (;;) {
+        /* Deliver first: callbacks may submit, and what they submit must be
+         * sent before the loop sleeps on the network. */
+        deliver_ready(res);
+        start_sends(res);
+        if (res->ready_head)
+            continue;
+        if (res->pending == 0)
+            break;
+        if (!res->net || (res->in_flight == 0 && !res->queue_head))
+            break; /* nothing can make progress (cannot happen) */
+        int wait = -1;
+        if (max_wait_ms >= 0) {
+            long long left = deadline - now_ms();
+            wait = left > 0 ? (int)(left > 60000 ? 60000 : left) : 0;
+        }
+        st = tm_cares_wait(res->net, wait);
+        if (st != TM_OK)
+            break;
+        if (max_wait_ms >= 0 && now_ms() >= deadline) {
+            deliver_ready(res);
+            start_sends(res);
+            break;
+        }
+    }
+    if (st == TM_OK && res->oom) {
+        res->oom = false;
+        st = TM_ENOMEM;
+    }
+    return st;
+}
+
+size_t tm_resolver_pending(const tm_resolver_t *res) { return res ? res->pending : 0; }
+
+void tm_resolver_stats(const tm_resolver_t *res, tm_resolver_stats_t *out)
+{
+    if (!out)
+        return;
+    memset(out, 0, sizeof *out);
+    if (res)
+        *out = res->stats;
+}
+
+typedef struct {
+    tm_rrset_t *into;
+    tm_status_t status;
+    size_t asked, answered;
+} fetch_ctx_t;
+
+static void on_fetch(void *arg, tm_answer_t *answer_own)
+{
+    fetch_ctx_t *ctx = arg;
+    ctx->answered++;
+    tm_status_t st = tm_rrset_put_own(ctx->into, answer_own);
+    if (st != TM_OK && ctx->status == TM_OK)
+        ctx->status = st;
+}
+
+/* Takes back the callbacks of one caller that will not wait any longer
+ * (its context is on its stack). */
+static void forget_waiters(tm_resolver_t *res, tm_resolve_cb cb, void *arg)
+{
+    for (waiter_t **p = &res->ready_head; *p;) {
+        waiter_t *w = *p;
+        if (w->cb == cb && w->arg == arg) {
+            *p = w->next;
+            tm_free(w);
+            res->pending--;
+        } else {
+            p = &w->next;
+        }
+    }
+    res->ready_tail = &res->ready_head;
+    while (*res->ready_tail)
+        res->ready_tail = &(*res->ready_tail)->next;
+    for (size_t i = 0; i < res->nbuckets; i++) {
+        for (entry_t *e = res->buckets[i]; e; e = e->hash_next) {
+            for (waiter_t **p = &e->waiters; *p;) {
+                waiter_t *w = *p;
+                if (w->cb == cb && w->arg == arg) {
+                    *p = w->next;
+                    tm_free(w);
+                    res->pending--;
+                } else {
+                    p = &w->next;
+                }
+            }
+            e->waiters_tail = &e->waiters;
+            while (*e->waiters_tail)
+                e->waiters_tail = &(*e->waiters_tail)->next;
+        }
+    }
+}
+
+tm_status_t tm_resolver_fetch(tm_resolver_t *res, const tm_questions_t *questions,
+                              tm_rrset_t *into)
+{
+    fetch_ctx_t ctx = {.into = into, .status = TM_OK};
+    tm_status_t st = TM_OK;
+
+    if (!res || !questions || !into)
+        return TM_EINVAL;
+    for (size_t i = 0; i < questions->count && st == TM_OK; i++) {
+        const tm_question_t *q = &questions->items[i];
+        if (tm_rrset_get(into, q->name, q->type))
+            continue;
+        st = tm_resolver_submit(res, q->name, q->type, on_fetch, &ctx);
+        ctx.asked += st == TM_OK;
+    }
+    tm_status_t run = tm_resolver_run(res, -1);
+    if (st == TM_OK)
+        st = run;
+    /* ctx lives on this stack: no callback may reach it after return. */
+    if (ctx.answered < ctx.asked)
+        forget_waiters(res, on_fetch, &ctx);
+    return st != TM_OK ? st : ctx.status;
+}

@@ -1,0 +1,770 @@
+/* zone.c - BIND-format zone files (RFC 1035 section 5) read with Knot's
+ * libzscanner, kept in memory and answered with authoritative semantics.
+ *
+ * libzscanner hands every record over in wire format (owner and RDATA); the
+ * owners become text names here and the RDATA is kept as wire bytes in one
+ * arena, decoded into tm_rr_t only when a question asks for it. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <libzscanner/scanner.h>
+
+#include "tmems/tm_resolve.h"
+#include "util/tm_i18n.h"
+
+/* Bounds on what one zone file may cost. */
+#define ZONE_FILE_MAX ((size_t)64 << 20)
+#define ZONE_RECORDS_MAX ((size_t)1 << 20)
+#define ZONE_ARENA_MAX ((size_t)256 << 20)
+/* The same bound as a DNS answer's CNAME chain (tm_dns.h). */
+#define ZONE_CNAME_STEPS 16
+/* Text of a name: 255 wire octets, each byte possibly a \DDD escape. */
+#define TEXT_NAME_MAX (255 * 4 + 1)
+#define ZONE_DEFAULT_TTL 3600
+#define CLASS_IN 1
+
+typedef struct {
+    size_t owner_off;   /* owner text in the arena (while loading) */
+    const char *owner;  /* the same, once the arena no longer moves */
+    size_t rdata_off;
+    const uint8_t *rdata;
+    uint32_t seq;       /* file order, kept among records of one owner and type */
+    uint32_t ttl;
+    uint16_t type;
+    uint16_t rdlen;
+    uint64_t line;
+} zrec_t;
+
+typedef struct {
+    const char *name;   /* an owner; every owner appears once */
+    size_t first;       /* its records: recs[first .. first + count) */
+    size_t count;
+} zname_t;
+
+struct tm_zone {
+    char *origin;       /* lower case, no trailing dot; "" for the root */
+    uint8_t *arena;     /* owner texts (NUL-terminated) and RDATA */
+    size_t arena_len, arena_cap;
+    zrec_t *recs;       /* sorted by owner (canonical order), type, seq */
+    size_t nrecs, recs_cap;
+    zname_t *names;     /* sorted in canonical order (RFC 4034 section 6.1) */
+    size_t nnames;
+};
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+    if (!err || errlen == 0)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+}
+
+static char lower(char c) { return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c; }
+
+/* Lower case, no trailing dot; false when too long to be a name. */
+static bool canon_name(const char *in, char out[TEXT_NAME_MAX])
+{
+    size_t n = strlen(in);
+    if (n > 0 && in[n - 1] == '.')
+        n--;
+    if (n >= TEXT_NAME_MAX)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        out[i] = lower(in[i]);
+    out[n] = '\0';
+    return true;
+}
+
+/* An uncompressed wire name (as libzscanner writes it) in text form: lower
+ * case, no trailing dot, the dot, backslash and non-printable bytes of a
+ * label as \DDD (RFC 1035 section 5.1), the same form wire.c produces.
+ * *used gets the wire length.  False when malformed. */
+static bool wire_to_text(const uint8_t *w, size_t len, char out[TEXT_NAME_MAX], size_t *used)
+{
+    size_t i = 0, o = 0;
+    for (;;) {
+        if (i >= len || i >= 255)
+            return false;
+        size_t n = w[i++];
+        if (n == 0)
+            break;
+        if (n > 63 || n > len - i || i + n >= 255)
+            return false;
+        if (o > 0)
+            out[o++] = '.';
+        for (size_t k = 0; k < n; k++) {
+            uint8_t b = w[i + k];
+            if (b == '.' || b == '\\' || b <= 0x20 || b >= 0x7f) {
+                o += (size_t)snprintf(out + o, 5, "\\%03u", (unsigned)b);
+            } else {
+                out[o++] = lower((char)b);
+            }
+        }
+        i += n;
+    }
+    out[o] = '\0';
+    if (used)
+        *used = i;
+    return true;
+}
+
+static bool is_below_or_at(const char *name, const char *origin)
+{
+    size_t n = strlen(name), o = strlen(origin);
+    if (o == 0)
+        return true;
+    if (n == o)
+        return strcmp(name, origin) == 0;
+    return n > o && name[n - o - 1] == '.' && strcmp(name + n - o, origin) == 0;
+}
+
+/* Canonical DNS name order (RFC 4034 section 6.1) on text names: labels
+ * compared from the right.  It puts every descendant of a name right after
+ * it, which is what makes the empty non-terminal test a binary search. */
+static int name_cmp(const char *a, const char *b)
+{
+    size_t ea = strlen(a), eb = strlen(b);
+    for (;;) {
+        if (ea == 0 || eb == 0)
+            return (ea > 0) - (eb > 0);
+        size_t sa = ea, sb = eb;
+        while (sa > 0 && a[sa - 1] != '.')
+            sa--;
+        while (sb > 0 && b[sb - 1] != '.')
+            sb--;
+        size_t la = ea - sa, lb = eb - sb;
+        int c = memcmp(a + sa, b + sb, la < lb ? la : lb);
+        if (c != 0)
+            return c;
+        if (la != lb)
+            return la < lb ? -1 : 1;
+        ea = sa > 0 ? sa - 1 : 0;
+        eb = sb > 0 ? sb - 1 : 0;
+    }
+}
+
+static int rec_cmp(const void *pa, const void *pb)
+{
+    const zrec_t *a = pa, *b = pb;
+    int c = name_cmp(a->owner, b->owner);
+    if (c != 0)
+        return c;
+    if (a->type != b->type)
+        return a->type < b->type ? -1 : 1;
+    return (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+/* ---- RDATA ---------------------------------------------------------------- */
+
+static bool rd_name(const uint8_t *rd, size_t len, size_t *pos, char out[TEXT_NAME_MAX])
+{
+    size_t used;
+    if (*pos > len || !wire_to_text(rd + *pos, len - *pos, out, &used))
+        return false;
+    *pos += used;
+    return true;
+}
+
+static uint32_t rd_u32(const uint8_t *p)
+{
+    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
+}
+
+/* Adds one record to ans, or only checks it when ans is NULL.  TM_EPARSE
+ * when the RDATA cannot be read, TM_ERANGE past a bound. */
+static tm_status_t add_rdata(tm_answer_t *ans, uint16_t type, uint32_t ttl, const uint8_t *rd,
+                             size_t len)
+{
+    char n1[TEXT_NAME_MAX], n2[TEXT_NAME_MAX];
+    size_t pos = 0;
+
+    switch (type) {
+    case TM_RR_A:
+        if (len != 4)
+            return TM_EPARSE;
+        return ans ? tm_answer_add_a(ans, ttl, rd) : TM_OK;
+    case TM_RR_AAAA:
+        if (len != 16)
+            return TM_EPARSE;
+        return ans ? tm_answer_add_aaaa(ans, ttl, rd) : TM_OK;
+    case TM_RR_MX:
+        pos = 2;
+        if (len < 2 || !rd_name(rd, len, &pos, n1) || pos != len)
+            return TM_EPARSE;
+        return ans ? tm_answer_add_mx(ans, ttl, (uint16_t)((rd[0] << 8) | rd[1]), n1) : TM_OK;
+    case TM_RR_CNAME:
+    case TM_RR_PTR:
+    case TM_RR_NS:
+        if (!rd_name(rd, len, &pos, n1) || pos != len)
+            return TM_EPARSE;
+        return ans ? tm_answer_add_name(ans, ttl, n1) : TM_OK;
+    case TM_RR_SOA:
+        if (!rd_name(rd, len, &pos, n1) || !rd_name(rd, len, &pos, n2) || len - pos != 20)
+            return TM_EPARSE;
+        if (!ans)
+            return TM_OK;
+        return tm_answer_add_soa(ans, ttl, n1, n2, rd_u32(rd + pos), rd_u32(rd + pos + 4),
+                                 rd_u32(rd + pos + 8), rd_u32(rd + pos + 12),
+                                 rd_u32(rd + pos + 16));
+    case TM_RR_TXT: {
+        /* RFC 1035 section 3.3.14: each character-string kept apart. */
+        size_t n = 0;
+        while (pos < len) {
+            pos += 1u + rd[pos];
+            n++;
+        }
+        if (pos != len || n == 0)
+            return TM_EPARSE;
+        if (n > TM_TXT_MAX_STRINGS)
+            return TM_ERANGE;
+        if (!ans)
+            return TM_OK;
+        const char **strs = tm_malloc(n * sizeof *strs);
+        size_t *lens = tm_malloc(n * sizeof *lens);
+        tm_status_t st = TM_ENOMEM;
+        if (strs && lens) {
+            pos = 0;
+            for (size_t i = 0; i < n; i++) {
+                lens[i] = rd[pos];
+                strs[i] = (const char *)rd + pos + 1;
+                pos += 1u + lens[i];
+            }
+            st = tm_answer_add_txt(ans, ttl, strs, lens, n);
+        }
+        tm_free(strs);
+        tm_free(lens);
+        return st;
+    }
+    default:
+        /* tm_rr_t has no form for other types: present, without data. */
+        return TM_OK;
+    }
+}
+
+/* ---- loading ---------------------------------------------------------------- */
+
+static tm_status_t arena_put(tm_zone_t *z, const void *data, size_t len, size_t *off)
+{
+    if (len > ZONE_ARENA_MAX - z->arena_len)
+        return TM_ERANGE;
+    if (z->arena_len + len > z->arena_cap) {
+        size_t cap = z->arena_cap ? z->arena_cap : 4096;
+        while (cap < z->arena_len + len)
+            cap *= 2;
+        uint8_t *p = tm_realloc(z->arena, cap);
+        if (!p)
+            return TM_ENOMEM;
+        z->arena = p;
+        z->arena_cap = cap;
+    }
+    memcpy(z->arena + z->arena_len, data, len);
+    *off = z->arena_len;
+    z->arena_len += len;
+    return TM_OK;
+}
+
+/* The whole file, NUL-terminated, at most ZONE_FILE_MAX bytes. */
+static tm_status_t read_file(const char *path, char **out, size_t *outlen, char *err,
+                             size_t errlen)
+{
+    struct stat sb;
+    char *buf = NULL;
+    size_t got = 0;
+    tm_status_t st = TM_EIO;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+    if (fd < 0 || fstat(fd, &sb) != 0) {
+        set_err(err, errlen, _("cannot read zone file '%s': %s"), path, strerror(errno));
+        goto done;
+    }
+    if (S_ISDIR(sb.st_mode)) {
+        set_err(err, errlen, _("cannot read zone file '%s': %s"), path, strerror(EISDIR));
+        goto done;
+    }
+    if (S_ISREG(sb.st_mode) && (uint64_t)sb.st_size > ZONE_FILE_MAX) {
+        set_err(err, errlen, _("zone file '%s' is larger than %zu MiB"), path,
+                ZONE_FILE_MAX >> 20);
+        st = TM_ERANGE;
+        goto done;
+    }
+    /* Read in chunks rather than trusting st_size: pipes have none. */
+    size_t cap = S_ISREG(sb.st_mode) ? (size_t)sb.st_size + 1 : 65536;
+    buf = tm_malloc(cap);
+    if (!buf) {
+        st = TM_ENOMEM;
+        goto done;
+    }
+    for (;;) {
+        if (got + 1 >= cap) {
+            if (cap > ZONE_FILE_MAX) {
+                set_err(err, errlen, _("zone file '%s' is larger than %zu MiB"), path,
+                        ZONE_FILE_MAX >> 20);
+                st = TM_ERANGE;
+                goto done;
+            }
+            char *p = tm_realloc(buf, cap * 2);
+            if (!p) {
+                st = TM_ENOMEM;
+                goto done;
+            }
+            buf = p;
+            cap *= 2;
+        }
+        ssize_t n = read(fd, buf + got, cap - got - 1);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            set_err(err, errlen, _("cannot read zone file '%s': %s"), path, strerror(errno));
+            goto done;
+        }
+        if (n == 0)
+            break;
+        got += (size_t)n;
+    }
+    if (got > ZONE_FILE_MAX) {
+        set_err(err, errlen, _("zone file '%s' is larger than %zu MiB"), path,
+                ZONE_FILE_MAX >> 20);
+        st = TM_ERANGE;
+        goto done;
+    }
+    buf[got] = '\0';
+    *out = buf;
+    *outlen = got;
+    buf = NULL;
+    st = TM_OK;
+done:
+    if (fd >= 0)
+        close(fd);
+    tm_free(buf);
+    return st;
+}
+
+typedef struct {
+    tm_zone_t *zone;
+    const char *path;
+    char *err;
+    size_t errlen;
+    char soa_owner[TEXT_NAME_MAX];  /* the first SOA's owner, "" while none */
+    bool have_soa;
+    char first_origin[TEXT_NAME_MAX]; /* $ORIGIN in force at the first record */
+    bool have_first;
+    size_t last_owner_off;          /* shares the text of consecutive owners */
+    bool have_last;
+} loader_t;
+
+static tm_status_t take_record(loader_t *ld, const zs_scanner_t *s)
+{
+    tm_zone_t *z = ld->zone;
+    char owner[TEXT_NAME_MAX];
+    tm_status_t st;
+
+    if (s->r_class != CLASS_IN)
+        return TM_OK; /* CH and HS data answer no Internet question */
+    if (!wire_to_text(s->r_owner, s->r_owner_length, owner, NULL)) {
+        set_err(ld->err, ld->errlen, _("zone file '%s' line %llu: malformed owner name"),
+                ld->path, (unsigned long long)s->line_counter);
+        return TM_EPARSE;
+    }
+    if (z->nrecs >= ZONE_RECORDS_MAX) {
+        set_err(ld->err, ld->errlen, _("zone file '%s' has more than %zu records"), ld->path,
+                ZONE_RECORDS_MAX);
+        return TM_ERANGE;
+    }
+    st = add_rdata(NULL, s->r_type, s->r_ttl, s->r_data, s->r_data_length);
+    if (st != TM_OK) {
+        set_err(ld->err, ld->errlen, _("zone file '%s' line %llu: unusable %s record"),
+                ld->path, (unsigned long long)s->line_counter, tm_rrtype_name(s->r_type));
+        return st;
+    }
+    if (!ld->have_first) {
+        if (!wire_to_text(s->zone_origin, s->zone_origin_length, ld->first_origin, NULL))
+            ld->first_origin[0] = '\0';
+        ld->have_first = true;
+    }
+    if (s->r_type == TM_RR_SOA && !ld->have_soa) {
+        strcpy(ld->soa_owner, owner);
+        ld->have_soa = true;
+    }
+    if (z->nrecs == z->recs_cap) {
+        size_t cap = z->recs_cap ? z->recs_cap * 2 : 64;
+        zrec_t *p = tm_realloc(z->recs, cap * sizeof *p);
+        if (!p)
+            return TM_ENOMEM;
+        z->recs = p;
+        z->recs_cap = cap;
+    }
+    zrec_t *r = &z->recs[z->nrecs];
+    memset(r, 0, sizeof *r);
+    if (ld->have_last && strcmp((const char *)z->arena + ld->last_owner_off, owner) == 0) {
+        r->owner_off = ld->last_owner_off;
+    } else {
+        st = arena_put(z, owner, strlen(owner) + 1, &r->owner_off);
+        if (st != TM_OK)
+            goto too_big;
+        ld->last_owner_off = r->owner_off;
+        ld->have_last = true;
+    }
+    st = arena_put(z, s->r_data, s->r_data_length, &r->rdata_off);
+    if (st != TM_OK)
+        goto too_big;
+    r->seq = (uint32_t)z->nrecs;
+    r->ttl = s->r_ttl;
+    r->type = s->r_type;
+    r->rdlen = (uint16_t)s->r_data_length;
+    r->line = s->line_counter;
+    z->nrecs++;
+    return TM_OK;
+too_big:
+    if (st == TM_ERANGE)
+        set_err(ld->err, ld->errlen, _("zone file '%s' holds more data than %zu MiB"),
+                ld->path, ZONE_ARENA_MAX >> 20);
+    return st;
+}
+
+static tm_status_t scan(loader_t *ld, const char *text, size_t len, const char *origin)
+{
+    char abs_origin[TEXT_NAME_MAX + 1];
+    tm_status_t st = TM_OK;
+    zs_scanner_t *s = tm_calloc(1, sizeof *s);
+    bool inited = false;
+
+    if (!s)
+        return TM_ENOMEM;
+    snprintf(abs_origin, sizeof abs_origin, "%s.", origin ? origin : "");
+    if (zs_init(s, abs_origin, CLASS_IN, ZONE_DEFAULT_TTL) != 0) {
+        inited = true; /* zs_init cleans up after itself, but deinit is harmless */
+        set_err(ld->err, ld->errlen, _("zone file '%s': invalid origin '%s'"), ld->path,
+                origin ? origin : ".");
+        st = TM_EINVAL;
+        goto done;
+    }
+    inited = true;
+    if (zs_set_input_string(s, text, len) != 0) {
+        set_err(ld->err, ld->errlen, _("zone file '%s': %s"), ld->path,
+                zs_strerror(s->error.code));
+        st = TM_EPARSE;
+        goto done;
+    }
+    for (;;) {
+        if (zs_parse_record(s) != 0 && s->state != ZS_STATE_ERROR) {
+            set_err(ld->err, ld->errlen, _("zone file '%s': %s"), ld->path,
+                    zs_strerror(s->error.code));
+            st = TM_EPARSE;
+            goto done;
+        }
+        switch (s->state) {
+        case ZS_STATE_DATA:
+            st = take_record(ld, s);
+            if (st != TM_OK)
+                goto done;
+            break;
+        case ZS_STATE_ERROR:
+            /* Even a recoverable error stops the load: a zone with a broken
+             * record would answer NXDOMAIN for a name that has data. */
+            set_err(ld->err, ld->errlen, _("zone file '%s' line %llu: %s"), ld->path,
+                    (unsigned long long)s->line_counter, zs_strerror(s->error.code));
+            st = TM_EPARSE;
+            goto done;
+        case ZS_STATE_INCLUDE:
+            set_err(ld->err, ld->errlen, _("zone file '%s' line %llu: $INCLUDE is not supported"),
+                    ld->path, (unsigned long long)s->line_counter);
+            st = TM_EUNSUPPORTED;
+            goto done;
+        default:
+            goto done; /* EOF or STOP */
+        }
+    }
+done:
+    if (inited)
+        zs_deinit(s);
+    tm_free(s);
+    return st;
+}
+
+/* Sorts the records and lists each owner once. */
+static tm_status_t index_zone(tm_zone_t *z)
+{
+    for (size_t i = 0; i < z->nrecs; i++) {
+        z->recs[i].owner = (const char *)z->arena + z->recs[i].owner_off;
+        z->recs[i].rdata = z->arena + z->recs[i].rdata_off;
+    }
+    if (z->nrecs > 1)
+        qsort(z->recs, z->nrecs, sizeof *z->recs, rec_cmp);
+    if (z->nrecs == 0)
+        return TM_OK;
+    z->names = tm_calloc(z->nrecs, sizeof *z->names);
+    if (!z->names)
+        return TM_ENOMEM;
+    for (size_t i = 0; i < z->nrecs; i++) {
+        if (z->nnames > 0 && strcmp(z->names[z->nnames - 1].name, z->recs[i].owner) == 0) {
+            z->names[z->nnames - 1].count++;
+            continue;
+        }
+        z->names[z->nnames].name = z->recs[i].owner;
+        z->names[z->nnames].first = i;
+        z->names[z->nnames].count = 1;
+        z->nnames++;
+    }
+    return TM_OK;
+}
+
+tm_status_t tm_zone_load(const char *path, const char *origin, tm_zone_t **out, char *err,
+                         size_t errlen)
+{
+    char given[TEXT_NAME_MAX];
+    char *text = NULL;
+    size_t len = 0;
+    tm_zone_t *z = NULL;
+    loader_t *ld = NULL;
+    tm_status_t st;
+
+    if (err && errlen)
+        err[0] = '\0';
+    if (!path || !out)
+        return TM_EINVAL;
+    *out = NULL;
+    if (origin && !canon_name(origin, given)) {
+        set_err(err, errlen, _("zone file '%s': invalid origin '%s'"), path, origin);
+        return TM_EINVAL;
+    }
+    st = read_file(path, &text, &len, err, errlen);
+    if (st != TM_OK)
+        goto done;
+    z = tm_calloc(1, sizeof *z);
+    ld = tm_calloc(1, sizeof *ld);
+    if (!z || !ld) {
+        st = TM_ENOMEM;
+        goto done;
+    }
+    ld->zone = z;
+    ld->path = path;
+    ld->err = err;
+    ld->errlen = errlen;
+    st = scan(ld, text, len, origin ? given : NULL);
+    if (st != TM_OK)
+        goto done;
+
+    /* The origin: as given, else the SOA owner (RFC 1035 section 5.2: the
+     * SOA is at the top of the zone), else the $ORIGIN of the first record. */
+    const char *o = origin ? given : ld->have_soa ? ld->soa_owner
+                                                  : ld->have_first ? ld->first_origin : "";
+    if (!origin && o[0] == '\0') {
+        set_err(err, errlen, _("zone file '%s' has no SOA record and no $ORIGIN"), path);
+        st = TM_EPARSE;
+        goto done;
+    }
+    z->origin = tm_strdup(o);
+    if (!z->origin) {
+        st = TM_ENOMEM;
+        goto done;
+    }
+    for (size_t i = 0; i < z->nrecs; i++) {
+        const char *owner = (const char *)z->arena + z->recs[i].owner_off;
+        if (!is_below_or_at(owner, z->origin)) {
+            set_err(err, errlen, _("zone file '%s' line %llu: '%s' is outside the zone '%s'"),
+                    path, (unsigned long long)z->recs[i].line, owner, z->origin);
+            st = TM_EPARSE;
+            goto done;
+        }
+    }
+    st = index_zone(z);
+    if (st != TM_OK)
+        goto done;
+    *out = z;
+    z = NULL;
+done:
+    if (st == TM_ENOMEM)
+        set_err(err, errlen, _("zone file '%s': %s"), path, tm_strerror(st));
+    tm_free(text);
+    tm_free(ld);
+    tm_zone_destroy(z);
+    return st;
+}
+
+void tm_zone_destroy(tm_zone_t *zone)
+{
+    if (!zone)
+        return;
+    tm_free(zone->origin);
+    tm_free(zone->arena);
+    tm_free(zone->recs);
+    tm_free(zone->names);
+    tm_free(zone);
+}
+
+const char *tm_zone_origin(const tm_zone_t *zone) { return zone ? zone->origin : NULL; }
+
+bool tm_zone_covers(const tm_zone_t *zone, const char *name)
+{
+    char n[TEXT_NAME_MAX];
+    if (!zone || !name || !canon_name(name, n))
+        return false;
+    return is_below_or_at(n, zone->origin);
+}
+
+/* ---- answering ------------------------------------------------------------ */
+
+/* The first name not below `name` in canonical order (a lower bound). */
+static size_t lower_bound(const tm_zone_t *z, const char *name)
+{
+    size_t lo = 0, hi = z->nnames;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (name_cmp(z->names[mid].name, name) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+typedef enum { NAME_ABSENT, NAME_EMPTY, NAME_HAS_DATA } name_state_t;
+
+/* Whether name owns records, exists only because a name below it does (an
+ * empty non-terminal, RFC 8499 section 7), or does not exist. */
+static name_state_t find_name(const tm_zone_t *z, const char *name, const zname_t **found)
+{
+    size_t i = lower_bound(z, name);
+    *found = NULL;
+    if (i < z->nnames && strcmp(z->names[i].name, name) == 0) {
+        *found = &z->names[i];
+        return NAME_HAS_DATA;
+    }
+    /* Descendants sort right after their ancestor. */
+    if (i < z->nnames && is_below_or_at(z->names[i].name, name))
+        return NAME_EMPTY;
+    /* The apex exists even when it has no records of its own. */
+    return strcmp(name, z->origin) == 0 ? NAME_EMPTY : NAME_ABSENT;
+}
+
+/* RFC 4592 section 3.3.1: a name that does not exist is answered from the
+ * wildcard "*.<closest encloser>" when the zone has one. */
+static const zname_t *find_wildcard(const tm_zone_t *z, const char *name)
+{
+    char wild[TEXT_NAME_MAX + 2];
+    const zname_t *w;
+    const char *p = name;
+
+    while (is_below_or_at(p, z->origin) && strcmp(p, z->origin) != 0) {
+        const char *dot = strchr(p, '.');
+        p = dot ? dot + 1 : "";
+        if (find_name(z, p, &w) != NAME_ABSENT || strcmp(p, z->origin) == 0)
+            break;
+    }
+    snprintf(wild, sizeof wild, "%s%s", p[0] ? "*." : "*", p);
+    return find_name(z, wild, &w) == NAME_HAS_DATA ? w : NULL;
+}
+
+static tm_status_t add_all(tm_answer_t *ans, const tm_zone_t *z, const zname_t *n,
+                           uint16_t type, bool *any)
+{
+    *any = false;
+    for (size_t i = n->first; i < n->first + n->count; i++) {
+        const zrec_t *r = &z->recs[i];
+        if (r->type != type)
+            continue;
+        tm_status_t st = add_rdata(ans, r->type, r->ttl, r->rdata, r->rdlen);
+        if (st != TM_OK)
+            return st;
+        *any = true;
+    }
+    return TM_OK;
+}
+
+static const zrec_t *find_cname(const tm_zone_t *z, const zname_t *n)
+{
+    for (size_t i = n->first; i < n->first + n->count; i++) {
+        if (z->recs[i].type == TM_RR_CNAME)
+            return &z->recs[i];
+    }
+    return NULL;
+}
+
+tm_answer_t *tm_zone_answer(const tm_zone_t *zone, const char *name, uint16_t type)
+{
+    char qn[TEXT_NAME_MAX], cur[TEXT_NAME_MAX];
+    tm_answer_t *ans;
+    tm_status_t st = TM_OK;
+
+    if (!zone || !name)
+        return NULL;
+    if (!canon_name(name, qn)) {
+        ans = tm_answer_create(name, type, TM_DNS_FORMERR);
+        if (ans && tm_answer_set_error(ans, _("not a domain name")) != TM_OK) {
+            tm_answer_unref(ans);
+            return NULL;
+        }
+        if (ans)
+            ans->source = TM_SRC_ZONE;
+        return ans;
+    }
+    ans = tm_answer_create(qn, type, TM_DNS_NOERROR);
+    if (!ans)
+        return NULL;
+    ans->source = TM_SRC_ZONE;
+    strcpy(cur, qn);
+    tm_dns_outcome_t outcome = TM_DNS_NXDOMAIN;
+    for (unsigned step = 0;; step++) {
+        const zname_t *n;
+        bool any;
+        if (!is_below_or_at(cur, zone->origin)) {
+            /* The chain left the zone: what lies beyond is not this zone's
+             * to say; canonical tells the caller where it went. */
+            outcome = TM_DNS_NODATA;
+            break;
+        }
+        name_state_t state = find_name(zone, cur, &n);
+        if (state == NAME_ABSENT) {
+            n = find_wildcard(zone, cur);
+            if (!n) {
+                outcome = TM_DNS_NXDOMAIN;
+                break;
+            }
+        } else if (state == NAME_EMPTY) {
+            outcome = TM_DNS_NODATA;
+            break;
+        }
+        st = add_all(ans, zone, n, type, &any);
+        if (st != TM_OK)
+            goto fail;
+        if (any) {
+            outcome = TM_DNS_NOERROR;
+            break;
+        }
+        const zrec_t *cname = type == TM_RR_CNAME ? NULL : find_cname(zone, n);
+        if (!cname) {
+            outcome = TM_DNS_NODATA;
+            break;
+        }
+        if (step == ZONE_CNAME_STEPS) {
+            st = tm_answer_set_error(ans, _("CNAME chain longer than 16 steps or a loop"));
+            if (st != TM_OK)
+                goto fail;
+            outcome = TM_DNS_FORMERR;
+            break;
+        }
+        if (!wire_to_text(cname->rdata, cname->rdlen, cur, NULL))
+            cur[0] = '\0'; /* checked at load; cannot happen */
+    }
+    if (strcmp(cur, qn) != 0 && outcome != TM_DNS_FORMERR) {
+        st = tm_answer_set_canonical(ans, cur);
+        if (st != TM_OK)
+            goto fail;
+    }
+    ans->outcome = outcome;
+    return ans;
+fail:
+    tm_answer_unref(ans);
+    return NULL;
+}
