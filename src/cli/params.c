@@ -124,17 +124,10 @@ static bool add_domain(tmc_params_t *p, const char *input, char *err, size_t err
 {
     char ascii[TM_NAME_MAX + 1], display[TM_NAME_MAX * 4 + 1];
     const char *why = NULL;
-    if (tm_domain_from_user(input, ascii, display, &why) != TM_OK) {
-        /* The input is echoed through %s after a check that it is printable:
-         * a hostile argument must not reach the terminal raw either. */
-        tm_buf_t shown;
-        tm_buf_init(&shown);
-        tm_text_escape(&shown, input, strlen(input));
-        snprintf(err, errlen, _("invalid domain name '%s': %s"), shown.data ? shown.data : "",
-                 why ? _(why) : "");
-        tm_buf_clear(&shown);
-        return false;
-    }
+    if (tm_domain_from_user(input, ascii, display, &why) != TM_OK)
+        /* tmc_error escapes the whole line, so a hostile argument cannot
+         * reach the terminal raw. */
+        return fail(err, errlen, _("invalid domain name '%s': %s"), input, why ? _(why) : "");
     if (p->ndomains >= TMC_MAX_DOMAINS)
         return fail(err, errlen, _("too many domains (at most %d)"), TMC_MAX_DOMAINS);
     tmc_domain_t *grown = realloc(p->domains, (p->ndomains + 1) * sizeof(*grown));
@@ -236,10 +229,13 @@ bool tmc_params_parse(tmc_params_t *p, int argc, char **argv, char *err, size_t 
     p->jobs = 32;
 
     opterr = 0; /* our own messages, one line each */
-    optind = 1;
+    /* 0, not 1: glibc then rescans from scratch, so a previous parse that
+     * stopped inside a cluster of short options ("-Zv") leaves nothing behind. */
+    optind = 0;
     if (argc > 1 && strcmp(argv[1], "spf") == 0) {
         p->spf_mode = true;
-        optind = 2;
+        argc--; /* "spf" stands where the program name was */
+        argv++;
     }
     int c;
     while ((c = getopt_long(argc, argv, ":vqj:f:", long_options, NULL)) != -1) {
@@ -345,9 +341,11 @@ bool tmc_params_parse(tmc_params_t *p, int argc, char **argv, char *err, size_t 
         case OPT_IP:
         case OPT_SENDER:
         case OPT_HELO:
+            /* named from c: argv[optind - 1] is the value when it came
+             * as a separate argument */
             if (!p->spf_mode)
                 return fail(err, errlen, _("%s only goes with the spf subcommand"),
-                            argv[optind - 1]);
+                            c == OPT_IP ? "--ip" : c == OPT_SENDER ? "--sender" : "--helo");
             if (c == OPT_IP) {
                 tm_ip_t ip;
                 if (!tm_ip_parse(arg, &ip))
@@ -373,6 +371,11 @@ bool tmc_params_parse(tmc_params_t *p, int argc, char **argv, char *err, size_t 
             return fail(err, errlen, _("option '%s' needs a value"), argv[optind - 1]);
         default: {
             char shown[64];
+            /* optopt is an unknown short option's character; for a long one
+             * it is 0, or the option's value when it was given a value it
+             * does not take ("--offline=yes"). */
+            if (optopt >= OPT_SERVER)
+                return fail(err, errlen, _("option '%.60s' takes no value"), argv[optind - 1]);
             if (optopt)
                 snprintf(shown, sizeof(shown), "-%c", optopt);
             else

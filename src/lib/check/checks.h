@@ -14,6 +14,12 @@ const tm_answer_t *tm_ctx_mx(const tm_check_ctx_t *ctx);
 bool tm_mx_is_null(const tm_answer_t *mx);
 /* True when host is "<label>.<inbound_suffix>" of the rules. */
 bool tm_ctx_is_tmems_host(const tm_check_ctx_t *ctx, const char *host);
+/* True when the company ID is a host label of the rules' length (CHECKS.md:
+ * 3 to 63 characters).  A --company is judged as given: ctx->company holds
+ * at most TM_LABEL_MAX bytes, so a longer one would be cut to a valid ID. */
+bool tm_ctx_company_valid(const tm_check_ctx_t *ctx);
+/* The company ID as given (--company) or derived (MX), for messages. */
+const char *tm_ctx_company_text(const tm_check_ctx_t *ctx);
 /* The lowest preference value among the MX records (the answer must have one). */
 uint16_t tm_mx_lowest_preference(const tm_answer_t *mx);
 /* True when the MX target looks like an address literal rather than a host

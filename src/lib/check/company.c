@@ -7,10 +7,7 @@
 #include "check/checks.h"
 #include "util/tm_i18n.h"
 
-static bool company_valid(const tm_check_ctx_t *ctx)
-{
-    return tm_label_valid(ctx->company, ctx->rules->company_min, ctx->rules->company_max);
-}
+static bool company_valid(const tm_check_ctx_t *ctx) { return tm_ctx_company_valid(ctx); }
 
 tm_status_t tm_check_company_id(const tm_check_ctx_t *ctx, tm_finding_t *out)
 {
@@ -21,7 +18,7 @@ tm_status_t tm_check_company_id(const tm_check_ctx_t *ctx, tm_finding_t *out)
                                 "with --company"));
     if (!company_valid(ctx)) {
         st = tm_finding_set(out, TM_CHECK_FAIL, _("\"%s\" is not a valid company ID"),
-                            ctx->company);
+                            tm_ctx_company_text(ctx));
         if (st == TM_OK)
             st = tm_finding_detail(out, _("A company ID is a host label: %u to %u letters, "
                                           "digits and '-', not starting or ending with '-' "

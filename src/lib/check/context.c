@@ -29,6 +29,17 @@ bool tm_ctx_is_tmems_host(const tm_check_ctx_t *ctx, const char *host)
     return tm_rules_company_from_host(ctx->rules, host, company, sizeof(company));
 }
 
+const char *tm_ctx_company_text(const tm_check_ctx_t *ctx)
+{
+    return ctx->company_source == TM_COMPANY_FROM_OPTION ? ctx->opts->company : ctx->company;
+}
+
+bool tm_ctx_company_valid(const tm_check_ctx_t *ctx)
+{
+    return ctx->company[0] && tm_label_valid(tm_ctx_company_text(ctx), ctx->rules->company_min,
+                                             ctx->rules->company_max);
+}
+
 uint16_t tm_mx_lowest_preference(const tm_answer_t *mx)
 {
     uint16_t lowest = UINT16_MAX;

@@ -68,7 +68,11 @@ tm_status_t tm_run_domain(tm_resolver_t *res, const tm_rules_t *rules,
     result->phase_derived = ctx.phase_derived;
     result->company_source = ctx.company_source;
     if (ctx.company[0]) {
-        result->company = tm_strdup(ctx.company);
+        /* --company as given: ctx.company holds at most TM_LABEL_MAX bytes,
+         * and an over-long ID (company.id fails it) must not appear cut. */
+        result->company = tm_strdup(ctx.company_source == TM_COMPANY_FROM_OPTION
+                                        ? opts->company
+                                        : ctx.company);
         if (!result->company) {
             st = TM_ENOMEM;
             goto done;

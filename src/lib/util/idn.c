@@ -17,6 +17,18 @@ static bool is_ascii(const char *s)
     return true;
 }
 
+/* RFC 5890 section 2.3.2.1: an A-label is a label that starts with "xn--". */
+static bool has_alabel(const char *name)
+{
+    for (const char *label = name; label; label = strchr(label, '.')) {
+        if (*label == '.')
+            label++;
+        if (strncmp(label, "xn--", 4) == 0)
+            return true;
+    }
+    return false;
+}
+
 tm_status_t tm_domain_from_user(const char *input, char ascii[TM_NAME_MAX + 1],
                                 char display[TM_NAME_MAX * 4 + 1], const char **why)
 {
@@ -35,7 +47,7 @@ tm_status_t tm_domain_from_user(const char *input, char ascii[TM_NAME_MAX + 1],
             goto done;
         }
         /* An A-label typed as such must itself be valid IDNA2008. */
-        if (strstr(ascii, "xn--")) {
+        if (has_alabel(ascii)) {
             int rc = idn2_to_unicode_8z8z(ascii, &ulabel, 0);
             if (rc != IDN2_OK || !tm_utf8_valid(ulabel, strlen(ulabel))) {
                 reason = "the name has an invalid A-label (xn--)";

@@ -1,0 +1,350 @@
+/* test_check_context.c - tm_check_ctx_init against CHECKS.md "Vocabulary":
+ * phase auto is post exactly when a TMEmS inbound host is among the MX hosts
+ * with the lowest preference value; the company comes from --company, else
+ * from the MX host, else it is unknown.  Also the shared helpers (null MX,
+ * IP literals, lowest preference, missing answers). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "check_fixture.h"
+
+static void init(fx_t *fx)
+{
+    tm_check_ctx_init(&fx->ctx, fx->domain, fx->display, fx->rrset, fx->rules, &fx->opts);
+}
+
+static void test_no_answers_yet(void **state)
+{
+    fx_t *fx = *state;
+    init(fx);
+    assert_int_equal(fx->ctx.phase, TM_PHASE_PRE);
+    assert_true(fx->ctx.phase_derived);
+    assert_string_equal(fx->ctx.company, "");
+    assert_string_equal(fx->ctx.mx_company, "");
+    assert_int_equal(fx->ctx.company_source, TM_COMPANY_UNKNOWN);
+    assert_string_equal(fx->ctx.domain, FX_DOMAIN);
+    /* display defaults to the ASCII name */
+    assert_string_equal(fx->ctx.display, FX_DOMAIN);
+    assert_ptr_equal(fx->ctx.rrset, fx->rrset);
+    assert_ptr_equal(fx->ctx.rules, fx->rules);
+    assert_ptr_equal(fx->ctx.opts, &fx->opts);
+    assert_null(fx->ctx.spf);
+}
+
+static void test_display_kept(void **state)
+{
+    fx_t *fx = *state;
+    fx->domain = "xn--r8jz45g.jp";
+    fx->display = "例え.jp";
+    init(fx);
+    assert_string_equal(fx->ctx.domain, "xn--r8jz45g.jp");
+    assert_string_equal(fx->ctx.display, "例え.jp");
+}
+
+static void test_auto_post_only_tmems(void **state)
+{
+    fx_t *fx = *state;
+    FX_MX(fx, 300, {10, FX_TMEMS});
+    init(fx);
+    assert_int_equal(fx->ctx.phase, TM_PHASE_POST);
+    assert_true(fx->ctx.phase_derived);
+    assert_string_equal(fx->ctx.company, "acme");
+    assert_string_equal(fx->ctx.mx_company, "acme");
+    assert_int_equal(fx->ctx.company_source, TM_COMPANY_FROM_MX);
+}
+
+static void test_auto_post_tied_lowest(void **state)
+{
+    fx_t *fx = *state;
+    /* a TMEmS host among several at the lowest value is enough for post */
+    FX_MX(fx, 300, {10, "mail.acme.example"}, {10, FX_TMEMS}, {20, "backup.acme.example"});
+    init(fx);
+    assert_int_equal(fx->ctx.phase, TM_PHASE_POST);
+    assert_string_equal(fx->ctx.company, "acme");
+}
+
+static void test_auto_pre_tmems_as_backup(void **state)
+{
+    fx_t *fx = *state;
+    /* TMEmS only at a higher preference value: not switched yet */
+    FX_MX(fx, 300, {5, "mail.acme.example"}, {10, FX_TMEMS});
+    init(fx);
+    assert_int_equal(fx->ctx.phase, TM_PHASE_PRE);
+    assert_true(fx->ctx.phase_derived);
+    /* the company is still known from the MX host */
+    assert_string_equal(fx->ctx.company, "acme");
+    assert_int_equal(fx->ctx.company_source, TM_COMPANY_FROM_MX);
+}
+
+static void test_auto_pre_no_tmems(void **state)
+{
+    fx_t *fx = *state;
+    FX_MX(fx, 86400, {10, "mail1.acme.example"}, {20, "mail2.acme.example"});
+    init(fx);
+    assert_int_equal(fx->ctx.phase, TM_PHASE_PRE);
+    assert_string_equal(fx->ctx.company, "");
+    assert_int_equal(fx->ctx.company_source, TM_COMPANY_UNKNOWN);
+}
+
+static void test_auto_pre_on_dns_failure(void **state)
+{
+    fx_t *fx = *state;
+    fx_outcome(fx, FX_DOMAIN, TM_RR_MX, TM_DNS_SERVFAIL);
+    init(fx);
+    assert_int_equal(fx->ctx.phase, TM_PHASE_PRE);
+    assert_string_equal(fx->ctx.company, "");
+}
+
+static void test_not_a_company_host(void **state)
+{
+    fx_t *fx = *state;
+    /* two labels before the suffix, the bare suffix, and another region's
+     * suffix are not this data center's inbound host */
+    FX_MX(fx, 300, {10, "a.b.in.tmems-jp.trendmicro.com"}, {10, "in.tmems-jp.trendmicro.com"},
+          {10, "acme.in.tmes.trendmicro.com"}, {10, "acme.in.tmems-jp.trendmicro.com.evil.example"});
+    init(fx);
+    assert_int_equal(fx->ctx.phase, TM_PHASE_PRE);
+    assert_string_equal(fx->ctx.company, "");
+}
+
+static void test_company_case_folded(void **state)
+{
+    fx_t *fx = *state;
+    FX_MX(fx, 300, {10, "ACME.In.TMEMS-JP.TrendMicro.COM."});
+    init(fx);
+    assert_int_equal(fx->ctx.phase, TM_PHASE_POST);
+    assert_string_equal(fx->ctx.company, "acme");
+}
+
+static void test_company_from_lowest_tmems_host(void **state)
+{
+    fx_t *fx = *state;
+    FX_MX(fx, 300, {20, "beta.in.tmems-jp.trendmicro.com"}, {10, FX_TMEMS},
+          {30, "gamma.in.tmems-jp.trendmicro.com"});
+    init(fx);
+    assert_string_equal(fx->ctx.company, "acme");
+    assert_string_equal(fx->ctx.mx_company, "acme");
+}
+
+static void test_company_option_wins(void **state)
+{
+    fx_t *fx = *state;
+    FX_MX(fx, 300, {10, FX_TMEMS});
+    fx->opts.company = "beta";
+    init(fx);
+    assert_string_equal(fx->ctx.company, "beta");
+    assert_int_equal(fx->ctx.company_source, TM_COMPANY_FROM_OPTION);
+    /* the MX's company is kept for company.id to compare */
+    assert_string_equal(fx->ctx.mx_company, "acme");
+    assert_int_equal(fx->ctx.phase, TM_PHASE_POST);
+}
+
+static void test_company_option_without_mx(void **state)
+{
+    fx_t *fx = *state;
+    fx->opts.company = "acme";
+    init(fx);
+    assert_string_equal(fx->ctx.company, "acme");
+    assert_int_equal(fx->ctx.company_source, TM_COMPANY_FROM_OPTION);
+    assert_string_equal(fx->ctx.mx_company, "");
+}
+
+static void test_empty_company_option_ignored(void **state)
+{
+    fx_t *fx = *state;
+    FX_MX(fx, 300, {10, FX_TMEMS});
+    fx->opts.company = "";
+    init(fx);
+    assert_string_equal(fx->ctx.company, "acme");
+    assert_int_equal(fx->ctx.company_source, TM_COMPANY_FROM_MX);
+}
+
+static void test_phase_forced(void **state)
+{
+    fx_t *fx = *state;
+    FX_MX(fx, 300, {10, FX_TMEMS});
+    fx->opts.phase = TM_PHASE_PRE;
+    init(fx);
+    assert_int_equal(fx->ctx.phase, TM_PHASE_PRE);
+    assert_false(fx->ctx.phase_derived);
+    fx->opts.phase = TM_PHASE_POST;
+    init(fx);
+    assert_int_equal(fx->ctx.phase, TM_PHASE_POST);
+    assert_false(fx->ctx.phase_derived);
+}
+
+static void test_phase_forced_post_without_mx(void **state)
+{
+    fx_t *fx = *state;
+    fx->opts.phase = TM_PHASE_POST;
+    init(fx);
+    assert_int_equal(fx->ctx.phase, TM_PHASE_POST);
+    assert_false(fx->ctx.phase_derived);
+}
+
+static void test_null_mx(void **state)
+{
+    fx_t *fx = *state;
+    FX_MX(fx, 300, {0, "."});
+    const tm_answer_t *mx = tm_rrset_get(fx->rrset, FX_DOMAIN, TM_RR_MX);
+    assert_true(tm_mx_is_null(mx));
+    init(fx);
+    assert_int_equal(fx->ctx.phase, TM_PHASE_PRE);
+    assert_false(tm_mx_is_null(NULL));
+}
+
+static void test_null_mx_needs_single_record(void **state)
+{
+    fx_t *fx = *state;
+    FX_MX(fx, 300, {0, "."}, {10, "mail.acme.example"});
+    assert_false(tm_mx_is_null(tm_rrset_get(fx->rrset, FX_DOMAIN, TM_RR_MX)));
+}
+
+static void test_lowest_preference(void **state)
+{
+    fx_t *fx = *state;
+    FX_MX(fx, 300, {30, "c.example"}, {7, "a.example"}, {65535, "z.example"}, {7, "b.example"});
+    assert_int_equal(tm_mx_lowest_preference(tm_rrset_get(fx->rrset, FX_DOMAIN, TM_RR_MX)), 7);
+}
+
+static void test_ip_literal(void **state)
+{
+    (void)state;
+    assert_true(tm_host_is_ip_literal("192.0.2.1"));
+    assert_true(tm_host_is_ip_literal("2001:db8::1"));
+    assert_true(tm_host_is_ip_literal("[192.0.2.1]"));
+    assert_true(tm_host_is_ip_literal("[IPv6:2001:db8::1]"));
+    assert_true(tm_host_is_ip_literal("[ipv6:::1]"));
+    assert_false(tm_host_is_ip_literal("mail.example"));
+    assert_false(tm_host_is_ip_literal("192.0.2.1.example"));
+    assert_false(tm_host_is_ip_literal("[mail.example]"));
+    assert_false(tm_host_is_ip_literal("[]"));
+    assert_false(tm_host_is_ip_literal(""));
+}
+
+static void test_is_tmems_host(void **state)
+{
+    fx_t *fx = *state;
+    init(fx);
+    assert_true(tm_ctx_is_tmems_host(&fx->ctx, FX_TMEMS));
+    assert_true(tm_ctx_is_tmems_host(&fx->ctx, "X-1.IN.tmems-jp.trendmicro.com."));
+    assert_false(tm_ctx_is_tmems_host(&fx->ctx, FX_RELAY));
+    assert_false(tm_ctx_is_tmems_host(&fx->ctx, "acme.in.tmes.trendmicro.com"));
+    assert_false(tm_ctx_is_tmems_host(&fx->ctx, "xacme.in.tmems-jp.trendmicro.com.example"));
+}
+
+static void test_missing_answer(void **state)
+{
+    fx_t *fx = *state;
+    tm_status_t st = TM_EINVAL;
+    init(fx);
+    /* never fetched: no verdict */
+    assert_true(tm_finding_for_missing(&fx->ctx, NULL, "the MX records", &fx->f, &st));
+    assert_int_equal(st, TM_OK);
+    assert_int_equal(fx->f.status, TM_CHECK_ERROR);
+    assert_contains(fx->f.summary, "the MX records");
+    fx_finding_free(&fx->f);
+
+    fx_outcome(fx, "u.example", TM_RR_A, TM_DNS_UNKNOWN);
+    fx_outcome(fx, "t.example", TM_RR_A, TM_DNS_TIMEOUT);
+    fx_outcome(fx, "r.example", TM_RR_A, TM_DNS_REFUSED);
+    fx_outcome(fx, "x.example", TM_RR_A, TM_DNS_NXDOMAIN);
+    fx_outcome(fx, "n.example", TM_RR_A, TM_DNS_NODATA);
+
+    /* offline and unknown: skip, never error (CHECKS.md "Offline") */
+    st = TM_EINVAL;
+    assert_true(tm_finding_for_missing(&fx->ctx, tm_rrset_get(fx->rrset, "u.example", TM_RR_A),
+                                       "u.example", &fx->f, &st));
+    assert_int_equal(st, TM_OK);
+    assert_int_equal(fx->f.status, TM_CHECK_SKIP);
+    assert_contains(fx->f.summary, "Offline");
+    assert_contains(fx->f.summary, "u.example");
+    fx_finding_free(&fx->f);
+
+    /* a server that does not answer: error, naming the outcome */
+    const char *failures[] = {"t.example", "r.example"};
+    const char *names[] = {"TIMEOUT", "REFUSED"};
+    for (size_t i = 0; i < 2; i++) {
+        st = TM_EINVAL;
+        assert_true(tm_finding_for_missing(&fx->ctx,
+                                           tm_rrset_get(fx->rrset, failures[i], TM_RR_A),
+                                           failures[i], &fx->f, &st));
+        assert_int_equal(st, TM_OK);
+        assert_int_equal(fx->f.status, TM_CHECK_ERROR);
+        assert_contains(fx->f.summary, names[i]);
+        assert_contains(fx->f.summary, failures[i]);
+        assert_non_null(fx->f.fix);
+        fx_finding_free(&fx->f);
+    }
+
+    /* NXDOMAIN and NODATA are answers: the check judges them itself */
+    assert_false(tm_finding_for_missing(&fx->ctx, tm_rrset_get(fx->rrset, "x.example", TM_RR_A),
+                                        "x", &fx->f, &st));
+    assert_false(tm_finding_for_missing(&fx->ctx, tm_rrset_get(fx->rrset, "n.example", TM_RR_A),
+                                        "n", &fx->f, &st));
+    assert_null(fx->f.summary);
+}
+
+static void test_missing_answer_carries_reason(void **state)
+{
+    fx_t *fx = *state;
+    tm_answer_t *ans = tm_answer_create("f.example", TM_RR_TXT, TM_DNS_FORMERR);
+    assert_non_null(ans);
+    assert_int_equal(tm_answer_set_error(ans, "truncated answer section"), TM_OK);
+    fx_put(fx, ans);
+    init(fx);
+    tm_status_t st = TM_EINVAL;
+    assert_true(tm_finding_for_missing(&fx->ctx, tm_rrset_get(fx->rrset, "f.example", TM_RR_TXT),
+                                       "f.example", &fx->f, &st));
+    assert_int_equal(st, TM_OK);
+    assert_int_equal(fx->f.status, TM_CHECK_ERROR);
+    assert_contains(fx->f.summary, "FORMERR");
+    assert_string_equal(fx->f.detail, "truncated answer section");
+}
+
+/* The derivation is redone each round: a later MX answer changes it. */
+static void test_rederived_each_round(void **state)
+{
+    fx_t *fx = *state;
+    init(fx);
+    assert_int_equal(fx->ctx.phase, TM_PHASE_PRE);
+    FX_MX(fx, 300, {10, FX_TMEMS});
+    init(fx);
+    assert_int_equal(fx->ctx.phase, TM_PHASE_POST);
+    assert_string_equal(fx->ctx.company, "acme");
+}
+
+#define T(name) cmocka_unit_test_setup_teardown(name, fx_setup, fx_teardown)
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        T(test_no_answers_yet),
+        T(test_display_kept),
+        T(test_auto_post_only_tmems),
+        T(test_auto_post_tied_lowest),
+        T(test_auto_pre_tmems_as_backup),
+        T(test_auto_pre_no_tmems),
+        T(test_auto_pre_on_dns_failure),
+        T(test_not_a_company_host),
+        T(test_company_case_folded),
+        T(test_company_from_lowest_tmems_host),
+        T(test_company_option_wins),
+        T(test_company_option_without_mx),
+        T(test_empty_company_option_ignored),
+        T(test_phase_forced),
+        T(test_phase_forced_post_without_mx),
+        T(test_null_mx),
+        T(test_null_mx_needs_single_record),
+        T(test_lowest_preference),
+        T(test_ip_literal),
+        T(test_is_tmems_host),
+        T(test_missing_answer),
+        T(test_missing_answer_carries_reason),
+        T(test_rederived_each_round),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,451 @@
+/* test_check_registry.c - the catalogue (CHECKS.md order, stable ids,
+ * sections), --only/--skip selection with prefixes, list validation for the
+ * CLI, what the selected checks need fetched, and tm_checks_run: catalogue
+ * order, every selected check reported, and --no-outbound turning outbound
+ * warnings and failures into information. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "check_fixture.h"
+
+/* The ids of the domain and inbound tables and company.relay_host, in the
+ * order CHECKS.md lists them.  Other sections may add ids in between. */
+static const struct {
+    const char *id;
+    tm_section_t section;
+} known[] = {
+    {"domain.name", TM_SECTION_DOMAIN},
+    {"domain.exists", TM_SECTION_DOMAIN},
+    {"token.present", TM_SECTION_DOMAIN},
+    {"token.format", TM_SECTION_DOMAIN},
+    {"token.match", TM_SECTION_DOMAIN},
+    {"mx.present", TM_SECTION_INBOUND},
+    {"mx.tmems", TM_SECTION_INBOUND},
+    {"mx.bypass", TM_SECTION_INBOUND},
+    {"mx.ttl", TM_SECTION_INBOUND},
+    {"mx.target", TM_SECTION_INBOUND},
+    {"company.id", TM_SECTION_INBOUND},
+    {"company.inbound_host", TM_SECTION_INBOUND},
+    {"inbound.servers", TM_SECTION_INBOUND},
+    {"inbound.cloud", TM_SECTION_INBOUND},
+    {"inbound.firewall", TM_SECTION_INBOUND},
+    {"company.relay_host", TM_SECTION_OUTBOUND},
+};
+#define NKNOWN (sizeof(known) / sizeof(known[0]))
+
+/* Checks of other layers that a full run in these tests leaves out. */
+#define OTHER_LAYERS "spf.,rules.,dns.,inbound.smtp"
+
+static size_t index_of(const char *id)
+{
+    size_t n;
+    const tm_check_def_t *cat = tm_check_catalogue(&n);
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(cat[i].id, id) == 0)
+            return i;
+    fail_msg("%s is not in the catalogue", id);
+    return 0;
+}
+
+static void test_catalogue_order_and_sections(void **state)
+{
+    (void)state;
+    size_t n = 0;
+    const tm_check_def_t *cat = tm_check_catalogue(&n);
+    assert_non_null(cat);
+    assert_true(n >= NKNOWN);
+    size_t last = 0;
+    for (size_t k = 0; k < NKNOWN; k++) {
+        size_t i = index_of(known[k].id);
+        if (k > 0 && i <= last)
+            fail_msg("%s comes before %s", known[k].id, known[k - 1].id);
+        last = i;
+        assert_int_equal(cat[i].section, known[k].section);
+        assert_ptr_equal(tm_check_find(known[k].id), &cat[i]);
+    }
+    for (size_t i = 0; i < n; i++) {
+        assert_non_null(cat[i].run);
+        assert_true(cat[i].section < TM_SECTION_COUNT);
+        /* the console's section order */
+        if (i > 0)
+            assert_true(cat[i].section >= cat[i - 1].section);
+        for (size_t j = i + 1; j < n; j++)
+            assert_string_not_equal(cat[i].id, cat[j].id);
+    }
+}
+
+static void test_find(void **state)
+{
+    (void)state;
+    assert_null(tm_check_find("nosuch.check"));
+    assert_null(tm_check_find("mx."));
+    assert_null(tm_check_find("mx"));
+    assert_null(tm_check_find("MX.TTL"));
+    assert_null(tm_check_find(""));
+    assert_string_equal(tm_check_find("mx.ttl")->id, "mx.ttl");
+}
+
+static void test_selected(void **state)
+{
+    (void)state;
+    assert_true(tm_check_selected("mx.ttl", NULL, NULL));
+    assert_true(tm_check_selected("mx.ttl", "", ""));
+    assert_true(tm_check_selected("mx.ttl", "mx.ttl", NULL));
+    assert_false(tm_check_selected("mx.tmems", "mx.ttl", NULL));
+    /* a prefix ends in '.' */
+    assert_true(tm_check_selected("mx.ttl", "mx.", NULL));
+    assert_true(tm_check_selected("mx.bypass", "token.,mx.", NULL));
+    assert_false(tm_check_selected("company.id", "mx.", NULL));
+    /* without the dot it is a whole id, and no partial match */
+    assert_false(tm_check_selected("mx.ttl", "mx", NULL));
+    assert_false(tm_check_selected("mx.ttl", "mx.tt", NULL));
+    assert_false(tm_check_selected("mx.tt", "mx.ttl", NULL));
+    assert_false(tm_check_selected("company.inbound_host", "company.inbound", NULL));
+    /* skip wins over only */
+    assert_false(tm_check_selected("mx.ttl", "mx.", "mx.ttl"));
+    assert_true(tm_check_selected("mx.tmems", "mx.", "mx.ttl"));
+    assert_false(tm_check_selected("token.format", NULL, "token."));
+    assert_true(tm_check_selected("domain.name", NULL, "token.,mx."));
+    /* empty items select nothing */
+    assert_false(tm_check_selected("mx.ttl", ",,", NULL));
+    assert_true(tm_check_selected("mx.ttl", ",mx.ttl,", NULL));
+}
+
+static void expect_invalid(const char *list, size_t bad_at, size_t bad_len)
+{
+    const char *bad = NULL;
+    size_t badlen = 999;
+    if (tm_check_list_valid(list, &bad, &badlen))
+        fail_msg("\"%s\" was accepted", list);
+    assert_ptr_equal(bad, list + bad_at);
+    assert_int_equal(badlen, bad_len);
+}
+
+static void test_list_valid(void **state)
+{
+    (void)state;
+    const char *bad = NULL;
+    size_t badlen = 0;
+    const char *ok[] = {"mx.ttl", "mx.", "token.,mx.ttl", "company.", "domain.name,inbound.",
+                        "company.relay_host,company.inbound_host",
+                        /* CLI.md's own example of a prefix */
+                        "spf.", "spf.lookups,spf.all"};
+    for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+        if (!tm_check_list_valid(ok[i], &bad, &badlen))
+            fail_msg("\"%s\" was refused at \"%.*s\"", ok[i], (int)badlen, bad);
+    }
+    expect_invalid("nosuch.check", 0, 12);
+    expect_invalid("mx.ttl,bogus,mx.", 7, 5);
+    expect_invalid("mx.ttl,mx.tmems,MX.TTL", 16, 6);
+    expect_invalid("mx", 0, 2);
+    expect_invalid("mx.tt", 0, 5);
+    expect_invalid("nosuch.", 0, 7);
+    expect_invalid("", 0, 0);
+    expect_invalid("mx.ttl,", 7, 0);
+    expect_invalid(",mx.ttl", 0, 0);
+}
+
+/* ---- what to fetch -------------------------------------------------------- */
+
+static bool asks(const tm_questions_t *q, const char *name, uint16_t type)
+{
+    for (size_t i = 0; i < q->count; i++)
+        if (q->items[i].type == type && strcmp(q->items[i].name, name) == 0)
+            return true;
+    return false;
+}
+
+static size_t needs(fx_t *fx, tm_questions_t *q)
+{
+    tm_questions_clear(q);
+    tm_check_ctx_init(&fx->ctx, fx->domain, NULL, fx->rrset, fx->rules, &fx->opts);
+    assert_int_equal(tm_checks_needs(&fx->ctx, q), TM_OK);
+    return q->count;
+}
+
+static void test_needs_rounds(void **state)
+{
+    fx_t *fx = *state;
+    tm_questions_t q;
+    tm_questions_init(&q);
+    /* round 1: the apex TXT and MX */
+    assert_int_equal(needs(fx, &q), 2);
+    assert_true(asks(&q, FX_DOMAIN, TM_RR_TXT));
+    assert_true(asks(&q, FX_DOMAIN, TM_RR_MX));
+    /* round 2: what the MX names */
+    FX_TXT(fx, 300, "tmes=" FX_TOKEN);
+    FX_MX(fx, 300, {10, FX_TMEMS}, {20, "mail1.acme.example"});
+    assert_int_equal(needs(fx, &q), 5);
+    assert_true(asks(&q, FX_TMEMS, TM_RR_A));
+    assert_true(asks(&q, FX_TMEMS, TM_RR_AAAA));
+    assert_true(asks(&q, "mail1.acme.example", TM_RR_A));
+    assert_true(asks(&q, "mail1.acme.example", TM_RR_AAAA));
+    assert_true(asks(&q, FX_RELAY, TM_RR_A));
+    /* round 3: nothing left, the judge can run */
+    fx_host_ok(fx, FX_TMEMS);
+    fx_host_ok(fx, "mail1.acme.example");
+    fx_host_ok(fx, FX_RELAY);
+    assert_int_equal(needs(fx, &q), 0);
+    tm_questions_clear(&q);
+}
+
+static void test_needs_follow_selection(void **state)
+{
+    fx_t *fx = *state;
+    tm_questions_t q;
+    tm_questions_init(&q);
+    FX_TXT(fx, 300, "tmes=" FX_TOKEN);
+    FX_MX(fx, 300, {10, FX_TMEMS}, {20, "mail1.acme.example"});
+    /* the apex is always fetched (phase and company come from it), nothing
+     * more for checks that only read it */
+    fx->opts.only = "token.,inbound.";
+    assert_int_equal(needs(fx, &q), 0);
+    fx->opts.only = NULL;
+    fx->opts.skip = "mx.,company.";
+    assert_int_equal(needs(fx, &q), 0);
+    /* the relay host only for company.relay_host */
+    fx->opts.skip = "company.relay_host";
+    assert_int_equal(needs(fx, &q), 4);
+    assert_false(asks(&q, FX_RELAY, TM_RR_A));
+    fx->opts.skip = NULL;
+    fx->opts.only = "company.relay_host";
+    needs(fx, &q);
+    assert_true(asks(&q, FX_RELAY, TM_RR_A));
+    tm_questions_clear(&q);
+}
+
+/* ---- running the judge ---------------------------------------------------- */
+
+/* A domain ready after the cutover, every answer present. */
+static void ready(fx_t *fx)
+{
+    FX_TXT(fx, 3600, "tmes=" FX_TOKEN, "v=spf1 include:spf.tmems-jp.trendmicro.com ~all");
+    FX_MX(fx, 300, {10, FX_TMEMS});
+    fx_host_ok(fx, FX_TMEMS);
+    fx_host_ok(fx, FX_RELAY);
+}
+
+static void run_all(fx_t *fx, tm_findings_t *out)
+{
+    tm_findings_init(out);
+    tm_check_ctx_init(&fx->ctx, fx->domain, NULL, fx->rrset, fx->rules, &fx->opts);
+    assert_int_equal(tm_checks_run(&fx->ctx, out), TM_OK);
+}
+
+static const tm_finding_t *find(const tm_findings_t *f, const char *id)
+{
+    for (size_t i = 0; i < f->count; i++)
+        if (strcmp(f->items[i].id, id) == 0)
+            return &f->items[i];
+    return NULL;
+}
+
+static void test_run_all_in_order(void **state)
+{
+    fx_t *fx = *state;
+    ready(fx);
+    fx->opts.skip = OTHER_LAYERS;
+    tm_findings_t f;
+    run_all(fx, &f);
+    size_t n;
+    const tm_check_def_t *cat = tm_check_catalogue(&n);
+    size_t expected = 0;
+    for (size_t i = 0; i < n; i++)
+        expected += tm_check_selected(cat[i].id, NULL, OTHER_LAYERS);
+    assert_int_equal(f.count, expected);
+    assert_true(f.count >= NKNOWN);
+    size_t pos = 0;
+    for (size_t i = 0; i < f.count; i++) {
+        /* each finding is the next selected catalogue entry */
+        while (!tm_check_selected(cat[pos].id, NULL, OTHER_LAYERS))
+            pos++;
+        assert_string_equal(f.items[i].id, cat[pos].id);
+        assert_int_equal(f.items[i].section, cat[pos].section);
+        assert_non_null(f.items[i].summary);
+        pos++;
+    }
+    /* ready: nothing fails, warns or errs */
+    assert_int_equal(tm_findings_verdict(&f), TM_CHECK_PASS);
+    assert_int_equal(find(&f, "mx.tmems")->status, TM_CHECK_PASS);
+    assert_int_equal(find(&f, "company.inbound_host")->status, TM_CHECK_PASS);
+    assert_int_equal(find(&f, "company.relay_host")->status, TM_CHECK_PASS);
+    assert_int_equal(find(&f, "token.match")->status, TM_CHECK_SKIP);
+    assert_int_equal(find(&f, "inbound.firewall")->status, TM_CHECK_INFO);
+    tm_findings_clear(&f);
+}
+
+static void test_run_only_prefix(void **state)
+{
+    fx_t *fx = *state;
+    ready(fx);
+    fx->opts.only = "mx.";
+    fx->opts.skip = "mx.ttl";
+    tm_findings_t f;
+    run_all(fx, &f);
+    const char *ids[] = {"mx.present", "mx.tmems", "mx.bypass", "mx.target"};
+    assert_int_equal(f.count, 4);
+    for (size_t i = 0; i < 4; i++)
+        assert_string_equal(f.items[i].id, ids[i]);
+    tm_findings_clear(&f);
+}
+
+static void test_run_verdict_pre_cutover(void **state)
+{
+    fx_t *fx = *state;
+    fx->opts.skip = OTHER_LAYERS;
+    FX_TXT(fx, 3600, "v=spf1 -all");
+    FX_MX(fx, 86400, {10, "mail1.acme.example"});
+    fx_host_ok(fx, "mail1.acme.example");
+    tm_findings_t f;
+    run_all(fx, &f);
+    assert_int_equal(find(&f, "token.present")->status, TM_CHECK_FAIL);
+    assert_int_equal(find(&f, "mx.tmems")->status, TM_CHECK_INFO);
+    assert_int_equal(find(&f, "mx.ttl")->status, TM_CHECK_WARN);
+    assert_int_equal(find(&f, "mx.bypass")->status, TM_CHECK_SKIP);
+    assert_int_equal(find(&f, "inbound.servers")->status, TM_CHECK_INFO);
+    assert_int_equal(find(&f, "company.id")->status, TM_CHECK_SKIP);
+    assert_int_equal(tm_findings_verdict(&f), TM_CHECK_FAIL);
+    tm_findings_clear(&f);
+}
+
+static void test_no_outbound_softens(void **state)
+{
+    fx_t *fx = *state;
+    fx->opts.phase = TM_PHASE_POST;
+    fx->opts.company = "acme";
+    fx->opts.only = "mx.tmems,company.relay_host";
+    FX_TXT(fx, 3600, "v=spf1 -all");
+    FX_MX(fx, 300, {10, "mail1.acme.example"});
+    fx_outcome(fx, FX_RELAY, TM_RR_A, TM_DNS_NXDOMAIN);
+    tm_findings_t f;
+    run_all(fx, &f);
+    assert_int_equal(find(&f, "company.relay_host")->status, TM_CHECK_FAIL);
+    tm_findings_clear(&f);
+
+    fx->opts.outbound = false;
+    run_all(fx, &f);
+    const tm_finding_t *relay = find(&f, "company.relay_host");
+    assert_int_equal(relay->status, TM_CHECK_INFO);
+    assert_contains(relay->detail, "--no-outbound");
+    assert_contains(relay->summary, FX_RELAY);
+    /* the inbound section is untouched */
+    assert_int_equal(find(&f, "mx.tmems")->status, TM_CHECK_FAIL);
+    tm_findings_clear(&f);
+}
+
+static void test_no_outbound_keeps_error_and_pass(void **state)
+{
+    fx_t *fx = *state;
+    fx->opts.company = "acme";
+    fx->opts.outbound = false;
+    fx->opts.only = "company.relay_host";
+    fx_outcome(fx, FX_RELAY, TM_RR_A, TM_DNS_SERVFAIL);
+    tm_findings_t f;
+    run_all(fx, &f);
+    /* DNS did not answer: still no verdict */
+    assert_int_equal(f.items[0].status, TM_CHECK_ERROR);
+    assert_null(strstr(f.items[0].detail ? f.items[0].detail : "", "--no-outbound"));
+    tm_findings_clear(&f);
+    tm_rrset_destroy(fx->rrset);
+    fx->rrset = tm_rrset_create();
+    assert_non_null(fx->rrset);
+    fx_host_ok(fx, FX_RELAY);
+    run_all(fx, &f);
+    assert_int_equal(f.items[0].status, TM_CHECK_PASS);
+    assert_null(f.items[0].detail);
+    tm_findings_clear(&f);
+}
+
+static void test_run_appends_and_grows(void **state)
+{
+    fx_t *fx = *state;
+    ready(fx);
+    fx->opts.skip = OTHER_LAYERS;
+    tm_findings_t f;
+    run_all(fx, &f);
+    size_t first = f.count;
+    /* a second run appends (the caller owns the list) */
+    assert_int_equal(tm_checks_run(&fx->ctx, &f), TM_OK);
+    assert_int_equal(f.count, 2 * first);
+    assert_true(f.cap >= f.count);
+    assert_string_equal(f.items[first].id, f.items[0].id);
+    tm_findings_clear(&f);
+}
+
+static void test_run_oom(void **state)
+{
+    fx_t *fx = *state;
+    fx->opts.skip = OTHER_LAYERS;
+    fx->opts.token = FX_TOKEN_HEX;
+    FX_TXT(fx, 86400, "\"TMES=abc\"", "tmes=" FX_TOKEN);
+    FX_MX(fx, 86400, {10, "mx.acme.example"}, {10, FX_TMEMS}, {20, "192.0.2.1"});
+    fx_host_alias(fx, "mx.acme.example", "mail.acme.example");
+    fx_outcome(fx, FX_TMEMS, TM_RR_A, TM_DNS_NXDOMAIN);
+    fx_outcome(fx, FX_RELAY, TM_RR_A, TM_DNS_NXDOMAIN);
+    tm_check_ctx_init(&fx->ctx, fx->domain, NULL, fx->rrset, fx->rules, &fx->opts);
+    for (unsigned n = 1;; n++) {
+        tm_findings_t f;
+        tm_findings_init(&f);
+        tm_alloc_fail_after(n);
+        tm_status_t st = tm_checks_run(&fx->ctx, &f);
+        tm_alloc_fail_after(0);
+        size_t count = f.count;
+        tm_check_status_t verdict = tm_findings_verdict(&f);
+        tm_findings_clear(&f);
+        if (st == TM_OK) {
+            assert_true(count >= NKNOWN);
+            assert_int_equal(verdict, TM_CHECK_FAIL);
+            break;
+        }
+        assert_int_equal(st, TM_ENOMEM);
+        assert_true(n < 2000);
+    }
+}
+
+static void test_needs_oom(void **state)
+{
+    fx_t *fx = *state;
+    FX_MX(fx, 300, {10, FX_TMEMS}, {20, "mail1.acme.example"});
+    tm_check_ctx_init(&fx->ctx, fx->domain, NULL, fx->rrset, fx->rules, &fx->opts);
+    for (unsigned n = 1;; n++) {
+        tm_questions_t q;
+        tm_questions_init(&q);
+        tm_alloc_fail_after(n);
+        tm_status_t st = tm_checks_needs(&fx->ctx, &q);
+        tm_alloc_fail_after(0);
+        size_t count = q.count;
+        tm_questions_clear(&q);
+        if (st == TM_OK) {
+            assert_int_equal(count, 6); /* TXT, 4 addresses, relay */
+            break;
+        }
+        assert_int_equal(st, TM_ENOMEM);
+        assert_true(n < 200);
+    }
+}
+
+#define T(name) cmocka_unit_test_setup_teardown(name, fx_setup, fx_teardown)
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        T(test_catalogue_order_and_sections),
+        T(test_find),
+        T(test_selected),
+        T(test_list_valid),
+        T(test_needs_rounds),
+        T(test_needs_follow_selection),
+        T(test_run_all_in_order),
+        T(test_run_only_prefix),
+        T(test_run_verdict_pre_cutover),
+        T(test_no_outbound_softens),
+        T(test_no_outbound_keeps_error_and_pass),
+        T(test_run_appends_and_grows),
+        T(test_run_oom),
+        T(test_needs_oom),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,547 @@
+/* test_params.c - the command line of CLI.md "Options" as tmc_params_parse
+ * reads it: every option and its default, every bad value refused with a
+ * message naming it, unknown options, missing values, --token with and
+ * without "tmes=", up to 8 --server values in their IPv4 and IPv6 forms,
+ * and domain names (IDN, and a hostile argument that must reach the message
+ * escaped, never as a raw control byte). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tmc_params.h"
+
+static int setup(void **state)
+{
+    (void)state;
+    setenv("LANGUAGE", "C", 1);
+    setenv("LANG", "C", 1);
+    setlocale(LC_ALL, "C");
+    return 0;
+}
+
+typedef struct {
+    tmc_params_t p;
+    char err[512];
+    bool ok;
+} parsed_t;
+
+static parsed_t *parse_argv(int argc, char **argv)
+{
+    static parsed_t r;
+    tmc_params_clear(&r.p);
+    memset(r.err, 0, sizeof(r.err));
+    r.ok = tmc_params_parse(&r.p, argc, argv, r.err, sizeof(r.err));
+    /* a failure always says why, on one line */
+    if (!r.ok) {
+        assert_true(strlen(r.err) > 0);
+        assert_null(strchr(r.err, '\n'));
+    }
+    return &r;
+}
+
+#define ARGV(...) ((char *[]){"tmems-check", __VA_ARGS__, NULL})
+#define ARGC(...) ((int)(sizeof((char *[]){"tmems-check", __VA_ARGS__}) / sizeof(char *)))
+#define PARSE(...) parse_argv(ARGC(__VA_ARGS__), ARGV(__VA_ARGS__))
+
+static int teardown(void **state)
+{
+    (void)state;
+    parsed_t *r = PARSE("example.com");
+    tmc_params_clear(&r->p);
+    return 0;
+}
+
+#define assert_contains(haystack, needle)                                                       \
+    do {                                                                                       \
+        if (!strstr((haystack), (needle)))                                                     \
+            fail_msg("expected \"%s\" in \"%s\"", (needle), (haystack));                       \
+    } while (0)
+
+/* A refused value: false, and the message names the value. */
+static void expect_refused(parsed_t *r, const char *value)
+{
+    if (r->ok)
+        fail_msg("accepted; expected a message naming \"%s\"", value);
+    assert_contains(r->err, value);
+}
+
+static void test_defaults(void **state)
+{
+    (void)state;
+    parsed_t *r = PARSE("Example.COM");
+    assert_true(r->ok);
+    tmc_params_t *p = &r->p;
+    assert_false(p->help);
+    assert_false(p->version);
+    assert_int_equal(p->ndomains, 1);
+    assert_string_equal(p->domains[0].input, "Example.COM");
+    assert_string_equal(p->domains[0].ascii, "example.com");
+    assert_string_equal(p->domains[0].display, "example.com");
+    assert_int_equal(p->nservers, 0);
+    assert_int_equal(p->nzones, 0);
+    assert_false(p->offline);
+    assert_int_equal(p->timeout_ms, 2000);
+    assert_int_equal(p->tries, 3);
+    assert_string_equal(p->region, "jp");
+    assert_null(p->rules_file);
+    assert_null(p->token);
+    assert_null(p->check.company);
+    assert_null(p->check.token);
+    assert_int_equal(p->check.phase, TM_PHASE_AUTO);
+    assert_true(p->check.outbound);
+    assert_false(p->check.offline);
+    assert_null(p->check.only);
+    assert_null(p->check.skip);
+    assert_false(p->strict);
+    assert_int_equal(p->format, TMC_FORMAT_TEXT);
+    assert_int_equal(p->color, TMC_COLOR_AUTO);
+    assert_int_equal(p->verbosity, 0);
+    assert_null(p->lang);
+    assert_int_equal(p->jobs, 32);
+}
+
+static void test_every_option(void **state)
+{
+    (void)state;
+    parsed_t *r = PARSE("--server", "192.0.2.53", "--zone", "a.zone", "--zone", "b.zone",
+                        "--offline", "--timeout", "500", "--tries", "10", "--region", "us",
+                        "--rules", "r.json", "--company", "acme", "--token",
+                        "tmes=88vf4Tw3IPext5MmvoQSYF5mxwOczSpc", "--phase", "post",
+                        "--no-outbound", "--format", "jsonl", "--lang", "ja", "--colour",
+                        "never", "--strict", "--only", "mx.,token.present", "--skip", "mx.ttl",
+                        "-v", "-v", "-j", "4096", "a.example", "b.example");
+    if (!r->ok)
+        fail_msg("%s", r->err);
+    tmc_params_t *p = &r->p;
+    assert_int_equal(p->nservers, 1);
+    assert_string_equal(p->servers[0], "192.0.2.53:53");
+    assert_int_equal(p->nzones, 2);
+    assert_string_equal(p->zones[0], "a.zone");
+    assert_string_equal(p->zones[1], "b.zone");
+    assert_true(p->offline);
+    assert_true(p->check.offline);
+    assert_int_equal(p->timeout_ms, 500);
+    assert_int_equal(p->tries, 10);
+    assert_string_equal(p->region, "us");
+    assert_string_equal(p->rules_file, "r.json");
+    assert_string_equal(p->check.company, "acme");
+    assert_string_equal(p->token, "88vf4Tw3IPext5MmvoQSYF5mxwOczSpc");
+    assert_ptr_equal(p->check.token, p->token);
+    assert_int_equal(p->check.phase, TM_PHASE_POST);
+    assert_false(p->check.outbound);
+    assert_int_equal(p->format, TMC_FORMAT_JSONL);
+    assert_string_equal(p->lang, "ja");
+    assert_int_equal(p->color, TMC_COLOR_NEVER);
+    assert_true(p->strict);
+    assert_string_equal(p->check.only, "mx.,token.present");
+    assert_string_equal(p->check.skip, "mx.ttl");
+    assert_int_equal(p->verbosity, 2);
+    assert_int_equal(p->jobs, 4096);
+    assert_int_equal(p->ndomains, 2);
+    assert_string_equal(p->domains[0].ascii, "a.example");
+    assert_string_equal(p->domains[1].ascii, "b.example");
+}
+
+static void test_enumerations(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *value;
+        tmc_format_t format;
+    } formats[] = {{"text", TMC_FORMAT_TEXT}, {"json", TMC_FORMAT_JSON},
+                   {"jsonl", TMC_FORMAT_JSONL}};
+    for (size_t i = 0; i < 3; i++) {
+        parsed_t *r = PARSE("--format", (char *)formats[i].value, "example.com");
+        assert_true(r->ok);
+        assert_int_equal(r->p.format, formats[i].format);
+    }
+    static const struct {
+        const char *value;
+        tmc_color_t color;
+    } colors[] = {{"auto", TMC_COLOR_AUTO}, {"always", TMC_COLOR_ALWAYS},
+                  {"never", TMC_COLOR_NEVER}};
+    for (size_t i = 0; i < 3; i++) {
+        parsed_t *r = PARSE("--color", (char *)colors[i].value, "example.com");
+        assert_true(r->ok);
+        assert_int_equal(r->p.color, colors[i].color);
+    }
+    static const struct {
+        const char *value;
+        tm_phase_t phase;
+    } phases[] = {{"pre", TM_PHASE_PRE}, {"post", TM_PHASE_POST}, {"auto", TM_PHASE_AUTO}};
+    for (size_t i = 0; i < 3; i++) {
+        parsed_t *r = PARSE("--phase", "post", "--phase", (char *)phases[i].value, "example.com");
+        assert_true(r->ok);
+        assert_int_equal(r->p.check.phase, phases[i].phase);
+    }
+    const char *regions[] = {"jp", "us", "eu", "anz", "sg", "in", "uae"};
+    for (size_t i = 0; i < 7; i++) {
+        parsed_t *r = PARSE("--region", (char *)regions[i], "example.com");
+        if (!r->ok)
+            fail_msg("--region %s: %s", regions[i], r->err);
+        assert_string_equal(r->p.region, regions[i]);
+    }
+    parsed_t *r = PARSE("--lang", "en", "example.com");
+    assert_true(r->ok);
+    assert_string_equal(r->p.lang, "en");
+    /* CLI.md: ids or prefixes such as "spf." */
+    r = PARSE("--only", "spf.", "--skip", "spf.ptr,mx.", "example.com");
+    if (!r->ok)
+        fail_msg("%s", r->err);
+    assert_string_equal(r->p.check.only, "spf.");
+    assert_string_equal(r->p.check.skip, "spf.ptr,mx.");
+}
+
+static void test_bad_values(void **state)
+{
+    (void)state;
+    expect_refused(PARSE("--timeout", "0", "example.com"), "'0'");
+    expect_refused(PARSE("--timeout", "60001", "example.com"), "60001");
+    expect_refused(PARSE("--timeout", "soon", "example.com"), "soon");
+    expect_refused(PARSE("--timeout", "-5", "example.com"), "-5");
+    expect_refused(PARSE("--timeout", "+5", "example.com"), "+5");
+    expect_refused(PARSE("--timeout", "5ms", "example.com"), "5ms");
+    expect_refused(PARSE("--timeout", "99999999999999999999", "example.com"),
+                   "99999999999999999999");
+    expect_refused(PARSE("--timeout", "", "example.com"), "--timeout");
+    expect_refused(PARSE("--tries", "0", "example.com"), "--tries");
+    expect_refused(PARSE("--tries", "11", "example.com"), "11");
+    expect_refused(PARSE("--region", "mars", "example.com"), "mars");
+    expect_refused(PARSE("--region", "JP", "example.com"), "JP");
+    expect_refused(PARSE("--phase", "middle", "example.com"), "middle");
+    expect_refused(PARSE("--phase", "PRE", "example.com"), "PRE");
+    expect_refused(PARSE("--format", "xml", "example.com"), "xml");
+    expect_refused(PARSE("--lang", "fr", "example.com"), "fr");
+    expect_refused(PARSE("--color", "sometimes", "example.com"), "sometimes");
+    expect_refused(PARSE("-j", "0", "example.com"), "'0'");
+    expect_refused(PARSE("-j", "4097", "example.com"), "4097");
+    expect_refused(PARSE("-j", "many", "example.com"), "many");
+    expect_refused(PARSE("--only", "nosuch.check", "example.com"), "nosuch.check");
+    expect_refused(PARSE("--only", "mx.ttl,bogus", "example.com"), "'bogus'");
+    expect_refused(PARSE("--skip", "mx", "example.com"), "'mx'");
+    parsed_t *r = PARSE("--skip", "mx.ttl,", "example.com");
+    assert_false(r->ok);
+    assert_contains(r->err, "--skip");
+}
+
+static void test_unknown_option(void **state)
+{
+    (void)state;
+    parsed_t *r = PARSE("--frobnicate", "example.com");
+    expect_refused(r, "--frobnicate");
+    assert_contains(r->err, "--help");
+    expect_refused(PARSE("-Z", "example.com"), "-Z");
+    expect_refused(PARSE("--offline=yes", "example.com"), "--offline");
+}
+
+static void test_missing_value(void **state)
+{
+    (void)state;
+    const char *options[] = {"--server", "--zone", "--timeout", "--tries", "--region",
+                             "--rules", "--company", "--token", "--phase", "--format",
+                             "--lang", "--color", "--only", "--skip", "-j"};
+    for (size_t i = 0; i < sizeof(options) / sizeof(options[0]); i++) {
+        parsed_t *r = parse_argv(2, ARGV((char *)options[i]));
+        if (r->ok)
+            fail_msg("%s without a value was accepted", options[i]);
+        assert_contains(r->err, options[i]);
+        assert_contains(r->err, "value");
+    }
+}
+
+static void test_no_domain(void **state)
+{
+    (void)state;
+    parsed_t *r = parse_argv(1, (char *[]){"tmems-check", NULL});
+    assert_false(r->ok);
+    assert_contains(r->err, "domain");
+    r = PARSE("--offline");
+    assert_false(r->ok);
+    assert_int_equal(r->p.ndomains, 0);
+}
+
+static void test_help_and_version(void **state)
+{
+    (void)state;
+    parsed_t *r = PARSE("--help");
+    assert_true(r->ok);
+    assert_true(r->p.help);
+    r = PARSE("--version");
+    assert_true(r->ok);
+    assert_true(r->p.version);
+    const char *usage = tmc_usage();
+    assert_contains(usage, "--server");
+    assert_contains(usage, "--no-outbound");
+    assert_contains(usage, "--only");
+}
+
+static void test_token_forms(void **state)
+{
+    (void)state;
+    const char *forms[] = {"tmes=abc123", "abc123", "TMES=abc123", "Tmes=abc123"};
+    for (size_t i = 0; i < 4; i++) {
+        parsed_t *r = PARSE("--token", (char *)forms[i], "example.com");
+        assert_true(r->ok);
+        assert_string_equal(r->p.token, "abc123");
+        assert_string_equal(r->p.check.token, "abc123");
+    }
+    /* repeated: the last wins, the first is freed (valgrind checks) */
+    parsed_t *r = PARSE("--token", "first", "--token", "tmes=second", "example.com");
+    assert_true(r->ok);
+    assert_string_equal(r->p.check.token, "second");
+    /* only a leading prefix is removed */
+    r = PARSE("--token", "xtmes=abc", "example.com");
+    assert_string_equal(r->p.check.token, "xtmes=abc");
+}
+
+static void test_servers(void **state)
+{
+    (void)state;
+    parsed_t *r = PARSE("--server", "192.0.2.1", "--server", "192.0.2.2:5300", "--server",
+                        "::1", "--server", "[2001:DB8::1]:5353", "--server", "[::1]",
+                        "--server", "2001:db8:0:0:0:0:0:53", "example.com");
+    if (!r->ok)
+        fail_msg("%s", r->err);
+    const char *csv[] = {"192.0.2.1:53", "192.0.2.2:5300", "[::1]:53", "[2001:db8::1]:5353",
+                         "[::1]:53", "[2001:db8::53]:53"};
+    assert_int_equal(r->p.nservers, 6);
+    for (size_t i = 0; i < 6; i++) {
+        assert_string_equal(r->p.servers[i], csv[i]);
+        assert_string_equal(r->p.server_csv[i], csv[i]);
+    }
+}
+
+static void test_servers_up_to_eight(void **state)
+{
+    (void)state;
+    char *argv[32];
+    char values[9][32];
+    int argc = 0;
+    argv[argc++] = "tmems-check";
+    for (int i = 0; i < 8; i++) {
+        snprintf(values[i], sizeof(values[i]), "192.0.2.%d", i + 1);
+        argv[argc++] = "--server";
+        argv[argc++] = values[i];
+    }
+    argv[argc++] = "example.com";
+    argv[argc] = NULL;
+    parsed_t *r = parse_argv(argc, argv);
+    assert_true(r->ok);
+    assert_int_equal(r->p.nservers, TM_RESOLVER_MAX_SERVERS);
+    assert_string_equal(r->p.servers[7], "192.0.2.8:53");
+
+    /* a ninth is refused */
+    snprintf(values[8], sizeof(values[8]), "192.0.2.9");
+    argc--;
+    argv[argc++] = "--server";
+    argv[argc++] = values[8];
+    argv[argc++] = "example.com";
+    argv[argc] = NULL;
+    r = parse_argv(argc, argv);
+    assert_false(r->ok);
+    assert_contains(r->err, "--server");
+    assert_contains(r->err, "8");
+}
+
+static void test_bad_servers(void **state)
+{
+    (void)state;
+    const char *bad[] = {"1.2.3.4:99999", "1.2.3.4:0",   "localhost",    "[::1",
+                         "127.0.0.1:",    "300.1.1.1",   "[::1]:",       "[::1]x",
+                         "[192.0.2.1]:53", "::1:53:x",   "dns.example:53", "1.2.3.4:53:53",
+                         "1.2.3.4:-1",    "[::1]:65536"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        parsed_t *r = PARSE("--server", (char *)bad[i], "example.com");
+        if (r->ok)
+            fail_msg("--server %s accepted as %s", bad[i], r->p.servers[0]);
+        assert_contains(r->err, bad[i]);
+    }
+    parsed_t *r = PARSE("--server", "", "example.com");
+    assert_false(r->ok);
+    assert_contains(r->err, "--server");
+}
+
+static void test_domains(void **state)
+{
+    (void)state;
+    parsed_t *r = PARSE("例え.jp", "xn--r8jz45g.jp", "ready.example.");
+    assert_true(r->ok);
+    assert_int_equal(r->p.ndomains, 3);
+    assert_string_equal(r->p.domains[0].input, "例え.jp");
+    assert_string_equal(r->p.domains[0].ascii, "xn--r8jz45g.jp");
+    assert_string_equal(r->p.domains[0].display, "例え.jp");
+    assert_string_equal(r->p.domains[1].ascii, "xn--r8jz45g.jp");
+    assert_string_equal(r->p.domains[1].display, "例え.jp");
+    assert_string_equal(r->p.domains[2].ascii, "ready.example");
+}
+
+static void test_bad_domains(void **state)
+{
+    (void)state;
+    expect_refused(PARSE("exa mple.com"), "'exa mple.com'");
+    expect_refused(PARSE("ready.example", "exa mple.com"), "exa mple.com");
+    expect_refused(PARSE("--", "-bad-.example"), "-bad-.example");
+    expect_refused(PARSE("localhost"), "localhost");
+    expect_refused(PARSE("xn--zz.jp"), "xn--zz.jp");
+    expect_refused(PARSE("☃.com"), "☃.com");
+    /* the reason is given too */
+    parsed_t *r = PARSE("ready..example");
+    assert_false(r->ok);
+    assert_contains(r->err, "empty label");
+}
+
+static void test_hostile_domain_escaped(void **state)
+{
+    (void)state;
+    parsed_t *r = PARSE("evil\x1b]0;owned\x07\x1b[2J.example");
+    assert_false(r->ok);
+    /* The message carries the argument as given: tmc_error escapes the whole
+     * line when it prints it (escaping here too would show "\\x1b"). */
+    assert_contains(r->err, "evil\x1b]0;owned\x07\x1b[2J.example");
+    assert_contains(r->err, "only letters, digits");
+    tm_buf_t shown;
+    tm_buf_init(&shown);
+    assert_int_equal(tm_text_escape(&shown, r->err, strlen(r->err)), TM_OK);
+    assert_contains(shown.data, "evil\\x1b]0;owned\\x07\\x1b[2J");
+    for (const char *c = shown.data; *c; c++) {
+        if ((unsigned char)*c < 0x20 || (unsigned char)*c == 0x7f)
+            fail_msg("raw control byte 0x%02x in \"%s\"", (unsigned char)*c, shown.data);
+    }
+    tm_buf_clear(&shown);
+}
+
+static void test_verbosity(void **state)
+{
+    (void)state;
+    assert_int_equal(PARSE("-q", "example.com")->p.verbosity, -1);
+    assert_int_equal(PARSE("-vvv", "example.com")->p.verbosity, 3);
+    assert_int_equal(PARSE("-v", "-q", "example.com")->p.verbosity, -1);
+}
+
+static void test_small_error_buffer(void **state)
+{
+    (void)state;
+    tmc_params_t p;
+    char err[8];
+    memset(err, 'x', sizeof(err));
+    char *argv[] = {"tmems-check", "--phase", "a-very-long-invalid-phase", "example.com", NULL};
+    assert_false(tmc_params_parse(&p, 4, argv, err, sizeof(err)));
+    assert_non_null(memchr(err, '\0', sizeof(err)));
+    tmc_params_clear(&p);
+    char *argv2[] = {"tmems-check", "exa mple.very-long-name.example", NULL};
+    assert_false(tmc_params_parse(&p, 2, argv2, err, sizeof(err)));
+    assert_non_null(memchr(err, '\0', sizeof(err)));
+    tmc_params_clear(&p);
+}
+
+/* A parse that stopped inside a cluster of short options must not leak
+ * that state into the next parse (tests and library users parse again). */
+static void test_reparse_after_error_in_cluster(void **state)
+{
+    (void)state;
+    parsed_t *r = PARSE("-Zv", "example.com");
+    assert_false(r->ok);
+    assert_contains(r->err, "-Z");
+    r = PARSE("example.com");
+    assert_true(r->ok);
+    assert_int_equal(r->p.verbosity, 0);
+    r = PARSE("-qj", "7", "example.com");
+    assert_true(r->ok);
+    assert_int_equal(r->p.jobs, 7);
+    assert_int_equal(r->p.verbosity, -1);
+}
+
+static void test_clear(void **state)
+{
+    (void)state;
+    tmc_params_t p;
+    char err[128];
+    char *argv[] = {"tmems-check", "--token", "abc", "a.example", "b.example", NULL};
+    assert_true(tmc_params_parse(&p, 5, argv, err, sizeof(err)));
+    tmc_params_clear(&p);
+    assert_null(p.domains);
+    assert_null(p.token);
+    assert_int_equal(p.ndomains, 0);
+    /* clearing twice is harmless */
+    tmc_params_clear(&p);
+}
+
+static void test_spf_subcommand(void **state)
+{
+    (void)state;
+    parsed_t *r = PARSE("spf", "example.com", "--ip", "15.168.56.10", "--sender",
+                        "a@example.com", "--helo", "mx.example.com");
+    if (!r->ok)
+        fail_msg("%s", r->err);
+    assert_true(r->p.spf_mode);
+    assert_int_equal(r->p.ndomains, 1);
+    assert_string_equal(r->p.domains[0].ascii, "example.com");
+    assert_string_equal(r->p.ip, "15.168.56.10");
+    assert_string_equal(r->p.sender, "a@example.com");
+    assert_string_equal(r->p.helo, "mx.example.com");
+    /* options before the domain, an IPv6 address */
+    r = PARSE("spf", "--offline", "--ip", "2001:db8::1", "example.com");
+    assert_true(r->ok);
+    assert_true(r->p.offline);
+    /* a second parse after the subcommand starts clean */
+    r = PARSE("example.com");
+    assert_true(r->ok);
+    assert_false(r->p.spf_mode);
+    assert_null(r->p.ip);
+    expect_refused(PARSE("spf", "example.com", "--ip", "15.168.56.999"), "15.168.56.999");
+    expect_refused(PARSE("spf", "example.com"), "--ip");
+    expect_refused(PARSE("example.com", "--ip", "192.0.2.1"), "--ip");
+    expect_refused(PARSE("--helo", "mx.example.com", "example.com"), "--helo");
+    expect_refused(PARSE("--sender", "a@example.com", "example.com"), "--sender");
+}
+
+static void test_options_after_domain(void **state)
+{
+    (void)state;
+    /* the synopsis of the spf subcommand puts options after the domain */
+    parsed_t *r = PARSE("example.com", "--phase", "pre", "--offline");
+    if (!r->ok)
+        fail_msg("%s", r->err);
+    assert_int_equal(r->p.ndomains, 1);
+    assert_int_equal(r->p.check.phase, TM_PHASE_PRE);
+    assert_true(r->p.offline);
+    /* after "--" everything is a domain */
+    expect_refused(PARSE("example.com", "--", "--offline"), "--offline");
+}
+
+#define T(name) cmocka_unit_test_setup(name, setup)
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        T(test_defaults),
+        T(test_every_option),
+        T(test_enumerations),
+        T(test_bad_values),
+        T(test_unknown_option),
+        T(test_missing_value),
+        T(test_no_domain),
+        T(test_help_and_version),
+        T(test_token_forms),
+        T(test_servers),
+        T(test_servers_up_to_eight),
+        T(test_bad_servers),
+        T(test_domains),
+        T(test_bad_domains),
+        T(test_hostile_domain_escaped),
+        T(test_verbosity),
+        T(test_small_error_buffer),
+        T(test_reparse_after_error_in_cluster),
+        T(test_clear),
+        T(test_spf_subcommand),
+        T(test_options_after_domain),
+    };
+    return cmocka_run_group_tests(tests, NULL, teardown);
+}
