@@ -29,6 +29,7 @@ typedef struct {
     tm_rrset_t *rrset;       /* every answer used, for -v and JSON "records" */
     struct tm_spf_analysis *spf; /* NULL when the domain has no SPF record or outbound is off */
     unsigned rounds;         /* fetch rounds used */
+    const tm_rules_t *rules; /* the rules judged against (not owned) */
 } tm_result_t;
 
 void tm_result_destroy(tm_result_t *result); /* NULL is a no-op */

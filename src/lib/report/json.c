@@ -8,6 +8,7 @@
 
 #include "rules/json_alloc.h"
 #include "tmems/tm_report.h"
+#include "tmems/tm_spf.h"
 
 /* A string from anywhere (DNS data included) as a JSON string, or NULL when
  * memory ran out.  cJSON strings are C strings, so a NUL byte inside DNS
@@ -140,21 +141,133 @@ static cJSON *json_records(const tm_result_t *r)
     return NULL;
 }
 
-/* TODO(spf): render the SPF analysis (record, lookups, void_lookups,
- * lower_bound, tree) once tm_spf.h is in; until then always null, which
- * CLI.md also uses for a domain without an SPF record. */
-static cJSON *json_spf_not_yet_rendered(const struct tm_spf_analysis *spf)
+/* The names of the tree flags a term carries (additive to CLI.md). */
+static cJSON *json_term_flags(unsigned flags)
 {
-    (void)spf;
-    return cJSON_CreateNull();
+    static const struct {
+        unsigned bit;
+        const char *name;
+    } names[] = {{TM_SPF_TF_SENDER, "sender_dependent"}, {TM_SPF_TF_LOOP, "loop"},
+                 {TM_SPF_TF_IGNORED, "ignored"},         {TM_SPF_TF_VOID, "void"},
+                 {TM_SPF_TF_MX_OVERFLOW, "mx_overflow"}, {TM_SPF_TF_DNS_ERROR, "dns_error"},
+                 {TM_SPF_TF_BOUND, "bound"},             {TM_SPF_TF_BAD_TARGET, "bad_target"},
+                 {TM_SPF_TF_MISSING, "missing"},         {TM_SPF_TF_DEPTH, "depth"},
+                 {TM_SPF_TF_OFFLINE, "offline"},         {TM_SPF_TF_PTR, "ptr"}};
+    cJSON *arr = cJSON_CreateArray();
+    for (size_t i = 0; arr && i < sizeof(names) / sizeof(names[0]); i++) {
+        if ((flags & names[i].bit) && !push(arr, cJSON_CreateString(names[i].name))) {
+            cJSON_Delete(arr);
+            return NULL;
+        }
+    }
+    return arr;
 }
 
-/* TODO(ranges): per-range results of spf.tmems_ranges; [] until the
- * analysis exposes them. */
-static cJSON *json_ranges_not_yet_rendered(const tm_result_t *r)
+static cJSON *json_spf_node(const tm_spf_node_t *node);
+
+static cJSON *json_spf_term(const tm_spf_tterm_t *t)
 {
-    (void)r;
-    return cJSON_CreateArray();
+    cJSON *obj = cJSON_CreateObject();
+    if (obj && add(obj, "term", json_cstring_or_null(t->term->text)) &&
+        add(obj, "lookups", cJSON_CreateNumber(t->lookups)) &&
+        add(obj, "void_lookups", cJSON_CreateNumber(t->void_lookups)) &&
+        add(obj, "target", json_cstring_or_null(t->target)) &&
+        add(obj, "flags", json_term_flags(t->flags)) &&
+        add(obj, "child", t->child ? json_spf_node(t->child) : cJSON_CreateNull()))
+        return obj;
+    cJSON_Delete(obj);
+    return NULL;
+}
+
+/* Recursion is bounded by TM_SPF_TREE_DEPTH_MAX: the tree stops there. */
+static cJSON *json_spf_node(const tm_spf_node_t *node)
+{
+    cJSON *obj = cJSON_CreateObject();
+    cJSON *terms = cJSON_CreateArray();
+    bool ok = obj && terms && add(obj, "domain", json_cstring_or_null(node->domain)) &&
+              add(obj, "record", json_cstring_or_null(node->text)) &&
+              add(obj, "status", cJSON_CreateString(tm_spf_node_status_name(node->status))) &&
+              add(obj, "lookups", cJSON_CreateNumber(node->lookups)) &&
+              add(obj, "void_lookups", cJSON_CreateNumber(node->void_lookups));
+    for (size_t i = 0; ok && i < node->nterms; i++)
+        ok = push(terms, json_spf_term(&node->terms[i]));
+    if (ok) {
+        ok = add(obj, "terms", terms);
+        terms = NULL;
+    }
+    if (ok)
+        return obj;
+    cJSON_Delete(terms);
+    cJSON_Delete(obj);
+    return NULL;
+}
+
+/* CLI.md "spf": null when the domain has no SPF record. */
+static cJSON *json_spf(const tm_spf_analysis_t *spf)
+{
+    if (!spf || spf->nrecords == 0)
+        return cJSON_CreateNull();
+    cJSON *obj = cJSON_CreateObject();
+    if (obj && add(obj, "record", json_cstring_or_null(spf->record)) &&
+        add(obj, "records", cJSON_CreateNumber((double)spf->nrecords)) &&
+        add(obj, "lookups", cJSON_CreateNumber(spf->lookups)) &&
+        add(obj, "void_lookups", cJSON_CreateNumber(spf->void_lookups)) &&
+        add(obj, "lower_bound", cJSON_CreateBool(spf->lower_bound)) &&
+        add(obj, "tree", spf->tree ? json_spf_node(spf->tree->root) : cJSON_CreateNull()))
+        return obj;
+    cJSON_Delete(obj);
+    return NULL;
+}
+
+/* One rules range: its result when uniform, else "mixed" with the parts. */
+static cJSON *json_range(const tm_spf_range_t *range, const tm_rules_range_t *rule)
+{
+    char cidr[64];
+    cJSON *obj = cJSON_CreateObject();
+    cJSON *parts = cJSON_CreateArray();
+    bool uniform = range->nparts == 1;
+    unsigned lookups = 0;
+    bool ok = obj && parts;
+    for (size_t i = 0; ok && i < range->nparts; i++) {
+        const tm_spf_subrange_t *part = &range->parts[i];
+        if (part->lookups > lookups)
+            lookups = part->lookups;
+        tm_cidr_format(&part->cidr, cidr, sizeof(cidr));
+        cJSON *item = cJSON_CreateObject();
+        ok = push(parts, item) && add(item, "cidr", cJSON_CreateString(cidr)) &&
+             add(item, "result", cJSON_CreateString(tm_spf_result_name(part->result))) &&
+             add(item, "lookups", cJSON_CreateNumber(part->lookups));
+    }
+    tm_cidr_format(&range->range, cidr, sizeof(cidr));
+    ok = ok && add(obj, "cidr", cJSON_CreateString(rule ? rule->cidr : cidr)) &&
+         add(obj, "since", json_cstring_or_null(rule ? rule->since : NULL)) &&
+         add(obj, "result",
+             cJSON_CreateString(uniform ? tm_spf_result_name(range->parts[0].result)
+                                        : "mixed")) &&
+         add(obj, "lookups", cJSON_CreateNumber(lookups));
+    if (ok) {
+        ok = add(obj, "parts", parts);
+        parts = NULL;
+    }
+    if (ok)
+        return obj;
+    cJSON_Delete(parts);
+    cJSON_Delete(obj);
+    return NULL;
+}
+
+static cJSON *json_ranges(const tm_result_t *r, const tm_rules_t *rules)
+{
+    cJSON *arr = cJSON_CreateArray();
+    const tm_spf_analysis_t *spf = r->spf;
+    for (size_t i = 0; arr && spf && spf->ranges && i < spf->nranges; i++) {
+        const tm_rules_range_t *rule = rules && i < rules->nranges ? &rules->ranges[i] : NULL;
+        if (!push(arr, json_range(&spf->ranges[i], rule))) {
+            cJSON_Delete(arr);
+            return NULL;
+        }
+    }
+    return arr;
 }
 
 static cJSON *json_result(const tm_result_t *r)
@@ -169,8 +282,7 @@ static cJSON *json_result(const tm_result_t *r)
         add(obj, "company", json_cstring_or_null(r->company)) &&
         add(obj, "verdict", cJSON_CreateString(tm_check_status_name(r->verdict))) &&
         add(obj, "checks", json_checks(&r->findings)) && add(obj, "records", json_records(r)) &&
-        add(obj, "spf", json_spf_not_yet_rendered(r->spf)) &&
-        add(obj, "ranges", json_ranges_not_yet_rendered(r)))
+        add(obj, "spf", json_spf(r->spf)) && add(obj, "ranges", json_ranges(r, r->rules)))
         return obj;
     cJSON_Delete(obj);
     return NULL;

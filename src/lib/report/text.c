@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "tmems/tm_report.h"
+#include "tmems/tm_spf.h"
 #include "util/tm_i18n.h"
 
 #define SGR_RESET "\033[0m"
@@ -339,6 +340,55 @@ static tm_status_t put_records(tm_buf_t *out, const tm_result_t *r)
     return st;
 }
 
+/* -v: the SPF tree with the lookups each branch costs (CHECKS.md: show the
+ * count per branch), DNS-querying terms only; depth bounded by the tree. */
+static tm_status_t put_spf_node(tm_buf_t *out, const tm_spf_node_t *node, unsigned indent)
+{
+    tm_status_t st = tm_buf_printf(out, "%*s", (int)(indent * 2), "");
+    if (st == TM_OK)
+        st = put_escaped(out, node->domain);
+    if (st == TM_OK)
+        st = node->status == TM_SPF_NODE_OK
+                 ? tm_buf_printf(out, "  [%u]\n", node->lookups)
+                 : tm_buf_printf(out, "  [%s]\n", tm_spf_node_status_name(node->status));
+    for (size_t i = 0; i < node->nterms && st == TM_OK; i++) {
+        const tm_spf_tterm_t *t = &node->terms[i];
+        if (!tm_spf_kind_queries_dns(t->term->kind))
+            continue;
+        st = tm_buf_printf(out, "%*s%-3u ", (int)(indent * 2 + 2), "", t->lookups);
+        if (st == TM_OK)
+            st = put_escaped(out, t->term->text);
+        if (st == TM_OK && (t->flags & TM_SPF_TF_SENDER))
+            st = tm_buf_printf(out, "  (%s)", _("depends on the sender"));
+        if (st == TM_OK && (t->flags & TM_SPF_TF_LOOP))
+            st = tm_buf_printf(out, "  (%s)", _("loop"));
+        if (st == TM_OK && (t->flags & TM_SPF_TF_VOID))
+            st = tm_buf_printf(out, "  (%s)", _("void lookup"));
+        if (st == TM_OK && (t->flags & TM_SPF_TF_IGNORED))
+            st = tm_buf_printf(out, "  (%s)", _("ignored: all is present"));
+        if (st == TM_OK)
+            st = tm_buf_putc(out, '\n');
+        if (st == TM_OK && t->child)
+            st = put_spf_node(out, t->child, indent + 2);
+    }
+    return st;
+}
+
+static tm_status_t put_spf_tree(tm_buf_t *out, const tm_result_t *r)
+{
+    const tm_spf_analysis_t *spf = r->spf;
+    if (!spf || !spf->tree || spf->nrecords != 1)
+        return TM_OK;
+    tm_status_t st = spf->lower_bound
+                         ? tm_buf_printf(out, _("SPF tree (at least %u DNS lookups, limit %u)\n"),
+                                         spf->lookups, TM_SPF_LOOKUP_LIMIT)
+                         : tm_buf_printf(out, _("SPF tree (%u DNS lookups, limit %u)\n"),
+                                         spf->lookups, TM_SPF_LOOKUP_LIMIT);
+    if (st == TM_OK)
+        st = put_spf_node(out, spf->tree->root, 1);
+    return st;
+}
+
 static tm_status_t put_verdict(const text_ctx_t *c, const tm_result_t *r)
 {
     unsigned long fails = 0, warns = 0, errors = 0;
@@ -433,6 +483,8 @@ tm_status_t tm_report_text(const tm_result_t *result, const tm_text_options_t *o
             st = put_sections(&c, result);
         if (st == TM_OK && opts->verbosity >= 1)
             st = put_records(out, result);
+        if (st == TM_OK && opts->verbosity >= 1)
+            st = put_spf_tree(out, result);
     }
     if (st == TM_OK)
         st = put_verdict(&c, result);

@@ -53,6 +53,7 @@ tm_status_t tm_run_domain(tm_resolver_t *res, const tm_rules_t *rules,
     result->domain = tm_strdup(display ? display : ascii);
     result->ascii = tm_strdup(ascii);
     result->rrset = tm_rrset_create();
+    result->rules = rules;
     if (!result->domain || !result->ascii || !result->rrset)
         goto done;
 
