@@ -124,7 +124,9 @@ typedef struct {
     const char *spec;   /* domain-spec (modifier value for unknown modifiers) as
                            written without the CIDR suffix; NULL when absent */
     const char *domain; /* spec when it has no macro: lower case, trailing dot
-                           removed; NULL when spec is NULL or has macros */
+                           removed, left labels dropped past 253 bytes; NULL
+                           when spec is NULL, has a macro, or cannot be queried */
+    bool has_macro;     /* spec contains a macro-expand (%{..}, %%, %_ or %-) */
     uint32_t macros;    /* letters used in spec (TM_SPF_MACRO_BIT) */
     bool sender_dependent; /* macros & TM_SPF_MACRO_SENDER */
     uint8_t cidr4;      /* a, mx: 0..32 (32 when not written); ip4: the prefix */
@@ -204,7 +206,9 @@ bool tm_spf_macros_sender_dependent(uint32_t letters);
 
 typedef struct {
     tm_ip_t ip;                 /* the client; ::ffff:a.b.c.d is evaluated as IPv4 */
-    const char *sender;         /* MAIL FROM; NULL or "" means postmaster@<helo> */
+    const char *sender;         /* MAIL FROM; NULL or "" means postmaster@<domain>,
+                                   or postmaster@<helo> when domain is NULL
+                                   (section 2.4: an empty reverse path) */
     const char *helo;           /* HELO/EHLO name (%{h}); NULL means the domain */
     const char *domain;         /* <domain>; NULL means the sender's domain */
     const char *receiver;       /* %{r}; NULL means "unknown" */
@@ -259,11 +263,15 @@ const tm_rrset_t *tm_spf_ctx_rrset(const tm_spf_ctx_t *ctx);
 
 /* check_host(ip, domain, sender).  Fills *out (initialised and cleared by the
  * caller with tm_spf_eval_init/_clear; a second call clears it first).  When
- * answers are missing, out->state is TM_SPF_NEED and the questions are
- * appended to need (which must then not be NULL).  Missing answers do not
- * stop the evaluation: it goes on as if the term did not match, so one round
- * asks for everything the rest of the record needs.  TM_EINVAL for a
- * malformed query (sender, HELO or receiver longer than TM_SPF_INPUT_MAX). */
+ * answers are missing, out->state is TM_SPF_NEED, out->result is only
+ * provisional, and the questions are appended to need (NULL drops them).
+ * Missing answers do not stop the evaluation: it goes on as if the term did
+ * not match, so one round asks for everything the rest of the record needs
+ * (at the price of sometimes asking for a name a complete evaluation would
+ * not reach).  A name the evaluator builds that cannot be queried (empty or
+ * over-long label) is treated as non-existent and never asked for, so the
+ * rounds always end.  TM_EINVAL for a malformed query (no address; sender,
+ * HELO, domain or receiver longer than TM_SPF_INPUT_MAX). */
 tm_status_t tm_spf_check_host(const tm_rrset_t *rrset, const tm_spf_query_t *q,
                               tm_questions_t *need, tm_spf_eval_t *out);
 /* The same with a caller-owned cache (much faster for repeated calls). */
@@ -389,7 +397,9 @@ void tm_spf_range_clear(tm_spf_range_t *r);
  * all of it or none; it is split only where the answer differs or a term
  * depends on the address itself (%{i}, %{c}, %{p}, ptr), so a uniform range
  * usually costs one evaluation.  TM_ERANGE when more than
- * TM_SPF_RANGE_EVAL_MAX evaluations would be needed. */
+ * TM_SPF_RANGE_EVAL_MAX evaluations would be needed.  *out must have been
+ * initialised with tm_spf_range_init; it is cleared first, and the caller
+ * frees it with tm_spf_range_clear (also after an error). */
 tm_status_t tm_spf_range_eval(tm_spf_ctx_t *ctx, const tm_spf_query_t *base,
                               const tm_cidr_t *range, tm_questions_t *need,
                               tm_spf_range_t *out);
@@ -444,8 +454,10 @@ struct tm_spf_analysis {
     size_t max_txt_string;     /* longest character-string */
     size_t txt_wire_size;      /* the DNS message (0 when not from DNS) */
     bool txt_truncated;
-    /* check_host for every address of every rules range, in rules order;
-     * NULL until the tree is complete and the apex has one record. */
+    /* check_host for every address of every rules range, in rules order
+     * (none, or permerror for several records or a syntax error, like any
+     * receiver would get); NULL until the tree is complete, or without
+     * rules. */
     tm_spf_range_t *ranges;
     size_t nranges;
     tm_spf_ctx_t *ctx;         /* the parse cache the tree points into */

@@ -10,6 +10,7 @@
 #include "tmc_exec.h"
 #include "tmc_msg.h"
 #include "tmc_params.h"
+#include "tmc_spfcmd.h"
 #include "tmems/tm_report.h"
 #include "tmems/tm_run.h"
 #include "util/tm_i18n.h"
@@ -223,7 +224,8 @@ int tmc_main(int argc, char **argv)
         rc = TMC_EXIT_USAGE;
         goto done;
     }
-    rc = run_all(&params, res, rules);
+    rc = params.spf_mode ? tmc_spf_command(&params, res, use_color(&params))
+                         : run_all(&params, res, rules);
 done:
     tm_resolver_destroy(res);
     tm_rules_destroy(rules);

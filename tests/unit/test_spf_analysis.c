@@ -12,9 +12,9 @@
 #include "spf_fixture.h"
 
 #define JP_RECORD                                                                              \
-    "spf.tmems-jp.trendmicro.com TXT v=spf1 ip4:18.176.203.128/26 ip4:18.176.203.192/26 "      \
+    ("spf.tmems-jp.trendmicro.com TXT v=spf1 ip4:18.176.203.128/26 ip4:18.176.203.192/26 "      \
     "ip4:18.177.156.0/26 ip4:18.177.156.64/26 ip4:15.168.56.0/25 ip4:15.168.49.64/26 "         \
-    "ip4:15.168.56.128/26 -all"
+    "ip4:15.168.56.128/26 -all")
 #define LEGACY_RECORDS                                                                         \
     "spf.tmes.trendmicro.com TXT v=spf1 ip4:18.208.22.64/26 ip4:18.176.203.128/25 "            \
     "ip4:18.177.156.0/25 include:spfb.tmes.trendmicro.com ~all",                               \
@@ -224,8 +224,8 @@ static void test_defects(void **state)
 {
     (void)state;
     static const char *const zone[] = {
-        "d.example TXT v=spf1 include:loop1.example include:gone.example include:broken.example "
-        "mx ptr include:slow.example redirect=spf.tmems-jp.trendmicro.com",
+        ("d.example TXT v=spf1 include:loop1.example include:gone.example include:broken.example "
+         "mx ptr include:slow.example redirect=spf.tmems-jp.trendmicro.com"),
         "loop1.example TXT v=spf1 include:d.example",
         "broken.example TXT v=spf1 ip4:1.2.3.4/40",
         "slow.example SERVFAIL",

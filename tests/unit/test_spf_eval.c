@@ -449,6 +449,52 @@ static void test_macros_in_terms(void **state)
     tm_spf_eval_clear(&ev);
 }
 
+static void test_macro_targets(void **state)
+{
+    (void)state;
+    static const char *const zone[] = {
+        "single.example TXT v=spf1 include:%{h} ?all",
+        "p.example TXT v=spf1 exists:%{p}.ok.example -all",
+        "1.2.0.192.in-addr.arpa PTR mx.p.example",
+        "mx.p.example A 192.0.2.1",
+        "mx.p.example.ok.example A 127.0.0.2",
+        "e6.example TXT v=spf1 exists:list.example -all",
+        "list.example A 127.0.0.2",
+    };
+    fx_zone_t z = FX_ZONE(zone);
+    tm_rrset_t *rrset = tm_rrset_create();
+    tm_spf_eval_t ev;
+    tm_spf_eval_init(&ev);
+    tm_spf_query_t q;
+    tm_spf_query_init(&q);
+    q.ip = fx_ip("192.0.2.1");
+    /* a recursive check_host of a single-label name is none: permerror */
+    q.sender = "x@single.example";
+    q.helo = "OEMCOMPUTER";
+    fx_check_host(&z, rrset, &q, &ev);
+    assert_int_equal(ev.result, TM_SPF_PERMERROR);
+    assert_non_null(strstr(ev.reason, "%{h}"));
+    /* %{p} in a term: PTR, then the A of the name, then the term's own name */
+    q.sender = "x@p.example";
+    unsigned before = z.asked;
+    unsigned rounds = fx_check_host(&z, rrset, &q, &ev);
+    assert_int_equal(ev.result, TM_SPF_PASS);
+    assert_int_equal(rounds, 4);
+    assert_int_equal(z.asked - before, 4);
+    q.ip = fx_ip("192.0.2.2"); /* no PTR: %{p} is "unknown" */
+    fx_check_host(&z, rrset, &q, &ev);
+    assert_int_equal(ev.result, TM_SPF_FAIL);
+    assert_non_null(tm_rrset_get(rrset, "unknown.ok.example", TM_RR_A));
+    /* section 5.7: exists asks for A records even for an IPv6 client */
+    q.ip = fx_ip("2001:db8::1");
+    q.sender = "x@e6.example";
+    fx_check_host(&z, rrset, &q, &ev);
+    assert_int_equal(ev.result, TM_SPF_PASS);
+    assert_null(tm_rrset_get(rrset, "list.example", TM_RR_AAAA));
+    tm_spf_eval_clear(&ev);
+    tm_rrset_destroy(rrset);
+}
+
 static void test_trace(void **state)
 {
     (void)state;
@@ -623,6 +669,7 @@ int main(void)
         cmocka_unit_test(test_dns_errors),
         cmocka_unit_test(test_syntax_and_selection),
         cmocka_unit_test(test_macros_in_terms),
+        cmocka_unit_test(test_macro_targets),
         cmocka_unit_test(test_trace),
         cmocka_unit_test(test_need_rounds),
         cmocka_unit_test(test_bad_query),

@@ -12,9 +12,9 @@
 #include "spf_fixture.h"
 
 #define JP_RECORD                                                                              \
-    "spf.tmems-jp.trendmicro.com TXT v=spf1 ip4:18.176.203.128/26 ip4:18.176.203.192/26 "      \
+    ("spf.tmems-jp.trendmicro.com TXT v=spf1 ip4:18.176.203.128/26 ip4:18.176.203.192/26 "      \
     "ip4:18.177.156.0/26 ip4:18.177.156.64/26 ip4:15.168.56.0/25 ip4:15.168.49.64/26 "         \
-    "ip4:15.168.56.128/26 -all"
+    "ip4:15.168.56.128/26 -all")
 
 static const char *const jp_ranges[] = {"18.176.203.128/26", "18.176.203.192/26", "18.177.156.0/26",
                                         "18.177.156.64/26",  "15.168.56.0/25",    "15.168.49.64/26",
@@ -167,9 +167,9 @@ static void test_limit_before_include(void **state)
     (void)state;
     /* the include sits behind ten lookups: permerror for the whole range */
     static const char *const zone[] = {
-        "late.example TXT v=spf1 a:a1.example a:a2.example a:a3.example a:a4.example a:a5.example "
-        "a:a6.example a:a7.example a:a8.example a:a9.example a:a10.example "
-        "include:spf.tmems-jp.trendmicro.com -all",
+        ("late.example TXT v=spf1 a:a1.example a:a2.example a:a3.example a:a4.example a:a5.example "
+         "a:a6.example a:a7.example a:a8.example a:a9.example a:a10.example "
+         "include:spf.tmems-jp.trendmicro.com -all"),
         "a1.example A 192.0.2.1", "a2.example A 192.0.2.1", "a3.example A 192.0.2.1",
         "a4.example A 192.0.2.1", "a5.example A 192.0.2.1", "a6.example A 192.0.2.1",
         "a7.example A 192.0.2.1", "a8.example A 192.0.2.1", "a9.example A 192.0.2.1",

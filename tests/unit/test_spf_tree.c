@@ -66,8 +66,8 @@ static void test_counting(void **state)
 {
     (void)state;
     static const char *const zone[] = {
-        "root.example TXT v=spf1 a a/24 mx//64 include:inc.example include:inc.example "
-        "ip4:192.0.2.0/24 ip6:2001:db8::/32 -all redirect=other.example exp=why.example foo=bar",
+        ("root.example TXT v=spf1 a a/24 mx//64 include:inc.example include:inc.example "
+         "ip4:192.0.2.0/24 ip6:2001:db8::/32 -all redirect=other.example exp=why.example foo=bar"),
         "root.example A 192.0.2.1",
         "root.example MX 10 mx.root.example",
         "mx.root.example A 192.0.2.2",
@@ -144,8 +144,8 @@ static void test_void_and_targets(void **state)
 {
     (void)state;
     static const char *const zone[] = {
-        "v.example TXT v=spf1 a:nx.example mx:nodata.example exists:there.example "
-        "include:norecord.example include:nxinclude.example a:bad...example -all",
+        ("v.example TXT v=spf1 a:nx.example mx:nodata.example exists:there.example "
+         "include:norecord.example include:nxinclude.example a:bad...example -all"),
         "nodata.example EXISTS",
         "there.example A 127.0.0.2",
         "norecord.example TXT just text",
@@ -174,8 +174,8 @@ static void test_expansion_bound(void **state)
 {
     (void)state;
     static const char *const zone[] = {
-        "wide.example TXT v=spf1 include:ten.example include:ten.example include:ten.example "
-        "include:ten.example include:ten.example a -all",
+        ("wide.example TXT v=spf1 include:ten.example include:ten.example include:ten.example "
+         "include:ten.example include:ten.example a -all"),
         "ten.example TXT v=spf1 a a a a a a a a a a",
         "ten.example A 192.0.2.1",
         "wide.example A 192.0.2.2",
@@ -302,8 +302,8 @@ static void test_node_errors(void **state)
 {
     (void)state;
     static const char *const zone[] = {
-        "root.example TXT v=spf1 include:syntax.example include:two.example include:fail.example "
-        "include:offline.example a:slow.example -all",
+        ("root.example TXT v=spf1 include:syntax.example include:two.example include:fail.example "
+         "include:offline.example a:slow.example -all"),
         "syntax.example TXT v=spf1 ip4:192.0.2.1/33 -all",
         "two.example TXT v=spf1 -all",
         "two.example TXT v=spf1 ~all",

@@ -352,7 +352,8 @@ tm_status_t tm_check_spf_include_target(const tm_check_ctx_t *ctx, tm_finding_t 
     }
     if (offline_partial(a))
         return tm_finding_set(out, TM_CHECK_SKIP,
-                              _("Offline: %u include targets are unknown"), a->offline_unknown);
+                              _("Offline: the records of %u names in the SPF tree are unknown"),
+                              a->offline_unknown);
     return tm_finding_set(out, TM_CHECK_PASS,
                           _("Every include and redirect target has one SPF record"));
 }

@@ -1,8 +1,9 @@
 /* spf_eval.c - renders one check_host() evaluation for "tmems-check spf":
  * support staff answer "would mail from this address pass?" with it. */
-#include <cjson/cJSON.h>
 #include <string.h>
 
+#include "report/json_util.h"
+#include "rules/json_alloc.h"
 #include "tmems/tm_report.h"
 #include "util/tm_i18n.h"
 
@@ -67,53 +68,30 @@ tm_status_t tm_report_spf_text(const tm_spf_eval_view_t *view, const tm_spf_eval
     return st;
 }
 
-/* cJSON takes any bytes; JSON must be UTF-8, so DNS text is sanitised. */
-static cJSON *utf8_string(const char *s)
-{
-    if (!s)
-        return cJSON_CreateNull();
-    tm_buf_t buf;
-    tm_buf_init(&buf);
-    cJSON *item = NULL;
-    if (tm_utf8_sanitize(&buf, s, strlen(s)) == TM_OK)
-        item = cJSON_CreateString(buf.data ? buf.data : "");
-    tm_buf_clear(&buf);
-    return item;
-}
-
-static bool add(cJSON *obj, const char *key, cJSON *item)
-{
-    if (!item)
-        return false;
-    cJSON_AddItemToObject(obj, key, item);
-    return true;
-}
-
 tm_status_t tm_report_spf_json(const tm_spf_eval_view_t *view, const tm_spf_eval_t *eval,
                                tm_buf_t *out)
 {
     tm_status_t st = TM_ENOMEM;
     cJSON *root = cJSON_CreateObject();
     cJSON *trace = cJSON_CreateArray();
-    char *text = NULL;
     if (!root || !trace)
         goto done;
-    bool ok = add(root, "schema", cJSON_CreateNumber(1)) &&
-              add(root, "domain", utf8_string(view->domain)) &&
-              add(root, "ip", utf8_string(view->ip)) &&
-              add(root, "sender", utf8_string(view->sender)) &&
-              add(root, "helo", utf8_string(view->helo)) &&
-              add(root, "result", cJSON_CreateString(tm_spf_result_name(eval->result))) &&
-              add(root, "explanation",
-                  utf8_string(eval->explanation_default ? NULL : eval->explanation)) &&
-              add(root, "reason", utf8_string(eval->reason)) &&
-              add(root, "lookups", cJSON_CreateNumber(eval->lookups)) &&
-              add(root, "void_lookups", cJSON_CreateNumber(eval->void_lookups));
+    bool ok = tm_json_add(root, "schema", cJSON_CreateNumber(1)) &&
+              tm_json_add(root, "domain", tm_json_cstring(view->domain)) &&
+              tm_json_add(root, "ip", tm_json_cstring(view->ip)) &&
+              tm_json_add(root, "sender", tm_json_cstring(view->sender)) &&
+              tm_json_add(root, "helo", tm_json_cstring(view->helo)) &&
+              tm_json_add(root, "result", cJSON_CreateString(tm_spf_result_name(eval->result))) &&
+              tm_json_add(root, "explanation",
+                  tm_json_cstring(eval->explanation_default ? NULL : eval->explanation)) &&
+              tm_json_add(root, "reason", tm_json_cstring(eval->reason)) &&
+              tm_json_add(root, "lookups", cJSON_CreateNumber(eval->lookups)) &&
+              tm_json_add(root, "void_lookups", cJSON_CreateNumber(eval->void_lookups));
     for (size_t i = 0; ok && i < eval->ntrace; i++) {
         cJSON *step = cJSON_CreateObject();
-        ok = step && add(step, "domain", utf8_string(eval->trace[i].domain)) &&
-             add(step, "term", utf8_string(eval->trace[i].term)) &&
-             add(step, "match", cJSON_CreateBool(eval->trace[i].match));
+        ok = step && tm_json_add(step, "domain", tm_json_cstring(eval->trace[i].domain)) &&
+             tm_json_add(step, "term", tm_json_cstring(eval->trace[i].term)) &&
+             tm_json_add(step, "match", cJSON_CreateBool(eval->trace[i].match));
         if (step)
             cJSON_AddItemToArray(trace, step);
     }
@@ -121,14 +99,9 @@ tm_status_t tm_report_spf_json(const tm_spf_eval_view_t *view, const tm_spf_eval
     trace = NULL;
     if (!ok)
         goto done;
-    text = cJSON_Print(root);
-    if (!text)
-        goto done;
-    st = tm_buf_puts(out, text);
-    if (st == TM_OK)
-        st = tm_buf_putc(out, '\n');
+    tm_json_begin();
+    st = tm_json_print(root, true, out);
 done:
-    cJSON_free(text);
     cJSON_Delete(trace);
     cJSON_Delete(root);
     return st;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "tmems/tm_run.h"
+#include "tmems/tm_spf.h"
 
 void tm_result_destroy(tm_result_t *result)
 {
@@ -13,6 +14,7 @@ void tm_result_destroy(tm_result_t *result)
     tm_free(result->ascii);
     tm_free(result->company);
     tm_findings_clear(&result->findings);
+    tm_spf_analysis_destroy(result->spf); /* reads the rrset: freed first */
     tm_rrset_destroy(result->rrset);
     tm_free(result);
 }
@@ -22,7 +24,8 @@ void tm_result_destroy(tm_result_t *result)
  * checks follow (MX hosts, company hosts, and later the SPF tree). */
 static tm_status_t gather(tm_resolver_t *res, tm_check_ctx_t *ctx, const char *ascii,
                           const char *display, const tm_rules_t *rules,
-                          const tm_check_options_t *opts, tm_rrset_t *rrset, unsigned *rounds)
+                          const tm_check_options_t *opts, tm_rrset_t *rrset,
+                          struct tm_spf_analysis **spf, unsigned *rounds)
 {
     tm_status_t st = TM_OK;
     tm_questions_t need;
@@ -31,6 +34,14 @@ static tm_status_t gather(tm_resolver_t *res, tm_check_ctx_t *ctx, const char *a
         tm_check_ctx_init(ctx, ascii, display, rrset, rules, opts);
         tm_questions_clear(&need);
         st = tm_checks_needs(ctx, &need);
+        if (st == TM_OK && tm_checks_want_spf(opts)) {
+            /* Rebuilt each round: the analysis adds the next level of the
+             * SPF tree to the questions until the tree is complete. */
+            tm_spf_analysis_destroy(*spf);
+            *spf = NULL;
+            st = tm_spf_analysis_build(rrset, ascii, rules, &need, spf);
+            ctx->spf = *spf;
+        }
         if (st != TM_OK || need.count == 0)
             break;
         st = tm_resolver_fetch(res, &need, rrset);
@@ -59,7 +70,7 @@ tm_status_t tm_run_domain(tm_resolver_t *res, const tm_rules_t *rules,
 
     tm_check_ctx_t ctx;
     st = gather(res, &ctx, result->ascii, result->domain, rules, opts, result->rrset,
-                &result->rounds);
+                &result->spf, &result->rounds);
     if (st != TM_OK)
         goto done;
     st = tm_checks_run(&ctx, &result->findings);

@@ -1,0 +1,236 @@
+/* analysis.c - everything the outbound checks of CHECKS.md read about one
+ * domain's SPF, gathered in one pass: the apex records, the worst-case tree
+ * and its defects, where the data-center include sits, hard-coded ranges,
+ * sizes, and check_host over every address of the data-center ranges. */
+#include <string.h>
+
+#include "spf/spf_internal.h"
+
+void tm_spf_analysis_destroy(tm_spf_analysis_t *a)
+{
+    if (!a)
+        return;
+    for (size_t i = 0; i < a->nranges; i++)
+        tm_spf_range_clear(&a->ranges[i]);
+    tm_free(a->ranges);
+    tm_free(a->hardcoded);
+    tm_spf_tree_destroy(a->tree);
+    tm_spf_ctx_destroy(a->ctx);
+    tm_free((void *)a->records);
+    tm_free(a->domain);
+    tm_free(a);
+}
+
+static tm_status_t apex_records(tm_spf_analysis_t *a, const tm_answer_t *ans)
+{
+    a->fetched = true;
+    a->outcome = ans->outcome;
+    a->txt_wire_size = ans->wire_size;
+    a->txt_truncated = ans->truncated;
+    a->selection = tm_spf_select(ans, NULL, &a->nrecords);
+    if (a->nrecords == 0)
+        return TM_OK;
+    a->records = tm_calloc(a->nrecords, sizeof(*a->records));
+    if (!a->records)
+        return TM_ENOMEM;
+    size_t k = 0;
+    for (size_t i = 0; i < ans->count; i++) {
+        const tm_rr_t *rr = &ans->rrs[i];
+        if (rr->type != TM_RR_TXT || !rr->u.txt.data || !tm_spf_is_record(rr->u.txt.data, rr->u.txt.len))
+            continue;
+        a->records[k++] = rr->u.txt.data;
+        for (size_t s = 0; s < rr->u.txt.nstrings; s++) {
+            if (rr->u.txt.string_lens[s] > a->max_txt_string)
+                a->max_txt_string = rr->u.txt.string_lens[s];
+        }
+    }
+    if (a->selection == TM_SPF_SEL_ONE)
+        a->record = a->records[0];
+    return TM_OK;
+}
+
+/* The first include/redirect of name in pre-order (or the apex itself). */
+static void find_include(const tm_spf_tree_t *tree, const char *name, int *depth, unsigned *lookups)
+{
+    *depth = -1;
+    *lookups = 0;
+    if (!name)
+        return;
+    if (tm_name_equal(tree->root->domain, name)) {
+        *depth = 0;
+        *lookups = tree->root->lookups;
+        return;
+    }
+    for (size_t i = 0; i < tree->nnodes; i++) {
+        const tm_spf_node_t *n = tree->nodes[i];
+        for (size_t k = 0; k < n->nterms; k++) {
+            const tm_spf_tterm_t *tt = &n->terms[k];
+            if (tt->target && (tt->term->kind == TM_SPF_INCLUDE || tt->term->kind == TM_SPF_REDIRECT) &&
+                !(tt->flags & TM_SPF_TF_IGNORED) && tm_name_equal(tt->target, name)) {
+                *depth = (int)n->depth + 1;
+                *lookups = tt->lookups;
+                return;
+            }
+        }
+    }
+}
+
+static bool under_rules_include(const tm_spf_node_t *n, const tm_rules_t *rules)
+{
+    for (; n; n = n->parent) {
+        if ((rules->spf_include && tm_name_equal(n->domain, rules->spf_include)) ||
+            (rules->spf_legacy && tm_name_equal(n->domain, rules->spf_legacy)))
+            return true;
+    }
+    return false;
+}
+
+static bool overlaps(const tm_cidr_t *a, const tm_cidr_t *b)
+{
+    if (a->addr.family != b->addr.family)
+        return false;
+    unsigned p = a->prefix < b->prefix ? a->prefix : b->prefix;
+    return tm_ip_prefix_match(&a->addr, &b->addr, p);
+}
+
+static tm_status_t add_hardcoded(tm_spf_analysis_t *a, const tm_spf_node_t *n,
+                                 const tm_spf_term_t *t, size_t range_index, size_t *cap)
+{
+    if (a->nhardcoded == *cap) {
+        size_t grown_cap = *cap ? *cap * 2 : 4;
+        tm_spf_hardcoded_t *grown = tm_realloc(a->hardcoded, grown_cap * sizeof(*grown));
+        if (!grown)
+            return TM_ENOMEM;
+        a->hardcoded = grown;
+        *cap = grown_cap;
+    }
+    a->hardcoded[a->nhardcoded++] = (tm_spf_hardcoded_t){n, t, range_index};
+    return TM_OK;
+}
+
+static tm_status_t tree_facts(tm_spf_analysis_t *a, const tm_rules_t *rules)
+{
+    const tm_spf_tree_t *tree = a->tree;
+    size_t cap = 0;
+    a->lookups = tree->lookups;
+    a->void_lookups = tree->void_lookups;
+    a->lower_bound = tree->lower_bound;
+    a->ptr_used = tree->ptr_used;
+    a->mx_overflow = tree->mx_overflow;
+    a->sender_dependent = tree->sender_dependent;
+    const tm_spf_node_t *root = tree->root;
+    a->syntax_ok = root->status == TM_SPF_NODE_OK;
+    if (root->status == TM_SPF_NODE_SYNTAX)
+        a->error = root->error;
+    if (root->record) {
+        a->all_qualifier = root->record->all ? (char)root->record->all->qualifier : 0;
+        a->has_redirect = root->record->redirect && !root->record->all;
+    }
+    for (size_t i = 0; i < tree->nnodes; i++) {
+        const tm_spf_node_t *n = tree->nodes[i];
+        a->syntax_errors += n->status == TM_SPF_NODE_SYNTAX;
+        a->dns_errors += n->status == TM_SPF_NODE_DNS_ERROR;
+        a->offline_unknown += n->status == TM_SPF_NODE_OFFLINE;
+        if (n->depth > 0)
+            a->bad_targets += n->status == TM_SPF_NODE_NO_RECORD ||
+                              n->status == TM_SPF_NODE_MULTIPLE || n->status == TM_SPF_NODE_BAD_NAME;
+        bool vouched = rules && under_rules_include(n, rules);
+        for (size_t k = 0; k < n->nterms; k++) {
+            const tm_spf_tterm_t *tt = &n->terms[k];
+            a->loops += (tt->flags & TM_SPF_TF_LOOP) != 0;
+            if (!tt->child) {
+                a->dns_errors += (tt->flags & TM_SPF_TF_DNS_ERROR) != 0;
+                a->offline_unknown += (tt->flags & TM_SPF_TF_OFFLINE) != 0;
+            }
+            if ((tt->term->kind == TM_SPF_INCLUDE || tt->term->kind == TM_SPF_REDIRECT) &&
+                (tt->flags & TM_SPF_TF_BAD_TARGET))
+                a->bad_targets++;
+            if (!rules || vouched || (tt->term->kind != TM_SPF_IP4 && tt->term->kind != TM_SPF_IP6))
+                continue;
+            for (size_t r = 0; r < rules->nranges; r++) {
+                if (overlaps(&tt->term->net, &rules->ranges[r].net)) {
+                    tm_status_t st = add_hardcoded(a, n, tt->term, r, &cap);
+                    if (st != TM_OK)
+                        return st;
+                    break;
+                }
+            }
+        }
+    }
+    if (rules) {
+        find_include(tree, rules->spf_include, &a->include_depth, &a->include_lookups);
+        find_include(tree, rules->spf_legacy, &a->legacy_depth, &a->legacy_lookups);
+    }
+    return TM_OK;
+}
+
+/* spf.tmems_ranges: check_host for every address, as the data center's
+ * relay would be checked (sender postmaster@domain, HELO the domain). */
+static tm_status_t eval_ranges(tm_spf_analysis_t *a, const tm_rules_t *rules, tm_questions_t *need)
+{
+    a->ranges = tm_calloc(rules->nranges, sizeof(*a->ranges));
+    if (!a->ranges)
+        return TM_ENOMEM;
+    a->nranges = rules->nranges;
+    tm_spf_query_t q;
+    tm_spf_query_init(&q);
+    q.domain = a->domain;
+    q.helo = a->domain;
+    for (size_t i = 0; i < rules->nranges; i++) {
+        tm_spf_range_init(&a->ranges[i]);
+        tm_status_t st = tm_spf_range_eval(a->ctx, &q, &rules->ranges[i].net, need, &a->ranges[i]);
+        if (st != TM_OK)
+            return st;
+        if (!a->ranges[i].complete)
+            a->complete = false;
+    }
+    return TM_OK;
+}
+
+tm_status_t tm_spf_analysis_build(const tm_rrset_t *rrset, const char *domain,
+                                  const tm_rules_t *rules, tm_questions_t *need,
+                                  tm_spf_analysis_t **out)
+{
+    char canonical[TM_NAME_MAX + 1];
+    *out = NULL;
+    if (!spf_name_copy(domain, strlen(domain), canonical) || !spf_name_queryable(canonical))
+        return TM_EINVAL;
+    tm_spf_analysis_t *a = tm_calloc(1, sizeof(*a));
+    if (!a)
+        return TM_ENOMEM;
+    tm_status_t st = TM_ENOMEM;
+    a->include_depth = a->legacy_depth = -1;
+    a->outcome = TM_DNS_UNKNOWN;
+    a->selection = TM_SPF_SEL_NONE;
+    if (!(a->domain = tm_strdup(canonical)) || !(a->ctx = tm_spf_ctx_create(rrset)))
+        goto done;
+    const tm_answer_t *ans = tm_rrset_get(rrset, canonical, TM_RR_TXT);
+    if (!ans) {
+        st = spf_need(need, rrset, canonical, TM_RR_TXT);
+        goto done;
+    }
+    if ((st = apex_records(a, ans)) != TM_OK)
+        goto done;
+    if ((st = tm_spf_tree_build(a->ctx, canonical, need, &a->tree)) != TM_OK ||
+        (st = tree_facts(a, rules)) != TM_OK)
+        goto done;
+    a->complete = a->tree->complete;
+    if (a->complete && rules && rules->nranges > 0)
+        st = eval_ranges(a, rules, need);
+done:
+    if (st != TM_OK) {
+        tm_spf_analysis_destroy(a);
+        return st;
+    }
+    *out = a;
+    return TM_OK;
+}
+
+tm_status_t tm_spf_analysis_needs(const tm_rrset_t *rrset, const char *domain,
+                                  const tm_rules_t *rules, tm_questions_t *need)
+{
+    tm_spf_analysis_t *a = NULL;
+    tm_status_t st = tm_spf_analysis_build(rrset, domain, rules, need, &a);
+    tm_spf_analysis_destroy(a);
+    return st;
+}

@@ -1,0 +1,169 @@
+#!/usr/bin/env python3
+"""Convert the openspf RFC 7208 test suite (YAML) into the JSON the C harness
+test_rfc7208 reads, then optionally run the harness on it.
+
+The conversion applies the driver rules of the suite (see
+shared/conformance/README.md):
+
+* names are looked up case-insensitively without a trailing dot, so zone
+  names are written lower-case without it;
+* a record of type SPF is copied into a TXT record, unless the name has an
+  explicit TXT item or a "TXT: NONE" marker (RFC 7208 checkers ask only for
+  TXT);
+* "NONE" markers add no record;
+* a bare TIMEOUT item: queries are answered from the items listed before it,
+  and a query for a type with no item before it times out ("timeout": true);
+* a record given as a list of strings is one record of several strings.
+
+Every string is written byte-safe: the suite's \\xNN escapes become code
+points U+0000-U+00FF, which are turned back into those bytes; any byte
+outside printable ASCII, and the backslash itself, is written as the four
+characters \\xNN, which the harness decodes.  The output is deterministic
+(keys sorted, file order kept for scenarios, tests and records).
+
+Exit status 77 (ctest SKIP_RETURN_CODE) when the YAML file or PyYAML is
+missing.
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+
+SKIP = 77
+
+
+def to_bytes(value):
+    """The bytes a YAML string stands for (code points <= 0xFF are bytes)."""
+    if not isinstance(value, str):
+        value = str(value)
+    out = bytearray()
+    for ch in value:
+        cp = ord(ch)
+        if cp <= 0xFF:
+            out.append(cp)
+        else:
+            out.extend(ch.encode("utf-8"))
+    return bytes(out)
+
+
+def enc(value):
+    """A JSON-safe text form of the bytes of value (see the module doc)."""
+    parts = []
+    for b in to_bytes(value):
+        if 0x20 <= b <= 0x7E and b != 0x5C:
+            parts.append(chr(b))
+        else:
+            parts.append("\\x%02x" % b)
+    return "".join(parts)
+
+
+def zone_name(name):
+    return enc(to_bytes(name).lower().rstrip(b".").decode("latin-1"))
+
+
+def convert_zone(zonedata):
+    zone = {}
+    for name, items in zonedata.items():
+        entry = {}
+        txt, spf = [], []
+        txt_item = False
+        for item in items or []:
+            if item == "TIMEOUT":
+                entry["timeout"] = True
+                break  # later items are never answered
+            if not isinstance(item, dict) or len(item) != 1:
+                raise ValueError("unexpected zone item %r at %s" % (item, name))
+            (rtype, value), = item.items()
+            if rtype in ("TXT", "SPF"):
+                if rtype == "TXT":
+                    txt_item = True
+                if value == "NONE":
+                    continue
+                strings = value if isinstance(value, list) else [value]
+                (txt if rtype == "TXT" else spf).append([enc(s) for s in strings])
+            elif rtype in ("A", "AAAA", "PTR"):
+                entry.setdefault(rtype, []).append(enc(value))
+            elif rtype == "MX":
+                pref, host = value
+                entry.setdefault("MX", []).append([int(pref), enc(host)])
+            elif rtype == "CNAME":
+                entry["CNAME"] = enc(value)
+            else:
+                raise ValueError("unexpected record type %r at %s" % (rtype, name))
+        # The SPF-to-TXT copying rule of the suite's header.
+        records = txt if txt_item else spf
+        if records:
+            entry["TXT"] = records
+        key = zone_name(name)
+        if key in zone:
+            raise ValueError("duplicate zone name %s" % name)
+        zone[key] = entry
+    return zone
+
+
+def convert(docs):
+    scenarios = []
+    ntests = 0
+    for doc in docs:
+        if not doc:
+            continue
+        tests = []
+        for tname, t in doc["tests"].items():
+            result = t["result"]
+            results = result if isinstance(result, list) else [result]
+            test = {
+                "name": tname,
+                "helo": enc(t.get("helo", "")),
+                "host": enc(t["host"]),
+                "mailfrom": enc(t.get("mailfrom", "")),
+                "result": [str(r) for r in results],
+            }
+            if "explanation" in t:
+                test["explanation"] = enc(t["explanation"])
+            tests.append(test)
+        ntests += len(tests)
+        scenarios.append({
+            "description": enc(doc.get("description", "")),
+            "zone": convert_zone(doc.get("zonedata") or {}),
+            "tests": tests,
+        })
+    return {"scenarios": scenarios, "tests": ntests}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--yaml", help="the suite (env TM_RFC7208_TESTS overrides)")
+    ap.add_argument("--out", required=True, help="the JSON file to write")
+    ap.add_argument("--run", help="the harness to run on the JSON afterwards")
+    args = ap.parse_args()
+
+    path = os.environ.get("TM_RFC7208_TESTS") or args.yaml
+    if not path or not os.path.isfile(path):
+        print("SKIPPED: the RFC 7208 test suite was not found (%s); set TM_RFC7208_TESTS"
+              % (path or "no path given"))
+        return SKIP
+    try:
+        import yaml
+    except ImportError:
+        print("SKIPPED: python3-yaml (PyYAML) is not installed")
+        return SKIP
+
+    with open(path, "rb") as f:
+        docs = list(yaml.safe_load_all(f))
+    data = convert(docs)
+    tmp = args.out + ".tmp"
+    with open(tmp, "w", encoding="ascii") as f:
+        json.dump(data, f, indent=1, sort_keys=True)
+        f.write("\n")
+    os.replace(tmp, args.out)
+    if not args.run:
+        print("%d scenarios, %d tests written to %s" % (len(data["scenarios"]), data["tests"], args.out))
+        return 0
+    sys.stdout.flush()
+    return subprocess.call([args.run, args.out])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
