@@ -71,6 +71,11 @@ tm_status_t tm_check_spf_tmems_ranges(const tm_check_ctx_t *ctx, tm_finding_t *o
 tm_status_t tm_check_spf_hardcoded(const tm_check_ctx_t *ctx, tm_finding_t *out);
 tm_status_t tm_check_spf_size(const tm_check_ctx_t *ctx, tm_finding_t *out);
 
+/* ---- rules (rules_check.c) ------------------------------------------------ */
+
+tm_status_t tm_check_rules_current(const tm_check_ctx_t *ctx, tm_finding_t *out);
+tm_status_t tm_rules_current_needs(const tm_check_ctx_t *ctx, tm_questions_t *need);
+
 /* A finding for an answer that did not come: error for a DNS failure, skip
  * offline.  Returns true when it filled *out (the caller then returns). */
 bool tm_finding_for_missing(const tm_check_ctx_t *ctx, const tm_answer_t *ans, const char *what,

@@ -36,6 +36,7 @@ static const tm_check_def_t catalogue[] = {
     {"spf.hardcoded", TM_SECTION_OUTBOUND, tm_check_spf_hardcoded},
     {"spf.size", TM_SECTION_OUTBOUND, tm_check_spf_size},
     {"company.relay_host", TM_SECTION_OUTBOUND, tm_check_company_relay_host},
+    {"rules.current", TM_SECTION_RULES, tm_check_rules_current},
 };
 
 #define CATALOGUE_SIZE (sizeof(catalogue) / sizeof(catalogue[0]))
@@ -128,6 +129,8 @@ tm_status_t tm_checks_needs(const tm_check_ctx_t *ctx, tm_questions_t *need)
         st = tm_inbound_needs(ctx, need);
     if (st == TM_OK && tm_check_selected("company.relay_host", ctx->opts->only, ctx->opts->skip))
         st = tm_relay_needs(ctx, need);
+    if (st == TM_OK && tm_check_selected("rules.current", ctx->opts->only, ctx->opts->skip))
+        st = tm_rules_current_needs(ctx, need);
     return st;
 }
 
