@@ -171,10 +171,12 @@ static void test_needs_rounds(void **state)
     fx_t *fx = *state;
     tm_questions_t q;
     tm_questions_init(&q);
-    /* round 1: the apex TXT and MX */
-    assert_int_equal(needs(fx, &q), 2);
+    /* round 1: the apex TXT and MX, and the site record rules.current reads */
+    assert_int_equal(needs(fx, &q), 3);
     assert_true(asks(&q, FX_DOMAIN, TM_RR_TXT));
     assert_true(asks(&q, FX_DOMAIN, TM_RR_MX));
+    assert_true(asks(&q, "spf.tmems-jp.trendmicro.com", TM_RR_TXT));
+    fx_outcome(fx, "spf.tmems-jp.trendmicro.com", TM_RR_TXT, TM_DNS_NODATA);
     /* round 2: what the MX names */
     FX_TXT(fx, 300, "tmes=" FX_TOKEN);
     FX_MX(fx, 300, {10, FX_TMEMS}, {20, "mail1.acme.example"});
@@ -204,10 +206,14 @@ static void test_needs_follow_selection(void **state)
     fx->opts.only = "token.,inbound.";
     assert_int_equal(needs(fx, &q), 0);
     fx->opts.only = NULL;
-    fx->opts.skip = "mx.,company.";
+    fx->opts.skip = "mx.,company.,rules.";
     assert_int_equal(needs(fx, &q), 0);
+    /* rules.current alone asks for the site record */
+    fx->opts.skip = "mx.,company.";
+    assert_int_equal(needs(fx, &q), 1);
+    assert_true(asks(&q, "spf.tmems-jp.trendmicro.com", TM_RR_TXT));
     /* the relay host only for company.relay_host */
-    fx->opts.skip = "company.relay_host";
+    fx->opts.skip = "company.relay_host,rules.";
     assert_int_equal(needs(fx, &q), 4);
     assert_false(asks(&q, FX_RELAY, TM_RR_A));
     fx->opts.skip = NULL;
@@ -419,7 +425,7 @@ static void test_needs_oom(void **state)
         size_t count = q.count;
         tm_questions_clear(&q);
         if (st == TM_OK) {
-            assert_int_equal(count, 6); /* TXT, 4 addresses, relay */
+            assert_int_equal(count, 7); /* TXT, 4 addresses, relay, site record */
             break;
         }
         assert_int_equal(st, TM_ENOMEM);
