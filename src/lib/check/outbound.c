@@ -178,7 +178,8 @@ tm_status_t tm_check_spf_lookups(const tm_check_ctx_t *ctx, tm_finding_t *out)
     const tm_spf_analysis_t *a = usable(ctx, out, true, &st);
     if (!a)
         return st;
-    const char *atleast = a->lower_bound || offline_partial(a) ? _("at least ") : "";
+    const char *atleast =
+        a->lower_bound || offline_partial(a) || a->dns_errors ? _("at least ") : "";
     if (a->lookups > TM_SPF_LOOKUP_LIMIT) {
         st = tm_finding_set(out, TM_CHECK_FAIL, _("SPF needs %s%u DNS lookups; the limit is %u"),
                             atleast, a->lookups, TM_SPF_LOOKUP_LIMIT);
@@ -191,6 +192,13 @@ tm_status_t tm_check_spf_lookups(const tm_check_ctx_t *ctx, tm_finding_t *out)
                             _("Offline: at least %u DNS lookups; the rest of the tree is "
                               "unknown"),
                             a->lookups);
+    } else if (a->dns_errors) {
+        /* A subtree that could not be fetched may hold any number of
+         * lookups: the count is a lower bound, so no verdict. */
+        st = tm_finding_set(out, TM_CHECK_ERROR,
+                            _("At least %u DNS lookups; part of the SPF tree could not be "
+                              "fetched"),
+                            a->lookups);
     } else if (a->lookups + 1 >= TM_SPF_LOOKUP_LIMIT) {
         st = tm_finding_set(out, TM_CHECK_WARN,
                             _("SPF needs %u DNS lookups: no headroom below the limit of %u"),
@@ -202,14 +210,15 @@ tm_status_t tm_check_spf_lookups(const tm_check_ctx_t *ctx, tm_finding_t *out)
         return tm_finding_set(out, TM_CHECK_PASS, _("SPF needs %u DNS lookups (limit %u)"),
                               a->lookups, TM_SPF_LOOKUP_LIMIT);
     }
-    if (st == TM_OK && out->status != TM_CHECK_SKIP)
+    bool verdict = out->status != TM_CHECK_SKIP && out->status != TM_CHECK_ERROR;
+    if (st == TM_OK && verdict)
         st = branch_counts(a, out);
-    if (st == TM_OK && out->status != TM_CHECK_SKIP && a->legacy_depth >= 0) {
+    if (st == TM_OK && verdict && a->legacy_depth >= 0) {
         st = tm_finding_fix(out, _("Replace the legacy include (%u lookups) with %s (1):"),
                             a->legacy_lookups, ctx->rules->spf_include);
         if (st == TM_OK)
             st = tm_spf_fix_line(ctx, out);
-    } else if (st == TM_OK && out->status != TM_CHECK_SKIP) {
+    } else if (st == TM_OK && verdict) {
         st = tm_finding_fix(out, _("Remove includes you no longer use, or replace an include "
                                    "by the ip4:/ip6: ranges it lists; keep %s first:"),
                             ctx->rules->spf_include);
@@ -250,6 +259,8 @@ tm_status_t tm_check_spf_void_lookups(const tm_check_ctx_t *ctx, tm_finding_t *o
     if (st == TM_OK)
         st = tm_finding_fix(out, _("Remove the terms that name hosts or domains that no "
                                    "longer exist (RFC 7208 section 4.6.4)."));
+    if (st == TM_OK && tm_spf_fix_drops_void(ctx))
+        st = tm_spf_fix_line(ctx, out);
     return st;
 }
 
@@ -377,6 +388,8 @@ tm_status_t tm_check_spf_all(const tm_check_ctx_t *ctx, tm_finding_t *out)
         if (st == TM_OK)
             st = tm_finding_fix(out, _("End the record in ~all (Softfail) or -all (Fail) "
                                        "instead."));
+        if (st == TM_OK)
+            st = tm_spf_fix_line(ctx, out);
         return st;
     case '?':
         st = tm_finding_set(out, TM_CHECK_WARN, _("The record ends in ?all: other senders get "
@@ -395,6 +408,8 @@ tm_status_t tm_check_spf_all(const tm_check_ctx_t *ctx, tm_finding_t *out)
                                       "Fail, with ~all as Softfail (seed: Step 2-3)."));
     if (st == TM_OK)
         st = tm_finding_fix(out, _("End the record in ~all or -all."));
+    if (st == TM_OK)
+        st = tm_spf_fix_line(ctx, out);
     return st;
 }
 

@@ -29,6 +29,53 @@ static bool is_include_of(const tm_spf_term_t *term, const char *name)
            tm_name_equal(term->domain, name);
 }
 
+/* True when every address of net lies in the data-center ranges: the site
+ * include authorises all of them, so the term adds nothing but a copy that
+ * goes stale when the ranges change (seed 004).  Halves net until each half
+ * is inside one range or holds none; at most 128 levels. */
+static bool covered_by_ranges(const tm_rules_t *rules, const tm_cidr_t *net)
+{
+    unsigned bits = net->addr.family == 4 ? 32 : 128;
+    bool some_inside = false;
+    for (size_t i = 0; i < rules->nranges; i++) {
+        const tm_cidr_t *r = &rules->ranges[i].net;
+        if (r->addr.family != net->addr.family)
+            continue;
+        if (r->prefix <= net->prefix && tm_ip_prefix_match(&r->addr, &net->addr, r->prefix))
+            return true;
+        if (r->prefix > net->prefix && tm_ip_prefix_match(&r->addr, &net->addr, net->prefix))
+            some_inside = true;
+    }
+    if (!some_inside || net->prefix >= bits)
+        return false;
+    tm_cidr_t low = *net, high = *net;
+    low.prefix = high.prefix = (uint8_t)(net->prefix + 1);
+    high.addr.bytes[net->prefix / 8] |= (uint8_t)(0x80u >> (net->prefix % 8));
+    return covered_by_ranges(rules, &low) && covered_by_ranges(rules, &high);
+}
+
+/* A term that names a host or domain that does not exist (NXDOMAIN, or a
+ * name that cannot be queried) matches no address for any client, IPv4 or
+ * IPv6, and only spends one of the 2 void lookups (RFC 7208 section 4.6.4).
+ * A NODATA answer is kept: the host may have the other address type. */
+static bool is_dead_term(const tm_spf_tterm_t *t)
+{
+    return (t->flags & TM_SPF_TF_VOID) &&
+           (t->outcome == TM_DNS_NXDOMAIN || (t->flags & TM_SPF_TF_BAD_TARGET)) &&
+           (t->term->kind == TM_SPF_A || t->term->kind == TM_SPF_MX ||
+            t->term->kind == TM_SPF_EXISTS);
+}
+
+bool tm_spf_fix_drops_void(const tm_check_ctx_t *ctx)
+{
+    const tm_spf_node_t *root = ctx->spf && ctx->spf->tree ? ctx->spf->tree->root : NULL;
+    for (size_t i = 0; root && root->record && i < root->nterms; i++) {
+        if (is_dead_term(&root->terms[i]))
+            return true;
+    }
+    return false;
+}
+
 tm_status_t tm_spf_suggest_record(const tm_check_ctx_t *ctx, tm_buf_t *out)
 {
     const tm_rules_t *rules = ctx->rules;
@@ -50,8 +97,25 @@ tm_status_t tm_spf_suggest_record(const tm_check_ctx_t *ctx, tm_buf_t *out)
             continue;
         if (put_first && is_include_of(term, rules->spf_include))
             continue;
+        if ((term->kind == TM_SPF_IP4 || term->kind == TM_SPF_IP6) &&
+            covered_by_ranges(rules, &term->net))
+            continue;
+        if (i < root->nterms && is_dead_term(&root->terms[i]))
+            continue;
+        /* +all lets anyone send and ?all protects nothing (CHECKS.md
+         * spf.all); ~all keeps what a receiver does with other senders
+         * mild while the record is being completed. */
+        if (term == rec->all && (term->qualifier == TM_SPF_Q_PASS ||
+                                 term->qualifier == TM_SPF_Q_NEUTRAL)) {
+            st = tm_buf_puts(out, " ~all");
+            continue;
+        }
         st = tm_buf_printf(out, " %s", term->text);
     }
+    /* Without all or redirect= the result for other senders is neutral
+     * (RFC 7208 section 4.7). */
+    if (st == TM_OK && !rec->all && !rec->redirect)
+        st = tm_buf_puts(out, " ~all");
     return st;
 }
 
@@ -63,8 +127,17 @@ tm_status_t tm_spf_fix_line(const tm_check_ctx_t *ctx, tm_finding_t *out)
     tm_status_t st = tm_spf_suggest_record(ctx, &record);
     if (st == TM_OK)
         st = tm_buf_printf(&line, "%s. 3600 IN TXT", ctx->domain);
-    for (size_t at = 0; st == TM_OK && at < record.len; at += 255) {
-        size_t n = record.len - at < 255 ? record.len - at : 255;
+    /* Strings are joined without a separator (RFC 7208 section 3.3), so a
+     * cut before a space reads naturally and means the same. */
+    for (size_t at = 0, n; st == TM_OK && at < record.len; at += n) {
+        n = record.len - at;
+        if (n > 255) {
+            n = 255;
+            while (n > 1 && record.data[at + n] != ' ')
+                n--;
+            if (n == 1)
+                n = 255; /* one term longer than a string: cut inside it */
+        }
         st = tm_buf_printf(&line, " \"%.*s\"", (int)n, record.data + at);
     }
     if (st == TM_OK)
