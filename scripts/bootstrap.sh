@@ -12,11 +12,16 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 PACKAGES=(
     # toolchain
     build-essential cmake pkg-config gettext
+    # packaging: dpkg-shlibdeps computes the .deb's Depends (cpack -G DEB)
+    dpkg-dev
     # libraries (DESIGN.md, Dependencies)
     libc-ares-dev libcurl4-openssl-dev libcjson-dev libknot-dev libidn2-dev
+    libssl-dev  # the STARTTLS probe of --smtp
     # tests: unit (cmocka), integration (BIND, dig, jq), leak checks, tools
     libcmocka-dev bind9 bind9-dnsutils jq python3 python3-yaml python3-dnslib
     valgrind util-linux
+    # test_smtp.sh: SMTP servers with and without STARTTLS, a self-signed certificate
+    python3-aiosmtpd openssl
 )
 
 missing=()

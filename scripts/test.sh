@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # test.sh - the whole test suite, from a fresh machine: bootstrap (packages
 # and ./build), ctest on ./build, then a second build with AddressSanitizer
-# and UndefinedBehaviorSanitizer in ./build-asan and ctest on it.
-# Exits non-zero when anything fails; the last line sums both runs.
+# and UndefinedBehaviorSanitizer in ./build-asan and ctest on it, then
+# valgrind over ./build: the unit, fuzz-replay and conformance executables
+# (ctest memcheck) and the integration scripts with the binary wrapped
+# (TM_WRAPPER, tests/integration/lib.sh).  TM_VALGRIND=0 skips that pass.
+# Exits non-zero when anything fails; the last line sums every run.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -14,12 +17,13 @@ failed=0
 log=$(mktemp "${TMPDIR:-/tmp}/tmems-ctest.XXXXXX")
 trap 'rm -f "$log"' EXIT
 
-# run_ctest LABEL DIR: runs ctest, keeps its summary line for the total.
+# run_ctest LABEL DIR [CTEST_ARGS...]: runs ctest, keeps its summary line
+# for the total.
 run_ctest() {
     echo "== ctest: $1"
     local rc
     set +e
-    ctest --test-dir "$2" --output-on-failure -j "$jobs" 2>&1 | tee "$log"
+    ctest --test-dir "$2" --output-on-failure -j "$jobs" "${@:3}" 2>&1 | tee "$log"
     rc=${PIPESTATUS[0]}
     set -e
     [ "$rc" -eq 0 ] || status=1
@@ -48,6 +52,28 @@ cmake --build build-asan -j "$jobs"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 run_ctest "build-asan (ASan+UBSan)" build-asan
+
+# Valgrind: a definite or indirect leak, or any memory error, is an error
+# with its own exit status (97, never one of the tool's 0-3).
+if [ "${TM_VALGRIND:-1}" != 0 ]; then
+    vg_opts="--leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=97"
+    run_ctest "build under valgrind (unit, fuzz replay, conformance)" build \
+        -T memcheck -L '^(unit|fuzz|conformance)$' \
+        --overwrite "MemoryCheckCommand=$(command -v valgrind)" \
+        --overwrite "MemoryCheckCommandOptions=$vg_opts"
+    vg_logs=$(mktemp -d "${TMPDIR:-/tmp}/tmems-vg.XXXXXX")
+    # Valgrind's reports go to files, so the scripts' stderr checks still
+    # hold; TM_TIME_FACTOR widens their time budgets for the slower runs.
+    TM_WRAPPER="valgrind -q $vg_opts --log-file=$vg_logs/vg.%p.log" TM_TIME_FACTOR=6 \
+        run_ctest "integration under valgrind" build -L '^integration$'
+    for f in "$vg_logs"/vg.*.log; do
+        [ -s "$f" ] || continue
+        echo "test.sh: valgrind found errors ($f):"
+        cat "$f"
+        status=1
+    done
+    rm -rf -- "$vg_logs"
+fi
 
 [ "$failed" -eq 0 ] || status=1
 echo "total: $passed passed, $failed failed"

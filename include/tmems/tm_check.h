@@ -40,6 +40,11 @@ const char *tm_section_name(tm_section_t section); /* "domain", "inbound", ... *
 typedef enum { TM_PHASE_AUTO = 0, TM_PHASE_PRE, TM_PHASE_POST } tm_phase_t;
 const char *tm_phase_name(tm_phase_t phase); /* "auto", "pre", "post" */
 
+/* The probes' options and views (tm_probe.h). */
+struct tm_probe_options;
+struct tm_auth_view;
+struct tm_smtp_view;
+
 typedef struct {
     const char *company;  /* --company, or NULL */
     const char *token;    /* --token with any "tmes=" removed, or NULL */
@@ -48,6 +53,10 @@ typedef struct {
     bool offline;
     const char *only;     /* comma-separated ids or prefixes ("spf."), or NULL */
     const char *skip;
+    bool authoritative;   /* --authoritative: dns.consistency runs (tm_probe.h) */
+    bool smtp;            /* --smtp: inbound.smtp runs (tm_probe.h) */
+    const struct tm_probe_options *probe; /* how the probes talk to servers; NULL =
+                                             defaults.  Read by the run layer only */
 } tm_check_options_t;
 
 typedef enum {
@@ -71,6 +80,10 @@ typedef struct {
     tm_company_source_t company_source;
     char mx_company[TM_LABEL_MAX + 1]; /* the ID the MX points at, "" if none */
     const struct tm_spf_analysis *spf; /* NULL when not (yet) analysed */
+    const struct tm_auth_view *auth;   /* --authoritative: what each name server
+                                          said (tm_probe.h); NULL when not probed */
+    const struct tm_smtp_view *smtp;   /* --smtp: each receiving server's
+                                          dialogue; NULL when not probed */
 } tm_check_ctx_t;
 
 /* Derives phase and company from the rrset (which may still lack answers:

@@ -32,6 +32,31 @@ tm_status_t tm_report_json_result(const tm_result_t *result, tm_buf_t *out);
 tm_status_t tm_report_json_document(const tm_json_meta_t *meta, const char *const *results,
                                     size_t count, long elapsed_ms, tm_buf_t *out);
 
+/* The same document written in pieces, so that a batch holds one result at
+ * a time: begin, then one item per result (index 0, 1, ... in order), then
+ * end.  The bytes are exactly those of tm_report_json_document, whose
+ * layout they are cut from. */
+tm_status_t tm_report_json_stream_begin(const tm_json_meta_t *meta, tm_buf_t *out);
+tm_status_t tm_report_json_stream_item(const tm_json_meta_t *meta, const char *result,
+                                       size_t index, tm_buf_t *out);
+tm_status_t tm_report_json_stream_end(const tm_json_meta_t *meta, long elapsed_ms,
+                                      tm_buf_t *out);
+
+/* ---- JUnit XML (--format junit), streamed domain by domain -------------
+ * A document is begin, one suite per domain, end: GitLab and Jenkins read
+ * the <testsuites> root.  Each appends to out; DNS data is escaped, and
+ * characters XML 1.0 cannot carry are dropped. */
+
+/* The XML declaration and the opening <testsuites> tag. */
+tm_status_t tm_report_junit_begin(tm_buf_t *out);
+/* One <testsuite name=DOMAIN tests failures errors skipped> with the phase,
+ * company and verdict as properties and one <testcase classname=SECTION
+ * name=CHECK-ID> per finding: <failure> for fail, <error> for error,
+ * <skipped/> for skip, <system-out> with the summary for warn and info. */
+tm_status_t tm_report_junit_suite(const tm_result_t *result, tm_buf_t *out);
+/* The closing </testsuites>. */
+tm_status_t tm_report_junit_end(tm_buf_t *out);
+
 /* ---- tmems-check spf: one check_host() evaluation (CLI.md) ------------- */
 
 typedef struct {

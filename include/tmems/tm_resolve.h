@@ -30,6 +30,13 @@ typedef struct {
     const char *const *zone_files;
     size_t nzones;
     const tm_rules_t *rules;    /* answers offline for the names it knows; may be NULL */
+    size_t cache_entries;       /* answered questions kept for reuse (second-chance
+                                   eviction past it); 0 = 8192 */
+    const char *doh_url;        /* RFC 8484 endpoint (http:// or https://): every DNS
+                                   question is POSTed there instead of UDP/TCP; NULL =
+                                   off.  Not together with servers or offline. */
+    unsigned max_inflight;      /* questions on the network at once, the rest wait in a
+                                   FIFO; 0 = 512, at most 4096 (1 = one at a time) */
 } tm_resolver_options_t;
 
 typedef struct tm_resolver tm_resolver_t;
@@ -37,6 +44,10 @@ typedef struct tm_resolver tm_resolver_t;
 /* Checks one --server value; on success writes the c-ares CSV form
  * ("1.2.3.4:53" or "[::1]:53") into out. */
 bool tm_resolver_server_valid(const char *server, char *out, size_t outlen);
+/* Checks one --doh value (an http:// or https:// URL with a host, see
+ * src/lib/resolve/doh.h).  On failure *why, when given, gets a static
+ * English reason, untranslated: show it with _(why). */
+bool tm_resolver_doh_url_valid(const char *url, const char **why);
 
 /* Loads the zone files and sets up the DNS channel.  On failure err gets one
  * English line naming the file or value and the reason (for example
@@ -57,6 +68,11 @@ tm_status_t tm_resolver_submit(tm_resolver_t *res, const char *name, uint16_t ty
  * max_wait_ms have passed.  Callbacks run from here. */
 tm_status_t tm_resolver_run(tm_resolver_t *res, int max_wait_ms);
 size_t tm_resolver_pending(const tm_resolver_t *res);
+/* Takes back every callback (cb, arg) not yet made, for a caller that stops
+ * waiting (arg is about to be freed).  The questions themselves go on and
+ * their answers stay in the cache.  Not from inside a callback: the answers
+ * being delivered at that moment are out of its reach. */
+void tm_resolver_cancel(tm_resolver_t *res, tm_resolve_cb cb, void *arg);
 
 /* Convenience for one domain: submits every question not yet in `into`,
  * waits for all of them, and stores the answers in `into`. */
@@ -70,6 +86,7 @@ typedef struct {
     unsigned long cache_hits;   /* answered from the resolver cache */
     unsigned long zone_answers; /* answered from a zone file */
     unsigned long rules_answers;/* answered from the bundled rules */
+    unsigned long evicted;      /* answers dropped from the cache to bound it */
 } tm_resolver_stats_t;
 void tm_resolver_stats(const tm_resolver_t *res, tm_resolver_stats_t *out);
 

@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "tmc_batch.h"
 #include "tmc_exec.h"
 #include "tmc_msg.h"
 #include "tmc_params.h"
@@ -14,13 +15,6 @@
 #include "tmems/tm_report.h"
 #include "tmems/tm_run.h"
 #include "util/tm_i18n.h"
-
-static long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* Reads a --rules file, bounded by TM_RULES_FILE_MAX. */
 static int load_rules(const tmc_params_t *p, tm_rules_t **rules)
@@ -69,112 +63,6 @@ static bool use_color(const tmc_params_t *p)
     return isatty(STDOUT_FILENO) && !(no_color && *no_color) && !(term && !strcmp(term, "dumb"));
 }
 
-/* CLI.md "Exit status": 1 beats 3 beats 0; --strict makes warnings count. */
-static int exit_for(tm_check_status_t verdict, bool strict)
-{
-    switch (verdict) {
-    case TM_CHECK_FAIL: return TMC_EXIT_FAIL;
-    case TM_CHECK_ERROR: return TMC_EXIT_DNS_ERROR;
-    case TM_CHECK_WARN: return strict ? TMC_EXIT_FAIL : TMC_EXIT_READY;
-    default: return TMC_EXIT_READY;
-    }
-}
-
-static int worse(int a, int b)
-{
-    if (a == TMC_EXIT_FAIL || b == TMC_EXIT_FAIL)
-        return TMC_EXIT_FAIL;
-    if (a == TMC_EXIT_DNS_ERROR || b == TMC_EXIT_DNS_ERROR)
-        return TMC_EXIT_DNS_ERROR;
-    return TMC_EXIT_READY;
-}
-
-typedef struct {
-    char **items;
-    size_t count;
-} json_parts_t;
-
-static void json_parts_clear(json_parts_t *parts)
-{
-    for (size_t i = 0; i < parts->count; i++)
-        tm_free(parts->items[i]);
-    free(parts->items);
-}
-
-/* Renders one result in the chosen format: text and jsonl go out at once,
- * json is kept until the document is complete. */
-static tm_status_t emit(const tmc_params_t *p, const tm_rules_t *rules, const tm_result_t *result,
-                        json_parts_t *parts)
-{
-    tm_buf_t out;
-    tm_buf_init(&out);
-    tm_status_t st;
-    if (p->format == TMC_FORMAT_TEXT) {
-        tm_text_options_t topts = {.color = use_color(p), .verbosity = p->verbosity,
-                                   .rules = rules};
-        st = tm_report_text(result, &topts, &out);
-        if (st == TM_OK)
-            fputs(out.data ? out.data : "", stdout);
-    } else {
-        st = tm_report_json_result(result, &out);
-        if (st == TM_OK && p->format == TMC_FORMAT_JSONL) {
-            fputs(out.data ? out.data : "", stdout);
-            fputc('\n', stdout);
-        } else if (st == TM_OK) {
-            char **grown = realloc(parts->items, (parts->count + 1) * sizeof(*grown));
-            if (!grown) {
-                st = TM_ENOMEM;
-            } else {
-                parts->items = grown;
-                parts->items[parts->count++] = tm_buf_take(&out);
-            }
-        }
-    }
-    fflush(stdout);
-    tm_buf_clear(&out);
-    return st;
-}
-
-static int run_all(const tmc_params_t *p, tm_resolver_t *res, const tm_rules_t *rules)
-{
-    long started = now_ms();
-    int rc = TMC_EXIT_READY;
-    json_parts_t parts = {NULL, 0};
-    for (size_t i = 0; i < p->ndomains; i++) {
-        if (p->format == TMC_FORMAT_TEXT && i > 0 && p->verbosity >= 0)
-            fputc('\n', stdout);
-        tm_result_t *result = NULL;
-        tm_status_t st = tm_run_domain(res, rules, &p->check, p->domains[i].display,
-                                       p->domains[i].ascii, &result);
-        if (st == TM_OK)
-            st = emit(p, rules, result, &parts);
-        if (st != TM_OK) {
-            tmc_error(_("%s: the check could not run: %s"), p->domains[i].ascii,
-                      tm_strerror(st));
-            tm_result_destroy(result);
-            rc = worse(rc, TMC_EXIT_DNS_ERROR);
-            continue;
-        }
-        rc = worse(rc, exit_for(result->verdict, p->strict));
-        tm_result_destroy(result);
-    }
-    if (p->format == TMC_FORMAT_JSON) {
-        tm_json_meta_t meta = {.region = rules->region, .rules = rules->source};
-        tm_buf_t doc;
-        tm_buf_init(&doc);
-        if (tm_report_json_document(&meta, (const char *const *)parts.items, parts.count,
-                                    now_ms() - started, &doc) == TM_OK) {
-            fputs(doc.data ? doc.data : "", stdout);
-        } else {
-            tmc_error("%s", _("the JSON document could not be written"));
-            rc = worse(rc, TMC_EXIT_DNS_ERROR);
-        }
-        tm_buf_clear(&doc);
-    }
-    json_parts_clear(&parts);
-    return rc;
-}
-
 int tmc_main(int argc, char **argv)
 {
     tmc_params_t params;
@@ -185,9 +73,14 @@ int tmc_main(int argc, char **argv)
 
     /* --lang must act before the first message, so look for it first. */
     const char *lang = NULL;
-    for (int i = 1; i + 1 < argc; i++) {
-        if (strcmp(argv[i], "--lang") == 0 && (!strcmp(argv[i + 1], "ja") || !strcmp(argv[i + 1], "en")))
-            lang = argv[i + 1];
+    for (int i = 1; i < argc; i++) {
+        const char *v = NULL;
+        if (strcmp(argv[i], "--lang") == 0 && i + 1 < argc)
+            v = argv[i + 1];
+        else if (strncmp(argv[i], "--lang=", 7) == 0) /* getopt_long accepts it too */
+            v = argv[i] + 7;
+        if (v && (!strcmp(v, "ja") || !strcmp(v, "en")))
+            lang = v;
     }
     tmc_i18n_init(lang);
 
@@ -214,7 +107,9 @@ int tmc_main(int argc, char **argv)
         .nservers = params.nservers,
         .timeout_ms = params.timeout_ms,
         .tries = params.tries,
+        .max_inflight = params.max_queries,
         .offline = params.offline,
+        .doh_url = params.doh_url,
         .zone_files = params.zones,
         .nzones = params.nzones,
         .rules = rules,
@@ -225,7 +120,7 @@ int tmc_main(int argc, char **argv)
         goto done;
     }
     rc = params.spf_mode ? tmc_spf_command(&params, res, use_color(&params))
-                         : run_all(&params, res, rules);
+                         : tmc_batch_run(&params, res, rules, use_color(&params));
 done:
     tm_resolver_destroy(res);
     tm_rules_destroy(rules);

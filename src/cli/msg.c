@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tmc_i18n.h"
 #include "tmc_msg.h"
 #include "tmems/tm_util.h"
 #include "util/tm_i18n.h"
@@ -28,15 +29,19 @@ void tmc_error(const char *fmt, ...)
 void tmc_i18n_init(const char *lang)
 {
     setlocale(LC_ALL, "");
-    const char *dir = getenv("TMEMS_CHECK_LOCALEDIR");
-    bindtextdomain(TM_TEXTDOMAIN, dir && *dir ? dir : TM_LOCALEDIR);
+    char dir[4096];
+    tmc_localedir(dir, sizeof dir);
+    bindtextdomain(TM_TEXTDOMAIN, dir);
     bind_textdomain_codeset(TM_TEXTDOMAIN, "UTF-8");
-    if (lang) {
-        /* LANGUAGE outranks LC_MESSAGES in GNU gettext, as long as the
-         * locale is not "C"; C.UTF-8 is always present on Debian. */
-        setenv("LANGUAGE", lang, 1);
-        if (strcmp(setlocale(LC_MESSAGES, NULL), "C") == 0 ||
-            strcmp(setlocale(LC_MESSAGES, NULL), "POSIX") == 0)
-            setlocale(LC_MESSAGES, "C.UTF-8");
-    }
+    /* Without --lang the language comes from the locale variables' names,
+     * not from setlocale(): ja_JP.UTF-8 is often not generated (Debian ships
+     * only C.UTF-8), and then setlocale fails and leaves "C". */
+    if (!lang)
+        lang = tmc_lang_from_env(getenv("LC_ALL"), getenv("LC_MESSAGES"), getenv("LANG"));
+    /* LANGUAGE outranks LC_MESSAGES in GNU gettext, as long as the
+     * locale is not "C"; C.UTF-8 is always present on Debian. */
+    setenv("LANGUAGE", lang, 1);
+    const char *cur = setlocale(LC_MESSAGES, NULL);
+    if (!cur || strcmp(cur, "C") == 0 || strcmp(cur, "POSIX") == 0)
+        setlocale(LC_MESSAGES, "C.UTF-8");
 }

@@ -14,10 +14,12 @@
 
 enum {
     OPT_SERVER = 256,
+    OPT_DOH,
     OPT_ZONE,
     OPT_OFFLINE,
     OPT_TIMEOUT,
     OPT_TRIES,
+    OPT_MAX_QUERIES,
     OPT_REGION,
     OPT_RULES,
     OPT_COMPANY,
@@ -34,15 +36,21 @@ enum {
     OPT_HELP,
     OPT_IP,
     OPT_SENDER,
-    OPT_HELO
+    OPT_HELO,
+    OPT_AUTHORITATIVE,
+    OPT_SMTP,
+    OPT_AUTH_PORT,
+    OPT_SMTP_PORT
 };
 
 static const struct option long_options[] = {
     {"server", required_argument, NULL, OPT_SERVER},
+    {"doh", required_argument, NULL, OPT_DOH},
     {"zone", required_argument, NULL, OPT_ZONE},
     {"offline", no_argument, NULL, OPT_OFFLINE},
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
     {"tries", required_argument, NULL, OPT_TRIES},
+    {"max-queries", required_argument, NULL, OPT_MAX_QUERIES},
     {"region", required_argument, NULL, OPT_REGION},
     {"rules", required_argument, NULL, OPT_RULES},
     {"company", required_argument, NULL, OPT_COMPANY},
@@ -61,6 +69,10 @@ static const struct option long_options[] = {
     {"ip", required_argument, NULL, OPT_IP},
     {"sender", required_argument, NULL, OPT_SENDER},
     {"helo", required_argument, NULL, OPT_HELO},
+    {"authoritative", no_argument, NULL, OPT_AUTHORITATIVE},
+    {"smtp", no_argument, NULL, OPT_SMTP},
+    {"auth-port", required_argument, NULL, OPT_AUTH_PORT},
+    {"smtp-port", required_argument, NULL, OPT_SMTP_PORT},
     {NULL, 0, NULL, 0}};
 
 const char *tmc_usage(void)
@@ -70,10 +82,13 @@ const char *tmc_usage(void)
              "\n"
              "DNS:\n"
              "  --server ADDR[:PORT]  ask this DNS server (repeatable; IPv6 as [ADDR]:PORT)\n"
+             "  --doh URL             DNS over HTTPS (RFC 8484): every query goes to this\n"
+             "                        http:// or https:// URL; not with --server or --offline\n"
              "  --zone FILE           answer names inside this zone file from it (repeatable)\n"
              "  --offline             never use the network\n"
              "  --timeout MS          per-query timeout (default 2000)\n"
              "  --tries N             attempts per query (default 3)\n"
+             "  --max-queries N       DNS questions in flight at once, 1 to 4096 (default 512)\n"
              "Checks:\n"
              "  --region R            jp, us, eu, anz, sg, in, uae (default jp)\n"
              "  --rules FILE          rules JSON replacing the bundled ones\n"
@@ -83,11 +98,23 @@ const char *tmc_usage(void)
              "  --no-outbound         outbound protection is off: SPF findings are information\n"
              "  --only IDS, --skip IDS  comma-separated check ids or prefixes (mx.)\n"
              "  --strict              warnings make the exit status 1\n"
+             "  --authoritative       also ask each authoritative server directly (no\n"
+             "                        recursion) and compare their answers (dns.consistency)\n"
+             "  --smtp                greet each receiving server on TCP 25: 220, EHLO,\n"
+             "                        STARTTLS (inbound.smtp)\n"
+             "  --auth-port N, --smtp-port N  testing aids: the port the authoritative\n"
+             "                        servers (default 53) and the receiving servers\n"
+             "                        (default 25) are asked on\n"
              "Output:\n"
-             "  --format F            text, json or jsonl (default text)\n"
+             "  --format F            text, json, jsonl (one result a line) or junit\n"
+             "                        (JUnit XML for CI); default text\n"
              "  --lang L              ja or en (default from the locale)\n"
              "  --color W             auto, always or never (NO_COLOR is honoured)\n"
              "  -v, -q                more detail, or the verdict line only\n"
+             "Many domains:\n"
+             "  -f FILE               domains from FILE, one a line ('#' comments; - is stdin);\n"
+             "                        a line that is not a domain name fails on its own\n"
+             "  -j N                  domains checked at once (default 32)\n"
              "  --version, --help\n"
              "\n"
              "  tmems-check spf [OPTIONS] DOMAIN --ip ADDR [--sender ADDR] [--helo NAME]\n"
@@ -120,44 +147,135 @@ static bool parse_uint(const char *text, unsigned min, unsigned max, unsigned *o
     return true;
 }
 
-static bool add_domain(tmc_params_t *p, const char *input, char *err, size_t errlen)
+/* A slot for one more domain: the array doubles, so a list of 100,000 lines
+ * costs a few reallocations, not one per line. */
+static tmc_domain_t *new_domain(tmc_params_t *p, char *err, size_t errlen)
+{
+    size_t n = p->ndomains;
+    if (n >= TMC_MAX_DOMAINS) {
+        fail(err, errlen, _("too many domains (at most %d)"), TMC_MAX_DOMAINS);
+        return NULL;
+    }
+    if (n == 0 || (n >= 16 && (n & (n - 1)) == 0)) {
+        tmc_domain_t *grown = realloc(p->domains, (n ? 2 * n : 16) * sizeof(*grown));
+        if (!grown) {
+            fail(err, errlen, "%s", _("out of memory"));
+            return NULL;
+        }
+        p->domains = grown;
+    }
+    tmc_domain_t *d = &p->domains[p->ndomains++];
+    memset(d, 0, sizeof(*d));
+    return d;
+}
+
+/* An argument (line 0) or a line of -f.  An invalid argument is a usage
+ * error (exit 2 before any query); an invalid line is kept, with the
+ * reason, to be reported in its place while the other lines are checked. */
+static bool add_domain(tmc_params_t *p, const char *input, unsigned long line, char *err,
+                       size_t errlen)
 {
     char ascii[TM_NAME_MAX + 1], display[TM_NAME_MAX * 4 + 1];
     const char *why = NULL;
-    if (tm_domain_from_user(input, ascii, display, &why) != TM_OK)
+    bool valid = tm_domain_from_user(input, ascii, display, &why) == TM_OK;
+    if (!valid && line == 0)
         /* tmc_error escapes the whole line, so a hostile argument cannot
          * reach the terminal raw. */
         return fail(err, errlen, _("invalid domain name '%s': %s"), input, why ? _(why) : "");
-    if (p->ndomains >= TMC_MAX_DOMAINS)
-        return fail(err, errlen, _("too many domains (at most %d)"), TMC_MAX_DOMAINS);
-    tmc_domain_t *grown = realloc(p->domains, (p->ndomains + 1) * sizeof(*grown));
-    if (!grown)
-        return fail(err, errlen, "%s", _("out of memory"));
-    p->domains = grown;
-    tmc_domain_t *d = &p->domains[p->ndomains];
+    tmc_domain_t *d = new_domain(p, err, errlen);
+    if (!d)
+        return false;
+    d->line = line;
     d->input = strdup(input);
-    d->ascii = strdup(ascii);
-    d->display = strdup(display);
-    p->ndomains++;
-    if (!d->input || !d->ascii || !d->display)
+    if (valid) {
+        d->ascii = strdup(ascii);
+        d->display = strdup(display);
+    } else {
+        d->invalid = strdup(why ? _(why) : "");
+    }
+    if (!d->input || (valid && (!d->ascii || !d->display)) || (!valid && !d->invalid))
         return fail(err, errlen, "%s", _("out of memory"));
     return true;
 }
 
-static bool already_listed(const tmc_params_t *p, const char *input)
+/* A line of the -f file, at most cap - 1 bytes kept; *len counts them all
+ * (a NUL byte included), so a longer line is seen as such and skipped whole.
+ * False at the end of the input. */
+static bool read_line(FILE *f, char *buf, size_t cap, size_t *len)
 {
-    char ascii[TM_NAME_MAX + 1], display[TM_NAME_MAX * 4 + 1];
-    if (tm_domain_from_user(input, ascii, display, NULL) != TM_OK)
-        return false;
-    for (size_t i = 0; i < p->ndomains; i++) {
-        if (strcmp(p->domains[i].ascii, ascii) == 0)
-            return true;
+    int c;
+    *len = 0;
+    while ((c = getc(f)) != EOF && c != '\n') {
+        if (*len < cap - 1)
+            buf[*len] = (char)c;
+        (*len)++;
     }
-    return false;
+    buf[*len < cap - 1 ? *len : cap - 1] = '\0';
+    return c != EOF || *len > 0;
+}
+
+typedef struct {
+    const char *ascii;
+    size_t index;
+} name_at_t;
+
+static int by_name_then_index(const void *a, const void *b)
+{
+    const name_at_t *x = a, *y = b;
+    int c = strcmp(x->ascii, y->ascii);
+    if (c)
+        return c;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+static void domain_free(tmc_domain_t *d)
+{
+    free(d->input);
+    free(d->ascii);
+    free(d->display);
+    free(d->invalid);
+}
+
+/* A domain listed twice in the -f file is checked once, in the place it
+ * was first listed (arguments are taken as given).  Sorting copies of the
+ * names keeps this O(n log n) for the largest lists. */
+static bool drop_repeats(tmc_params_t *p, char *err, size_t errlen)
+{
+    size_t n = 0;
+    name_at_t *names = malloc((p->ndomains ? p->ndomains : 1) * sizeof(*names));
+    if (!names)
+        return fail(err, errlen, "%s", _("out of memory"));
+    for (size_t i = 0; i < p->ndomains; i++) {
+        if (p->domains[i].ascii && p->domains[i].line)
+            names[n++] = (name_at_t){p->domains[i].ascii, i};
+    }
+    qsort(names, n, sizeof(*names), by_name_then_index);
+    for (size_t i = 1, first = 0; i < n; i++) {
+        if (strcmp(names[i].ascii, names[first].ascii) != 0) {
+            first = i;
+            continue;
+        }
+        tmc_domain_t *d = &p->domains[names[i].index];
+        free(d->ascii); /* marks it: ascii NULL without a reason */
+        d->ascii = NULL;
+    }
+    free(names);
+    size_t kept = 0;
+    for (size_t i = 0; i < p->ndomains; i++) {
+        tmc_domain_t *d = &p->domains[i];
+        if (!d->ascii && !d->invalid) {
+            domain_free(d);
+            continue;
+        }
+        p->domains[kept++] = *d;
+    }
+    p->ndomains = kept;
+    return true;
 }
 
 /* -f FILE: one domain a line, '#' starts a comment, blank lines are
- * skipped, '-' is standard input; a domain listed twice is checked once. */
+ * skipped, '-' is standard input.  A line that is not a domain name is
+ * kept with its reason: it is reported for that line (CLI.md). */
 static bool read_domains_file(tmc_params_t *p, char *err, size_t errlen)
 {
     bool from_stdin = strcmp(p->domains_file, "-") == 0;
@@ -166,28 +284,52 @@ static bool read_domains_file(tmc_params_t *p, char *err, size_t errlen)
         return fail(err, errlen, _("cannot read domain file '%s': %s"), p->domains_file,
                     strerror(errno));
     char line[1024];
+    size_t len;
     unsigned long lineno = 0;
     bool ok = true;
-    while (ok && fgets(line, sizeof(line), f)) {
+    while (ok && read_line(f, line, sizeof(line), &len)) {
         lineno++;
-        size_t len = strcspn(line, "#\r\n");
-        if (len == strlen(line) && !feof(f)) {
-            ok = fail(err, errlen, _("%s:%lu: the line is longer than %zu bytes"),
-                      p->domains_file, lineno, sizeof(line) - 2);
-            break;
+        bool has_nul = strlen(line) < len && strlen(line) < sizeof(line) - 1;
+        size_t keep = strcspn(line, "#\r");
+        if (len >= sizeof(line) && keep == sizeof(line) - 1) {
+            /* No name is a kilobyte long: the line is reported, cut. */
+            char why[128];
+            snprintf(why, sizeof(why), _("the line is longer than %zu bytes"), sizeof(line) - 1);
+            snprintf(line + 60, sizeof(line) - 60, "...");
+            tmc_domain_t *d = new_domain(p, err, errlen);
+            ok = d != NULL;
+            if (d) {
+                d->line = lineno;
+                d->input = strdup(line);
+                d->invalid = strdup(why);
+                if (!d->input || !d->invalid)
+                    ok = fail(err, errlen, "%s", _("out of memory"));
+            }
+            continue;
         }
-        line[len] = '\0';
+        bool nul_in_name = has_nul && keep == strlen(line);
+        line[keep] = '\0';
         char *start = line;
         while (*start == ' ' || *start == '\t')
             start++;
         char *end = start + strlen(start);
         while (end > start && (end[-1] == ' ' || end[-1] == '\t'))
             *--end = '\0';
-        if (!*start || already_listed(p, start))
+        if (!*start)
             continue;
-        char why[768];
-        if (!add_domain(p, start, why, sizeof(why)))
-            ok = fail(err, errlen, "%s:%lu: %s", p->domains_file, lineno, why);
+        if (nul_in_name) {
+            tmc_domain_t *d = new_domain(p, err, errlen);
+            ok = d != NULL;
+            if (d) {
+                d->line = lineno;
+                d->input = strdup(start);
+                d->invalid = strdup(_("the line contains a NUL byte"));
+                if (!d->input || !d->invalid)
+                    ok = fail(err, errlen, "%s", _("out of memory"));
+            }
+            continue;
+        }
+        ok = add_domain(p, start, lineno, err, errlen);
     }
     if (ok && ferror(f))
         ok = fail(err, errlen, _("cannot read domain file '%s'"), p->domains_file);
@@ -258,6 +400,13 @@ bool tmc_params_parse(tmc_params_t *p, int argc, char **argv, char *err, size_t 
                 return fail(err, errlen, _("too many --zone options (at most %d)"), TM_RESOLVER_MAX_ZONES);
             p->zones[p->nzones++] = arg;
             break;
+        case OPT_DOH: {
+            const char *why = NULL;
+            if (!tm_resolver_doh_url_valid(arg, &why))
+                return fail(err, errlen, _("invalid --doh value '%s': %s"), arg, _(why));
+            p->doh_url = arg;
+            break;
+        }
         case OPT_OFFLINE: p->offline = true; break;
         case OPT_TIMEOUT:
             if (!parse_uint(arg, 1, 60000, &p->timeout_ms))
@@ -268,6 +417,11 @@ bool tmc_params_parse(tmc_params_t *p, int argc, char **argv, char *err, size_t 
         case OPT_TRIES:
             if (!parse_uint(arg, 1, 10, &p->tries))
                 return fail(err, errlen, _("invalid --tries value '%s': from 1 to 10"), arg);
+            break;
+        case OPT_MAX_QUERIES:
+            if (!parse_uint(arg, 1, 4096, &p->max_queries))
+                return fail(err, errlen, _("invalid --max-queries value '%s': from 1 to 4096"),
+                            arg);
             break;
         case OPT_REGION:
             if (!known_region(arg))
@@ -307,8 +461,10 @@ bool tmc_params_parse(tmc_params_t *p, int argc, char **argv, char *err, size_t 
                 p->format = TMC_FORMAT_JSON;
             else if (strcmp(arg, "jsonl") == 0)
                 p->format = TMC_FORMAT_JSONL;
+            else if (strcmp(arg, "junit") == 0)
+                p->format = TMC_FORMAT_JUNIT;
             else
-                return fail(err, errlen, _("invalid --format '%s': use text, json or jsonl"),
+                return fail(err, errlen, _("invalid --format '%s': use text, json, jsonl or junit"),
                             arg);
             break;
         case OPT_LANG:
@@ -328,6 +484,20 @@ bool tmc_params_parse(tmc_params_t *p, int argc, char **argv, char *err, size_t 
                             arg);
             break;
         case OPT_STRICT: p->strict = true; break;
+        case OPT_AUTHORITATIVE: p->check.authoritative = true; break;
+        case OPT_SMTP: p->check.smtp = true; break;
+        case OPT_AUTH_PORT:
+        case OPT_SMTP_PORT: {
+            unsigned port;
+            if (!parse_uint(arg, 1, 65535, &port))
+                return fail(err, errlen, _("invalid %s value '%s': a port from 1 to 65535"),
+                            c == OPT_AUTH_PORT ? "--auth-port" : "--smtp-port", arg);
+            if (c == OPT_AUTH_PORT)
+                p->probe.auth_port = (uint16_t)port;
+            else
+                p->probe.smtp_port = (uint16_t)port;
+            break;
+        }
         case OPT_ONLY:
             if (!check_list("--only", arg, err, errlen))
                 return false;
@@ -385,11 +555,30 @@ bool tmc_params_parse(tmc_params_t *p, int argc, char **argv, char *err, size_t 
         }
     }
     p->check.offline = p->offline;
+    /* The probes of --authoritative and --smtp keep the DNS bounds. */
+    p->probe.timeout_ms = p->timeout_ms;
+    p->probe.tries = p->tries;
+    p->check.probe = &p->probe;
+    /* One transport at a time: with --doh every query goes to the URL, so
+     * a --server would silently be ignored. */
+    if (p->doh_url && p->offline)
+        return fail(err, errlen, _("--doh and --offline exclude each other"));
+    if (p->doh_url && p->nservers)
+        return fail(err, errlen, _("--doh and --server exclude each other: with --doh every "
+                                   "query goes to the URL"));
     if (p->domains_file && !read_domains_file(p, err, errlen))
         return false;
     for (int i = optind; i < argc; i++) {
-        if (!add_domain(p, argv[i], err, errlen))
+        if (!add_domain(p, argv[i], 0, err, errlen))
             return false;
+    }
+    if (!drop_repeats(p, err, errlen))
+        return false;
+    for (size_t i = 0; p->spf_mode && i < p->ndomains; i++) {
+        const tmc_domain_t *d = &p->domains[i];
+        if (d->invalid) /* one evaluation: nothing else to go on with */
+            return fail(err, errlen, _("%s:%lu: invalid domain name '%s': %s"),
+                        p->domains_file, d->line, d->input, d->invalid);
     }
     if (p->ndomains == 0)
         return fail(err, errlen, _("no domain given; see tmems-check --help"));
@@ -397,6 +586,9 @@ bool tmc_params_parse(tmc_params_t *p, int argc, char **argv, char *err, size_t 
         return fail(err, errlen, _("the spf subcommand checks exactly one domain"));
     if (p->spf_mode && !p->ip)
         return fail(err, errlen, _("the spf subcommand needs --ip ADDR"));
+    if (p->spf_mode && p->format == TMC_FORMAT_JUNIT)
+        return fail(err, errlen, _("--format junit reports domain checks; the spf subcommand "
+                                   "writes text or json"));
     if (p->spf_mode && p->format == TMC_FORMAT_JSONL)
         p->format = TMC_FORMAT_JSON;
     return true;
@@ -404,11 +596,8 @@ bool tmc_params_parse(tmc_params_t *p, int argc, char **argv, char *err, size_t 
 
 void tmc_params_clear(tmc_params_t *p)
 {
-    for (size_t i = 0; i < p->ndomains; i++) {
-        free(p->domains[i].input);
-        free(p->domains[i].ascii);
-        free(p->domains[i].display);
-    }
+    for (size_t i = 0; i < p->ndomains; i++)
+        domain_free(&p->domains[i]);
     free(p->domains);
     free(p->token);
     memset(p, 0, sizeof(*p));

@@ -8,15 +8,24 @@
 #include <stddef.h>
 
 #include "tmems/tm_check.h"
+#include "tmems/tm_probe.h"
 #include "tmems/tm_resolve.h"
 
-typedef enum { TMC_FORMAT_TEXT = 0, TMC_FORMAT_JSON, TMC_FORMAT_JSONL } tmc_format_t;
+typedef enum {
+    TMC_FORMAT_TEXT = 0,
+    TMC_FORMAT_JSON,
+    TMC_FORMAT_JSONL,
+    TMC_FORMAT_JUNIT
+} tmc_format_t;
 typedef enum { TMC_COLOR_AUTO = 0, TMC_COLOR_ALWAYS, TMC_COLOR_NEVER } tmc_color_t;
 
 typedef struct {
     char *input;   /* as given */
-    char *ascii;   /* A-label, canonical */
-    char *display; /* U-label form */
+    char *ascii;   /* A-label, canonical; NULL for an invalid line of -f */
+    char *display; /* U-label form; NULL for an invalid line of -f */
+    unsigned long line; /* its line in the -f file, 0 for an argument */
+    char *invalid; /* an invalid line of -f: why (translated), else NULL.  The
+                      line is reported in its place and the others checked */
 } tmc_domain_t;
 
 #define TMC_MAX_DOMAINS 100000
@@ -37,12 +46,15 @@ typedef struct {
     const char *zones[TM_RESOLVER_MAX_ZONES];
     size_t nzones;
     bool offline;
+    const char *doh_url;  /* --doh, checked with tm_resolver_doh_url_valid */
     unsigned timeout_ms, tries;
+    unsigned max_queries;  /* --max-queries; 0 = the resolver's default */
     /* judge */
     const char *region;
     const char *rules_file;
     char *token;   /* without "tmes=" */
     tm_check_options_t check;
+    tm_probe_options_t probe; /* --auth-port, --smtp-port; check.probe points here */
     bool strict;
     /* output */
     tmc_format_t format;

@@ -23,6 +23,7 @@ TM_CASE=""
 TM_TMP=""
 TM_BIND_PID=""
 TM_BIND_PORT=""
+TM_BIND_DOH_PORT=""
 TM_HELPER_PIDS=""
 TM_RC=0
 TM_ELAPSED_MS=0
@@ -32,6 +33,15 @@ TM_CMD=""
 
 # Guard against a hung binary: no single run may take longer than this.
 TM_RUN_LIMIT_S=${TM_RUN_LIMIT_S:-60}
+
+# TM_WRAPPER: a command every run of the binary goes under (word-split), such
+# as valgrind in scripts/test.sh.  The wrapper must report its own findings
+# with exit status TM_WRAPPER_RC (never 0-3, the tool's own statuses) and
+# write them to a file, not to stderr.  TM_TIME_FACTOR scales the time
+# budgets of expect_elapsed_below_ms for the slower wrapped runs.
+TM_WRAPPER=${TM_WRAPPER:-}
+TM_WRAPPER_RC=${TM_WRAPPER_RC:-97}
+TM_TIME_FACTOR=${TM_TIME_FACTOR:-1}
 
 # Deterministic, uncoloured, English output unless a test asks otherwise.
 export LC_ALL=C.UTF-8
@@ -147,9 +157,15 @@ EOF
 
 # Writes named.conf into $TM_TMP/bind: one primary zone per tests/zones file,
 # plus servfail.example whose master file is broken on purpose (BIND then
-# answers SERVFAIL for every name in it).
+# answers SERVFAIL for every name in it).  With a second port, BIND also
+# serves DNS over HTTPS there: http://127.0.0.1:DOH_PORT/dns-query (plain
+# HTTP, which BIND 9.18 speaks as HTTP/2 only).
 tm_bind_config() {
-    local port=$1 dir="$TM_TMP/bind" f origin
+    local port=$1 doh_port=${2:-} dir="$TM_TMP/bind" f origin doh_listen="" doh_http=""
+    if [ -n "$doh_port" ]; then
+        doh_listen="listen-on port $doh_port tls none http tm_doh { 127.0.0.1; };"
+        doh_http='http tm_doh { endpoints { "/dns-query"; }; };'
+    fi
     mkdir -p "$dir"
     cat >"$dir/servfail.example.zone" <<'EOF'
 $ORIGIN servfail.example.
@@ -160,9 +176,11 @@ $TTL 3600
 EOF
     {
         cat <<EOF
+$doh_http
 options {
     directory "$dir";
     listen-on port $port { 127.0.0.1; };
+    $doh_listen
     listen-on-v6 { none; };
     recursion no;
     dnssec-validation no;
@@ -184,11 +202,13 @@ EOF
 
 # Starts named as a direct child of this script and waits until it answers.
 tm_bind_start() {
-    local attempt port log
+    local attempt port doh_port log
     command -v named >/dev/null || { tm_log "named not found (apt-get install bind9)"; exit 2; }
     for attempt in 1 2 3; do
         port=$(tm_free_port) || { tm_log "no free port found"; exit 2; }
-        tm_bind_config "$port"
+        doh_port=$(tm_free_port) || { tm_log "no free port found"; exit 2; }
+        [ "$doh_port" != "$port" ] || continue
+        tm_bind_config "$port" "$doh_port"
         log="$TM_TMP/bind/named.log"
         # -g: foreground, log to stderr; -4: no IPv6 sockets; -n 1: one
         # worker thread is plenty and keeps two-core machines responsive.
@@ -196,6 +216,7 @@ tm_bind_start() {
         TM_BIND_PID=$!
         tm_track_pid "$TM_BIND_PID"
         TM_BIND_PORT=$port
+        TM_BIND_DOH_PORT=$doh_port
         for _ in $(seq 1 100); do
             tm_alive "$TM_BIND_PID" || break
             if grep -q 'running$' "$log" 2>/dev/null &&
@@ -266,6 +287,172 @@ EOF
     [ -n "$TM_SILENT_PORT" ] || { tm_log "silent server did not start"; exit 2; }
 }
 
+# ---- more servers (test_authoritative.sh, test_smtp.sh) --------------------
+
+# tm_free_port_on ADDR... : prints a port in 20000-60000 free for TCP and UDP
+# on every ADDR (Linux answers for all of 127.0.0.0/8 on lo).
+tm_free_port_on() {
+    python3 - "$@" <<'EOF'
+import random, socket, sys
+for _ in range(200):
+    port = random.randint(20000, 60000)
+    try:
+        for addr in sys.argv[1:]:
+            for kind in (socket.SOCK_STREAM, socket.SOCK_DGRAM):
+                s = socket.socket(socket.AF_INET, kind)
+                try:
+                    s.bind((addr, port))
+                finally:
+                    s.close()
+    except OSError:
+        continue
+    print(port)
+    sys.exit(0)
+sys.exit(1)
+EOF
+}
+
+# tm_helper_stop PID : stops one helper before the end of the script.
+tm_helper_stop() {
+    local pid=$1 kept="" p
+    tm_stop_pid "$pid"
+    for p in $TM_HELPER_PIDS; do
+        [ "$p" = "$pid" ] || kept="$kept $p"
+    done
+    TM_HELPER_PIDS=$kept
+}
+
+# tm_bind_aux_start NAME ORIGIN=FILE... : another named, a direct child of
+# the script stopped by tm_cleanup, serving the given zones on 127.0.0.1 at
+# a port of its own, from $TM_TMP/bind-NAME.  Waits until it answers the
+# first zone's SOA.  Sets TM_AUX_PID and TM_AUX_PORT.
+tm_bind_aux_start() {
+    local name=$1 dir="$TM_TMP/bind-$1" log z first attempt
+    shift
+    first=${1%%=*}
+    mkdir -p "$dir"
+    log="$dir/named.log"
+    for attempt in 1 2 3; do
+        TM_AUX_PORT=$(tm_free_port) || { tm_log "no free port found"; exit 2; }
+        {
+            cat <<EOF
+options {
+    directory "$dir";
+    listen-on port $TM_AUX_PORT { 127.0.0.1; };
+    listen-on-v6 { none; };
+    recursion no;
+    dnssec-validation no;
+    pid-file none;
+    session-keyfile none;
+    managed-keys-directory "$dir";
+    notify no;
+    allow-transfer { none; };
+};
+controls { };
+EOF
+            for z in "$@"; do
+                printf 'zone "%s" { type primary; file "%s"; };\n' "${z%%=*}" "${z#*=}"
+            done
+        } >"$dir/named.conf"
+        named -g -4 -n 1 -c "$dir/named.conf" >"$log" 2>&1 &
+        TM_AUX_PID=$!
+        tm_track_pid "$TM_AUX_PID"
+        TM_HELPER_PIDS="$TM_HELPER_PIDS $TM_AUX_PID"
+        for _ in $(seq 1 100); do
+            tm_alive "$TM_AUX_PID" || break
+            if [ -n "$(dig +short +time=1 +tries=1 @127.0.0.1 -p "$TM_AUX_PORT" SOA "$first" \
+                       2>/dev/null)" ]; then
+                return 0
+            fi
+            sleep 0.1
+        done
+        tm_log "named $name did not start on port $TM_AUX_PORT (attempt $attempt); its log:"
+        sed 's/^/  named: /' "$log" >&2
+        tm_helper_stop "$TM_AUX_PID"
+    done
+    exit 2
+}
+
+# tm_dns_relay_start ADDR PORT TARGET_PORT : relays DNS over UDP and TCP from
+# ADDR:PORT to 127.0.0.1:TARGET_PORT, byte for byte.  BIND listens only on
+# the addresses of an interface (lo has 127.0.0.1), so a server "at
+# 127.0.0.2" is a BIND on 127.0.0.1 behind this relay.  Sets TM_RELAY_PID.
+tm_dns_relay_start() {
+    local ready="$TM_TMP/relay.$1.$2"
+    rm -f "$ready"
+    python3 - "$1" "$2" "$3" "$ready" <<'EOF' &
+import os, socket, sys, threading
+addr, port, target, ready = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+udp.bind((addr, port))
+tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+tcp.bind((addr, port))
+tcp.listen(16)
+
+def udp_one(data, client):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.settimeout(5)
+    try:
+        s.sendto(data, ("127.0.0.1", target))
+        udp.sendto(s.recv(65535), client)
+    except OSError:
+        pass
+    finally:
+        s.close()
+
+def udp_loop():
+    while True:
+        data, client = udp.recvfrom(65535)
+        threading.Thread(target=udp_one, args=(data, client), daemon=True).start()
+
+def pipe(src, dst):
+    try:
+        while True:
+            b = src.recv(65535)
+            if not b:
+                break
+            dst.sendall(b)
+    except OSError:
+        pass
+    for s in (src, dst):
+        try:
+            s.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+def tcp_loop():
+    while True:
+        c, _ = tcp.accept()
+        try:
+            u = socket.create_connection(("127.0.0.1", target), timeout=5)
+            u.settimeout(None)
+        except OSError:
+            c.close()
+            continue
+        threading.Thread(target=pipe, args=(c, u), daemon=True).start()
+        threading.Thread(target=pipe, args=(u, c), daemon=True).start()
+
+threading.Thread(target=udp_loop, daemon=True).start()
+threading.Thread(target=tcp_loop, daemon=True).start()
+with open(ready + ".tmp", "w") as f:
+    f.write("ok")
+os.rename(ready + ".tmp", ready)
+# Bounded: the harness stops it long before.
+threading.Event().wait(600)
+EOF
+    TM_RELAY_PID=$!
+    TM_HELPER_PIDS="$TM_HELPER_PIDS $TM_RELAY_PID"
+    tm_track_pid "$TM_RELAY_PID"
+    for _ in $(seq 1 50); do
+        [ -e "$ready" ] && return 0
+        tm_alive "$TM_RELAY_PID" || break
+        sleep 0.1
+    done
+    tm_log "the DNS relay on $1:$2 did not start"
+    exit 2
+}
+
 # ---- running the binary -------------------------------------------------
 
 tm_now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
@@ -276,12 +463,16 @@ tm_run_raw() {
     local t0 t1
     TM_CMD="$(basename "$TM_BIN") $*"
     t0=$(tm_now_ms)
-    timeout -k 5 "$TM_RUN_LIMIT_S" "$TM_BIN" "$@" >"$TM_OUT" 2>"$TM_ERR" </dev/null
+    # shellcheck disable=SC2086 # the wrapper is a command line
+    timeout -k 5 "$TM_RUN_LIMIT_S" $TM_WRAPPER "$TM_BIN" "$@" >"$TM_OUT" 2>"$TM_ERR" </dev/null
     TM_RC=$?
     t1=$(tm_now_ms)
     TM_ELAPSED_MS=$((t1 - t0))
     if [ "$TM_RC" -eq 124 ] || [ "$TM_RC" -eq 137 ]; then
         tm_log "  (run exceeded ${TM_RUN_LIMIT_S}s and was killed: $TM_CMD)"
+    fi
+    if [ -n "$TM_WRAPPER" ] && [ "$TM_RC" -eq "$TM_WRAPPER_RC" ]; then
+        tm_fail "the wrapper reported errors: $TM_WRAPPER"
     fi
 }
 
@@ -419,10 +610,11 @@ expect_stderr_one_line() {
 }
 
 expect_elapsed_below_ms() {
-    if [ "$TM_ELAPSED_MS" -lt "$1" ]; then
+    local budget=$(($1 * TM_TIME_FACTOR))
+    if [ "$TM_ELAPSED_MS" -lt "$budget" ]; then
         tm_pass
     else
-        tm_fail "took ${TM_ELAPSED_MS} ms, budget ${1} ms"
+        tm_fail "took ${TM_ELAPSED_MS} ms, budget ${budget} ms"
     fi
 }
 

@@ -516,6 +516,25 @@ static void test_options_after_domain(void **state)
     expect_refused(PARSE("example.com", "--", "--offline"), "--offline");
 }
 
+/* --max-queries bounds the questions in flight (the benchmark's "one at a
+ * time" run); absent, the resolver keeps its own default. */
+static void test_max_queries(void **state)
+{
+    (void)state;
+    parsed_t *r = PARSE("example.com");
+    assert_true(r->ok);
+    assert_int_equal(r->p.max_queries, 0);
+    r = PARSE("--max-queries", "1", "example.com");
+    assert_true(r->ok);
+    assert_int_equal(r->p.max_queries, 1);
+    r = PARSE("--max-queries=4096", "example.com");
+    assert_true(r->ok);
+    assert_int_equal(r->p.max_queries, 4096);
+    expect_refused(PARSE("--max-queries", "0", "example.com"), "--max-queries");
+    expect_refused(PARSE("--max-queries", "4097", "example.com"), "4097");
+    expect_refused(PARSE("--max-queries", "one", "example.com"), "one");
+}
+
 #define T(name) cmocka_unit_test_setup(name, setup)
 
 int main(void)
@@ -542,6 +561,7 @@ int main(void)
         T(test_clear),
         T(test_spf_subcommand),
         T(test_options_after_domain),
+        T(test_max_queries),
     };
     return cmocka_run_group_tests(tests, NULL, teardown);
 }

@@ -962,6 +962,41 @@ static void test_in_flight_bound(void **state)
         fail_msg("%u questions were unanswered at once", most);
 }
 
+/* max_inflight = 2: never more than two questions unanswered at the server,
+ * and the FIFO sends the rest as slots free up, so six answers that each
+ * take SLOW_DELAY_MS arrive in three waves. */
+static void test_max_inflight_option(void **state)
+{
+    fixture_t *f = *state;
+    f->opts.timeout_ms = 5000;
+    f->opts.max_inflight = 2;
+    tm_resolver_t *res = make(f);
+    enum { N = 6 };
+    got_t g[N];
+    memset(g, 0, sizeof g);
+    for (int i = 0; i < N; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "slow-q%d.test", i);
+        assert_int_equal(tm_resolver_submit(res, name, TM_RR_A, on_answer, &g[i]), TM_OK);
+    }
+    long long t0 = now_ms();
+    assert_int_equal(tm_resolver_run(res, -1), TM_OK);
+    long long took = now_ms() - t0;
+    for (int i = 0; i < N; i++) {
+        assert_int_equal(g[i].calls, 1);
+        assert_int_equal(g[i].last->outcome, TM_DNS_NOERROR);
+        tm_answer_unref(g[i].last);
+    }
+    pthread_mutex_lock(&f->dns->mu);
+    unsigned most = f->dns->max_outstanding, total = f->dns->udp_queries;
+    pthread_mutex_unlock(&f->dns->mu);
+    assert_int_equal(total, N);
+    assert_int_equal(most, 2);
+    if (took < (N / 2) * SLOW_DELAY_MS - 50)
+        fail_msg("%d answers of %d ms, two at a time, took only %lld ms", N, SLOW_DELAY_MS,
+                 took);
+}
+
 static void test_run_deadline_and_chained_submits(void **state)
 {
     fixture_t *f = *state;
@@ -1178,6 +1213,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_offline, setup, teardown),
         cmocka_unit_test_setup_teardown(test_norecurse, setup, teardown),
         cmocka_unit_test_setup_teardown(test_in_flight_bound, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_max_inflight_option, setup, teardown),
         cmocka_unit_test_setup_teardown(test_run_deadline_and_chained_submits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_submit_from_callback, setup, teardown),
         cmocka_unit_test_setup_teardown(test_destroy_with_pending, setup, teardown),

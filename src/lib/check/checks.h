@@ -76,6 +76,15 @@ tm_status_t tm_check_spf_size(const tm_check_ctx_t *ctx, tm_finding_t *out);
 tm_status_t tm_check_rules_current(const tm_check_ctx_t *ctx, tm_finding_t *out);
 tm_status_t tm_rules_current_needs(const tm_check_ctx_t *ctx, tm_questions_t *need);
 
+/* ---- probed checks (consistency.c, smtp_check.c; views in tm_probe.h) ---- */
+
+tm_status_t tm_check_dns_consistency(const tm_check_ctx_t *ctx, tm_finding_t *out);
+/* The apex NS and SOA, and the addresses of the NS hosts. */
+tm_status_t tm_consistency_needs(const tm_check_ctx_t *ctx, tm_questions_t *need);
+tm_status_t tm_check_inbound_smtp(const tm_check_ctx_t *ctx, tm_finding_t *out);
+/* The addresses of the MX hosts to greet. */
+tm_status_t tm_smtp_needs(const tm_check_ctx_t *ctx, tm_questions_t *need);
+
 /* A finding for an answer that did not come: error for a DNS failure, skip
  * offline.  Returns true when it filled *out (the caller then returns). */
 bool tm_finding_for_missing(const tm_check_ctx_t *ctx, const tm_answer_t *ans, const char *what,

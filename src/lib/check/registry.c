@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "check/checks.h"
+#include "tmems/tm_probe.h"
 #include "util/tm_i18n.h"
 
 static const tm_check_def_t catalogue[] = {
@@ -11,6 +12,7 @@ static const tm_check_def_t catalogue[] = {
     {"token.present", TM_SECTION_DOMAIN, tm_check_token_present},
     {"token.format", TM_SECTION_DOMAIN, tm_check_token_format},
     {"token.match", TM_SECTION_DOMAIN, tm_check_token_match},
+    {"dns.consistency", TM_SECTION_DOMAIN, tm_check_dns_consistency},
     {"mx.present", TM_SECTION_INBOUND, tm_check_mx_present},
     {"mx.tmems", TM_SECTION_INBOUND, tm_check_mx_tmems},
     {"mx.bypass", TM_SECTION_INBOUND, tm_check_mx_bypass},
@@ -21,6 +23,7 @@ static const tm_check_def_t catalogue[] = {
     {"inbound.servers", TM_SECTION_INBOUND, tm_check_inbound_servers},
     {"inbound.cloud", TM_SECTION_INBOUND, tm_check_inbound_cloud},
     {"inbound.firewall", TM_SECTION_INBOUND, tm_check_inbound_firewall},
+    {"inbound.smtp", TM_SECTION_INBOUND, tm_check_inbound_smtp},
     {"spf.present", TM_SECTION_OUTBOUND, tm_check_spf_present},
     {"spf.single", TM_SECTION_OUTBOUND, tm_check_spf_single},
     {"spf.syntax", TM_SECTION_OUTBOUND, tm_check_spf_syntax},
@@ -131,6 +134,10 @@ tm_status_t tm_checks_needs(const tm_check_ctx_t *ctx, tm_questions_t *need)
         st = tm_relay_needs(ctx, need);
     if (st == TM_OK && tm_check_selected("rules.current", ctx->opts->only, ctx->opts->skip))
         st = tm_rules_current_needs(ctx, need);
+    if (st == TM_OK && tm_probe_wants_auth(ctx->opts))
+        st = tm_consistency_needs(ctx, need);
+    if (st == TM_OK && tm_probe_wants_smtp(ctx->opts))
+        st = tm_smtp_needs(ctx, need);
     return st;
 }
 
@@ -147,11 +154,24 @@ static tm_status_t soften_outbound(const tm_check_ctx_t *ctx, tm_finding_t *f)
                                   "不達メール継続管理 (mail continuity)."));
 }
 
+/* dns.consistency and inbound.smtp talk to servers beyond the resolver, so
+ * they run only when asked for (CHECKS.md: "only with --authoritative",
+ * "only with --smtp"). */
+static bool option_enabled(const char *id, const tm_check_options_t *opts)
+{
+    if (strcmp(id, "dns.consistency") == 0)
+        return opts->authoritative;
+    if (strcmp(id, "inbound.smtp") == 0)
+        return opts->smtp;
+    return true;
+}
+
 tm_status_t tm_checks_run(const tm_check_ctx_t *ctx, tm_findings_t *out)
 {
     for (size_t i = 0; i < CATALOGUE_SIZE; i++) {
         const tm_check_def_t *def = &catalogue[i];
-        if (!tm_check_selected(def->id, ctx->opts->only, ctx->opts->skip))
+        if (!tm_check_selected(def->id, ctx->opts->only, ctx->opts->skip) ||
+            !option_enabled(def->id, ctx->opts))
             continue;
         if (out->count == out->cap) {
             size_t cap = out->cap ? out->cap * 2 : 32;

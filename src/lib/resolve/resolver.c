@@ -17,16 +17,30 @@
 
 #include "resolve/cares.h"
 #include "resolve/chain.h"
+#include "resolve/doh.h"
 #include "tmems/tm_resolve.h"
 #include "util/tm_i18n.h"
 
-/* At most this many questions are on the network at once; the rest wait in
- * a FIFO.  A hostile SPF tree can name thousands of hosts, and each query in
- * flight holds c-ares state and a slot on the server. */
+/* By default at most this many questions are on the network at once; the
+ * rest wait in a FIFO.  A hostile SPF tree can name thousands of hosts, and
+ * each query in flight holds c-ares state and a slot on the server.  The
+ * caller may lower it (to 1 for a server that must be asked one question at
+ * a time) or raise it up to MAX_IN_FLIGHT_LIMIT. */
 #define MAX_IN_FLIGHT 512
-/* Distinct questions one resolver remembers; past it submit fails with
- * TM_ERANGE instead of growing without bound. */
+#define MAX_IN_FLIGHT_LIMIT 4096u
+/* Distinct questions one resolver holds at once; past it submit fails with
+ * TM_ERANGE instead of growing without bound.  Only questions still being
+ * answered or delivered count against it for long: answered ones are
+ * evicted past the cache capacity. */
 #define MAX_ENTRIES ((size_t)1 << 18)
+/* Answered questions kept for reuse.  A batch of many domains shares a few
+ * names (the TMEmS hosts and SPF records, a large provider's include) and
+ * asks the rest once, so a few thousand entries keep every shared answer
+ * while the cache stays the same size for 10 or 100,000 domains. */
+#define DEFAULT_CACHE_ENTRIES 8192
+/* Entries the eviction sweep looks at per new entry: the work per question
+ * stays bounded when most entries are still in flight. */
+#define CLOCK_SCAN_MAX 256
 /* A name longer than this cannot be a domain name in any form. */
 #define MAX_NAME_TEXT 1024
 /* A query: header, a name of at most 255 octets, the question tail and the
@@ -64,6 +78,9 @@ struct entry {
     waiter_t **waiters_tail;
     entry_t *hash_next;
     entry_t *queue_next;    /* the send FIFO */
+    unsigned ready;         /* its waiters on the ready list: they read answer */
+    bool referenced;        /* asked again since the clock hand last passed */
+    entry_t *ring_prev, *ring_next; /* every entry, for the eviction clock */
 };
 
 struct tm_resolver {
@@ -73,12 +90,17 @@ struct tm_resolver {
     tm_zone_t *zones[TM_RESOLVER_MAX_ZONES];
     size_t nzones;
     tm_cares_t *net;        /* NULL offline: no socket is ever made */
+    tm_doh_t *doh;          /* --doh: every query goes here, net stays NULL */
 
     entry_t **buckets;
     size_t nbuckets, nentries;
+    /* CLOCK (second chance): answered entries nobody asked again since the
+     * hand last passed are evicted once the cache holds `capacity`. */
+    entry_t *ring_head, *ring_tail, *hand;
+    size_t capacity;
 
     entry_t *queue_head, **queue_tail;
-    size_t in_flight;
+    size_t in_flight, max_in_flight;
     /* c-ares 1.18 sends the ID it is given (ares_send), so IDs are chosen
      * here: random, and unique among the queries in flight. */
     uint8_t ids_used[65536 / 8];
@@ -163,10 +185,83 @@ static void entry_free(entry_t *e)
     tm_free(e);
 }
 
+static void ring_unlink(tm_resolver_t *res, entry_t *e)
+{
+    if (res->hand == e)
+        res->hand = e->ring_next;
+    if (e->ring_prev)
+        e->ring_prev->ring_next = e->ring_next;
+    else
+        res->ring_head = e->ring_next;
+    if (e->ring_next)
+        e->ring_next->ring_prev = e->ring_prev;
+    else
+        res->ring_tail = e->ring_prev;
+    e->ring_prev = e->ring_next = NULL;
+}
+
+/* A new entry goes just behind the hand, so it gets a whole turn of the
+ * clock before it can be evicted. */
+static void ring_insert(tm_resolver_t *res, entry_t *e)
+{
+    entry_t *before = res->hand;
+    e->ring_next = before;
+    e->ring_prev = before ? before->ring_prev : res->ring_tail;
+    if (e->ring_prev)
+        e->ring_prev->ring_next = e;
+    else
+        res->ring_head = e;
+    if (before)
+        before->ring_prev = e;
+    else
+        res->ring_tail = e;
+}
+
+/* Answered and handed out: no waiter and no callback reads the entry any
+ * more.  The answer itself lives on in every rrset that took a reference. */
+static bool evictable(const entry_t *e)
+{
+    return e->state == ENTRY_DONE && e->ready == 0 && !e->waiters;
+}
+
+static void evict(tm_resolver_t *res, entry_t *e)
+{
+    entry_t **p = &res->buckets[hash_key(e->name, e->type) & (res->nbuckets - 1)];
+    while (*p != e)
+        p = &(*p)->hash_next;
+    *p = e->hash_next;
+    ring_unlink(res, e);
+    entry_free(e);
+    res->nentries--;
+    res->stats.evicted++;
+}
+
+/* Second chance: the hand clears the mark of entries asked again since it
+ * last passed and evicts the first unmarked answered one.  Entries still in
+ * flight are passed over; when too many are, the cache grows past capacity
+ * for a while (MAX_ENTRIES still bounds it). */
+static void cache_make_room(tm_resolver_t *res)
+{
+    for (size_t scanned = 0; res->nentries >= res->capacity && scanned < CLOCK_SCAN_MAX;
+         scanned++) {
+        entry_t *e = res->hand ? res->hand : res->ring_head;
+        if (!e)
+            return;
+        res->hand = e->ring_next;
+        if (!evictable(e))
+            continue;
+        if (e->referenced)
+            e->referenced = false;
+        else
+            evict(res, e);
+    }
+}
+
 /* ---- delivery --------------------------------------------------------------- */
 
 static void ready_push(tm_resolver_t *res, waiter_t *w)
 {
+    w->entry->ready++;
     w->next = NULL;
     *res->ready_tail = w;
     res->ready_tail = &w->next;
@@ -200,8 +295,11 @@ static void deliver_ready(tm_resolver_t *res)
         waiter_t *next = w->next;
         tm_answer_t *ans = w->entry->answer;
         res->pending--;
+        /* The entry cannot be evicted while ready counts this waiter, even
+         * when the callback submits and so makes room in the cache. */
         if (ans)
             w->cb(w->arg, tm_answer_ref(ans));
+        w->entry->ready--;
         tm_free(w);
         w = next;
     }
@@ -237,6 +335,15 @@ static tm_answer_t *error_answer(const char *name, uint16_t type, tm_dns_outcome
     return ans;
 }
 
+static bool rules_know(const tm_rules_t *rules, const char *name, uint16_t type)
+{
+    for (size_t i = 0; rules && i < rules->nrecords; i++) {
+        if (rules->records[i].type == type && tm_name_equal(rules->records[i].name, name))
+            return true;
+    }
+    return false;
+}
+
 /* Offline, outside every zone: the rules' record, else nothing known. */
 static tm_answer_t *offline_answer(tm_resolver_t *res, const char *name, uint16_t type)
 {
@@ -245,6 +352,10 @@ static tm_answer_t *offline_answer(tm_resolver_t *res, const char *name, uint16_
         res->stats.rules_answers++;
         return ans;
     }
+    /* tm_rules_answer also gives NULL when an allocation failed: that is
+     * out of memory, never "unknown" (found by tests/unit/test_oom.c). */
+    if (rules_know(res->rules, name, type))
+        return NULL;
     ans = tm_answer_create(name, type, TM_DNS_UNKNOWN);
     if (ans)
         ans->source = TM_SRC_NONE;
@@ -301,6 +412,8 @@ static tm_answer_t *zone_chain(tm_resolver_t *res, const tm_zone_t *z, const cha
 
 static void on_net(void *arg, tm_cares_result_t result, const uint8_t *msg, size_t len,
                    const char *reason);
+static void on_doh(void *arg, tm_status_t status, tm_dns_outcome_t failure, const uint8_t *msg,
+                   size_t len, const char *reason);
 
 static uint16_t random_u16(tm_resolver_t *res)
 {
@@ -328,8 +441,8 @@ static uint16_t random_u16(tm_resolver_t *res)
 }
 
 /* RFC 5452 section 4.3: an unpredictable ID, and one no query in flight
- * uses (c-ares matches answers to queries by ID).  At most MAX_IN_FLIGHT of
- * 65536 are taken, so a free one is found in a few draws. */
+ * uses (c-ares matches answers to queries by ID).  At most 4096 of 65536
+ * (MAX_IN_FLIGHT_LIMIT) are taken, so a free one is found in a few draws. */
 static uint16_t take_id(tm_resolver_t *res)
 {
     uint16_t id = random_u16(res);
@@ -348,7 +461,8 @@ static void release_id(tm_resolver_t *res, uint16_t id)
 static void net_done(tm_resolver_t *res, entry_t *e, tm_answer_t *ans_own)
 {
     res->in_flight--;
-    release_id(res, e->id);
+    if (!res->doh)
+        release_id(res, e->id);
     entry_finish(res, e, ans_own);
 }
 
@@ -369,14 +483,15 @@ static void send_entry(tm_resolver_t *res, entry_t *e, bool tcp)
         return;
     }
     e->state = ENTRY_SENT;
-    st = tm_cares_send(res->net, tcp, q, qlen, on_net, e);
+    st = res->doh ? tm_doh_send(res->doh, q, qlen, on_doh, e)
+                  : tm_cares_send(res->net, tcp, q, qlen, on_net, e);
     if (st != TM_OK)
         net_done(res, e, NULL);
 }
 
 static void start_sends(tm_resolver_t *res)
 {
-    while (res->queue_head && res->in_flight < MAX_IN_FLIGHT) {
+    while (res->queue_head && res->in_flight < res->max_in_flight) {
         entry_t *e = res->queue_head;
         res->queue_head = e->queue_next;
         if (!res->queue_head)
@@ -384,7 +499,9 @@ static void start_sends(tm_resolver_t *res)
         e->queue_next = NULL;
         res->in_flight++;
         res->stats.sent++;
-        e->id = take_id(res);
+        /* RFC 8484 section 4.1: ID 0 over DoH, so that HTTP caches can
+         * share the answer; HTTP matches answers to requests. */
+        e->id = res->doh ? 0 : take_id(res);
         send_entry(res, e, false);
     }
 }
@@ -428,6 +545,25 @@ static void on_net(void *arg, tm_cares_result_t result, const uint8_t *msg, size
         break;
     }
     net_done(res, e, ans);
+}
+
+/* DoH answers parse with the same code as UDP answers, so the verdicts
+ * cannot differ; HTTP and transport failures become outcomes with their
+ * reason.  There is no truncation to recover from: an HTTP body carries the
+ * whole message (RFC 8484 section 6). */
+static void on_doh(void *arg, tm_status_t status, tm_dns_outcome_t failure, const uint8_t *msg,
+                   size_t len, const char *reason)
+{
+    entry_t *e = arg;
+    tm_answer_t *ans = NULL;
+
+    if (status == TM_OK && failure == TM_DNS_NOERROR) {
+        if (tm_dns_parse_response(msg, len, e->name, e->type, &ans) != TM_OK)
+            ans = NULL;
+    } else if (status == TM_OK) {
+        ans = error_answer(e->name, e->type, failure, reason);
+    }
+    net_done(e->res, e, ans);
 }
 
 /* ---- the API ---------------------------------------------------------------------- */
@@ -484,6 +620,15 @@ static tm_status_t setup_net(tm_resolver_t *res, const tm_resolver_options_t *op
     return tm_cares_create(&cfg, &res->net, err, errlen);
 }
 
+static tm_status_t setup_doh(tm_resolver_t *res, const tm_resolver_options_t *opts, char *err,
+                             size_t errlen)
+{
+    tm_doh_config_t cfg = {.url = opts->doh_url,
+                           .timeout_ms = res->timeout_ms,
+                           .tries = res->tries};
+    return tm_doh_create(&cfg, &res->doh, err, errlen);
+}
+
 tm_status_t tm_resolver_create(const tm_resolver_options_t *opts, tm_resolver_t **out,
                                char *err, size_t errlen)
 {
@@ -496,6 +641,12 @@ tm_status_t tm_resolver_create(const tm_resolver_options_t *opts, tm_resolver_t 
         (opts->nzones && !opts->zone_files))
         return TM_EINVAL;
     *out = NULL;
+    if (opts->doh_url && (opts->offline || opts->nservers)) {
+        set_err(err, errlen, "%s",
+                opts->offline ? _("DNS over HTTPS cannot be used offline")
+                              : _("DNS over HTTPS replaces the DNS servers: give one or the other"));
+        return TM_EINVAL;
+    }
     res = tm_calloc(1, sizeof *res);
     if (!res) {
         set_err(err, errlen, "%s", tm_strerror(TM_ENOMEM));
@@ -512,6 +663,10 @@ tm_status_t tm_resolver_create(const tm_resolver_options_t *opts, tm_resolver_t 
     res->rules = opts->rules;
     res->queue_tail = &res->queue_head;
     res->ready_tail = &res->ready_head;
+    res->capacity = opts->cache_entries ? opts->cache_entries : DEFAULT_CACHE_ENTRIES;
+    res->max_in_flight = opts->max_inflight ? opts->max_inflight : MAX_IN_FLIGHT;
+    if (res->max_in_flight > MAX_IN_FLIGHT_LIMIT)
+        res->max_in_flight = MAX_IN_FLIGHT_LIMIT;
     res->nbuckets = 256;
     res->buckets = tm_calloc(res->nbuckets, sizeof *res->buckets);
     if (!res->buckets) {
@@ -522,7 +677,7 @@ tm_status_t tm_resolver_create(const tm_resolver_options_t *opts, tm_resolver_t 
     if (st != TM_OK)
         goto fail;
     if (!res->offline) {
-        st = setup_net(res, opts, err, errlen);
+        st = opts->doh_url ? setup_doh(res, opts, err, errlen) : setup_net(res, opts, err, errlen);
         if (st != TM_OK)
             goto fail;
     }
@@ -542,6 +697,7 @@ void tm_resolver_destroy(tm_resolver_t *res)
     /* First the transport: c-ares calls back every query still in flight
      * with a cancellation, which touches no entry. */
     tm_cares_destroy(res->net);
+    tm_doh_destroy(res->doh);
     waiter_t *w = res->ready_head;
     while (w) {
         waiter_t *next = w->next;
@@ -578,6 +734,7 @@ static bool canon_name(const char *in, char out[MAX_NAME_TEXT + 1])
 
 static tm_status_t new_entry(tm_resolver_t *res, const char *name, uint16_t type, entry_t **out)
 {
+    cache_make_room(res);
     if (res->nentries >= MAX_ENTRIES)
         return TM_ERANGE;
     if (res->nentries >= res->nbuckets) {
@@ -599,6 +756,7 @@ static tm_status_t new_entry(tm_resolver_t *res, const char *name, uint16_t type
     size_t k = hash_key(name, type) & (res->nbuckets - 1);
     e->hash_next = res->buckets[k];
     res->buckets[k] = e;
+    ring_insert(res, e);
     res->nentries++;
     *out = e;
     return TM_OK;
@@ -620,6 +778,8 @@ static tm_status_t attach(tm_resolver_t *res, const char *name, uint16_t type, w
                           bool count_hit)
 {
     entry_t *e = cache_find(res, name, type);
+    if (e)
+        e->referenced = true;
     if (!e) {
         tm_status_t st = new_entry(res, name, type, &e);
         if (st != TM_OK)
@@ -742,14 +902,14 @@ tm_status_t tm_resolver_run(tm_resolver_t *res, int max_wait_ms)
             continue;
         if (res->pending == 0)
             break;
-        if (!res->net || (res->in_flight == 0 && !res->queue_head))
+        if ((!res->net && !res->doh) || (res->in_flight == 0 && !res->queue_head))
             break; /* nothing can make progress (cannot happen) */
         int wait = -1;
         if (max_wait_ms >= 0) {
             long long left = deadline - now_ms();
             wait = left > 0 ? (int)(left > 60000 ? 60000 : left) : 0;
         }
-        st = tm_cares_wait(res->net, wait);
+        st = res->doh ? tm_doh_wait(res->doh, wait) : tm_cares_wait(res->net, wait);
         if (st != TM_OK)
             break;
         if (max_wait_ms >= 0 && now_ms() >= deadline) {
@@ -799,6 +959,7 @@ static void forget_waiters(tm_resolver_t *res, tm_resolve_cb cb, void *arg)
         waiter_t *w = *p;
         if (w->cb == cb && w->arg == arg) {
             *p = w->next;
+            w->entry->ready--;
             tm_free(w);
             res->pending--;
         } else {
@@ -825,6 +986,12 @@ static void forget_waiters(tm_resolver_t *res, tm_resolve_cb cb, void *arg)
                 e->waiters_tail = &(*e->waiters_tail)->next;
         }
     }
+}
+
+void tm_resolver_cancel(tm_resolver_t *res, tm_resolve_cb cb, void *arg)
+{
+    if (res && cb)
+        forget_waiters(res, cb, arg);
 }
 
 tm_status_t tm_resolver_fetch(tm_resolver_t *res, const tm_questions_t *questions,

@@ -365,6 +365,10 @@ bool spf_literal_domain(const char *p, size_t len, char out[TM_NAME_MAX + 1])
 {
     if (len > 0 && p[len - 1] == '.')
         len--;
+    /* Only one trailing dot is the root: a second is an empty label, which
+     * spf_name_copy would silently drop (found by fuzz_spf_macro). */
+    if (len > 0 && p[len - 1] == '.')
+        return false;
     /* section 7.3: drop labels from the left until the name fits */
     while (len > TM_NAME_MAX) {
         const char *dot = memchr(p, '.', len);

@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "tmems/tm_util.h"
+#include "util/tm_i18n.h"
 
 static bool is_ascii(const char *s)
 {
@@ -50,7 +51,7 @@ tm_status_t tm_domain_from_user(const char *input, char ascii[TM_NAME_MAX + 1],
         if (has_alabel(ascii)) {
             int rc = idn2_to_unicode_8z8z(ascii, &ulabel, 0);
             if (rc != IDN2_OK || !tm_utf8_valid(ulabel, strlen(ulabel))) {
-                reason = "the name has an invalid A-label (xn--)";
+                reason = N_("the name has an invalid A-label (xn--)");
                 goto done;
             }
             char *recheck = NULL;
@@ -58,7 +59,7 @@ tm_status_t tm_domain_from_user(const char *input, char ascii[TM_NAME_MAX + 1],
             bool same = rc == IDN2_OK && strcasecmp(recheck, ascii) == 0;
             idn2_free(recheck);
             if (!same) {
-                reason = "the name has an invalid A-label (xn--)";
+                reason = N_("the name has an invalid A-label (xn--)");
                 goto done;
             }
             snprintf(display, TM_NAME_MAX * 4 + 1, "%s", ulabel);
@@ -69,13 +70,13 @@ tm_status_t tm_domain_from_user(const char *input, char ascii[TM_NAME_MAX + 1],
         goto done;
     }
     if (!tm_utf8_valid(input, strlen(input))) {
-        reason = "the name is not valid UTF-8";
+        reason = N_("the name is not valid UTF-8");
         goto done;
     }
     /* IDN2_NFC_INPUT: users type composed or decomposed kana alike. */
     int rc = idn2_to_ascii_8z(input, &alabel, IDN2_NONTRANSITIONAL | IDN2_NFC_INPUT);
     if (rc != IDN2_OK) {
-        reason = "the name is not a valid internationalised domain name (IDNA2008)";
+        reason = N_("the name is not a valid internationalised domain name (IDNA2008)");
         goto done;
     }
     tm_name_error_t err = tm_domain_normalize(alabel, ascii);
@@ -85,7 +86,7 @@ tm_status_t tm_domain_from_user(const char *input, char ascii[TM_NAME_MAX + 1],
     }
     rc = idn2_to_unicode_8z8z(ascii, &ulabel, 0);
     if (rc != IDN2_OK) {
-        reason = "the name is not a valid internationalised domain name (IDNA2008)";
+        reason = N_("the name is not a valid internationalised domain name (IDNA2008)");
         goto done;
     }
     snprintf(display, TM_NAME_MAX * 4 + 1, "%s", ulabel);

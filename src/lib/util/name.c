@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "tmems/tm_util.h"
+#include "util/tm_i18n.h"
 
 /* The classes are spelled out rather than taken from <ctype.h>: under a
  * Latin-1 LC_CTYPE (setlocale for gettext) isalnum and tolower also accept
@@ -82,18 +83,18 @@ tm_name_error_t tm_domain_normalize(const char *in, char out[TM_NAME_MAX + 1])
 const char *tm_name_strerror(tm_name_error_t err)
 {
     switch (err) {
-    case TM_NAME_OK: return "valid";
-    case TM_NAME_EMPTY: return "the name is empty";
-    case TM_NAME_TOO_LONG: return "the name is longer than 253 characters";
-    case TM_NAME_LABEL_EMPTY: return "the name has an empty label (two dots in a row)";
-    case TM_NAME_LABEL_TOO_LONG: return "a label is longer than 63 characters";
+    case TM_NAME_OK: return N_("valid");
+    case TM_NAME_EMPTY: return N_("the name is empty");
+    case TM_NAME_TOO_LONG: return N_("the name is longer than 253 characters");
+    case TM_NAME_LABEL_EMPTY: return N_("the name has an empty label (two dots in a row)");
+    case TM_NAME_LABEL_TOO_LONG: return N_("a label is longer than 63 characters");
     case TM_NAME_BAD_CHAR:
-        return "only letters, digits, '-' and '.' are allowed in a domain name";
-    case TM_NAME_HYPHEN_EDGE: return "a label starts or ends with '-'";
-    case TM_NAME_SINGLE_LABEL: return "a mail domain needs at least two labels";
-    case TM_NAME_ALL_NUMERIC_TLD: return "the last label is all digits (an IP address is not a domain)";
+        return N_("only letters, digits, '-' and '.' are allowed in a domain name");
+    case TM_NAME_HYPHEN_EDGE: return N_("a label starts or ends with '-'");
+    case TM_NAME_SINGLE_LABEL: return N_("a mail domain needs at least two labels");
+    case TM_NAME_ALL_NUMERIC_TLD: return N_("the last label is all digits (an IP address is not a domain)");
     }
-    return "invalid name";
+    return N_("invalid name");
 }
 
 bool tm_label_valid(const char *label, size_t min_len, size_t max_len)

@@ -4,20 +4,25 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/tm_i18n.h"
+
 const char *tm_strerror(tm_status_t status)
 {
+    /* Translated here: these reach the user's terminal through the CLI's
+     * error lines, and every caller would otherwise have to remember _(). */
+    const char *msg = N_("unknown error");
     switch (status) {
-    case TM_OK: return "success";
-    case TM_ENOMEM: return "out of memory";
-    case TM_EINVAL: return "invalid input";
-    case TM_ERANGE: return "input too large";
-    case TM_EIO: return "input/output error";
-    case TM_EPARSE: return "parse error";
-    case TM_ENOTFOUND: return "not found";
-    case TM_ENETWORK: return "network error";
-    case TM_EUNSUPPORTED: return "not supported";
+    case TM_OK: msg = N_("success"); break;
+    case TM_ENOMEM: msg = N_("out of memory"); break;
+    case TM_EINVAL: msg = N_("invalid input"); break;
+    case TM_ERANGE: msg = N_("input too large"); break;
+    case TM_EIO: msg = N_("input/output error"); break;
+    case TM_EPARSE: msg = N_("parse error"); break;
+    case TM_ENOTFOUND: msg = N_("not found"); break;
+    case TM_ENETWORK: msg = N_("network error"); break;
+    case TM_EUNSUPPORTED: msg = N_("not supported"); break;
     }
-    return "unknown error";
+    return _(msg);
 }
 
 /* Counters for the out-of-memory test: it fails allocation N for every N. */
