@@ -1,0 +1,132 @@
+# bash completion for tmems-check                          -*- shell-script -*-
+# Installed as share/bash-completion/completions/tmems-check, where
+# bash-completion loads it on first use.  Without bash-completion:
+#   source completions/tmems-check.bash
+#
+# Completes the options of CLI.md, the fixed values of --region, --phase,
+# --format, --lang and --color, check ids and prefixes for --only/--skip
+# (after a comma too), and file names for --zone, --rules and -f.
+
+_tmems_check_ids="domain.name domain.exists token.present token.format token.match
+dns.consistency mx.present mx.tmems mx.bypass mx.ttl mx.target company.id
+company.inbound_host inbound.servers inbound.cloud inbound.firewall inbound.smtp
+spf.present spf.single spf.syntax spf.include spf.lookups spf.void_lookups
+spf.mx_names spf.ptr spf.loop spf.include_target spf.all spf.tmems_ranges
+spf.hardcoded spf.size company.relay_host rules.current
+domain. token. dns. mx. company. inbound. spf. rules."
+
+_tmems_check()
+{
+    local cur prev words cword
+    if declare -F _init_completion >/dev/null 2>&1; then
+        _init_completion -n = || return
+    else
+        cur=${COMP_WORDS[COMP_CWORD]}
+        prev=${COMP_WORDS[COMP_CWORD - 1]}
+        words=("${COMP_WORDS[@]}")
+        cword=$COMP_CWORD
+    fi
+
+    # --opt=value is completed like --opt value (bash splits at '=' unless
+    # bash-completion rejoined the word).
+    if [[ $prev == = ]] && ((cword >= 2)); then
+        prev=${words[cword - 2]}
+    elif [[ $cur == --*=* ]]; then
+        prev=${cur%%=*}
+        cur=${cur#*=}
+    fi
+
+    local spf=
+    local i
+    for ((i = 1; i < cword; i++)); do
+        if [[ ${words[i]} == spf ]]; then
+            spf=1
+            break
+        fi
+        [[ ${words[i]} == -* ]] || break
+    done
+
+    case $prev in
+        --zone | --rules)
+            _tmems_check_files
+            return
+            ;;
+        -f)
+            _tmems_check_files
+            [[ -z $cur || $cur == - ]] && COMPREPLY+=(-)
+            return
+            ;;
+        --region)
+            COMPREPLY=($(compgen -W "jp us eu anz sg in uae" -- "$cur"))
+            return
+            ;;
+        --phase)
+            COMPREPLY=($(compgen -W "pre post auto" -- "$cur"))
+            return
+            ;;
+        --format)
+            if [[ -n $spf ]]; then
+                COMPREPLY=($(compgen -W "text json" -- "$cur"))
+            else
+                COMPREPLY=($(compgen -W "text json jsonl junit" -- "$cur"))
+            fi
+            return
+            ;;
+        --lang)
+            COMPREPLY=($(compgen -W "ja en" -- "$cur"))
+            return
+            ;;
+        --color | --colour)
+            COMPREPLY=($(compgen -W "auto always never" -- "$cur"))
+            return
+            ;;
+        --only | --skip)
+            # A comma-separated list: complete the item after the last comma.
+            local head= item=$cur
+            if [[ $cur == *,* ]]; then
+                head=${cur%,*},
+                item=${cur##*,}
+            fi
+            COMPREPLY=($(compgen -P "$head" -W "$_tmems_check_ids" -- "$item"))
+            compopt -o nospace 2>/dev/null
+            return
+            ;;
+        --server | --doh | --timeout | --tries | --max-queries | --company | \
+            --token | --ip | --sender | --helo | -j | --auth-port | --smtp-port)
+            # A value only the user knows.
+            return
+            ;;
+    esac
+
+    if [[ $cur == -* ]]; then
+        local opts="--server --doh --zone --offline --timeout --tries --max-queries
+            --authoritative --auth-port --smtp-port --region --rules --company --token --phase --no-outbound
+            --smtp --format --lang --color --only --skip --strict -v -q -f -j
+            --version --help"
+        if [[ -n $spf ]]; then
+            opts="--ip --sender --helo --server --doh --zone --offline --timeout
+                --tries --region --rules --format --lang --color --help"
+        fi
+        COMPREPLY=($(compgen -W "$opts" -- "$cur"))
+        return
+    fi
+
+    # The subcommand, as the first word that is not an option.
+    if ((cword == 1)) && [[ -z $spf ]]; then
+        COMPREPLY=($(compgen -W "spf" -- "$cur"))
+    fi
+}
+
+# File names, through bash-completion when it is loaded.
+_tmems_check_files()
+{
+    if declare -F _filedir >/dev/null 2>&1; then
+        _filedir
+    else
+        local IFS=$'\n'
+        COMPREPLY=($(compgen -f -- "$cur"))
+        compopt -o filenames 2>/dev/null
+    fi
+}
+
+complete -F _tmems_check tmems-check

@@ -1,0 +1,240 @@
+/* batch.c - the domains of one command line: tm_run_batch checks -j of them
+ * at once, and each result is rendered, written and freed the moment it is
+ * its turn, so every format streams (json and junit as pieces of their one
+ * document) and memory does not grow with the domains already printed. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tmc_batch.h"
+#include "tmc_exec.h"
+#include "tmc_msg.h"
+#include "tmems/tm_report.h"
+#include "tmems/tm_run.h"
+#include "util/tm_i18n.h"
+
+/* A progress line on a terminal is worth it past this many domains. */
+#define PROGRESS_MIN_DOMAINS 5
+/* Redraws at most this often when nothing else is written. */
+#define PROGRESS_INTERVAL_MS 100
+
+typedef struct {
+    const tmc_params_t *p;
+    const tm_rules_t *rules;
+    bool color;
+    int rc;
+    size_t emitted, failing, unknown;
+    size_t json_items;    /* results already in the json document */
+    tm_json_meta_t meta;
+    bool progress;        /* stderr is a terminal and the batch is large */
+    bool progress_shown;  /* a progress line is on the screen now */
+    bool stdout_tty;      /* results scroll on the same screen */
+    long progress_ms;
+} out_t;
+
+static long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* CLI.md "Exit status": 1 beats 3 beats 0; --strict makes warnings count. */
+static int exit_for(tm_check_status_t verdict, bool strict)
+{
+    switch (verdict) {
+    case TM_CHECK_FAIL: return TMC_EXIT_FAIL;
+    case TM_CHECK_ERROR: return TMC_EXIT_DNS_ERROR;
+    case TM_CHECK_WARN: return strict ? TMC_EXIT_FAIL : TMC_EXIT_READY;
+    default: return TMC_EXIT_READY;
+    }
+}
+
+static int worse(int a, int b)
+{
+    if (a == TMC_EXIT_FAIL || b == TMC_EXIT_FAIL)
+        return TMC_EXIT_FAIL;
+    if (a == TMC_EXIT_DNS_ERROR || b == TMC_EXIT_DNS_ERROR)
+        return TMC_EXIT_DNS_ERROR;
+    return TMC_EXIT_READY;
+}
+
+/* ---- the progress line ------------------------------------------------------ */
+
+static void progress_clear(out_t *o)
+{
+    if (o->progress_shown) {
+        fputs("\r\033[K", stderr);
+        fflush(stderr);
+        o->progress_shown = false;
+    }
+}
+
+static void progress_draw(out_t *o, bool force)
+{
+    long now = now_ms();
+    if (!o->progress || (!force && o->progress_shown && now - o->progress_ms < PROGRESS_INTERVAL_MS))
+        return;
+    char line[160];
+    int n = snprintf(line, sizeof(line), _("checked %zu/%zu, %zu failing"), o->emitted,
+                     o->p->ndomains, o->failing);
+    if (o->unknown && n > 0 && (size_t)n < sizeof(line))
+        snprintf(line + n, sizeof(line) - (size_t)n, _(", %zu unknown"), o->unknown);
+    fprintf(stderr, "\r\033[K%s", line);
+    fflush(stderr);
+    o->progress_shown = true;
+    o->progress_ms = now;
+}
+
+/* ---- rendering ----------------------------------------------------------------- */
+
+/* The bytes of out go to stdout at once: a reader of the stream (a CI job,
+ * jq on a pipe) sees each domain as soon as it is complete. */
+static tm_status_t write_out(out_t *o, const tm_buf_t *out)
+{
+    if (o->stdout_tty)
+        progress_clear(o);
+    if (out->len && fwrite(out->data, 1, out->len, stdout) != out->len)
+        return TM_EIO;
+    return fflush(stdout) == 0 ? TM_OK : TM_EIO;
+}
+
+static tm_status_t render(out_t *o, const tm_result_t *result)
+{
+    const tmc_params_t *p = o->p;
+    tm_buf_t out;
+    tm_buf_init(&out);
+    tm_status_t st = TM_OK;
+    switch (p->format) {
+    case TMC_FORMAT_TEXT: {
+        tm_text_options_t topts = {.color = o->color, .verbosity = p->verbosity,
+                                   .rules = o->rules};
+        if (o->emitted > 0 && p->verbosity >= 0)
+            st = tm_buf_putc(&out, '\n');
+        if (st == TM_OK)
+            st = tm_report_text(result, &topts, &out);
+        break;
+    }
+    case TMC_FORMAT_JSON: {
+        tm_buf_t item;
+        tm_buf_init(&item);
+        st = tm_report_json_result(result, &item);
+        if (st == TM_OK)
+            st = tm_report_json_stream_item(&o->meta, item.data ? item.data : "",
+                                            o->json_items, &out);
+        o->json_items += st == TM_OK;
+        tm_buf_clear(&item);
+        break;
+    }
+    case TMC_FORMAT_JSONL:
+        st = tm_report_json_result(result, &out);
+        if (st == TM_OK)
+            st = tm_buf_putc(&out, '\n');
+        break;
+    case TMC_FORMAT_JUNIT: st = tm_report_junit_suite(result, &out); break;
+    }
+    if (st == TM_OK)
+        st = write_out(o, &out);
+    tm_buf_clear(&out);
+    return st;
+}
+
+/* ---- the batch's callbacks ---------------------------------------------------- */
+
+static bool next_item(void *arg, size_t index, tm_batch_item_t *item)
+{
+    const out_t *o = arg;
+    if (index >= o->p->ndomains)
+        return false;
+    const tmc_domain_t *d = &o->p->domains[index];
+    item->display = d->display;
+    item->ascii = d->ascii; /* NULL for an invalid line: emitted unchecked */
+    return true;
+}
+
+static tm_status_t emit_item(void *arg, size_t index, tm_status_t status, tm_result_t *result)
+{
+    out_t *o = arg;
+    const tmc_params_t *p = o->p;
+    const tmc_domain_t *d = &p->domains[index];
+    if (d->invalid) {
+        /* A bad line of -f costs that line only (CLI.md): its message, and a
+         * result whose domain.name fails, in its place. */
+        progress_clear(o);
+        tmc_error(_("%s:%lu: invalid domain name '%s': %s"),
+                  strcmp(p->domains_file, "-") == 0 ? _("(standard input)") : p->domains_file,
+                  d->line, d->input, d->invalid);
+        status = tm_result_invalid_name(d->input, d->invalid, &result);
+    }
+    tm_status_t st = status;
+    if (st == TM_OK)
+        st = render(o, result);
+    if (st == TM_OK) {
+        o->rc = worse(o->rc, exit_for(result->verdict, p->strict));
+        o->failing += result->verdict == TM_CHECK_FAIL;
+        o->unknown += result->verdict == TM_CHECK_ERROR;
+    }
+    tm_result_destroy(result);
+    o->emitted++;
+    if (st == TM_EIO) {
+        progress_clear(o);
+        tmc_error("%s", _("the report could not be written to standard output"));
+        o->rc = worse(o->rc, TMC_EXIT_DNS_ERROR);
+        return st; /* nobody reads the rest */
+    }
+    if (st != TM_OK) {
+        progress_clear(o);
+        tmc_error(_("%s: the check could not run: %s"), d->ascii ? d->ascii : d->input,
+                  tm_strerror(st));
+        o->rc = worse(o->rc, TMC_EXIT_DNS_ERROR);
+        o->unknown++;
+    }
+    progress_draw(o, o->stdout_tty);
+    return TM_OK;
+}
+
+/* The opening or closing of the one document of json and junit. */
+static void frame(out_t *o, bool begin, long elapsed_ms)
+{
+    tm_buf_t out;
+    tm_buf_init(&out);
+    tm_status_t st = TM_OK;
+    if (o->p->format == TMC_FORMAT_JSON)
+        st = begin ? tm_report_json_stream_begin(&o->meta, &out)
+                   : tm_report_json_stream_end(&o->meta, elapsed_ms, &out);
+    else if (o->p->format == TMC_FORMAT_JUNIT)
+        st = begin ? tm_report_junit_begin(&out) : tm_report_junit_end(&out);
+    if (st == TM_OK)
+        st = write_out(o, &out);
+    tm_buf_clear(&out);
+    if (st != TM_OK) {
+        tmc_error("%s", _("the report could not be written to standard output"));
+        o->rc = worse(o->rc, TMC_EXIT_DNS_ERROR);
+    }
+}
+
+int tmc_batch_run(const tmc_params_t *p, tm_resolver_t *res, const tm_rules_t *rules, bool color)
+{
+    long started = now_ms();
+    const char *term = getenv("TERM");
+    out_t o = {.p = p, .rules = rules, .color = color, .rc = TMC_EXIT_READY,
+               .meta = {.region = rules->region, .rules = rules->source}};
+    o.progress = p->ndomains > PROGRESS_MIN_DOMAINS && isatty(STDERR_FILENO) &&
+                 !(term && strcmp(term, "dumb") == 0);
+    o.stdout_tty = isatty(STDOUT_FILENO);
+    tm_batch_options_t bopts = {.jobs = p->jobs};
+
+    frame(&o, true, 0);
+    progress_draw(&o, true);
+    tm_status_t st = tm_run_batch(res, rules, &p->check, &bopts, next_item, emit_item, &o);
+    progress_clear(&o);
+    if (st != TM_OK && st != TM_EIO) {
+        tmc_error(_("the checks could not run: %s"), tm_strerror(st));
+        o.rc = worse(o.rc, TMC_EXIT_DNS_ERROR);
+    }
+    if (st != TM_EIO)
+        frame(&o, false, now_ms() - started);
+    return o.rc;
+}

@@ -1,0 +1,222 @@
+/* junit.c - JUnit XML for CI (GitLab, Jenkins): one <testsuite> per domain,
+ * one <testcase> per check; fail is a <failure>, error an <error>, skip a
+ * <skipped/>; pass, info and warn pass (warn and info say why in
+ * <system-out>).  Written in pieces so that a batch streams: the root's
+ * opening, each domain as it completes, then the closing tag.
+ *
+ * DNS data is untrusted and XML 1.0 cannot carry every character: text is
+ * made valid UTF-8 first, characters outside XML 1.0's Char production
+ * (section 2.2) are dropped, and so are the discouraged C1 controls and DEL
+ * (they act on terminals that show CI logs). */
+#include <string.h>
+
+#include "tmems/tm_report.h"
+
+/* XML 1.0 section 2.2 Char, minus the controls it discourages. */
+static bool xml_char_ok(uint32_t c)
+{
+    if (c == 0x9 || c == 0xA || c == 0xD)
+        return true;
+    if (c < 0x20 || (c >= 0x7F && c <= 0x9F))
+        return false;
+    if (c >= 0xD800 && c <= 0xDFFF)
+        return false;
+    return c != 0xFFFE && c != 0xFFFF && c <= 0x10FFFF;
+}
+
+/* One code point of text already made valid UTF-8; *len gets its bytes. */
+static uint32_t next_code_point(tm_cursor_t *cur, size_t *len)
+{
+    int b = tm_cursor_next(cur);
+    uint32_t c = (uint32_t)b;
+    size_t more = b >= 0xF0 ? 3 : b >= 0xE0 ? 2 : b >= 0xC0 ? 1 : 0;
+    c &= more == 3 ? 0x07u : more == 2 ? 0x0Fu : more == 1 ? 0x1Fu : 0x7Fu;
+    *len = 1;
+    for (size_t i = 0; i < more && !tm_cursor_eof(cur); i++) {
+        c = (c << 6) | ((uint32_t)tm_cursor_next(cur) & 0x3Fu);
+        (*len)++;
+    }
+    return c;
+}
+
+/* Appends s escaped for XML character data, or for a double-quoted
+ * attribute value (where tab, CR and LF must be character references or
+ * attribute-value normalisation turns them into spaces, section 3.3.3). */
+static tm_status_t put_xml(tm_buf_t *out, const char *s, bool attr)
+{
+    tm_buf_t clean;
+    tm_buf_init(&clean);
+    tm_status_t st = tm_utf8_sanitize(&clean, s ? s : "", s ? strlen(s) : 0);
+    tm_cursor_t cur;
+    tm_cursor_init(&cur, clean.data ? clean.data : "", clean.len);
+    while (st == TM_OK && !tm_cursor_eof(&cur)) {
+        size_t at = cur.pos, len;
+        uint32_t c = next_code_point(&cur, &len);
+        if (!xml_char_ok(c))
+            continue;
+        switch (c) {
+        case '&': st = tm_buf_puts(out, "&amp;"); break;
+        case '<': st = tm_buf_puts(out, "&lt;"); break;
+        case '>': st = tm_buf_puts(out, "&gt;"); break; /* "]]>" may not appear raw */
+        case '"': st = attr ? tm_buf_puts(out, "&quot;") : tm_buf_putc(out, '"'); break;
+        case '\r': st = tm_buf_puts(out, "&#13;"); break; /* line ends normalise otherwise */
+        case '\t': st = attr ? tm_buf_puts(out, "&#9;") : tm_buf_putc(out, '\t'); break;
+        case '\n': st = attr ? tm_buf_puts(out, "&#10;") : tm_buf_putc(out, '\n'); break;
+        default: st = tm_buf_append(out, clean.data + at, len); break;
+        }
+    }
+    tm_buf_clear(&clean);
+    return st;
+}
+
+static tm_status_t put_attr(tm_buf_t *out, const char *name, const char *value)
+{
+    tm_status_t st = tm_buf_printf(out, " %s=\"", name);
+    if (st == TM_OK)
+        st = put_xml(out, value, true);
+    if (st == TM_OK)
+        st = tm_buf_putc(out, '"');
+    return st;
+}
+
+static tm_status_t put_property(tm_buf_t *out, const char *name, const char *value)
+{
+    tm_status_t st = tm_buf_puts(out, "      <property");
+    if (st == TM_OK)
+        st = put_attr(out, "name", name);
+    if (st == TM_OK)
+        st = put_attr(out, "value", value);
+    if (st == TM_OK)
+        st = tm_buf_puts(out, "/>\n");
+    return st;
+}
+
+/* The detail and the fix, a blank line between them, as element text. */
+static tm_status_t put_explanation(tm_buf_t *out, const tm_finding_t *f)
+{
+    tm_status_t st = TM_OK;
+    if (f->detail)
+        st = put_xml(out, f->detail, false);
+    if (st == TM_OK && f->detail && f->fix)
+        st = tm_buf_puts(out, "\n\n");
+    if (st == TM_OK && f->fix)
+        st = put_xml(out, f->fix, false);
+    return st;
+}
+
+/* <failure>/<error> with the summary as message and the rest as text. */
+static tm_status_t put_problem(tm_buf_t *out, const char *element, const tm_finding_t *f)
+{
+    tm_status_t st = tm_buf_printf(out, "      <%s", element);
+    if (st == TM_OK)
+        st = put_attr(out, "message", f->summary);
+    if (st == TM_OK)
+        st = put_attr(out, "type", tm_check_status_name(f->status));
+    if (st == TM_OK && !f->detail && !f->fix)
+        return tm_buf_puts(out, "/>\n");
+    if (st == TM_OK)
+        st = tm_buf_putc(out, '>');
+    if (st == TM_OK)
+        st = put_explanation(out, f);
+    if (st == TM_OK)
+        st = tm_buf_printf(out, "</%s>\n", element);
+    return st;
+}
+
+/* A passing check that still has something to say (warn, info). */
+static tm_status_t put_system_out(tm_buf_t *out, const tm_finding_t *f)
+{
+    tm_status_t st = tm_buf_printf(out, "      <system-out>%s: ", tm_check_status_name(f->status));
+    if (st == TM_OK)
+        st = put_xml(out, f->summary, false);
+    if (st == TM_OK && (f->detail || f->fix))
+        st = tm_buf_putc(out, '\n');
+    if (st == TM_OK)
+        st = put_explanation(out, f);
+    if (st == TM_OK)
+        st = tm_buf_puts(out, "</system-out>\n");
+    return st;
+}
+
+static tm_status_t put_testcase(tm_buf_t *out, const tm_finding_t *f)
+{
+    tm_status_t st = tm_buf_puts(out, "    <testcase");
+    if (st == TM_OK)
+        st = put_attr(out, "classname", tm_section_name(f->section));
+    if (st == TM_OK)
+        st = put_attr(out, "name", f->id);
+    if (st != TM_OK)
+        return st;
+    if (f->status == TM_CHECK_PASS)
+        return tm_buf_puts(out, "/>\n");
+    st = tm_buf_puts(out, ">\n");
+    if (st == TM_OK) {
+        switch (f->status) {
+        case TM_CHECK_FAIL: st = put_problem(out, "failure", f); break;
+        case TM_CHECK_ERROR: st = put_problem(out, "error", f); break;
+        case TM_CHECK_SKIP:
+            st = tm_buf_puts(out, "      <skipped");
+            if (st == TM_OK)
+                st = put_attr(out, "message", f->summary);
+            if (st == TM_OK)
+                st = tm_buf_puts(out, "/>\n");
+            break;
+        default: st = put_system_out(out, f); break;
+        }
+    }
+    if (st == TM_OK)
+        st = tm_buf_puts(out, "    </testcase>\n");
+    return st;
+}
+
+tm_status_t tm_report_junit_begin(tm_buf_t *out)
+{
+    if (!out)
+        return TM_EINVAL;
+    return tm_buf_puts(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                            "<testsuites name=\"tmems-check\">\n");
+}
+
+tm_status_t tm_report_junit_suite(const tm_result_t *result, tm_buf_t *out)
+{
+    if (!result || !out)
+        return TM_EINVAL;
+    size_t failures = 0, errors = 0, skipped = 0;
+    for (size_t i = 0; i < result->findings.count; i++) {
+        tm_check_status_t s = result->findings.items[i].status;
+        failures += s == TM_CHECK_FAIL;
+        errors += s == TM_CHECK_ERROR;
+        skipped += s == TM_CHECK_SKIP;
+    }
+    const char *name = result->domain ? result->domain : result->ascii;
+    tm_status_t st = tm_buf_puts(out, "  <testsuite");
+    if (st == TM_OK)
+        st = put_attr(out, "name", name ? name : "");
+    if (st == TM_OK)
+        st = tm_buf_printf(out, " tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\">\n",
+                           result->findings.count, failures, errors, skipped);
+    if (st == TM_OK)
+        st = tm_buf_puts(out, "    <properties>\n");
+    if (st == TM_OK && result->ascii)
+        st = put_property(out, "ascii", result->ascii);
+    if (st == TM_OK)
+        st = put_property(out, "phase", tm_phase_name(result->phase));
+    if (st == TM_OK && result->company)
+        st = put_property(out, "company", result->company);
+    if (st == TM_OK)
+        st = put_property(out, "verdict", tm_check_status_name(result->verdict));
+    if (st == TM_OK)
+        st = tm_buf_puts(out, "    </properties>\n");
+    for (size_t i = 0; st == TM_OK && i < result->findings.count; i++)
+        st = put_testcase(out, &result->findings.items[i]);
+    if (st == TM_OK)
+        st = tm_buf_puts(out, "  </testsuite>\n");
+    return st;
+}
+
+tm_status_t tm_report_junit_end(tm_buf_t *out)
+{
+    if (!out)
+        return TM_EINVAL;
+    return tm_buf_puts(out, "</testsuites>\n");
+}

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# test_deb.sh BUILD_DIR - the Debian package: cpack -G DEB builds it from
+# the build tree; its control data names the libraries the binary links
+# (dpkg-shlibdeps), section net; it carries the binary, the man page, the
+# Japanese catalogue, the completion and the copyright; and the binary,
+# unpacked with dpkg -x into a scratch root, runs the demo offline, in
+# English and in Japanese, finding its catalogue relative to itself.
+set -uo pipefail
+
+build=$(cd "$1" && pwd)
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failures=0
+
+ok() { echo "ok   $1"; }
+bad() { echo "FAIL $1"; failures=$((failures + 1)); }
+
+for tool in cpack dpkg-deb dpkg-shlibdeps; do
+    command -v "$tool" >/dev/null || { echo "test_deb: $tool is missing (apt-get install dpkg-dev)"; exit 1; }
+done
+
+# A private output directory, so parallel runs and the build tree's own
+# _CPack_Packages do not collide.
+if ! (cd "$tmp" && cpack -G DEB --config "$build/CPackConfig.cmake" -B "$tmp/out") > "$tmp/cpack.log" 2>&1; then
+    cat "$tmp/cpack.log"
+    echo "test_deb: cpack failed"
+    exit 1
+fi
+deb=$(ls "$tmp"/out/*.deb 2>/dev/null | head -1)
+[ -n "$deb" ] || { cat "$tmp/cpack.log"; echo "test_deb: no .deb produced"; exit 1; }
+ok "cpack built $(basename "$deb")"
+
+info=$(dpkg-deb -I "$deb")
+field() { printf '%s\n' "$info" | sed -n "s/^ $1: //p"; }
+[ "$(field Package)" = tmems-check ] && ok "Package: tmems-check" || bad "Package: $(field Package)"
+[ "$(field Section)" = net ] && ok "Section: net" || bad "Section: $(field Section)"
+[ -n "$(field Maintainer)" ] && ok "Maintainer: $(field Maintainer)" || bad "no Maintainer"
+[ -n "$(field Description)" ] && ok "Description: $(field Description)" || bad "no Description"
+depends=$(field Depends)
+echo "     Depends: $depends"
+for lib in libc-ares2 libcurl4 libcjson1 libzscanner4 libidn2-0 libc6; do
+    if printf '%s\n' "$depends" | tr ',' '\n' | grep -q "^ *$lib\b"; then
+        ok "Depends names $lib"
+    else
+        bad "Depends lacks $lib"
+    fi
+done
+
+# Installable here: every dependency is installed at a version that
+# satisfies it (read from dpkg's database, which this test never changes).
+while IFS= read -r dep; do
+    [ -n "$dep" ] || continue
+    pkg=$(printf '%s' "$dep" | awk '{print $1}')
+    op=$(printf '%s' "$dep" | sed -n 's/.*(\([<>=]*\) *\([^)]*\)).*/\1/p')
+    ver=$(printf '%s' "$dep" | sed -n 's/.*(\([<>=]*\) *\([^)]*\)).*/\2/p')
+    have=$(dpkg-query -W -f='${Version}' "$pkg" 2>/dev/null || true)
+    if [ -z "$have" ]; then
+        bad "$pkg is not installed"
+    elif [ -n "$op" ] && ! dpkg --compare-versions "$have" "$op" "$ver"; then
+        bad "$pkg $have does not satisfy $op $ver"
+    else
+        ok "$pkg $have satisfies ${op:-any}${ver:+ $ver}"
+    fi
+done < <(printf '%s\n' "$depends" | tr ',' '\n' | sed 's/^ *//')
+
+contents=$(dpkg-deb -c "$deb" | awk '{print $6}')
+for path in ./usr/bin/tmems-check \
+            ./usr/share/man/man1/tmems-check.1.gz \
+            ./usr/share/locale/ja/LC_MESSAGES/tmems-check.mo \
+            ./usr/share/bash-completion/completions/tmems-check \
+            ./usr/share/doc/tmems-check/copyright; do
+    if printf '%s\n' "$contents" | grep -qx -- "$path"; then ok "contains $path"; else bad "lacks $path"; fi
+done
+
+dpkg-deb -x "$deb" "$tmp/root"
+exe=$tmp/root/usr/bin/tmems-check
+zone=$root/examples/acme-corp.example.zone
+# A clean environment: no TMEMS_CHECK_LOCALEDIR, so the catalogue must be
+# found through ../share/locale from the unpacked binary.
+run() { env -i PATH=/usr/bin:/bin "$exe" --offline --zone "$zone" --color never "$@" acme-corp.example; }
+
+out=$(run --lang en 2>&1); rc=$?
+if [ "$rc" -eq 0 ] || [ "$rc" -eq 1 ]; then ok "the unpacked binary runs the demo (exit $rc)"; else bad "demo exit $rc: $out"; fi
+printf '%s\n' "$out" | grep -q '^acme-corp.example: ' && ok "English report heading" || bad "no report heading"
+out=$(run --lang ja 2>&1)
+printf '%s\n' "$out" | grep -q '^判定: ' && ok "Japanese report from the packaged catalogue" || bad "no Japanese verdict line"
+gzip -dc "$tmp/root/usr/share/man/man1/tmems-check.1.gz" | grep -q '^\.TH TMEMS' && ok "man page readable" || bad "man page unreadable"
+msgunfmt "$tmp/root/usr/share/locale/ja/LC_MESSAGES/tmems-check.mo" > /dev/null && ok "catalogue readable" || bad "catalogue unreadable"
+"$exe" --version | grep -q '^tmems-check ' && ok "--version" || bad "--version"
+
+if [ "$failures" -ne 0 ]; then
+    echo "test_deb: $failures failures"
+    exit 1
+fi
+echo "test_deb: all passed"
