@@ -9,6 +9,7 @@
 
 #include <ares.h>
 
+#include "resolve/errbuf.h"
 #include "resolve/cares.h"
 #include "util/tm_i18n.h"
 
@@ -34,19 +35,6 @@ typedef struct {
     void *arg;
 } send_ctx_t;
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || errlen == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
-
 static tm_status_t init_channel(const tm_cares_config_t *cfg, bool tcp, ares_channel *out,
                                 char *err, size_t errlen)
 {
@@ -68,13 +56,13 @@ static tm_status_t init_channel(const tm_cares_config_t *cfg, bool tcp, ares_cha
                            ARES_OPT_FLAGS | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES |
                                ARES_OPT_EDNSPSZ | ARES_OPT_SOCK_RCVBUF);
     if (rc != ARES_SUCCESS) {
-        set_err(err, errlen, _("cannot set up the DNS resolver: %s"), ares_strerror(rc));
+        tm_err_printf(err, errlen, _("cannot set up the DNS resolver: %s"), ares_strerror(rc));
         return rc == ARES_ENOMEM ? TM_ENOMEM : TM_ENETWORK;
     }
     if (cfg->servers_csv) {
         rc = ares_set_servers_ports_csv(*out, cfg->servers_csv);
         if (rc != ARES_SUCCESS) {
-            set_err(err, errlen, _("cannot use DNS servers '%s': %s"), cfg->servers_csv,
+            tm_err_printf(err, errlen, _("cannot use DNS servers '%s': %s"), cfg->servers_csv,
                     ares_strerror(rc));
             ares_destroy(*out);
             *out = NULL;
@@ -98,7 +86,7 @@ tm_status_t tm_cares_create(const tm_cares_config_t *cfg, tm_cares_t **out, char
         return TM_ENOMEM;
     int rc = ares_library_init(ARES_LIB_INIT_ALL);
     if (rc != ARES_SUCCESS) {
-        set_err(err, errlen, _("cannot set up the DNS resolver: %s"), ares_strerror(rc));
+        tm_err_printf(err, errlen, _("cannot set up the DNS resolver: %s"), ares_strerror(rc));
         st = rc == ARES_ENOMEM ? TM_ENOMEM : TM_ENETWORK;
         goto fail;
     }

@@ -27,6 +27,7 @@
 
 #include <curl/curl.h>
 
+#include "resolve/errbuf.h"
 #include "resolve/doh.h"
 #include "util/tm_i18n.h"
 
@@ -110,19 +111,6 @@ struct tm_doh {
     xfer_t *active_head;
     size_t nactive;
 };
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || errlen == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 static long long now_ms(void)
 {
@@ -459,7 +447,7 @@ tm_status_t tm_doh_create(const tm_doh_config_t *cfg, tm_doh_t **out, char *err,
         return TM_EINVAL;
     *out = NULL;
     if (!tm_doh_url_check(cfg->url, &why)) {
-        set_err(err, errlen, _("invalid DoH URL '%s': %s"), cfg->url ? cfg->url : "", _(why));
+        tm_err_printf(err, errlen, _("invalid DoH URL '%s': %s"), cfg->url ? cfg->url : "", _(why));
         return TM_EINVAL;
     }
     doh = tm_calloc(1, sizeof *doh);
@@ -470,14 +458,14 @@ tm_status_t tm_doh_create(const tm_doh_config_t *cfg, tm_doh_t **out, char *err,
     doh->queue_tail = &doh->queue_head;
     doh->https = strncasecmp(cfg->url, "https://", 8) == 0;
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-        set_err(err, errlen, "%s", _("cannot set up libcurl for DNS over HTTPS"));
+        tm_err_printf(err, errlen, "%s", _("cannot set up libcurl for DNS over HTTPS"));
         st = TM_ENETWORK;
         goto fail;
     }
     doh->global_init = true;
     const curl_version_info_data *info = curl_version_info(CURLVERSION_NOW);
     if (doh->https && !(info->features & CURL_VERSION_SSL)) {
-        set_err(err, errlen, "%s", _("this libcurl has no TLS support: https:// DoH URLs cannot be used"));
+        tm_err_printf(err, errlen, "%s", _("this libcurl has no TLS support: https:// DoH URLs cannot be used"));
         st = TM_EUNSUPPORTED;
         goto fail;
     }
@@ -499,7 +487,7 @@ tm_status_t tm_doh_create(const tm_doh_config_t *cfg, tm_doh_t **out, char *err,
     curl_url_cleanup(u);
     if (uc != CURLUE_OK) {
         st = uc == CURLUE_OUT_OF_MEMORY ? TM_ENOMEM : TM_EINVAL;
-        set_err(err, errlen, _("invalid DoH URL '%s': %s"), cfg->url, curl_url_strerror(uc));
+        tm_err_printf(err, errlen, _("invalid DoH URL '%s': %s"), cfg->url, curl_url_strerror(uc));
         goto fail;
     }
     /* RFC 8484 section 4.1: the request's media type; section 4.2.1: the
@@ -520,7 +508,7 @@ tm_status_t tm_doh_create(const tm_doh_config_t *cfg, tm_doh_t **out, char *err,
     return TM_OK;
 fail:
     if (st == TM_ENOMEM && err && errlen && !err[0])
-        set_err(err, errlen, "%s", tm_strerror(st));
+        tm_err_printf(err, errlen, "%s", tm_strerror(st));
     tm_doh_destroy(doh);
     return st;
 }

@@ -15,6 +15,7 @@
 #include <sys/random.h>
 #include <time.h>
 
+#include "resolve/errbuf.h"
 #include "resolve/cares.h"
 #include "resolve/chain.h"
 #include "resolve/doh.h"
@@ -113,19 +114,6 @@ struct tm_resolver {
     bool oom;               /* an answer could not be built: run reports it */
     tm_resolver_stats_t stats;
 };
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || errlen == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 /* ---- the cache ------------------------------------------------------------- */
 
@@ -572,7 +560,7 @@ static tm_status_t load_zones(tm_resolver_t *res, const tm_resolver_options_t *o
                               size_t errlen)
 {
     if (opts->nzones > TM_RESOLVER_MAX_ZONES) {
-        set_err(err, errlen, _("too many zone files (at most %d)"), TM_RESOLVER_MAX_ZONES);
+        tm_err_printf(err, errlen, _("too many zone files (at most %d)"), TM_RESOLVER_MAX_ZONES);
         return TM_ERANGE;
     }
     for (size_t i = 0; i < opts->nzones; i++) {
@@ -582,7 +570,7 @@ static tm_status_t load_zones(tm_resolver_t *res, const tm_resolver_options_t *o
         res->nzones++;
         for (size_t k = 0; k < i; k++) {
             if (strcmp(tm_zone_origin(res->zones[k]), tm_zone_origin(res->zones[i])) == 0) {
-                set_err(err, errlen, _("zone files '%s' and '%s' have the same origin '%s'"),
+                tm_err_printf(err, errlen, _("zone files '%s' and '%s' have the same origin '%s'"),
                         opts->zone_files[k], opts->zone_files[i],
                         tm_zone_origin(res->zones[i]));
                 return TM_EINVAL;
@@ -602,14 +590,14 @@ static tm_status_t setup_net(tm_resolver_t *res, const tm_resolver_options_t *op
                              .norecurse = res->norecurse};
 
     if (opts->nservers > TM_RESOLVER_MAX_SERVERS) {
-        set_err(err, errlen, _("too many DNS servers (at most %d)"), TM_RESOLVER_MAX_SERVERS);
+        tm_err_printf(err, errlen, _("too many DNS servers (at most %d)"), TM_RESOLVER_MAX_SERVERS);
         return TM_ERANGE;
     }
     csv[0] = '\0';
     for (size_t i = 0; i < opts->nservers; i++) {
         char one[INET6_ADDRSTRLEN + 10];
         if (!opts->servers[i] || !tm_resolver_server_valid(opts->servers[i], one, sizeof one)) {
-            set_err(err, errlen,
+            tm_err_printf(err, errlen,
                     _("invalid DNS server '%s': expected an IP address, ADDR:PORT or [IPv6]:PORT"),
                     opts->servers[i] ? opts->servers[i] : "");
             return TM_EINVAL;
@@ -642,14 +630,14 @@ tm_status_t tm_resolver_create(const tm_resolver_options_t *opts, tm_resolver_t 
         return TM_EINVAL;
     *out = NULL;
     if (opts->doh_url && (opts->offline || opts->nservers)) {
-        set_err(err, errlen, "%s",
+        tm_err_printf(err, errlen, "%s",
                 opts->offline ? _("DNS over HTTPS cannot be used offline")
                               : _("DNS over HTTPS replaces the DNS servers: give one or the other"));
         return TM_EINVAL;
     }
     res = tm_calloc(1, sizeof *res);
     if (!res) {
-        set_err(err, errlen, "%s", tm_strerror(TM_ENOMEM));
+        tm_err_printf(err, errlen, "%s", tm_strerror(TM_ENOMEM));
         return TM_ENOMEM;
     }
     res->timeout_ms = opts->timeout_ms ? opts->timeout_ms : DEFAULT_TIMEOUT_MS;
@@ -685,7 +673,7 @@ tm_status_t tm_resolver_create(const tm_resolver_options_t *opts, tm_resolver_t 
     return TM_OK;
 fail:
     if (st == TM_ENOMEM && err && errlen && !err[0])
-        set_err(err, errlen, "%s", tm_strerror(st));
+        tm_err_printf(err, errlen, "%s", tm_strerror(st));
     tm_resolver_destroy(res);
     return st;
 }

@@ -15,6 +15,7 @@
 
 #include <libzscanner/scanner.h>
 
+#include "resolve/errbuf.h"
 #include "tmems/tm_resolve.h"
 #include "util/tm_i18n.h"
 
@@ -56,19 +57,6 @@ struct tm_zone {
     zname_t *names;     /* sorted in canonical order (RFC 4034 section 6.1) */
     size_t nnames;
 };
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || errlen == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 static char lower(char c) { return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c; }
 
@@ -285,15 +273,15 @@ static tm_status_t read_file(const char *path, char **out, size_t *outlen, char 
     int fd = open(path, O_RDONLY | O_CLOEXEC);
 
     if (fd < 0 || fstat(fd, &sb) != 0) {
-        set_err(err, errlen, _("cannot read zone file '%s': %s"), path, strerror(errno));
+        tm_err_printf(err, errlen, _("cannot read zone file '%s': %s"), path, strerror(errno));
         goto done;
     }
     if (S_ISDIR(sb.st_mode)) {
-        set_err(err, errlen, _("cannot read zone file '%s': %s"), path, strerror(EISDIR));
+        tm_err_printf(err, errlen, _("cannot read zone file '%s': %s"), path, strerror(EISDIR));
         goto done;
     }
     if (S_ISREG(sb.st_mode) && (uint64_t)sb.st_size > ZONE_FILE_MAX) {
-        set_err(err, errlen, _("zone file '%s' is larger than %zu MiB"), path,
+        tm_err_printf(err, errlen, _("zone file '%s' is larger than %zu MiB"), path,
                 ZONE_FILE_MAX >> 20);
         st = TM_ERANGE;
         goto done;
@@ -308,7 +296,7 @@ static tm_status_t read_file(const char *path, char **out, size_t *outlen, char 
     for (;;) {
         if (got + 1 >= cap) {
             if (cap > ZONE_FILE_MAX) {
-                set_err(err, errlen, _("zone file '%s' is larger than %zu MiB"), path,
+                tm_err_printf(err, errlen, _("zone file '%s' is larger than %zu MiB"), path,
                         ZONE_FILE_MAX >> 20);
                 st = TM_ERANGE;
                 goto done;
@@ -325,7 +313,7 @@ static tm_status_t read_file(const char *path, char **out, size_t *outlen, char 
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
-            set_err(err, errlen, _("cannot read zone file '%s': %s"), path, strerror(errno));
+            tm_err_printf(err, errlen, _("cannot read zone file '%s': %s"), path, strerror(errno));
             goto done;
         }
         if (n == 0)
@@ -333,7 +321,7 @@ static tm_status_t read_file(const char *path, char **out, size_t *outlen, char 
         got += (size_t)n;
     }
     if (got > ZONE_FILE_MAX) {
-        set_err(err, errlen, _("zone file '%s' is larger than %zu MiB"), path,
+        tm_err_printf(err, errlen, _("zone file '%s' is larger than %zu MiB"), path,
                 ZONE_FILE_MAX >> 20);
         st = TM_ERANGE;
         goto done;
@@ -372,18 +360,18 @@ static tm_status_t take_record(loader_t *ld, const zs_scanner_t *s)
     if (s->r_class != CLASS_IN)
         return TM_OK; /* CH and HS data answer no Internet question */
     if (!wire_to_text(s->r_owner, s->r_owner_length, owner, NULL)) {
-        set_err(ld->err, ld->errlen, _("zone file '%s' line %llu: malformed owner name"),
+        tm_err_printf(ld->err, ld->errlen, _("zone file '%s' line %llu: malformed owner name"),
                 ld->path, (unsigned long long)s->line_counter);
         return TM_EPARSE;
     }
     if (z->nrecs >= ZONE_RECORDS_MAX) {
-        set_err(ld->err, ld->errlen, _("zone file '%s' has more than %zu records"), ld->path,
+        tm_err_printf(ld->err, ld->errlen, _("zone file '%s' has more than %zu records"), ld->path,
                 ZONE_RECORDS_MAX);
         return TM_ERANGE;
     }
     st = add_rdata(NULL, s->r_type, s->r_ttl, s->r_data, s->r_data_length);
     if (st != TM_OK) {
-        set_err(ld->err, ld->errlen, _("zone file '%s' line %llu: unusable %s record"),
+        tm_err_printf(ld->err, ld->errlen, _("zone file '%s' line %llu: unusable %s record"),
                 ld->path, (unsigned long long)s->line_counter, tm_rrtype_name(s->r_type));
         return st;
     }
@@ -427,7 +415,7 @@ static tm_status_t take_record(loader_t *ld, const zs_scanner_t *s)
     return TM_OK;
 too_big:
     if (st == TM_ERANGE)
-        set_err(ld->err, ld->errlen, _("zone file '%s' holds more data than %zu MiB"),
+        tm_err_printf(ld->err, ld->errlen, _("zone file '%s' holds more data than %zu MiB"),
                 ld->path, ZONE_ARENA_MAX >> 20);
     return st;
 }
@@ -444,21 +432,21 @@ static tm_status_t scan(loader_t *ld, const char *text, size_t len, const char *
     snprintf(abs_origin, sizeof abs_origin, "%s.", origin ? origin : "");
     if (zs_init(s, abs_origin, CLASS_IN, ZONE_DEFAULT_TTL) != 0) {
         inited = true; /* zs_init cleans up after itself, but deinit is harmless */
-        set_err(ld->err, ld->errlen, _("zone file '%s': invalid origin '%s'"), ld->path,
+        tm_err_printf(ld->err, ld->errlen, _("zone file '%s': invalid origin '%s'"), ld->path,
                 origin ? origin : ".");
         st = TM_EINVAL;
         goto done;
     }
     inited = true;
     if (zs_set_input_string(s, text, len) != 0) {
-        set_err(ld->err, ld->errlen, _("zone file '%s': %s"), ld->path,
+        tm_err_printf(ld->err, ld->errlen, _("zone file '%s': %s"), ld->path,
                 zs_strerror(s->error.code));
         st = TM_EPARSE;
         goto done;
     }
     for (;;) {
         if (zs_parse_record(s) != 0 && s->state != ZS_STATE_ERROR) {
-            set_err(ld->err, ld->errlen, _("zone file '%s': %s"), ld->path,
+            tm_err_printf(ld->err, ld->errlen, _("zone file '%s': %s"), ld->path,
                     zs_strerror(s->error.code));
             st = TM_EPARSE;
             goto done;
@@ -472,12 +460,12 @@ static tm_status_t scan(loader_t *ld, const char *text, size_t len, const char *
         case ZS_STATE_ERROR:
             /* Even a recoverable error stops the load: a zone with a broken
              * record would answer NXDOMAIN for a name that has data. */
-            set_err(ld->err, ld->errlen, _("zone file '%s' line %llu: %s"), ld->path,
+            tm_err_printf(ld->err, ld->errlen, _("zone file '%s' line %llu: %s"), ld->path,
                     (unsigned long long)s->line_counter, zs_strerror(s->error.code));
             st = TM_EPARSE;
             goto done;
         case ZS_STATE_INCLUDE:
-            set_err(ld->err, ld->errlen, _("zone file '%s' line %llu: $INCLUDE is not supported"),
+            tm_err_printf(ld->err, ld->errlen, _("zone file '%s' line %llu: $INCLUDE is not supported"),
                     ld->path, (unsigned long long)s->line_counter);
             st = TM_EUNSUPPORTED;
             goto done;
@@ -535,7 +523,7 @@ tm_status_t tm_zone_load(const char *path, const char *origin, tm_zone_t **out, 
         return TM_EINVAL;
     *out = NULL;
     if (origin && !canon_name(origin, given)) {
-        set_err(err, errlen, _("zone file '%s': invalid origin '%s'"), path, origin);
+        tm_err_printf(err, errlen, _("zone file '%s': invalid origin '%s'"), path, origin);
         return TM_EINVAL;
     }
     st = read_file(path, &text, &len, err, errlen);
@@ -560,7 +548,7 @@ tm_status_t tm_zone_load(const char *path, const char *origin, tm_zone_t **out, 
     const char *o = origin ? given : ld->have_soa ? ld->soa_owner
                                                   : ld->have_first ? ld->first_origin : "";
     if (!origin && o[0] == '\0') {
-        set_err(err, errlen, _("zone file '%s' has no SOA record and no $ORIGIN"), path);
+        tm_err_printf(err, errlen, _("zone file '%s' has no SOA record and no $ORIGIN"), path);
         st = TM_EPARSE;
         goto done;
     }
@@ -572,7 +560,7 @@ tm_status_t tm_zone_load(const char *path, const char *origin, tm_zone_t **out, 
     for (size_t i = 0; i < z->nrecs; i++) {
         const char *owner = (const char *)z->arena + z->recs[i].owner_off;
         if (!is_below_or_at(owner, z->origin)) {
-            set_err(err, errlen, _("zone file '%s' line %llu: '%s' is outside the zone '%s'"),
+            tm_err_printf(err, errlen, _("zone file '%s' line %llu: '%s' is outside the zone '%s'"),
                     path, (unsigned long long)z->recs[i].line, owner, z->origin);
             st = TM_EPARSE;
             goto done;
@@ -585,7 +573,7 @@ tm_status_t tm_zone_load(const char *path, const char *origin, tm_zone_t **out, 
     z = NULL;
 done:
     if (st == TM_ENOMEM)
-        set_err(err, errlen, _("zone file '%s': %s"), path, tm_strerror(st));
+        tm_err_printf(err, errlen, _("zone file '%s': %s"), path, tm_strerror(st));
     tm_free(text);
     tm_free(ld);
     tm_zone_destroy(z);
