@@ -317,8 +317,8 @@ def batch(build, tmp, proxy, domains_file, count, jobs, runs):
     for i in range(runs):
         proxy.collect()
         out = os.path.join(tmp, "batch.out")
-        wall, rss, rc, _, cpu = run_once([tm, "-j", str(jobs), "-f", domains_file, "--format", "jsonl",
-                                     "--color", "never"], out, limit=300)
+        cmd = [tm, "-j", str(jobs), "-f", domains_file, "--format", "jsonl", "--color", "never"]
+        wall, rss, rc, _, cpu = run_once(cmd, out, limit=300)
         st = proxy.collect()
         verdicts = {}
         lines = 0
@@ -552,7 +552,7 @@ def main():
             zones.append((fn[:-5], os.path.join(HERE, "zones", fn)))
     zones.append(("tmems-jp.trendmicro.com", os.path.join(gen, "tmems-jp.trendmicro.com.zone")))
     zones.append(("example", os.path.join(gen, "example.zone")))
-    R["critpath"] = critpath.analyse(DOMAIN, [z for _, z in zones if not z.endswith("/example.zone")])
+    R["critpath"] = critpath.analyse(DOMAIN, [z for o, z in zones if o != "example"])
     ver = versions()
     R["versions"] = ver
     help_text = subprocess.run([os.path.join(build, "tmems-check"), "--help"],
@@ -623,7 +623,7 @@ def main():
     with open(os.path.join(build, "bench", "table.txt"), "w") as f:
         f.write(text + "\n")
     if args.write_readme:
-        repro = ("Produced by `bash bench/run.sh%s` on %s (2 cores); tmems-check %s."
+        repro = ("Produced by `bash bench/run.sh%s` on %s (2 cores); %s."
                  % (" --quick" if quick else "", R["when"],
                     subprocess.run([os.path.join(build, "tmems-check"), "--version"],
                                    capture_output=True, text=True).stdout.strip()))

@@ -55,7 +55,11 @@
 #define TCP_OUT_MAX (1u << 20)    /* bytes waiting to be written on one side */
 #define SOCKBUF (8 << 20)
 
-typedef enum { EV_UDP_UP, EV_UDP_DOWN, EV_TCP_UP, EV_TCP_DOWN, EV_TCP_SHUT_UP, EV_TCP_SHUT_DOWN } ev_kind_t;
+typedef enum {
+    EV_UDP_UP, EV_UDP_DOWN,             /* a datagram to BIND, an answer to the client */
+    EV_TCP_UP, EV_TCP_DOWN,             /* stream bytes, each way */
+    EV_TCP_SHUT_UP, EV_TCP_SHUT_DOWN    /* a side's end of stream, passed on */
+} ev_kind_t;
 
 typedef struct event {
     uint64_t due;

@@ -194,7 +194,8 @@ int main(int argc, char **argv)
             struct iovec iov[BATCH];
             int k = 0;
             uint64_t t = now_ns();
-            while (k < BATCH && sent + (unsigned long)k < count && inflight + (unsigned)k < window) {
+            while (k < BATCH && sent + (unsigned long)k < count &&
+                   inflight + (unsigned)k < window) {
                 int probes = 0;
                 while (sent_at[next_id] && probes++ < 65536)
                     next_id++;

@@ -91,9 +91,13 @@ cleanup() {
     trap - EXIT INT TERM
     if ip netns list 2>/dev/null | grep -qw "$NS"; then
         # Only processes inside this run's namespace: the ones it started.
-        for pid in $(ip netns pids "$NS" 2>/dev/null); do kill -TERM "$pid" 2>/dev/null || true; done
+        for pid in $(ip netns pids "$NS" 2>/dev/null); do
+            kill -TERM "$pid" 2>/dev/null || true
+        done
         sleep 0.5
-        for pid in $(ip netns pids "$NS" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null || true; done
+        for pid in $(ip netns pids "$NS" 2>/dev/null); do
+            kill -KILL "$pid" 2>/dev/null || true
+        done
         ip netns del "$NS" 2>/dev/null || true
     fi
     rm -rf -- "/etc/netns/$NS" "$TMP"

@@ -424,7 +424,7 @@ static tm_status_t judge_servers(const tm_check_ctx_t *ctx, const tm_auth_view_t
 {
     const tm_answer_t *rmx = tm_ctx_mx(ctx);
     tm_status_t st = get_facts(ctx->rules, tm_rrset_get(ctx->rrset, ctx->domain, TM_RR_SOA),
-                                   tm_ctx_txt(ctx), rmx, &j->recursive);
+                               tm_ctx_txt(ctx), rmx, &j->recursive);
     if (st == TM_OK && j->recursive.mx && j->recursive.mx[0]) {
         j->mx_ttl = j->recursive.mx_ttl;
         j->mx_seen = true;
