@@ -61,21 +61,37 @@ static uint16_t address_type(const spf_ev_t *ev)
     return ev->block.addr.family == 6 ? TM_RR_AAAA : TM_RR_A;
 }
 
+/* What a, mx and exists do before their query: count the term (section
+ * 4.6.4) and expand its target.  True when the query goes ahead with name
+ * filled; otherwise *early is the mechanism's result. */
+static bool start_lookup(spf_ev_t *ev, const tm_spf_term_t *t, const char *domain,
+                         char name[TM_NAME_MAX + 1], spf_mres_t *early)
+{
+    if (!spf_count_lookup(ev)) {
+        *early = M_ABORT;
+        return false;
+    }
+    switch (spf_target(ev, t, domain, name)) {
+    case TG_OK: return true;
+    case TG_ABORT: *early = M_ABORT; return false;
+    case TG_MISSING: *early = M_NOMATCH; return false;
+    case TG_BAD:
+        /* RFC 7208 leaves a target that cannot be a DNS name open (section
+         * 4.8); like the initial domain (section 4.3) it is treated as a
+         * name that does not exist: no match, and a void lookup. */
+        *early = spf_count_void(ev) ? M_NOMATCH : M_ABORT;
+        return false;
+    }
+    *early = M_ABORT;
+    return false;
+}
+
 static spf_mres_t mech_a(spf_ev_t *ev, const tm_spf_term_t *t, const char *domain)
 {
     char name[TM_NAME_MAX + 1];
-    if (!spf_count_lookup(ev))
-        return M_ABORT;
-    spf_tg_t tg = spf_target(ev, t, domain, name);
-    if (tg == TG_ABORT)
-        return M_ABORT;
-    if (tg == TG_MISSING)
-        return M_NOMATCH;
-    /* RFC 7208 leaves a target that cannot be a DNS name open (section
-     * 4.8); like the initial domain (section 4.3) it is treated as a name
-     * that does not exist: no match, and a void lookup. */
-    if (tg == TG_BAD)
-        return spf_count_void(ev) ? M_NOMATCH : M_ABORT;
+    spf_mres_t early;
+    if (!start_lookup(ev, t, domain, name, &early))
+        return early;
     const tm_answer_t *ans;
     switch (spf_lookup(ev, name, address_type(ev), true, true, &ans)) {
     case LK_OK: return from_cover(ev, cover_answer(ev, ans, t));
@@ -87,15 +103,9 @@ static spf_mres_t mech_a(spf_ev_t *ev, const tm_spf_term_t *t, const char *domai
 static spf_mres_t mech_mx(spf_ev_t *ev, const tm_spf_term_t *t, const char *domain)
 {
     char name[TM_NAME_MAX + 1];
-    if (!spf_count_lookup(ev))
-        return M_ABORT;
-    spf_tg_t tg = spf_target(ev, t, domain, name);
-    if (tg == TG_ABORT)
-        return M_ABORT;
-    if (tg == TG_MISSING)
-        return M_NOMATCH;
-    if (tg == TG_BAD)
-        return spf_count_void(ev) ? M_NOMATCH : M_ABORT;
+    spf_mres_t early;
+    if (!start_lookup(ev, t, domain, name, &early))
+        return early;
     const tm_answer_t *mx;
     spf_lk_t lk = spf_lookup(ev, name, TM_RR_MX, true, true, &mx);
     if (lk == LK_ABORT)
@@ -167,15 +177,9 @@ static spf_mres_t mech_ptr(spf_ev_t *ev, const tm_spf_term_t *t, const char *dom
 static spf_mres_t mech_exists(spf_ev_t *ev, const tm_spf_term_t *t, const char *domain)
 {
     char name[TM_NAME_MAX + 1];
-    if (!spf_count_lookup(ev))
-        return M_ABORT;
-    spf_tg_t tg = spf_target(ev, t, domain, name);
-    if (tg == TG_ABORT)
-        return M_ABORT;
-    if (tg == TG_MISSING)
-        return M_NOMATCH;
-    if (tg == TG_BAD)
-        return spf_count_void(ev) ? M_NOMATCH : M_ABORT;
+    spf_mres_t early;
+    if (!start_lookup(ev, t, domain, name, &early))
+        return early;
     const tm_answer_t *ans;
     /* section 5.7: always an A query, whatever the client's family */
     switch (spf_lookup(ev, name, TM_RR_A, true, true, &ans)) {
