@@ -85,6 +85,10 @@ tm_status_t tm_check_inbound_smtp(const tm_check_ctx_t *ctx, tm_finding_t *out);
 /* The addresses of the MX hosts to greet. */
 tm_status_t tm_smtp_needs(const tm_check_ctx_t *ctx, tm_questions_t *need);
 
+/* The rules' site name in the reader's language (the bundled names are in
+ * the catalogue; a --rules file's own name is shown as written). */
+const char *tm_site_name(const tm_rules_t *rules);
+
 /* A finding for an answer that did not come: error for a DNS failure, skip
  * offline.  Returns true when it filled *out (the caller then returns). */
 bool tm_finding_for_missing(const tm_check_ctx_t *ctx, const tm_answer_t *ans, const char *what,

@@ -66,7 +66,7 @@ static tm_status_t check_company_host(const tm_check_ctx_t *ctx, const char *hos
     if (st == TM_OK)
         st = tm_finding_detail(out, _("The company ID \"%s\" is not registered in the %s data "
                                       "center: a typo, or an account in another region."),
-                               ctx->company, ctx->rules->site);
+                               ctx->company, tm_site_name(ctx->rules));
     if (st == TM_OK)
         st = tm_finding_fix(out, _("Use the host the console shows under 詳細な設定, or check "
                                    "--region."));

@@ -148,3 +148,23 @@ bool tm_finding_for_missing(const tm_check_ctx_t *ctx, const tm_answer_t *ans, c
     }
     return false;
 }
+
+/* The bundled site names, listed so that xgettext extracts them. */
+static const char *const bundled_sites[] = {
+    N_("Japan"),
+    N_("North America, Latin America and Asia Pacific"),
+    N_("Europe and Africa"),
+    N_("Australia and New Zealand"),
+    N_("Singapore"),
+    N_("India"),
+    N_("United Arab Emirates"),
+};
+
+const char *tm_site_name(const tm_rules_t *rules)
+{
+    for (size_t i = 0; i < sizeof(bundled_sites) / sizeof(bundled_sites[0]); i++) {
+        if (strcmp(rules->site, bundled_sites[i]) == 0)
+            return _(bundled_sites[i]);
+    }
+    return rules->site;
+}

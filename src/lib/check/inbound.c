@@ -114,7 +114,7 @@ tm_status_t tm_check_inbound_firewall(const tm_check_ctx_t *ctx, tm_finding_t *o
     tm_status_t st = tm_finding_set(out, TM_CHECK_INFO,
                                     _("Allow SMTP (TCP %u) from the %zu %s data-center ranges "
                                       "on the receiving servers"),
-                                    rules->smtp_port, rules->nranges, rules->site);
+                                    rules->smtp_port, rules->nranges, tm_site_name(rules));
     for (size_t i = 0; i < rules->nranges && st == TM_OK; i++) {
         const tm_rules_range_t *r = &rules->ranges[i];
         st = r->since ? tm_finding_fix(out, _("%-18s (added %s)"), r->cidr, r->since)

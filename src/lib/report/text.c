@@ -217,7 +217,7 @@ static tm_status_t put_heading(tm_buf_t *out, const tm_result_t *r)
     if (st == TM_OK)
         st = tm_buf_printf(out, _("%s (phase %s, %s)"), when, tm_phase_name(r->phase), how);
     if (st == TM_OK)
-        st = tm_buf_puts(out, "; ");
+        st = tm_buf_puts(out, _("; ")); /* translatable: Japanese uses its own marks */
     if (st != TM_OK)
         return st;
     if (!r->company)
@@ -417,13 +417,13 @@ static tm_status_t put_verdict(const text_ctx_t *c, const tm_result_t *r)
                                dngettext(TM_TEXTDOMAIN, "%lu failure", "%lu failures", fails),
                                fails);
         if (st == TM_OK)
-            st = tm_buf_puts(c->out, ", ");
+            st = tm_buf_puts(c->out, _(", "));
         if (st == TM_OK)
             st = tm_buf_printf(c->out,
                                dngettext(TM_TEXTDOMAIN, "%lu warning", "%lu warnings", warns),
                                warns);
         if (st == TM_OK && errors > 0) {
-            st = tm_buf_puts(c->out, ", ");
+            st = tm_buf_puts(c->out, _(", "));
             if (st == TM_OK)
                 st = tm_buf_printf(
                     c->out, dngettext(TM_TEXTDOMAIN, "%lu error", "%lu errors", errors), errors);
