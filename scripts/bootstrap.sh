@@ -19,7 +19,7 @@ PACKAGES=(
     libssl-dev  # the STARTTLS probe of --smtp
     # tests: unit (cmocka), integration (BIND, dig, jq), leak checks, tools
     libcmocka-dev bind9 bind9-dnsutils jq python3 python3-yaml python3-dnslib
-    valgrind util-linux
+    valgrind util-linux time
     # test_smtp.sh: SMTP servers with and without STARTTLS, a self-signed certificate
     python3-aiosmtpd openssl
 )

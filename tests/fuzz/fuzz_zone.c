@@ -70,8 +70,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 FUZZ_CHECK(ans->rrs[i].type == type);
             tm_answer_unref(ans);
         }
-        FUZZ_CHECK(tm_zone_covers(zone, name) || zorigin[0] == '\0' || l > 0 ||
-                   !tm_zone_covers(zone, zorigin));
+        /* A zone answers for its own origin. */
+        if (l == 0)
+            FUZZ_CHECK(tm_zone_covers(zone, name));
     }
     tm_zone_destroy(zone);
     return 0;

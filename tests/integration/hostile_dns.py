@@ -2,10 +2,25 @@
 """hostile_dns.py - a DNS server on 127.0.0.1 that misbehaves on purpose.
 
 Started by tests/integration/test_hostile.sh.  Every name under
-<case>.hostile.test gets the behaviour of <case> (see CASES below); the TMEmS
-SPF names get their bundled records (CHECKS.md) so that SPF trees resolve;
-anything else is NXDOMAIN.  UDP and TCP share one port; answers larger than
-the client's UDP payload are truncated (TC) so the client retries over TCP.
+<case>.hostile.test gets the behaviour of <case>:
+
+    garbage    the right ID and question, then random bytes claiming 5 answers
+    wrongid    a correct answer with another query ID
+    tcrefused  TC over UDP; over TCP the connection is reset
+    bigtxt     the apex TXT set fills a 64 KB message (TCP after TC)
+    many       1,000 apex TXT records (TCP after TC)
+    cnameloop  the apex and loop2 are CNAMEs of each other, in one answer
+    chain20    a 20-step CNAME chain before the data
+    bomb       every TXT record includes ten more names
+    longmacro  SPF macros that expand to 253 bytes and past it
+    slow       the answer is sent DELAY_S seconds late
+    trickle    TC over UDP; over TCP one byte every TRICKLE_S seconds
+
+the other names of a case: an SPF record including the TMEmS record at the
+apex, NODATA at the apex, NXDOMAIN below.  The TMEmS SPF name gets its
+bundled record (CHECKS.md) so that SPF trees resolve; anything else is
+NXDOMAIN.  UDP and TCP share one port; answers larger than the client's UDP
+payload are truncated (TC) so the client retries over TCP.
 
     hostile_dns.py PORT_FILE QUERY_LOG [LIFETIME_SECONDS]
 
@@ -24,7 +39,7 @@ import sys
 import threading
 import time
 
-from dnslib import CNAME, DNSRecord, MX, QTYPE, RCODE, RR, TXT, A
+from dnslib import CNAME, DNSRecord, QTYPE, RCODE, RR, TXT, A
 
 ZONE = "hostile.test"
 TTL = 300
