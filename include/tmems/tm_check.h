@@ -99,6 +99,13 @@ typedef struct {
     char *summary;        /* one line */
     char *detail;         /* NULL or more lines: why it matters */
     char *fix;            /* NULL or what to change, zone-file lines where possible */
+    char *fix_records;    /* NULL or the zone-file lines of fix that can be pasted
+                             as they are, one a line ("owner. TTL IN TYPE rdata",
+                             absolute owner, no placeholder).  They replace whole
+                             RRsets: every record of the same owner and type; for
+                             TXT, of the same kind (an SPF line replaces the
+                             owner's v=spf1 records, a tmes= line its tokens, and
+                             other TXT records stay).  docs/json.md, fix_records. */
 } tm_finding_t;
 
 typedef struct {

@@ -52,6 +52,7 @@ static inline void fx_finding_free(tm_finding_t *f)
     tm_free(f->summary);
     tm_free(f->detail);
     tm_free(f->fix);
+    tm_free(f->fix_records);
     memset(f, 0, sizeof(*f));
 }
 

@@ -33,6 +33,7 @@ static inline void fixture_add(tm_result_t *r, const char *id, tm_section_t sect
         f->cap = cap;
     }
     tm_finding_t *it = &f->items[f->count++];
+    memset(it, 0, sizeof *it);
     it->id = id;
     it->section = section;
     it->status = status;

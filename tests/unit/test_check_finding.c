@@ -119,6 +119,27 @@ static void test_finding_lines(void **state)
     fx_finding_free(&f);
 }
 
+/* A pasteable line goes to the fix as shown and to fix_records; prose and
+ * placeholder lines only to the fix. */
+static void test_finding_fix_record(void **state)
+{
+    (void)state;
+    tm_finding_t f = {0};
+    assert_int_equal(tm_finding_fix(&f, "%s", "Publish instead:"), TM_OK);
+    assert_null(f.fix_records);
+    assert_int_equal(tm_finding_fix_record(&f, "%s. 3600 IN TXT \"%s\"", "a.example",
+                                           "v=spf1 -all"),
+                     TM_OK);
+    assert_int_equal(tm_finding_fix_record(&f, "%s. 300 IN MX %u %s.", "a.example", 10u,
+                                           "b.example"),
+                     TM_OK);
+    assert_string_equal(f.fix, "Publish instead:\na.example. 3600 IN TXT \"v=spf1 -all\"\n"
+                               "a.example. 300 IN MX 10 b.example.");
+    assert_string_equal(f.fix_records, "a.example. 3600 IN TXT \"v=spf1 -all\"\n"
+                                       "a.example. 300 IN MX 10 b.example.");
+    fx_finding_free(&f);
+}
+
 static void test_finding_oom_keeps_old_text(void **state)
 {
     (void)state;
@@ -198,6 +219,7 @@ int main(void)
         cmocka_unit_test_setup(test_verdict_order, setup),
         cmocka_unit_test_setup(test_names, setup),
         cmocka_unit_test_setup(test_finding_lines, setup),
+        cmocka_unit_test_setup(test_finding_fix_record, setup),
         cmocka_unit_test_setup(test_finding_oom_keeps_old_text, setup),
         cmocka_unit_test_setup(test_quote_dns, setup),
         cmocka_unit_test_setup(test_quote_dns_appends, setup),

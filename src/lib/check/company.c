@@ -39,7 +39,7 @@ tm_status_t tm_check_company_id(const tm_check_ctx_t *ctx, tm_finding_t *out)
             st = tm_finding_detail(out, _("Mail for this domain would be delivered to another "
                                           "customer's TMEmS account, which rejects it."));
         if (st == TM_OK)
-            st = tm_finding_fix(out, "%s. 300 IN MX 10 %s.%s.", ctx->domain, ctx->company,
+            st = tm_finding_fix_record(out, "%s. 300 IN MX 10 %s.%s.", ctx->domain, ctx->company,
                                 ctx->rules->inbound_suffix);
         return st;
     }

@@ -121,7 +121,7 @@ static bool mx_points_at_tmems(const tm_check_ctx_t *ctx)
 static tm_status_t token_fix_line(const tm_check_ctx_t *ctx, tm_finding_t *out)
 {
     if (ctx->opts->token && ctx->opts->token[0])
-        return tm_finding_fix(out, "%s. 3600 IN TXT \"%s%s\"", ctx->domain,
+        return tm_finding_fix_record(out, "%s. 3600 IN TXT \"%s%s\"", ctx->domain,
                               ctx->rules->token_prefix, ctx->opts->token);
     return tm_finding_fix(out, _("%s. 3600 IN TXT \"%s<the %u characters shown in the console>\""),
                           ctx->domain, ctx->rules->token_prefix, ctx->rules->token_length);

@@ -54,6 +54,7 @@ void tm_findings_clear(tm_findings_t *f)
         tm_free(f->items[i].summary);
         tm_free(f->items[i].detail);
         tm_free(f->items[i].fix);
+        tm_free(f->items[i].fix_records);
     }
     tm_free(f->items);
     tm_findings_init(f);
@@ -133,6 +134,19 @@ tm_status_t tm_finding_fix(tm_finding_t *f, const char *fmt, ...)
     va_list ap;
     va_start(ap, fmt);
     tm_status_t st = vset(&f->fix, true, fmt, ap);
+    va_end(ap);
+    return st;
+}
+
+tm_status_t tm_finding_fix_record(tm_finding_t *f, const char *fmt, ...)
+{
+    va_list ap, again;
+    va_start(ap, fmt);
+    va_copy(again, ap);
+    tm_status_t st = vset(&f->fix, true, fmt, ap);
+    if (st == TM_OK)
+        st = vset(&f->fix_records, true, fmt, again);
+    va_end(again);
     va_end(ap);
     return st;
 }

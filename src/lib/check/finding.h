@@ -13,6 +13,11 @@ tm_status_t tm_finding_detail(tm_finding_t *f, const char *fmt, ...)
 /* Appends one line to the fix (what to change). */
 tm_status_t tm_finding_fix(tm_finding_t *f, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* Appends one zone-file line that can be pasted as it is: to the fix (as
+ * shown) and to fix_records (the machine-readable Fix, tm_check.h).  Never
+ * for a line holding a placeholder: that is a plain tm_finding_fix. */
+tm_status_t tm_finding_fix_record(tm_finding_t *f, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 /* Appends bytes from DNS to buf as a double-quoted string with \" \\ and
  * non-printable bytes escaped (\n, \t, \xNN), so that a summary shows exactly
  * what is published: stray quotes, spaces and control bytes become visible. */

@@ -33,7 +33,7 @@ static tm_status_t cutover_fix(const tm_check_ctx_t *ctx, tm_finding_t *out)
 {
     char host[TM_NAME_MAX + 1];
     if (ctx->company[0] && tm_rules_inbound_host(ctx->rules, ctx->company, host, sizeof(host)))
-        return tm_finding_fix(out, "%s. 300 IN MX 10 %s.", ctx->domain, host);
+        return tm_finding_fix_record(out, "%s. 300 IN MX 10 %s.", ctx->domain, host);
     return tm_finding_fix(out, "%s. 300 IN MX 10 <company-id>.%s.", ctx->domain,
                           ctx->rules->inbound_suffix);
 }
@@ -198,7 +198,7 @@ tm_status_t tm_check_mx_ttl(const tm_check_ctx_t *ctx, tm_finding_t *out)
                                       "the cutover."),
                                max, span.data);
     for (size_t i = 0; i < mx->count && st == TM_OK; i++)
-        st = tm_finding_fix(out, "%s. %u IN MX %u %s.", ctx->domain, max,
+        st = tm_finding_fix_record(out, "%s. %u IN MX %u %s.", ctx->domain, max,
                             mx->rrs[i].u.mx.preference, mx->rrs[i].u.mx.host);
 done:
     tm_buf_clear(&span);

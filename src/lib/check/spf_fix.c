@@ -141,7 +141,7 @@ tm_status_t tm_spf_fix_line(const tm_check_ctx_t *ctx, tm_finding_t *out)
         st = tm_buf_printf(&line, " \"%.*s\"", (int)n, record.data + at);
     }
     if (st == TM_OK)
-        st = tm_finding_fix(out, "%s", line.data);
+        st = tm_finding_fix_record(out, "%s", line.data);
     tm_buf_clear(&record);
     tm_buf_clear(&line);
     return st;

@@ -11,6 +11,28 @@
 #include "tmems/tm_report.h"
 #include "tmems/tm_spf.h"
 
+/* fix_records as an array of lines; omitted when the Fix has no
+ * pasteable record (docs/json.md). */
+static bool add_fix_records(cJSON *obj, const char *lines)
+{
+    if (!lines)
+        return true;
+    cJSON *arr = cJSON_CreateArray();
+    if (!arr)
+        return false;
+    for (const char *p = lines; *p;) {
+        size_t len = strcspn(p, "\n");
+        if (!tm_json_push(arr, tm_json_string(p, len))) {
+            cJSON_Delete(arr);
+            return false;
+        }
+        p += len;
+        if (*p == '\n')
+            p++;
+    }
+    return tm_json_add(obj, "fix_records", arr);
+}
+
 static cJSON *json_finding(const tm_finding_t *f)
 {
     cJSON *obj = cJSON_CreateObject();
@@ -22,7 +44,8 @@ static cJSON *json_finding(const tm_finding_t *f)
         tm_json_add(obj, "summary", tm_json_string(f->summary ? f->summary : "",
                                         f->summary ? strlen(f->summary) : 0)) &&
         tm_json_add(obj, "detail", tm_json_cstring(f->detail)) &&
-        tm_json_add(obj, "fix", tm_json_cstring(f->fix)))
+        tm_json_add(obj, "fix", tm_json_cstring(f->fix)) &&
+        add_fix_records(obj, f->fix_records))
         return obj;
     cJSON_Delete(obj);
     return NULL;
