@@ -117,18 +117,103 @@ typedef struct {
 void tm_findings_init(tm_findings_t *f);
 void tm_findings_clear(tm_findings_t *f);
 
-/* "fail" if any check fails, else "error" if any errs, else "warn" if any
- * warns, else "pass" (CLI.md). */
+/* The worst status: "fail" if any check fails, else "error" if any errs,
+ * else "warn" if any warns, else "pass" (the JSON "verdict" field,
+ * docs/json.md).  Not a readiness verdict: see tm_findings_assess. */
 tm_check_status_t tm_findings_verdict(const tm_findings_t *f);
 
 /* A check fills *out (id and section are preset by the registry). */
 typedef tm_status_t (*tm_check_fn)(const tm_check_ctx_t *ctx, tm_finding_t *out);
 
+/* The records a verdict of "ready" needs judged (docs/checks.md "The
+ * verdict"): the ownership token (token.present), the MX (mx.present,
+ * mx.tmems) and SPF (spf.present).  A check of the catalogue belongs to at
+ * most one of them. */
+typedef enum {
+    TM_AREA_NONE = 0,
+    TM_AREA_TOKEN = 1u << 0,
+    TM_AREA_MX = 1u << 1,
+    TM_AREA_SPF = 1u << 2,
+    TM_AREA_ALL = (1u << 3) - 1
+} tm_area_t;
+
+#define TM_AREA_BITS 3 /* bits of TM_AREA_ALL */
+
+const char *tm_area_name(tm_area_t area); /* "token", "mx", "spf" (one bit) */
+
+/* A mask of statuses: TM_STATUS_BIT(TM_CHECK_FAIL) | ... */
+#define TM_STATUS_BIT(status) (1u << (unsigned)(status))
+
 typedef struct {
     const char *id;
     tm_section_t section;
     tm_check_fn run;
+    unsigned decisive;  /* the tm_area_t it judges for "ready", or TM_AREA_NONE */
+    /* True when the TMEmS console itself checks this (the onboarding guide,
+     * Step 2: the domain name, the connection to the receiving servers, the
+     * MX record, and the SPF record with outbound protection); false when
+     * the finding is tmems-check's own advice (JSON "console"). */
+    bool console;
+    /* The statuses for which the console puts a red (!) on the section and
+     * shows 設定が必要.  May be 0 for a console check whose finding cannot
+     * tell what the console sees (inbound.smtp connects from this machine,
+     * the console from the data center). */
+    unsigned console_flags;
+    /* Of console_flags, the statuses whose (!) is expected and needs no fix:
+     * before the MX cutover the MX does not name TMEmS yet (Step 2: "それまで
+     * MX レコードが確認できなくても問題ありません"). */
+    unsigned console_expected;
 } tm_check_def_t;
+
+/* ---- the verdict of one domain (docs/checks.md "The verdict") ---------- */
+
+typedef enum {
+    TM_VERDICT_READY = 0,      /* 準備完了: the token, MX and SPF were judged and
+                                  nothing fails or errs (nor warns with --strict) */
+    TM_VERDICT_SELECTED_PASSED, /* nothing selected fails, but --only/--skip left
+                                  a decisive check out: not a readiness verdict */
+    TM_VERDICT_NOT_READY,      /* a check fails (or warns with --strict) */
+    TM_VERDICT_UNKNOWN         /* a check errs (DNS did not answer), or every
+                                  decisive check of a record skipped */
+} tm_verdict_t;
+
+/* "ready", "selected_passed", "not_ready", "unknown" (JSON "outcome") */
+const char *tm_verdict_name(tm_verdict_t verdict);
+/* The exit status of the command line for a verdict (tmems-check(1) EXIT
+ * STATUS): 0 ready or selected checks passed, 1 not ready, 3 unknown. */
+int tm_verdict_exit_status(tm_verdict_t verdict);
+
+/* What the TMEmS console shows for the domain, as far as the checks know. */
+typedef enum {
+    TM_CONSOLE_COMPLETE = 0,   /* 完了: no section gets a (!) */
+    TM_CONSOLE_REQUIRED,       /* 設定が必要: at least one section gets a (!) */
+    TM_CONSOLE_UNKNOWN         /* nothing flagged, but the records were not all
+                                  judged (the verdict is unknown or partial) */
+} tm_console_status_t;
+
+/* "complete", "configuration_required", "unknown" */
+const char *tm_console_status_name(tm_console_status_t status);
+
+typedef struct {
+    tm_verdict_t verdict;
+    tm_check_status_t worst;    /* tm_findings_verdict */
+    bool strict;                /* warnings fail the verdict (--strict) */
+    unsigned long fails, warns, errors;
+    unsigned not_judged;        /* tm_area_t bits: decisive checks ran, all skipped */
+    unsigned not_selected;      /* tm_area_t bits: a decisive check did not run
+                                   (--only/--skip) */
+    tm_console_status_t console;
+    unsigned console_flagged;   /* 1u << tm_section_t: sections with a red (!) */
+    unsigned console_expected;  /* of those, sections whose every (!) is expected
+                                   before the MX cutover */
+} tm_assessment_t;
+
+/* The one judgement every format and the exit status render, from the
+ * findings of one domain (catalogue order or not; ids not in the catalogue
+ * only count by status). */
+void tm_findings_assess(const tm_findings_t *f, bool strict, tm_assessment_t *out);
+/* True when the console puts a red (!) on the finding's section for it. */
+bool tm_finding_console_flag(const tm_finding_t *f);
 
 /* The catalogue in CHECKS.md order. */
 const tm_check_def_t *tm_check_catalogue(size_t *count);

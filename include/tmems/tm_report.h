@@ -1,5 +1,10 @@
 /* tm_report.h - renders results; never decides a status.
- * Text goes through gettext and escapes every byte that came from DNS. */
+ * Text goes through gettext and escapes every byte that came from DNS.
+ *
+ * Every renderer of a domain takes its assessment (tm_findings_assess,
+ * tm_check.h), made once by the caller and used for the exit status too,
+ * so that text, -q, JSON, JSON Lines and JUnit tell the same story as the
+ * exit status.  NULL assesses the findings here, without --strict. */
 #ifndef TMEMS_TM_REPORT_H
 #define TMEMS_TM_REPORT_H
 
@@ -13,6 +18,7 @@ typedef struct {
     bool color;      /* ANSI colour (decided by the CLI: terminal, --color, NO_COLOR) */
     int verbosity;   /* -1 = -q (verdict line only), 0 default, 1+ = -v */
     const tm_rules_t *rules;
+    const tm_assessment_t *assessment; /* NULL: assessed without --strict */
 } tm_text_options_t;
 
 /* Appends the text report of one domain to out. */
@@ -24,9 +30,10 @@ typedef struct {
     const char *rules;    /* "bundled" or the --rules path */
 } tm_json_meta_t;
 
-/* One element of "results" (CLI.md), as compact JSON text appended to out
- * (this is also one line of --format jsonl). */
-tm_status_t tm_report_json_result(const tm_result_t *result, tm_buf_t *out);
+/* One element of "results" (docs/json.md), as compact JSON text appended to
+ * out (this is also one line of --format jsonl). */
+tm_status_t tm_report_json_result(const tm_result_t *result, const tm_assessment_t *assessment,
+                                  tm_buf_t *out);
 /* The whole document: {"schema":1, ..., "results":[...], "elapsed_ms":N},
  * pretty-printed, from results already rendered by tm_report_json_result. */
 tm_status_t tm_report_json_document(const tm_json_meta_t *meta, const char *const *results,
@@ -50,10 +57,14 @@ tm_status_t tm_report_json_stream_end(const tm_json_meta_t *meta, long elapsed_m
 /* The XML declaration and the opening <testsuites> tag. */
 tm_status_t tm_report_junit_begin(tm_buf_t *out);
 /* One <testsuite name=DOMAIN tests failures errors skipped> with the phase,
- * company and verdict as properties and one <testcase classname=SECTION
- * name=CHECK-ID> per finding: <failure> for fail, <error> for error,
- * <skipped/> for skip, <system-out> with the summary for warn and info. */
-tm_status_t tm_report_junit_suite(const tm_result_t *result, tm_buf_t *out);
+ * company, verdicts and console view as properties and one <testcase
+ * classname=SECTION name=CHECK-ID> per finding: <failure> for fail (and for
+ * warn under --strict), <error> for error, <skipped/> for skip,
+ * <system-out> with the summary for warn and info.  A verdict that is
+ * unknown although nothing errs (every decisive check skipped) adds a
+ * testcase "verdict" with an <error>, so that CI does not show it green. */
+tm_status_t tm_report_junit_suite(const tm_result_t *result, const tm_assessment_t *assessment,
+                                  tm_buf_t *out);
 /* The closing </testsuites>. */
 tm_status_t tm_report_junit_end(tm_buf_t *out);
 

@@ -41,17 +41,9 @@ static long now_ms(void)
     return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* CLI.md "Exit status": 1 beats 3 beats 0; --strict makes warnings count. */
-static int exit_for(tm_check_status_t verdict, bool strict)
-{
-    switch (verdict) {
-    case TM_CHECK_FAIL: return TMC_EXIT_FAIL;
-    case TM_CHECK_ERROR: return TMC_EXIT_DNS_ERROR;
-    case TM_CHECK_WARN: return strict ? TMC_EXIT_FAIL : TMC_EXIT_READY;
-    default: return TMC_EXIT_READY;
-    }
-}
-
+/* The exit status of many domains (tmems-check(1) EXIT STATUS): 1 beats 3
+ * beats 0.  Each domain's comes from its assessment, the one its report
+ * renders, so the two cannot disagree. */
 static int worse(int a, int b)
 {
     if (a == TMC_EXIT_FAIL || b == TMC_EXIT_FAIL)
@@ -101,7 +93,7 @@ static tm_status_t write_out(out_t *o, const tm_buf_t *out)
     return fflush(stdout) == 0 ? TM_OK : TM_EIO;
 }
 
-static tm_status_t render(out_t *o, const tm_result_t *result)
+static tm_status_t render(out_t *o, const tm_result_t *result, const tm_assessment_t *a)
 {
     const tmc_params_t *p = o->p;
     tm_buf_t out;
@@ -110,7 +102,7 @@ static tm_status_t render(out_t *o, const tm_result_t *result)
     switch (p->format) {
     case TMC_FORMAT_TEXT: {
         tm_text_options_t topts = {.color = o->color, .verbosity = p->verbosity,
-                                   .rules = o->rules};
+                                   .rules = o->rules, .assessment = a};
         if (o->emitted > 0 && p->verbosity >= 0)
             st = tm_buf_putc(&out, '\n');
         if (st == TM_OK)
@@ -120,7 +112,7 @@ static tm_status_t render(out_t *o, const tm_result_t *result)
     case TMC_FORMAT_JSON: {
         tm_buf_t item;
         tm_buf_init(&item);
-        st = tm_report_json_result(result, &item);
+        st = tm_report_json_result(result, a, &item);
         if (st == TM_OK)
             st = tm_report_json_stream_item(&o->meta, item.data ? item.data : "",
                                             o->json_items, &out);
@@ -129,11 +121,11 @@ static tm_status_t render(out_t *o, const tm_result_t *result)
         break;
     }
     case TMC_FORMAT_JSONL:
-        st = tm_report_json_result(result, &out);
+        st = tm_report_json_result(result, a, &out);
         if (st == TM_OK)
             st = tm_buf_putc(&out, '\n');
         break;
-    case TMC_FORMAT_JUNIT: st = tm_report_junit_suite(result, &out); break;
+    case TMC_FORMAT_JUNIT: st = tm_report_junit_suite(result, a, &out); break;
     }
     if (st == TM_OK)
         st = write_out(o, &out);
@@ -169,12 +161,15 @@ static tm_status_t emit_item(void *arg, size_t index, tm_status_t status, tm_res
         status = tm_result_invalid_name(d->input, d->invalid, &result);
     }
     tm_status_t st = status;
-    if (st == TM_OK)
-        st = render(o, result);
+    tm_assessment_t a;
     if (st == TM_OK) {
-        o->rc = worse(o->rc, exit_for(result->verdict, p->strict));
-        o->failing += result->verdict == TM_CHECK_FAIL;
-        o->unknown += result->verdict == TM_CHECK_ERROR;
+        tm_findings_assess(&result->findings, p->strict, &a);
+        st = render(o, result, &a);
+    }
+    if (st == TM_OK) {
+        o->rc = worse(o->rc, tm_verdict_exit_status(a.verdict));
+        o->failing += a.verdict == TM_VERDICT_NOT_READY;
+        o->unknown += a.verdict == TM_VERDICT_UNKNOWN;
     }
     tm_result_destroy(result);
     o->emitted++;

@@ -107,7 +107,7 @@ static tm_status_t full_check(tm_buf_t *text, tm_buf_t *json, tm_check_status_t 
     tm_text_options_t topts = {.color = false, .verbosity = 1, .rules = rules};
     if ((st = tm_report_text(result, &topts, text)) != TM_OK)
         goto done;
-    if ((st = tm_report_json_result(result, &one)) != TM_OK)
+    if ((st = tm_report_json_result(result, NULL, &one)) != TM_OK)
         goto done;
     if (!(element = tm_buf_take(&one))) {
         st = TM_ENOMEM;

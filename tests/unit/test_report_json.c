@@ -26,7 +26,7 @@ static char *render_result(const tm_result_t *r)
 {
     tm_buf_t out;
     tm_buf_init(&out);
-    assert_int_equal(tm_report_json_result(r, &out), TM_OK);
+    assert_int_equal(tm_report_json_result(r, NULL, &out), TM_OK);
     char *text = tm_buf_take(&out);
     assert_non_null(text);
     return text;
@@ -183,7 +183,7 @@ static void test_nulls_and_empty(void **state)
     tm_free(text);
     tm_buf_t out;
     tm_buf_init(&out);
-    assert_int_equal(tm_report_json_result(NULL, &out), TM_EINVAL);
+    assert_int_equal(tm_report_json_result(NULL, NULL, &out), TM_EINVAL);
     fixture_free(r);
 }
 
@@ -301,7 +301,7 @@ static void test_out_of_memory(void **state)
         tm_buf_t out;
         tm_buf_init(&out);
         tm_alloc_fail_after(n);
-        tm_status_t st = tm_report_json_result(r, &out);
+        tm_status_t st = tm_report_json_result(r, NULL, &out);
         tm_alloc_fail_after(0);
         tm_buf_clear(&out);
         if (st == TM_OK)

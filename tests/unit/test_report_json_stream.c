@@ -33,7 +33,7 @@ static void make_parts(parts_t *p)
                         NULL);
         tm_buf_t out;
         tm_buf_init(&out);
-        assert_int_equal(tm_report_json_result(r, &out), TM_OK);
+        assert_int_equal(tm_report_json_result(r, NULL, &out), TM_OK);
         p->parts[i] = tm_buf_take(&out);
         assert_non_null(p->parts[i]);
         fixture_free(r);

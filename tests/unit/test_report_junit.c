@@ -319,7 +319,7 @@ static xnode_t *render(tm_result_t *const *results, size_t n, char **doc_out)
     tm_buf_init(&out);
     assert_int_equal(tm_report_junit_begin(&out), TM_OK);
     for (size_t i = 0; i < n; i++)
-        assert_int_equal(tm_report_junit_suite(results[i], &out), TM_OK);
+        assert_int_equal(tm_report_junit_suite(results[i], NULL, &out), TM_OK);
     assert_int_equal(tm_report_junit_end(&out), TM_OK);
     const char *error;
     xnode_t *root = xparse(out.data, &error);
@@ -506,12 +506,12 @@ static void test_arguments_and_limits(void **state)
     tm_buf_init(&out);
     assert_int_equal(tm_report_junit_begin(NULL), TM_EINVAL);
     assert_int_equal(tm_report_junit_end(NULL), TM_EINVAL);
-    assert_int_equal(tm_report_junit_suite(NULL, &out), TM_EINVAL);
+    assert_int_equal(tm_report_junit_suite(NULL, NULL, &out), TM_EINVAL);
     tm_result_t *r = fixture_result();
-    assert_int_equal(tm_report_junit_suite(r, NULL), TM_EINVAL);
+    assert_int_equal(tm_report_junit_suite(r, NULL, NULL), TM_EINVAL);
     /* a buffer limit reached half-way is reported, not overrun */
     out.limit = 200;
-    assert_int_equal(tm_report_junit_suite(r, &out), TM_ERANGE);
+    assert_int_equal(tm_report_junit_suite(r, NULL, &out), TM_ERANGE);
     assert_true(out.len <= 200);
     tm_buf_clear(&out);
     fixture_free(r);
@@ -560,7 +560,7 @@ static void test_oom(void **state)
         tm_buf_t out;
         tm_buf_init(&out);
         tm_alloc_fail_after(n);
-        tm_status_t st = tm_report_junit_suite(r, &out);
+        tm_status_t st = tm_report_junit_suite(r, NULL, &out);
         tm_alloc_fail_after(0);
         tm_buf_clear(&out);
         if (st == TM_OK)

@@ -23,7 +23,7 @@ static int reset_alloc(void **state)
 /* Renders r into a new string (test-owned, free with tm_free). */
 static char *render(const tm_result_t *r, bool color, int verbosity)
 {
-    tm_text_options_t opts = {color, verbosity, NULL};
+    tm_text_options_t opts = {color, verbosity, NULL, NULL};
     tm_buf_t out;
     tm_buf_init(&out);
     assert_int_equal(tm_report_text(r, &opts, &out), TM_OK);
@@ -72,7 +72,7 @@ static void test_appends(void **state)
 {
     (void)state;
     tm_result_t *r = fixture_result();
-    tm_text_options_t opts = {false, 0, NULL};
+    tm_text_options_t opts = {false, 0, NULL, NULL};
     tm_buf_t out;
     tm_buf_init(&out);
     assert_int_equal(tm_buf_puts(&out, "before\n"), TM_OK);
@@ -357,7 +357,7 @@ static void test_hostile(void **state)
 
     for (int verbosity = -1; verbosity <= 2; verbosity++) {
         for (int color = 0; color <= 1; color++) {
-            tm_text_options_t opts = {color != 0, verbosity, NULL};
+            tm_text_options_t opts = {color != 0, verbosity, NULL, NULL};
             tm_buf_t out;
             tm_buf_init(&out);
             assert_int_equal(tm_report_text(r, &opts, &out), TM_OK);
@@ -388,7 +388,7 @@ static void test_out_of_memory(void **state)
 {
     (void)state;
     tm_result_t *r = fixture_result();
-    tm_text_options_t opts = {true, 1, NULL};
+    tm_text_options_t opts = {true, 1, NULL, NULL};
     unsigned long n;
     for (n = 1;; n++) {
         tm_buf_t out;

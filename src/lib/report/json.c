@@ -35,6 +35,7 @@ static bool add_fix_records(cJSON *obj, const char *lines)
 
 static cJSON *json_finding(const tm_finding_t *f)
 {
+    const tm_check_def_t *def = f->id ? tm_check_find(f->id) : NULL;
     cJSON *obj = cJSON_CreateObject();
     if (!obj)
         return NULL;
@@ -45,7 +46,9 @@ static cJSON *json_finding(const tm_finding_t *f)
                                         f->summary ? strlen(f->summary) : 0)) &&
         tm_json_add(obj, "detail", tm_json_cstring(f->detail)) &&
         tm_json_add(obj, "fix", tm_json_cstring(f->fix)) &&
-        add_fix_records(obj, f->fix_records))
+        add_fix_records(obj, f->fix_records) &&
+        tm_json_add(obj, "console", cJSON_CreateBool(def && def->console)) &&
+        tm_json_add(obj, "console_flag", cJSON_CreateBool(tm_finding_console_flag(f))))
         return obj;
     cJSON_Delete(obj);
     return NULL;
@@ -241,7 +244,45 @@ static cJSON *json_ranges(const tm_result_t *r, const tm_rules_t *rules)
     return arr;
 }
 
-static cJSON *json_result(const tm_result_t *r)
+/* The names of the bits of mask, from names[i] for bit i. */
+static cJSON *json_names(unsigned mask, const char *(*name)(unsigned bit), unsigned nbits)
+{
+    cJSON *arr = cJSON_CreateArray();
+    for (unsigned i = 0; arr && i < nbits; i++) {
+        if ((mask & (1u << i)) && !tm_json_push(arr, cJSON_CreateString(name(1u << i)))) {
+            cJSON_Delete(arr);
+            return NULL;
+        }
+    }
+    return arr;
+}
+
+static const char *area_name(unsigned bit) { return tm_area_name((tm_area_t)bit); }
+
+static const char *section_name(unsigned bit)
+{
+    unsigned s = 0;
+    while (s + 1 < TM_SECTION_COUNT && (1u << s) != bit)
+        s++;
+    return tm_section_name((tm_section_t)s);
+}
+
+/* What the console shows (docs/json.md "console_view"). */
+static cJSON *json_console_view(const tm_assessment_t *a)
+{
+    cJSON *obj = cJSON_CreateObject();
+    if (obj &&
+        tm_json_add(obj, "status", cJSON_CreateString(tm_console_status_name(a->console))) &&
+        tm_json_add(obj, "flagged", json_names(a->console_flagged, section_name,
+                                                TM_SECTION_COUNT)) &&
+        tm_json_add(obj, "expected", json_names(a->console_expected, section_name,
+                                                 TM_SECTION_COUNT)))
+        return obj;
+    cJSON_Delete(obj);
+    return NULL;
+}
+
+static cJSON *json_result(const tm_result_t *r, const tm_assessment_t *a)
 {
     cJSON *obj = cJSON_CreateObject();
     if (!obj)
@@ -252,6 +293,13 @@ static cJSON *json_result(const tm_result_t *r)
         tm_json_add(obj, "phase", cJSON_CreateString(tm_phase_name(r->phase))) &&
         tm_json_add(obj, "company", tm_json_cstring(r->company)) &&
         tm_json_add(obj, "verdict", cJSON_CreateString(tm_check_status_name(r->verdict))) &&
+        tm_json_add(obj, "outcome", cJSON_CreateString(tm_verdict_name(a->verdict))) &&
+        tm_json_add(obj, "exit_status",
+                    cJSON_CreateNumber(tm_verdict_exit_status(a->verdict))) &&
+        tm_json_add(obj, "strict", cJSON_CreateBool(a->strict)) &&
+        tm_json_add(obj, "not_judged", json_names(a->not_judged, area_name, TM_AREA_BITS)) &&
+        tm_json_add(obj, "not_selected", json_names(a->not_selected, area_name, TM_AREA_BITS)) &&
+        tm_json_add(obj, "console_view", json_console_view(a)) &&
         tm_json_add(obj, "checks", json_checks(&r->findings)) && tm_json_add(obj, "records", json_records(r)) &&
         tm_json_add(obj, "spf", json_spf(r->spf)) && tm_json_add(obj, "ranges", json_ranges(r, r->rules)))
         return obj;
@@ -259,12 +307,18 @@ static cJSON *json_result(const tm_result_t *r)
     return NULL;
 }
 
-tm_status_t tm_report_json_result(const tm_result_t *result, tm_buf_t *out)
+tm_status_t tm_report_json_result(const tm_result_t *result, const tm_assessment_t *assessment,
+                                  tm_buf_t *out)
 {
     if (!result || !out)
         return TM_EINVAL;
+    tm_assessment_t own;
+    if (!assessment) {
+        tm_findings_assess(&result->findings, false, &own);
+        assessment = &own;
+    }
     tm_json_begin();
-    cJSON *root = json_result(result);
+    cJSON *root = json_result(result, assessment);
     if (!root)
         return TM_ENOMEM;
     tm_status_t st = tm_json_print(root, false, out);

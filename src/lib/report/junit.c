@@ -1,16 +1,25 @@
 /* junit.c - JUnit XML for CI (GitLab, Jenkins): one <testsuite> per domain,
  * one <testcase> per check; fail is a <failure>, error an <error>, skip a
  * <skipped/>; pass, info and warn pass (warn and info say why in
- * <system-out>).  Written in pieces so that a batch streams: the root's
+ * <system-out>), except that under --strict a warn is a <failure>, as it
+ * fails the verdict.  A verdict that is unknown although no check errs
+ * (every decisive check skipped) is one more testcase, "verdict", with an
+ * <error>: the suite is then never green while the exit status is 3.
+ * The checks the TMEmS console makes itself carry the property console, and
+ * the message of one that gets its red (!) starts with "(!)", as in the
+ * text report.  Written in pieces so that a batch streams: the root's
  * opening, each domain as it completes, then the closing tag.
  *
  * DNS data is untrusted and XML 1.0 cannot carry every character: text is
  * made valid UTF-8 first, characters outside XML 1.0's Char production
  * (section 2.2) are dropped, and so are the discouraged C1 controls and DEL
  * (they act on terminals that show CI logs). */
+#include <stdio.h>
 #include <string.h>
 
+#include "report/verdict_words.h"
 #include "tmems/tm_report.h"
+#include "util/tm_i18n.h"
 
 /* XML 1.0 section 2.2 Char, minus the controls it discourages. */
 static bool xml_char_ok(uint32_t c)
@@ -104,12 +113,21 @@ static tm_status_t put_explanation(tm_buf_t *out, const tm_finding_t *f)
     return st;
 }
 
+/* The summary, after "(!) " when the console flags the finding. */
+static tm_status_t put_summary(tm_buf_t *out, const tm_finding_t *f, bool attr)
+{
+    tm_status_t st = tm_finding_console_flag(f) ? tm_buf_puts(out, "(!) ") : TM_OK;
+    return st == TM_OK ? put_xml(out, f->summary, attr) : st;
+}
+
 /* <failure>/<error> with the summary as message and the rest as text. */
 static tm_status_t put_problem(tm_buf_t *out, const char *element, const tm_finding_t *f)
 {
-    tm_status_t st = tm_buf_printf(out, "      <%s", element);
+    tm_status_t st = tm_buf_printf(out, "      <%s message=\"", element);
     if (st == TM_OK)
-        st = put_attr(out, "message", f->summary);
+        st = put_summary(out, f, true);
+    if (st == TM_OK)
+        st = tm_buf_putc(out, '"');
     if (st == TM_OK)
         st = put_attr(out, "type", tm_check_status_name(f->status));
     if (st == TM_OK && !f->detail && !f->fix)
@@ -128,7 +146,7 @@ static tm_status_t put_system_out(tm_buf_t *out, const tm_finding_t *f)
 {
     tm_status_t st = tm_buf_printf(out, "      <system-out>%s: ", tm_check_status_name(f->status));
     if (st == TM_OK)
-        st = put_xml(out, f->summary, false);
+        st = put_summary(out, f, false);
     if (st == TM_OK && (f->detail || f->fix))
         st = tm_buf_putc(out, '\n');
     if (st == TM_OK)
@@ -138,7 +156,14 @@ static tm_status_t put_system_out(tm_buf_t *out, const tm_finding_t *f)
     return st;
 }
 
-static tm_status_t put_testcase(tm_buf_t *out, const tm_finding_t *f)
+/* A check the console makes itself says so (docs/json.md "console"). */
+static bool is_console_check(const tm_finding_t *f)
+{
+    const tm_check_def_t *def = f->id ? tm_check_find(f->id) : NULL;
+    return def && def->console;
+}
+
+static tm_status_t put_testcase(tm_buf_t *out, const tm_finding_t *f, bool strict)
 {
     tm_status_t st = tm_buf_puts(out, "    <testcase");
     if (st == TM_OK)
@@ -147,12 +172,23 @@ static tm_status_t put_testcase(tm_buf_t *out, const tm_finding_t *f)
         st = put_attr(out, "name", f->id);
     if (st != TM_OK)
         return st;
-    if (f->status == TM_CHECK_PASS)
+    bool console = is_console_check(f);
+    if (f->status == TM_CHECK_PASS && !console)
         return tm_buf_puts(out, "/>\n");
     st = tm_buf_puts(out, ">\n");
+    if (st == TM_OK && console)
+        st = tm_buf_puts(out, "      <properties>\n  ");
+    if (st == TM_OK && console)
+        st = put_property(out, "console", "true");
+    if (st == TM_OK && console)
+        st = tm_buf_puts(out, "      </properties>\n");
     if (st == TM_OK) {
         switch (f->status) {
+        case TM_CHECK_PASS: break;
         case TM_CHECK_FAIL: st = put_problem(out, "failure", f); break;
+        case TM_CHECK_WARN:
+            st = strict ? put_problem(out, "failure", f) : put_system_out(out, f);
+            break;
         case TM_CHECK_ERROR: st = put_problem(out, "error", f); break;
         case TM_CHECK_SKIP:
             st = tm_buf_puts(out, "      <skipped");
@@ -177,24 +213,66 @@ tm_status_t tm_report_junit_begin(tm_buf_t *out)
                             "<testsuites name=\"tmems-check\">\n");
 }
 
-tm_status_t tm_report_junit_suite(const tm_result_t *result, tm_buf_t *out)
+/* The section names of a mask, comma-separated ("domain,inbound"). */
+static tm_status_t put_sections_property(tm_buf_t *out, const char *name, unsigned mask)
+{
+    char value[64] = "";
+    size_t len = 0;
+    for (int s = 0; s < TM_SECTION_COUNT; s++) {
+        if (mask & (1u << s))
+            len += (size_t)snprintf(value + len, sizeof value - len, "%s%s", len ? "," : "",
+                                    tm_section_name((tm_section_t)s));
+    }
+    return put_property(out, name, value);
+}
+
+/* The testcase that stands for an unknown verdict no check reports as an
+ * error (every decisive check skipped). */
+static tm_status_t put_verdict_case(tm_buf_t *out, const tm_assessment_t *a)
+{
+    tm_buf_t words;
+    tm_buf_init(&words);
+    tm_status_t st = tm_report_verdict_words(a, &words);
+    if (st == TM_OK)
+        st = tm_buf_puts(out, "    <testcase classname=\"verdict\" name=\"verdict\">\n"
+                              "      <error");
+    if (st == TM_OK)
+        st = put_attr(out, "message", words.data ? words.data : "");
+    if (st == TM_OK)
+        st = put_attr(out, "type", tm_verdict_name(a->verdict));
+    if (st == TM_OK)
+        st = tm_buf_puts(out, "/>\n    </testcase>\n");
+    tm_buf_clear(&words);
+    return st;
+}
+
+tm_status_t tm_report_junit_suite(const tm_result_t *result, const tm_assessment_t *assessment,
+                                  tm_buf_t *out)
 {
     if (!result || !out)
         return TM_EINVAL;
+    tm_assessment_t own;
+    const tm_assessment_t *a = assessment;
+    if (!a) {
+        tm_findings_assess(&result->findings, false, &own);
+        a = &own;
+    }
     size_t failures = 0, errors = 0, skipped = 0;
     for (size_t i = 0; i < result->findings.count; i++) {
         tm_check_status_t s = result->findings.items[i].status;
-        failures += s == TM_CHECK_FAIL;
+        failures += s == TM_CHECK_FAIL || (a->strict && s == TM_CHECK_WARN);
         errors += s == TM_CHECK_ERROR;
         skipped += s == TM_CHECK_SKIP;
     }
+    bool verdict_case = a->verdict == TM_VERDICT_UNKNOWN && errors == 0;
     const char *name = result->domain ? result->domain : result->ascii;
     tm_status_t st = tm_buf_puts(out, "  <testsuite");
     if (st == TM_OK)
         st = put_attr(out, "name", name ? name : "");
     if (st == TM_OK)
         st = tm_buf_printf(out, " tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\">\n",
-                           result->findings.count, failures, errors, skipped);
+                           result->findings.count + verdict_case, failures,
+                           errors + verdict_case, skipped);
     if (st == TM_OK)
         st = tm_buf_puts(out, "    <properties>\n");
     if (st == TM_OK && result->ascii)
@@ -206,9 +284,26 @@ tm_status_t tm_report_junit_suite(const tm_result_t *result, tm_buf_t *out)
     if (st == TM_OK)
         st = put_property(out, "verdict", tm_check_status_name(result->verdict));
     if (st == TM_OK)
+        st = put_property(out, "outcome", tm_verdict_name(a->verdict));
+    if (st == TM_OK) {
+        char code[8];
+        snprintf(code, sizeof code, "%d", tm_verdict_exit_status(a->verdict));
+        st = put_property(out, "exit_status", code);
+    }
+    if (st == TM_OK)
+        st = put_property(out, "strict", a->strict ? "true" : "false");
+    if (st == TM_OK)
+        st = put_property(out, "console", tm_console_status_name(a->console));
+    if (st == TM_OK)
+        st = put_sections_property(out, "console_flagged", a->console_flagged);
+    if (st == TM_OK)
+        st = put_sections_property(out, "console_expected", a->console_expected);
+    if (st == TM_OK)
         st = tm_buf_puts(out, "    </properties>\n");
     for (size_t i = 0; st == TM_OK && i < result->findings.count; i++)
-        st = put_testcase(out, &result->findings.items[i]);
+        st = put_testcase(out, &result->findings.items[i], a->strict);
+    if (st == TM_OK && verdict_case)
+        st = put_verdict_case(out, a);
     if (st == TM_OK)
         st = tm_buf_puts(out, "  </testsuite>\n");
     return st;

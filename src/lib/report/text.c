@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "report/verdict_words.h"
 #include "tmems/tm_report.h"
 #include "tmems/tm_spf.h"
 #include "util/tm_i18n.h"
@@ -61,17 +62,6 @@ static const char *section_heading(tm_section_t s)
     case TM_SECTION_COUNT: break;
     }
     return _("Rules");
-}
-
-/* The console's words for a domain (完了, 設定が必要), with English beside
- * them until po/ja.po carries the Japanese-only form. */
-static const char *verdict_words(tm_check_status_t v)
-{
-    switch (v) {
-    case TM_CHECK_FAIL: return _("設定が必要 / configuration required");
-    case TM_CHECK_ERROR: return _("不明 / unknown (DNS did not answer)");
-    default: return _("完了 / ready");
-    }
 }
 
 static tm_section_t section_of(const tm_finding_t *f)
@@ -173,6 +163,10 @@ static tm_status_t put_finding(const text_ctx_t *c, const tm_finding_t *f)
         st = put_colored(c, f->status, status_word(f->status), c->status_width);
     if (st == TM_OK)
         st = put_cell(c->out, f->id ? f->id : "", c->id_width);
+    /* The console's own red (!) marks the findings it shows as well, so
+     * that 設定が必要 can be traced to its cause (docs/checks.md). */
+    if (st == TM_OK && tm_finding_console_flag(f))
+        st = tm_buf_puts(c->out, "(!) ");
     /* One line: a newline inside the summary is escaped with the rest. */
     if (st == TM_OK)
         st = put_escaped(c->out, f->summary);
@@ -389,17 +383,11 @@ static tm_status_t put_spf_tree(tm_buf_t *out, const tm_result_t *r)
     return st;
 }
 
-static tm_status_t put_verdict(const text_ctx_t *c, const tm_result_t *r)
+/* The verdict line: the tool's verdict with the counts, then what the
+ * console shows.  -q prints it alone, without the counts. */
+static tm_status_t put_verdict(const text_ctx_t *c, const tm_result_t *r,
+                               const tm_assessment_t *a)
 {
-    unsigned long fails = 0, warns = 0, errors = 0;
-    for (size_t i = 0; i < r->findings.count; i++) {
-        switch (r->findings.items[i].status) {
-        case TM_CHECK_FAIL: fails++; break;
-        case TM_CHECK_WARN: warns++; break;
-        case TM_CHECK_ERROR: errors++; break;
-        default: break;
-        }
-    }
     tm_status_t st;
     if (c->opts->verbosity < 0) {
         st = put_domain(c->out, r);
@@ -408,9 +396,15 @@ static tm_status_t put_verdict(const text_ctx_t *c, const tm_result_t *r)
     } else {
         st = tm_buf_printf(c->out, "%s ", _("Verdict:"));
     }
+    tm_buf_t words;
+    tm_buf_init(&words);
     if (st == TM_OK)
-        st = put_colored(c, r->verdict, verdict_words(r->verdict), 0);
+        st = tm_report_verdict_words(a, &words);
+    if (st == TM_OK)
+        st = put_colored(c, tm_report_verdict_colour(a), words.data ? words.data : "", 0);
+    tm_buf_clear(&words);
     if (st == TM_OK && c->opts->verbosity >= 0) {
+        unsigned long fails = a->fails, warns = a->warns, errors = a->errors;
         st = tm_buf_puts(c->out, " \xe2\x80\x94 "); /* U+2014 EM DASH */
         if (st == TM_OK)
             st = tm_buf_printf(c->out,
@@ -429,6 +423,10 @@ static tm_status_t put_verdict(const text_ctx_t *c, const tm_result_t *r)
                     c->out, dngettext(TM_TEXTDOMAIN, "%lu error", "%lu errors", errors), errors);
         }
     }
+    if (st == TM_OK)
+        st = tm_buf_puts(c->out, _(" | TMEmS console: "));
+    if (st == TM_OK)
+        st = tm_report_console_words(a, c->out);
     return st == TM_OK ? tm_buf_putc(c->out, '\n') : st;
 }
 
@@ -486,8 +484,14 @@ tm_status_t tm_report_text(const tm_result_t *result, const tm_text_options_t *o
         if (st == TM_OK && opts->verbosity >= 1)
             st = put_spf_tree(out, result);
     }
+    tm_assessment_t own;
+    const tm_assessment_t *a = opts->assessment;
+    if (!a) {
+        tm_findings_assess(&result->findings, false, &own);
+        a = &own;
+    }
     if (st == TM_OK)
-        st = put_verdict(&c, result);
+        st = put_verdict(&c, result, a);
     if (st != TM_OK && out->data) {
         /* Leave the caller's buffer as it was: no half report. */
         out->len = start;

@@ -1,0 +1,136 @@
+/* verdict.c - the verdict of one domain, as every format and the exit status
+ * tell it (docs/checks.md "The verdict"):
+ *
+ * - ready needs the token, the MX and SPF judged: a record whose decisive
+ *   checks all skipped (offline with nothing known, for example) makes the
+ *   verdict unknown, never ready;
+ * - a decisive check that did not run (--only/--skip) makes it "the selected
+ *   checks passed", which is not a readiness verdict;
+ * - with --strict a warning fails the verdict like a failure;
+ * - and beside it, what the TMEmS console shows: 設定が必要 with the sections
+ *   that get a red (!), or 完了 (the catalogue says which checks the console
+ *   makes itself, registry.c). */
+#include <string.h>
+
+#include "check/finding.h"
+
+const char *tm_area_name(tm_area_t area)
+{
+    switch (area) {
+    case TM_AREA_TOKEN: return "token";
+    case TM_AREA_MX: return "mx";
+    case TM_AREA_SPF: return "spf";
+    default: break;
+    }
+    return "";
+}
+
+const char *tm_verdict_name(tm_verdict_t verdict)
+{
+    switch (verdict) {
+    case TM_VERDICT_READY: return "ready";
+    case TM_VERDICT_SELECTED_PASSED: return "selected_passed";
+    case TM_VERDICT_NOT_READY: return "not_ready";
+    case TM_VERDICT_UNKNOWN: break;
+    }
+    return "unknown";
+}
+
+int tm_verdict_exit_status(tm_verdict_t verdict)
+{
+    switch (verdict) {
+    case TM_VERDICT_READY:
+    case TM_VERDICT_SELECTED_PASSED: return 0;
+    case TM_VERDICT_NOT_READY: return 1;
+    case TM_VERDICT_UNKNOWN: break;
+    }
+    return 3;
+}
+
+const char *tm_console_status_name(tm_console_status_t status)
+{
+    switch (status) {
+    case TM_CONSOLE_COMPLETE: return "complete";
+    case TM_CONSOLE_REQUIRED: return "configuration_required";
+    case TM_CONSOLE_UNKNOWN: break;
+    }
+    return "unknown";
+}
+
+static const tm_check_def_t *def_of(const tm_finding_t *f)
+{
+    return f->id ? tm_check_find(f->id) : NULL;
+}
+
+bool tm_finding_console_flag(const tm_finding_t *f)
+{
+    const tm_check_def_t *def = def_of(f);
+    return def && (def->console_flags & TM_STATUS_BIT(f->status)) != 0;
+}
+
+/* The decisive areas of the catalogue whose checks are all absent from the
+ * findings or all present. */
+static void areas_of(const tm_findings_t *f, unsigned *not_judged, unsigned *not_selected)
+{
+    unsigned ran = 0, judged = 0, missing = 0;
+    size_t n;
+    const tm_check_def_t *cat = tm_check_catalogue(&n);
+    for (size_t c = 0; c < n; c++) {
+        if (!cat[c].decisive)
+            continue;
+        bool present = false;
+        for (size_t i = 0; i < f->count && !present; i++) {
+            const tm_finding_t *x = &f->items[i];
+            if (!x->id || strcmp(x->id, cat[c].id) != 0)
+                continue;
+            present = true;
+            ran |= cat[c].decisive;
+            if (x->status != TM_CHECK_SKIP)
+                judged |= cat[c].decisive;
+        }
+        if (!present)
+            missing |= cat[c].decisive;
+    }
+    *not_judged = ran & ~judged;
+    *not_selected = missing;
+}
+
+void tm_findings_assess(const tm_findings_t *f, bool strict, tm_assessment_t *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->strict = strict;
+    out->worst = tm_findings_verdict(f);
+    unsigned flagged = 0, unexpected = 0;
+    for (size_t i = 0; i < f->count; i++) {
+        const tm_finding_t *x = &f->items[i];
+        out->fails += x->status == TM_CHECK_FAIL;
+        out->warns += x->status == TM_CHECK_WARN;
+        out->errors += x->status == TM_CHECK_ERROR;
+        const tm_check_def_t *def = def_of(x);
+        unsigned bit = TM_STATUS_BIT(x->status);
+        if (!def || !(def->console_flags & bit) || (unsigned)x->section >= TM_SECTION_COUNT)
+            continue;
+        flagged |= 1u << x->section;
+        if (!(def->console_expected & bit))
+            unexpected |= 1u << x->section;
+    }
+    areas_of(f, &out->not_judged, &out->not_selected);
+
+    if (out->fails > 0 || (strict && out->warns > 0))
+        out->verdict = TM_VERDICT_NOT_READY;
+    else if (out->errors > 0 || out->not_judged)
+        out->verdict = TM_VERDICT_UNKNOWN;
+    else if (out->not_selected)
+        out->verdict = TM_VERDICT_SELECTED_PASSED;
+    else
+        out->verdict = TM_VERDICT_READY;
+
+    out->console_flagged = flagged;
+    out->console_expected = flagged & ~unexpected;
+    if (flagged)
+        out->console = TM_CONSOLE_REQUIRED;
+    else if (out->errors > 0 || out->not_judged || out->not_selected)
+        out->console = TM_CONSOLE_UNKNOWN;
+    else
+        out->console = TM_CONSOLE_COMPLETE;
+}
