@@ -156,7 +156,7 @@ static tm_status_t emit_item(void *arg, size_t index, tm_status_t status, tm_res
          * result whose domain.name fails, in its place. */
         progress_clear(o);
         tmc_error(_("%s:%lu: invalid domain name '%s': %s"),
-                  strcmp(p->domains_file, "-") == 0 ? _("(standard input)") : p->domains_file,
+                  strcmp(d->file, "-") == 0 ? _("(standard input)") : d->file,
                   d->line, d->input, d->invalid);
         status = tm_result_invalid_name(d->input, d->invalid, &result);
     }

@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "tmc_params.h"
+#include "tmems/tm_spf.h"
 #include "util/tm_i18n.h"
 
 enum {
@@ -40,7 +41,8 @@ enum {
     OPT_AUTHORITATIVE,
     OPT_SMTP,
     OPT_AUTH_PORT,
-    OPT_SMTP_PORT
+    OPT_SMTP_PORT,
+    OPT_END /* one past the last: the size of the seen-options table */
 };
 
 static const struct option long_options[] = {
@@ -96,7 +98,8 @@ const char *tmc_usage(void)
              "  --token VALUE         the expected ownership token (with or without tmes=)\n"
              "  --phase P             pre, post or auto (default auto)\n"
              "  --no-outbound         outbound protection is off: SPF findings are information\n"
-             "  --only IDS, --skip IDS  comma-separated check ids or prefixes (mx.)\n"
+             "  --only IDS, --skip IDS  comma-separated check ids or prefixes (mx.);\n"
+             "                        repeatable, the lists add up\n"
              "  --strict              warnings make the exit status 1\n"
              "  --authoritative       also ask each authoritative server directly (no\n"
              "                        recursion) and compare their answers (dns.consistency)\n"
@@ -110,18 +113,26 @@ const char *tmc_usage(void)
              "                        (JUnit XML for CI); default text\n"
              "  --lang L              ja or en (default from the locale)\n"
              "  --color W             auto, always or never (NO_COLOR is honoured)\n"
-             "  -v, -q                more detail, or the verdict line only\n"
+             "  -v, -q                more detail (repeatable: -vv), or the verdict line only\n"
              "Many domains:\n"
              "  -f FILE               domains from FILE, one a line ('#' comments; - is stdin);\n"
-             "                        a line that is not a domain name fails on its own\n"
+             "                        a line that is not a domain name fails on its own;\n"
+             "                        repeatable, the files are read in order\n"
              "  -j N                  domains checked at once (default 32)\n"
              "  --version, --help\n"
              "\n"
-             "  tmems-check spf [OPTIONS] DOMAIN --ip ADDR [--sender ADDR] [--helo NAME]\n"
-             "                        RFC 7208 check_host() for one address, with its trace\n"
+             "Only --server, --zone, -f, --only, --skip and -v may be given more than once;\n"
+             "any other option given twice is a usage error.\n"
              "\n"
-             "Exit status: 0 ready, 1 a check failed, 2 usage or input error,\n"
-             "3 DNS did not answer so the verdict is unknown.\n");
+             "  tmems-check spf [OPTIONS] DOMAIN --ip ADDR [--sender ADDR] [--helo NAME]\n"
+             "                        RFC 7208 check_host() for one address, with its trace;\n"
+             "                        a malformed DOMAIN gives the result none (RFC 7208\n"
+             "                        section 4.3)\n"
+             "\n"
+             "Exit status: 0 ready (or, with --only/--skip leaving out the token, MX or SPF\n"
+             "checks, every selected check passed), 1 not ready (a check failed, or warned\n"
+             "under --strict), 2 usage or input error, 3 verdict unknown (DNS did not\n"
+             "answer, or the token, MX or SPF records could not be judged).\n");
 }
 
 static bool fail(char *err, size_t errlen, const char *fmt, ...)
@@ -178,7 +189,9 @@ static bool add_domain(tmc_params_t *p, const char *input, unsigned long line, c
     char ascii[TM_NAME_MAX + 1], display[TM_NAME_MAX * 4 + 1];
     const char *why = NULL;
     bool valid = tm_domain_from_user(input, ascii, display, &why) == TM_OK;
-    if (!valid && line == 0)
+    /* The spf subcommand is a check_host() front end: a malformed domain is
+     * its result none (RFC 7208 section 4.3), so the argument is kept. */
+    if (!valid && line == 0 && !p->spf_mode)
         /* tmc_error escapes the whole line, so a hostile argument cannot
          * reach the terminal raw. */
         return fail(err, errlen, _("invalid domain name '%s': %s"), input, why ? _(why) : "");
@@ -276,13 +289,13 @@ static bool drop_repeats(tmc_params_t *p, char *err, size_t errlen)
 /* -f FILE: one domain a line, '#' starts a comment, blank lines are
  * skipped, '-' is standard input.  A line that is not a domain name is
  * kept with its reason: it is reported for that line (CLI.md). */
-static bool read_domains_file(tmc_params_t *p, char *err, size_t errlen)
+static bool read_domains_file(tmc_params_t *p, const char *path, char *err, size_t errlen)
 {
-    bool from_stdin = strcmp(p->domains_file, "-") == 0;
-    FILE *f = from_stdin ? stdin : fopen(p->domains_file, "r");
+    bool from_stdin = strcmp(path, "-") == 0;
+    FILE *f = from_stdin ? stdin : fopen(path, "r");
     if (!f)
-        return fail(err, errlen, _("cannot read domain file '%s': %s"), p->domains_file,
-                    strerror(errno));
+        return fail(err, errlen, _("cannot read domain file '%s': %s"), path, strerror(errno));
+    size_t first = p->ndomains;
     char line[1024];
     size_t len;
     unsigned long lineno = 0;
@@ -332,9 +345,11 @@ static bool read_domains_file(tmc_params_t *p, char *err, size_t errlen)
         ok = add_domain(p, start, lineno, err, errlen);
     }
     if (ok && ferror(f))
-        ok = fail(err, errlen, _("cannot read domain file '%s'"), p->domains_file);
+        ok = fail(err, errlen, _("cannot read domain file '%s'"), path);
     if (!from_stdin)
         fclose(f);
+    for (size_t i = first; i < p->ndomains; i++)
+        p->domains[i].file = path;
     return ok;
 }
 
@@ -360,6 +375,32 @@ static bool check_list(const char *option, const char *list, char *err, size_t e
     return false;
 }
 
+/* --only and --skip add up: each list is checked, then appended to the
+ * ones given before (a comma between them), so "--only mx. --only spf."
+ * selects both, as "--only mx.,spf." does. */
+static bool add_list(const char *option, char **lists, const char *list, char *err,
+                     size_t errlen)
+{
+    if (!check_list(option, list, err, errlen))
+        return false;
+    size_t had = *lists ? strlen(*lists) : 0, len = strlen(list);
+    char *grown = realloc(*lists, had + 1 + len + 1);
+    if (!grown)
+        return fail(err, errlen, "%s", _("out of memory"));
+    if (had)
+        grown[had++] = ',';
+    memcpy(grown + had, list, len + 1);
+    *lists = grown;
+    return true;
+}
+
+/* The options that may be given more than once: their values add up. */
+static bool repeatable(int c)
+{
+    return c == OPT_SERVER || c == OPT_ZONE || c == OPT_ONLY || c == OPT_SKIP || c == 'f' ||
+           c == 'v';
+}
+
 bool tmc_params_parse(tmc_params_t *p, int argc, char **argv, char *err, size_t errlen)
 {
     memset(p, 0, sizeof(*p));
@@ -379,9 +420,27 @@ bool tmc_params_parse(tmc_params_t *p, int argc, char **argv, char *err, size_t 
         argc--; /* "spf" stands where the program name was */
         argv++;
     }
-    int c;
-    while ((c = getopt_long(argc, argv, ":vqj:f:", long_options, NULL)) != -1) {
+    int c, longindex = -1;
+    bool seen[OPT_END] = {false};
+    while ((c = getopt_long(argc, argv, ":vqj:f:", long_options, &longindex)) != -1) {
         const char *arg = optarg;
+        /* A value given twice is a mistake the last one would hide: refuse
+         * it rather than drop one silently. */
+        if (c > 0 && c < OPT_END && c != ':' && c != '?' && !repeatable(c)) {
+            if (seen[c]) {
+                char name[64];
+                if (c >= OPT_SERVER && longindex >= 0)
+                    snprintf(name, sizeof(name), "--%s", long_options[longindex].name);
+                else
+                    snprintf(name, sizeof(name), "-%c", c);
+                return fail(err, errlen,
+                            _("option '%s' can be given only once (repeatable: --server, "
+                              "--zone, -f, --only, --skip, -v)"),
+                            name);
+            }
+            seen[c] = true;
+        }
+        longindex = -1;
         switch (c) {
         case OPT_SERVER:
             if (p->nservers >= TM_RESOLVER_MAX_SERVERS)
@@ -499,14 +558,14 @@ bool tmc_params_parse(tmc_params_t *p, int argc, char **argv, char *err, size_t 
             break;
         }
         case OPT_ONLY:
-            if (!check_list("--only", arg, err, errlen))
+            if (!add_list("--only", &p->only_lists, arg, err, errlen))
                 return false;
-            p->check.only = arg;
+            p->check.only = p->only_lists;
             break;
         case OPT_SKIP:
-            if (!check_list("--skip", arg, err, errlen))
+            if (!add_list("--skip", &p->skip_lists, arg, err, errlen))
                 return false;
-            p->check.skip = arg;
+            p->check.skip = p->skip_lists;
             break;
         case OPT_IP:
         case OPT_SENDER:
@@ -522,6 +581,9 @@ bool tmc_params_parse(tmc_params_t *p, int argc, char **argv, char *err, size_t 
                     return fail(err, errlen, _("invalid --ip value '%s': an IPv4 or IPv6 address"),
                                 arg);
                 p->ip = arg;
+            } else if (strlen(arg) > TM_SPF_INPUT_MAX) {
+                return fail(err, errlen, _("%s is longer than %d bytes"),
+                            c == OPT_SENDER ? "--sender" : "--helo", TM_SPF_INPUT_MAX);
             } else if (c == OPT_SENDER) {
                 p->sender = arg;
             } else {
@@ -536,7 +598,17 @@ bool tmc_params_parse(tmc_params_t *p, int argc, char **argv, char *err, size_t 
             if (!parse_uint(arg, 1, 4096, &p->jobs))
                 return fail(err, errlen, _("invalid -j value '%s': from 1 to 4096"), arg);
             break;
-        case 'f': p->domains_file = arg; break;
+        case 'f':
+            if (p->ndomain_files >= TMC_MAX_DOMAIN_FILES)
+                return fail(err, errlen, _("too many -f options (at most %d)"),
+                            TMC_MAX_DOMAIN_FILES);
+            for (size_t i = 0; strcmp(arg, "-") == 0 && i < p->ndomain_files; i++) {
+                if (strcmp(p->domain_files[i], "-") == 0)
+                    return fail(err, errlen,
+                                _("-f - is given twice: standard input can be read only once"));
+            }
+            p->domain_files[p->ndomain_files++] = arg;
+            break;
         case ':':
             return fail(err, errlen, _("option '%s' needs a value"), argv[optind - 1]);
         default: {
@@ -566,8 +638,10 @@ bool tmc_params_parse(tmc_params_t *p, int argc, char **argv, char *err, size_t 
     if (p->doh_url && p->nservers)
         return fail(err, errlen, _("--doh and --server exclude each other: with --doh every "
                                    "query goes to the URL"));
-    if (p->domains_file && !read_domains_file(p, err, errlen))
-        return false;
+    for (size_t i = 0; i < p->ndomain_files; i++) {
+        if (!read_domains_file(p, p->domain_files[i], err, errlen))
+            return false;
+    }
     for (int i = optind; i < argc; i++) {
         if (!add_domain(p, argv[i], 0, err, errlen))
             return false;
@@ -576,9 +650,9 @@ bool tmc_params_parse(tmc_params_t *p, int argc, char **argv, char *err, size_t 
         return false;
     for (size_t i = 0; p->spf_mode && i < p->ndomains; i++) {
         const tmc_domain_t *d = &p->domains[i];
-        if (d->invalid) /* one evaluation: nothing else to go on with */
-            return fail(err, errlen, _("%s:%lu: invalid domain name '%s': %s"),
-                        p->domains_file, d->line, d->input, d->invalid);
+        if (d->invalid && d->file) /* one evaluation: nothing else to go on with */
+            return fail(err, errlen, _("%s:%lu: invalid domain name '%s': %s"), d->file,
+                        d->line, d->input, d->invalid);
     }
     if (p->ndomains == 0)
         return fail(err, errlen, _("no domain given; see tmems-check --help"));
@@ -600,5 +674,7 @@ void tmc_params_clear(tmc_params_t *p)
         domain_free(&p->domains[i]);
     free(p->domains);
     free(p->token);
+    free(p->only_lists);
+    free(p->skip_lists);
     memset(p, 0, sizeof(*p));
 }

@@ -1,5 +1,10 @@
-/* spfcmd.c - the spf subcommand: evaluate, fetch what the evaluator lacks,
- * evaluate again, until it is done (each round asks all it lacks at once). */
+/* spfcmd.c - the spf subcommand, a front end of RFC 7208 check_host():
+ * evaluate, fetch what the evaluator lacks, evaluate again, until it is done
+ * (each round asks all it lacks at once).
+ *
+ * A malformed DOMAIN is not a usage error here: check_host() returns none
+ * for it (RFC 7208 section 4.3), and so does this command, with the reason
+ * and exit status 0, like every other result. */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -12,37 +17,17 @@
 #include "tmems/tm_spf.h"
 #include "util/tm_i18n.h"
 
-int tmc_spf_command(const tmc_params_t *p, tm_resolver_t *res, bool color)
+/* Runs check_host() to its end: NULL need means the rounds are over. */
+static tm_status_t evaluate(tm_resolver_t *res, const tm_spf_query_t *q, tm_rrset_t *rrset,
+                            tm_spf_eval_t *ev)
 {
-    const tmc_domain_t *d = &p->domains[0];
-    char sender[TM_SPF_INPUT_MAX + 1];
-    if (p->sender)
-        snprintf(sender, sizeof(sender), "%s", p->sender);
-    else
-        snprintf(sender, sizeof(sender), "postmaster@%s", d->ascii);
-
-    tm_spf_query_t q;
-    tm_spf_query_init(&q);
-    tm_ip_parse(p->ip, &q.ip); /* validated by the option parser */
-    q.sender = sender;
-    q.helo = p->helo ? p->helo : d->ascii;
-    q.domain = d->ascii;
-    q.timestamp = (uint64_t)time(NULL);
-    q.trace = true;
-
-    int rc = TMC_EXIT_DNS_ERROR;
-    tm_rrset_t *rrset = tm_rrset_create();
     tm_questions_t need;
     tm_questions_init(&need);
-    tm_spf_eval_t ev;
-    tm_spf_eval_init(&ev);
-    tm_buf_t out;
-    tm_buf_init(&out);
-    tm_status_t st = rrset ? TM_OK : TM_ENOMEM;
+    tm_status_t st = TM_OK;
     for (unsigned round = 0; st == TM_OK; round++) {
         tm_questions_clear(&need);
-        st = tm_spf_check_host(rrset, &q, &need, &ev);
-        if (st != TM_OK || ev.state == TM_SPF_DONE)
+        st = tm_spf_check_host(rrset, q, &need, ev);
+        if (st != TM_OK || ev->state == TM_SPF_DONE)
             break;
         if (round == TM_RUN_MAX_ROUNDS) {
             st = TM_ERANGE;
@@ -50,16 +35,75 @@ int tmc_spf_command(const tmc_params_t *p, tm_resolver_t *res, bool color)
         }
         st = tm_resolver_fetch(res, &need, rrset);
     }
+    tm_questions_clear(&need);
+    return st;
+}
+
+/* The reason of a none for a DOMAIN the command line could not take as a
+ * domain name: the evaluator's words, then why (tm_domain_from_user). */
+static tm_status_t explain_malformed(const tmc_domain_t *d, tm_spf_eval_t *ev)
+{
+    if (ev->result != TM_SPF_NONE || !d->invalid)
+        return TM_OK;
+    char *reason = tm_strprintf(_("not a valid domain name (RFC 7208 section 4.3): %s"),
+                                    d->invalid);
+    if (!reason)
+        return TM_ENOMEM;
+    tm_free(ev->reason);
+    ev->reason = reason;
+    return TM_OK;
+}
+
+int tmc_spf_command(const tmc_params_t *p, tm_resolver_t *res, bool color)
+{
+    const tmc_domain_t *d = &p->domains[0];
+    /* A name the command line refused is given to check_host() as typed,
+     * so that its rules (section 4.3) decide, not those of host names. */
+    const char *domain = d->ascii ? d->ascii : d->input;
+    char sender[TM_SPF_INPUT_MAX + 1];
+    if (p->sender && *p->sender)
+        snprintf(sender, sizeof(sender), "%s", p->sender);
+    else /* section 2.4: an empty MAIL FROM checks postmaster@<domain> */
+        snprintf(sender, sizeof(sender), "postmaster@%s",
+                 strlen(domain) < sizeof(sender) - 11 ? domain : "");
+
+    tm_spf_query_t q;
+    tm_spf_query_init(&q);
+    tm_ip_parse(p->ip, &q.ip); /* validated by the option parser */
+    q.sender = sender;
+    q.helo = p->helo ? p->helo : domain;
+    q.domain = domain;
+    q.timestamp = (uint64_t)time(NULL);
+    q.trace = true;
+
+    int rc = TMC_EXIT_DNS_ERROR;
+    tm_rrset_t *rrset = tm_rrset_create();
+    tm_spf_eval_t ev;
+    tm_spf_eval_init(&ev);
+    tm_buf_t out;
+    tm_buf_init(&out);
+    tm_status_t st = rrset ? TM_OK : TM_ENOMEM;
+    if (st == TM_OK && strlen(domain) > TM_SPF_INPUT_MAX) {
+        /* Longer than any name (RFC 1035 section 3.1): none, without asking
+         * the evaluator, whose inputs are bounded. */
+        ev.state = TM_SPF_DONE;
+        ev.result = TM_SPF_NONE;
+        st = explain_malformed(d, &ev);
+    } else if (st == TM_OK) {
+        st = evaluate(res, &q, rrset, &ev);
+        if (st == TM_OK)
+            st = explain_malformed(d, &ev);
+    }
     if (st != TM_OK) {
-        tmc_error(_("%s: the evaluation could not run: %s"), d->ascii, tm_strerror(st));
+        tmc_error(_("%s: the evaluation could not run: %s"), domain, tm_strerror(st));
         goto done;
     }
-    tm_spf_eval_view_t view = {.domain = d->ascii, .ip = p->ip, .sender = sender,
+    tm_spf_eval_view_t view = {.domain = domain, .ip = p->ip, .sender = sender,
                                .helo = q.helo};
     st = p->format == TMC_FORMAT_TEXT ? tm_report_spf_text(&view, &ev, color, &out)
                                       : tm_report_spf_json(&view, &ev, &out);
     if (st != TM_OK) {
-        tmc_error(_("%s: the evaluation could not be written: %s"), d->ascii, tm_strerror(st));
+        tmc_error(_("%s: the evaluation could not be written: %s"), domain, tm_strerror(st));
         goto done;
     }
     fputs(out.data ? out.data : "", stdout);
@@ -67,7 +111,6 @@ int tmc_spf_command(const tmc_params_t *p, tm_resolver_t *res, bool color)
 done:
     tm_buf_clear(&out);
     tm_spf_eval_clear(&ev);
-    tm_questions_clear(&need);
     tm_rrset_destroy(rrset);
     return rc;
 }

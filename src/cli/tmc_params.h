@@ -25,10 +25,15 @@ typedef struct {
     char *display; /* U-label form; NULL for an invalid line of -f */
     unsigned long line; /* its line in the -f file, 0 for an argument */
     char *invalid; /* an invalid line of -f: why (translated), else NULL.  The
-                      line is reported in its place and the others checked */
+                      line is reported in its place and the others checked.
+                      The spf subcommand keeps an invalid DOMAIN too: check_host()
+                      gives it the result none (RFC 7208 section 4.3) */
+    const char *file; /* the -f file of the line ("-" for standard input);
+                         NULL for an argument */
 } tmc_domain_t;
 
 #define TMC_MAX_DOMAINS 100000
+#define TMC_MAX_DOMAIN_FILES 64
 
 typedef struct {
     /* what to do */
@@ -62,7 +67,9 @@ typedef struct {
     int verbosity;
     const char *lang;
     unsigned jobs;
-    const char *domains_file;
+    const char *domain_files[TMC_MAX_DOMAIN_FILES]; /* -f, in the order given */
+    size_t ndomain_files;
+    char *only_lists, *skip_lists; /* every --only and --skip, joined by ',' */
 } tmc_params_t;
 
 /* Parses argv.  On a usage error returns false with one English (already
