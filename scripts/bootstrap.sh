@@ -19,6 +19,9 @@ PACKAGES=(
     libssl-dev  # the STARTTLS probe of --smtp
     # tests: unit (cmocka), integration (BIND, dig, jq), leak checks, tools
     libcmocka-dev bind9 bind9-dnsutils jq python3 python3-yaml python3-dnslib
+    # the RFC 7208 test suite (/usr/share/doc/python3-spf/rfc7208-tests.yml.gz),
+    # run by tests/conformance through the evaluator and the command line
+    python3-spf
     valgrind util-linux time
     # test_smtp.sh: SMTP servers with and without STARTTLS, a self-signed certificate
     python3-aiosmtpd openssl

@@ -21,17 +21,21 @@ outside printable ASCII, and the backslash itself, is written as the four
 characters \\xNN, which the harness decodes.  The output is deterministic
 (keys sorted, file order kept for scenarios, tests and records).
 
-Exit status 77 (ctest SKIP_RETURN_CODE) when the YAML file or PyYAML is
-missing.
+The suite is read from Debian's python3-spf
+(/usr/share/doc/python3-spf/rfc7208-tests.yml.gz, gzip or plain YAML);
+TM_RFC7208_TESTS or --yaml names another copy.  A missing suite or PyYAML
+is a failure with a message (exit status 1), never a skip: a conformance
+test that silently does not run proves nothing.
 """
 
 import argparse
+import gzip
 import json
 import os
 import subprocess
 import sys
 
-SKIP = 77
+DEFAULT_SUITE = "/usr/share/doc/python3-spf/rfc7208-tests.yml.gz"
 
 
 def to_bytes(value):
@@ -132,27 +136,38 @@ def convert(docs):
     return {"scenarios": scenarios, "tests": ntests}
 
 
+def load_suite(path):
+    """(the converted suite, None), or (None, why it cannot be read)."""
+    if not path or not os.path.isfile(path):
+        return None, ("the RFC 7208 test suite was not found at %s: install python3-spf "
+                      "(scripts/bootstrap.sh does) or set TM_RFC7208_TESTS to a copy of "
+                      "rfc7208-tests.yml" % (path or "(no path given)"))
+    try:
+        import yaml
+    except ImportError:
+        return None, "python3-yaml (PyYAML) is not installed (scripts/bootstrap.sh installs it)"
+    opener = gzip.open if path.endswith(".gz") else open
+    try:
+        with opener(path, "rb") as f:
+            docs = list(yaml.safe_load_all(f))
+        return convert(docs), None
+    except (OSError, ValueError, yaml.YAMLError) as e:
+        return None, "%s: cannot read the suite: %s" % (path, e)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--yaml", help="the suite (env TM_RFC7208_TESTS overrides)")
+    ap.add_argument("--yaml", default=DEFAULT_SUITE,
+                    help="the suite (env TM_RFC7208_TESTS overrides)")
     ap.add_argument("--out", required=True, help="the JSON file to write")
     ap.add_argument("--run", help="the harness to run on the JSON afterwards")
     args = ap.parse_args()
 
     path = os.environ.get("TM_RFC7208_TESTS") or args.yaml
-    if not path or not os.path.isfile(path):
-        print("SKIPPED: the RFC 7208 test suite was not found (%s); set TM_RFC7208_TESTS"
-              % (path or "no path given"))
-        return SKIP
-    try:
-        import yaml
-    except ImportError:
-        print("SKIPPED: python3-yaml (PyYAML) is not installed")
-        return SKIP
-
-    with open(path, "rb") as f:
-        docs = list(yaml.safe_load_all(f))
-    data = convert(docs)
+    data, why = load_suite(path)
+    if data is None:
+        print("FAIL setup: %s" % why)
+        return 1
     tmp = args.out + ".tmp"
     with open(tmp, "w", encoding="ascii") as f:
         json.dump(data, f, indent=1, sort_keys=True)

@@ -636,11 +636,26 @@ static void test_bad_rdata(void **state)
     rr_end(&m, at);
     expect_formerr(&m, "example.jp", TM_RR_TXT, "TXT");
 
-    start(&m, QR, 1, "example.jp", TM_RR_TXT);
+    /* No character-string at all (illegal, RFC 1035 section 3.3.14): kept
+     * as a record without text, so that the SPF record beside it still
+     * counts (the RFC 7208 suite, null-text). */
+    start(&m, QR, 2, "example.jp", TM_RR_TXT);
     ptr(&m, 12);
     at = rr(&m, TM_RR_TXT, 1);
-    rr_end(&m, at); /* no character-string at all */
-    expect_formerr(&m, "example.jp", TM_RR_TXT, "TXT");
+    rr_end(&m, at);
+    ptr(&m, 12);
+    at = rr(&m, TM_RR_TXT, 1);
+    u8(&m, 11);
+    raw(&m, "v=spf1 -all", 11);
+    rr_end(&m, at);
+    tm_answer_t *ans = parse(&m, "example.jp", TM_RR_TXT);
+    assert_int_equal(ans->outcome, TM_DNS_NOERROR);
+    assert_int_equal(ans->count, 2);
+    assert_int_equal(ans->rrs[0].u.txt.nstrings, 0);
+    assert_int_equal(ans->rrs[0].u.txt.len, 0);
+    assert_int_equal(ans->rrs[1].u.txt.len, 11);
+    assert_memory_equal(ans->rrs[1].u.txt.data, "v=spf1 -all", 11);
+    tm_answer_unref(ans);
 
     /* RDLENGTH past the end of the message. */
     start(&m, QR, 1, "example.jp", TM_RR_A);
