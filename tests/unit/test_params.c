@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "tmc_params.h"
+#include "tmems/tm_spf.h"
 
 static int setup(void **state)
 {
@@ -177,7 +178,7 @@ static void test_enumerations(void **state)
         tm_phase_t phase;
     } phases[] = {{"pre", TM_PHASE_PRE}, {"post", TM_PHASE_POST}, {"auto", TM_PHASE_AUTO}};
     for (size_t i = 0; i < 3; i++) {
-        parsed_t *r = PARSE("--phase", "post", "--phase", (char *)phases[i].value, "example.com");
+        parsed_t *r = PARSE("--phase", (char *)phases[i].value, "example.com");
         assert_true(r->ok);
         assert_int_equal(r->p.check.phase, phases[i].phase);
     }
@@ -292,10 +293,10 @@ static void test_token_forms(void **state)
         assert_string_equal(r->p.token, "abc123");
         assert_string_equal(r->p.check.token, "abc123");
     }
-    /* repeated: the last wins, the first is freed (valgrind checks) */
+    /* repeated: refused, never the last silently (the first is freed:
+     * valgrind checks) */
     parsed_t *r = PARSE("--token", "first", "--token", "tmes=second", "example.com");
-    assert_true(r->ok);
-    assert_string_equal(r->p.check.token, "second");
+    expect_refused(r, "'--token' can be given only once");
     /* only a leading prefix is removed */
     r = PARSE("--token", "xtmes=abc", "example.com");
     assert_string_equal(r->p.check.token, "xtmes=abc");
@@ -425,6 +426,75 @@ static void test_verbosity(void **state)
     assert_int_equal(PARSE("-v", "-q", "example.com")->p.verbosity, -1);
 }
 
+/* Every option that takes one value or is a switch, given twice: a usage
+ * error naming it as typed, with the list of the options that add up. */
+static void test_repeated_option_refused(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *option, *value;
+    } once[] = {{"--doh", "https://192.0.2.1/dns-query"}, {"--offline", NULL},
+                {"--timeout", "500"}, {"--tries", "2"}, {"--max-queries", "8"},
+                {"--region", "jp"}, {"--rules", "r.json"}, {"--company", "acme"},
+                {"--token", "abc"}, {"--phase", "pre"}, {"--no-outbound", NULL},
+                {"--format", "json"}, {"--lang", "en"}, {"--color", "never"},
+                {"--colour", "never"}, {"--strict", NULL}, {"--authoritative", NULL},
+                {"--smtp", NULL}, {"--auth-port", "53"}, {"--smtp-port", "25"},
+                {"-q", NULL}, {"-j", "4"}};
+    for (size_t i = 0; i < sizeof(once) / sizeof(once[0]); i++) {
+        char *argv[8];
+        int argc = 0;
+        argv[argc++] = "tmems-check";
+        for (int k = 0; k < 2; k++) {
+            argv[argc++] = (char *)once[i].option;
+            if (once[i].value)
+                argv[argc++] = (char *)once[i].value;
+        }
+        argv[argc++] = "example.com";
+        argv[argc] = NULL;
+        parsed_t *r = parse_argv(argc, argv);
+        char want[160];
+        snprintf(want, sizeof want,
+                 "option '%s' can be given only once (repeatable: --server, --zone, -f, "
+                 "--only, --skip, -v)",
+                 once[i].option);
+        if (r->ok)
+            fail_msg("%s given twice was accepted", once[i].option);
+        assert_string_equal(r->err, want);
+    }
+    /* two spellings of one option are one option */
+    parsed_t *r = PARSE("--color", "never", "--colour", "always", "example.com");
+    expect_refused(r, "'--colour' can be given only once");
+    r = PARSE("--lang=ja", "--lang", "en", "example.com");
+    expect_refused(r, "'--lang' can be given only once");
+    /* spf: --ip, --sender and --helo are single values too */
+    char *spf[] = {"tmems-check", "spf", "example.com", "--ip", "192.0.2.1", "--ip",
+                   "192.0.2.2", NULL};
+    r = parse_argv(7, spf);
+    expect_refused(r, "'--ip' can be given only once");
+}
+
+/* --only and --skip add up; -v counts. */
+static void test_repeatable_options_add_up(void **state)
+{
+    (void)state;
+    parsed_t *r = PARSE("--only", "mx.", "--only", "spf.include,token.present", "--skip",
+                        "mx.ttl", "--skip", "spf.", "-v", "-v", "example.com");
+    if (!r->ok)
+        fail_msg("%s", r->err);
+    assert_string_equal(r->p.check.only, "mx.,spf.include,token.present");
+    assert_string_equal(r->p.check.skip, "mx.ttl,spf.");
+    assert_true(tm_check_selected("mx.tmems", r->p.check.only, r->p.check.skip));
+    assert_true(tm_check_selected("token.present", r->p.check.only, r->p.check.skip));
+    assert_false(tm_check_selected("mx.ttl", r->p.check.only, r->p.check.skip));
+    assert_false(tm_check_selected("spf.include", r->p.check.only, r->p.check.skip));
+    assert_false(tm_check_selected("spf.lookups", r->p.check.only, r->p.check.skip));
+    assert_int_equal(r->p.verbosity, 2);
+    /* a bad item in a later list names that list's option and item */
+    r = PARSE("--only", "mx.", "--only", "nosuch", "example.com");
+    expect_refused(r, "--only: 'nosuch'");
+}
+
 static void test_small_error_buffer(void **state)
 {
     (void)state;
@@ -502,6 +572,43 @@ static void test_spf_subcommand(void **state)
     expect_refused(PARSE("--sender", "a@example.com", "example.com"), "--sender");
 }
 
+/* The spf subcommand is a check_host() front end: a malformed DOMAIN is
+ * kept, with the reason, for check_host() to answer none (RFC 7208 section
+ * 4.3); a usage error stays one. */
+static void test_spf_malformed_domain_kept(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *domain, *why;
+    } cases[] = {{"[1.2.3.5]", "only letters"},
+                 {"A...example.com", "empty label"},
+                 {"A123456789012345678901234567890123456789012345678901234567890123.example.com",
+                  "longer than 63"},
+                 {"A2345678", "two labels"}};
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        parsed_t *r = PARSE("spf", (char *)cases[i].domain, "--ip", "1.2.3.4");
+        if (!r->ok)
+            fail_msg("%s: %s", cases[i].domain, r->err);
+        assert_int_equal(r->p.ndomains, 1);
+        const tmc_domain_t *d = &r->p.domains[0];
+        assert_null(d->ascii);
+        assert_string_equal(d->input, cases[i].domain);
+        assert_non_null(d->invalid);
+        assert_contains(d->invalid, cases[i].why);
+        assert_null(d->file);
+        /* the same argument outside the subcommand is a usage error */
+        expect_refused(PARSE((char *)cases[i].domain), cases[i].domain);
+    }
+    expect_refused(PARSE("spf", "[1.2.3.5]"), "--ip");
+    char longer[TM_SPF_INPUT_MAX + 2];
+    memset(longer, 'a', sizeof(longer) - 1);
+    longer[sizeof(longer) - 1] = '\0';
+    expect_refused(PARSE("spf", "example.com", "--ip", "1.2.3.4", "--sender", longer),
+                   "--sender is longer than 512 bytes");
+    expect_refused(PARSE("spf", "example.com", "--ip", "1.2.3.4", "--helo", longer),
+                   "--helo is longer than 512 bytes");
+}
+
 static void test_options_after_domain(void **state)
 {
     (void)state;
@@ -556,10 +663,13 @@ int main(void)
         T(test_bad_domains),
         T(test_hostile_domain_escaped),
         T(test_verbosity),
+        T(test_repeated_option_refused),
+        T(test_repeatable_options_add_up),
         T(test_small_error_buffer),
         T(test_reparse_after_error_in_cluster),
         T(test_clear),
         T(test_spf_subcommand),
+        T(test_spf_malformed_domain_kept),
         T(test_options_after_domain),
         T(test_max_queries),
     };

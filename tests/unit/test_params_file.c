@@ -89,6 +89,46 @@ static void expect_invalid(size_t i, const char *input, unsigned long line, cons
         fail_msg("reason \"%s\" lacks \"%s\"", d->invalid, why);
 }
 
+/* A second list file beside the first. */
+static char path2[160];
+
+static void write_second(const char *text)
+{
+    snprintf(path2, sizeof(path2), "%s/more.txt", dir);
+    FILE *f = fopen(path2, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(text, 1, strlen(text), f), strlen(text));
+    assert_int_equal(fclose(f), 0);
+}
+
+/* -f is repeatable: every file is read, in the order given, each line
+ * remembering its file; a domain in both is checked once, where it was
+ * first listed; standard input can be read once only. */
+static void test_several_files(void **state)
+{
+    (void)state;
+    static const char first[] = "a.example\nshared.example\n";
+    write_list(first, sizeof(first) - 1);
+    write_second("b.example\nshared.example\nnot a name\n");
+    assert_true(PARSE("-f", path, "-f", path2, "c.example"));
+    assert_int_equal(params.ndomains, 5);
+    expect_domain(0, "a.example", 1);
+    assert_string_equal(params.domains[0].file, path);
+    expect_domain(1, "shared.example", 2);
+    assert_string_equal(params.domains[1].file, path);
+    expect_domain(2, "b.example", 1);
+    assert_string_equal(params.domains[2].file, path2);
+    expect_invalid(3, "not a name", 3, "letters");
+    assert_string_equal(params.domains[3].file, path2);
+    expect_domain(4, "c.example", 0);
+    assert_null(params.domains[4].file);
+    assert_false(PARSE("-f", "-", "-f", "-"));
+    assert_string_equal(err, "-f - is given twice: standard input can be read only once");
+    unlink(path2);
+    assert_false(PARSE("-f", path, "-f", path2));
+    assert_non_null(strstr(err, path2));
+}
+
 static void test_comments_blanks_crlf_repeats(void **state)
 {
     (void)state;
@@ -223,6 +263,7 @@ int main(void)
         cmocka_unit_test(test_long_line_and_nul),
         cmocka_unit_test(test_usage_errors_stay),
         cmocka_unit_test(test_format_junit),
+        cmocka_unit_test(test_several_files),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

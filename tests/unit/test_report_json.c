@@ -72,10 +72,13 @@ static void assert_num(const cJSON *obj, const char *key, double want)
 static void test_result_fields(void **state)
 {
     (void)state;
-    static const char *const result_keys[] = {"domain", "ascii",   "phase", "company", "verdict",
-                                              "checks", "records", "spf",   "ranges",  NULL};
-    static const char *const check_keys[] = {"id",      "section", "status", "summary",
-                                             "detail",  "fix",     NULL};
+    static const char *const result_keys[] = {
+        "domain",     "ascii",        "phase",  "company", "verdict", "outcome",
+        "exit_status", "strict",      "not_judged", "not_selected", "console_view",
+        "checks",     "records",      "spf",    "ranges",  NULL};
+    static const char *const check_keys[] = {"id",     "section", "status",  "summary",
+                                             "detail", "fix",     "console", "console_flag",
+                                             NULL};
     tm_result_t *r = fixture_result();
     char *text = render_result(r);
     assert_null(strchr(text, '\n')); /* compact: one line of jsonl */
@@ -89,6 +92,23 @@ static void test_result_fields(void **state)
     assert_str(root, "phase", "pre");
     assert_str(root, "company", "acme-corp");
     assert_str(root, "verdict", "fail");
+    /* spf.include fails: not ready, exit 1; the fixture has no MX or SPF
+     * presence check, so those records count as not selected. */
+    assert_str(root, "outcome", "not_ready");
+    assert_num(root, "exit_status", 1);
+    assert_true(cJSON_IsFalse(get(root, "strict")));
+    assert_int_equal(cJSON_GetArraySize(get(root, "not_judged")), 0);
+    const cJSON *unsel = get(root, "not_selected");
+    assert_int_equal(cJSON_GetArraySize(unsel), 2);
+    assert_string_equal(cJSON_GetArrayItem(unsel, 0)->valuestring, "mx");
+    assert_string_equal(cJSON_GetArrayItem(unsel, 1)->valuestring, "spf");
+    const cJSON *view = get(root, "console_view");
+    static const char *const view_keys[] = {"status", "flagged", "expected", NULL};
+    assert_keys(view, view_keys);
+    assert_str(view, "status", "configuration_required");
+    assert_int_equal(cJSON_GetArraySize(get(view, "flagged")), 1);
+    assert_string_equal(cJSON_GetArrayItem(get(view, "flagged"), 0)->valuestring, "outbound");
+    assert_int_equal(cJSON_GetArraySize(get(view, "expected")), 0);
 
     const cJSON *checks = get(root, "checks");
     assert_true(cJSON_IsArray(checks));
@@ -109,6 +129,12 @@ static void test_result_fields(void **state)
             assert_str(c, "fix", f->fix);
         else
             assert_true(cJSON_IsNull(get(c, "fix")));
+        /* the catalogue's console flag, and whether this finding sets a (!) */
+        bool console = strcmp(f->id, "token.present") == 0 || strcmp(f->id, "spf.include") == 0;
+        assert_true(cJSON_IsBool(get(c, "console")));
+        assert_int_equal(cJSON_IsTrue(get(c, "console")), console);
+        assert_int_equal(cJSON_IsTrue(get(c, "console_flag")),
+                         strcmp(f->id, "spf.include") == 0);
     }
     /* Spot checks against the fixture's literal values. */
     assert_str(checks->child->next, "id", "mx.ttl");
@@ -184,6 +210,63 @@ static void test_nulls_and_empty(void **state)
     tm_buf_t out;
     tm_buf_init(&out);
     assert_int_equal(tm_report_json_result(NULL, NULL, &out), TM_EINVAL);
+    fixture_free(r);
+}
+
+/* The verdict fields follow the assessment the caller made, --strict
+ * included, while "verdict" keeps its meaning (the worst status). */
+static void test_outcome_follows_assessment(void **state)
+{
+    (void)state;
+    tm_result_t *r = fixture_result();
+    tm_findings_clear(&r->findings);
+    fixture_add(r, "token.present", TM_SECTION_DOMAIN, TM_CHECK_PASS, "ok", NULL, NULL);
+    fixture_add(r, "mx.present", TM_SECTION_INBOUND, TM_CHECK_PASS, "ok", NULL, NULL);
+    fixture_add(r, "mx.tmems", TM_SECTION_INBOUND, TM_CHECK_INFO, "not yet", NULL, NULL);
+    fixture_add(r, "mx.ttl", TM_SECTION_INBOUND, TM_CHECK_WARN, "long TTL", NULL, NULL);
+    fixture_add(r, "spf.present", TM_SECTION_OUTBOUND, TM_CHECK_PASS, "ok", NULL, NULL);
+    r->verdict = tm_findings_verdict(&r->findings);
+    static const struct {
+        bool strict;
+        const char *outcome;
+        int exit_status;
+    } runs[] = {{false, "ready", 0}, {true, "not_ready", 1}};
+    for (size_t i = 0; i < 2; i++) {
+        tm_assessment_t a;
+        tm_findings_assess(&r->findings, runs[i].strict, &a);
+        tm_buf_t out;
+        tm_buf_init(&out);
+        assert_int_equal(tm_report_json_result(r, &a, &out), TM_OK);
+        cJSON *root = cJSON_Parse(out.data);
+        assert_non_null(root);
+        assert_str(root, "verdict", "warn");
+        assert_str(root, "outcome", runs[i].outcome);
+        assert_num(root, "exit_status", runs[i].exit_status);
+        assert_int_equal(cJSON_IsTrue(get(root, "strict")), runs[i].strict);
+        const cJSON *view = get(root, "console_view");
+        assert_str(view, "status", "configuration_required");
+        assert_string_equal(cJSON_GetArrayItem(get(view, "flagged"), 0)->valuestring, "inbound");
+        assert_string_equal(cJSON_GetArrayItem(get(view, "expected"), 0)->valuestring,
+                            "inbound");
+        cJSON_Delete(root);
+        tm_buf_clear(&out);
+    }
+    /* every decisive check skipped: unknown, exit 3, although "verdict" is pass */
+    tm_findings_clear(&r->findings);
+    fixture_add(r, "token.present", TM_SECTION_DOMAIN, TM_CHECK_SKIP, "offline", NULL, NULL);
+    fixture_add(r, "mx.present", TM_SECTION_INBOUND, TM_CHECK_SKIP, "offline", NULL, NULL);
+    fixture_add(r, "mx.tmems", TM_SECTION_INBOUND, TM_CHECK_SKIP, "offline", NULL, NULL);
+    fixture_add(r, "spf.present", TM_SECTION_OUTBOUND, TM_CHECK_SKIP, "offline", NULL, NULL);
+    r->verdict = tm_findings_verdict(&r->findings);
+    char *text = render_result(r);
+    cJSON *root = cJSON_Parse(text);
+    assert_str(root, "verdict", "pass");
+    assert_str(root, "outcome", "unknown");
+    assert_num(root, "exit_status", 3);
+    assert_int_equal(cJSON_GetArraySize(get(root, "not_judged")), 3);
+    assert_str(get(root, "console_view"), "status", "unknown");
+    cJSON_Delete(root);
+    tm_free(text);
     fixture_free(r);
 }
 
@@ -334,6 +417,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_result_fields),
         cmocka_unit_test(test_nulls_and_empty),
+        cmocka_unit_test(test_outcome_follows_assessment),
         cmocka_unit_test(test_hostile_strings),
         cmocka_unit_test(test_document),
         cmocka_unit_test_teardown(test_out_of_memory, reset_alloc),

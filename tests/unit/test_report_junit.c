@@ -377,7 +377,10 @@ static void test_structure_and_counts(void **state)
         strcat(seen, xattr(props->kids[i], "value"));
         strcat(seen, " ");
     }
-    assert_string_equal(seen, "ascii=acme-corp.example phase=pre company=acme-corp verdict=fail ");
+    assert_string_equal(seen, "ascii=acme-corp.example phase=pre company=acme-corp verdict=fail "
+                              "outcome=not_ready exit_status=1 strict=false "
+                              "console=configuration_required console_flagged=outbound "
+                              "console_expected= ");
 
     /* one testcase per finding, in order, classname = section */
     size_t k = 0;
@@ -389,12 +392,23 @@ static void test_structure_and_counts(void **state)
         assert_string_equal(xattr(suite->kids[i], "classname"), tm_section_name(f->section));
     }
 
-    /* pass: an empty testcase */
-    assert_int_equal(testcase(suite, "token.present")->nkids, 0);
-    /* fail: <failure message=summary type="fail"> with the fix as text */
+    /* pass: an empty testcase, but for the property of a check the console
+     * makes itself */
+    const xnode_t *token = testcase(suite, "token.present");
+    assert_int_equal(token->nkids, 1);
+    const xnode_t *own = xkid(token, "properties");
+    assert_non_null(own);
+    assert_int_equal(own->nkids, 1);
+    assert_string_equal(xattr(own->kids[0], "name"), "console");
+    assert_string_equal(xattr(own->kids[0], "value"), "true");
+    assert_null(xkid(testcase(suite, "mx.ttl"), "properties"));
+    /* fail: <failure message=summary type="fail"> with the fix as text; the
+     * console flags this one: "(!) " before the summary, as in the text */
     const xnode_t *fail = xkid(testcase(suite, "spf.include"), "failure");
     assert_non_null(fail);
-    assert_string_equal(xattr(fail, "message"), r->findings.items[4].summary);
+    char flagged[512];
+    snprintf(flagged, sizeof flagged, "(!) %s", r->findings.items[4].summary);
+    assert_string_equal(xattr(fail, "message"), flagged);
     assert_string_equal(xattr(fail, "type"), "fail");
     assert_string_equal(xtext(fail), r->findings.items[4].fix);
     /* warn: passing, the summary, detail and fix in system-out */
@@ -467,6 +481,68 @@ static void test_error_and_empty(void **state)
     fixture_free(empty);
 }
 
+/* The suite tells the story of the exit status: under --strict a warning
+ * is a <failure>; a verdict that is unknown without any error (every
+ * decisive check skipped) is a testcase "verdict" with an <error>. */
+static void test_strict_and_unknown(void **state)
+{
+    (void)state;
+    tm_result_t *r = fixture_result();
+    tm_findings_clear(&r->findings);
+    fixture_add(r, "token.present", TM_SECTION_DOMAIN, TM_CHECK_PASS, "ok", NULL, NULL);
+    fixture_add(r, "mx.present", TM_SECTION_INBOUND, TM_CHECK_PASS, "ok", NULL, NULL);
+    fixture_add(r, "mx.ttl", TM_SECTION_INBOUND, TM_CHECK_WARN, "long TTL", "why", NULL);
+    fixture_add(r, "spf.present", TM_SECTION_OUTBOUND, TM_CHECK_PASS, "ok", NULL, NULL);
+    r->verdict = tm_findings_verdict(&r->findings);
+    tm_assessment_t a;
+    tm_findings_assess(&r->findings, true, &a);
+    tm_buf_t out;
+    tm_buf_init(&out);
+    assert_int_equal(tm_report_junit_begin(&out), TM_OK);
+    assert_int_equal(tm_report_junit_suite(r, &a, &out), TM_OK);
+    assert_int_equal(tm_report_junit_end(&out), TM_OK);
+    const char *error;
+    xnode_t *root = xparse(out.data, &error);
+    assert_non_null(root);
+    const xnode_t *suite = root->kids[0];
+    assert_string_equal(xattr(suite, "failures"), "1");
+    const xnode_t *fail = xkid(testcase(suite, "mx.ttl"), "failure");
+    assert_non_null(fail);
+    assert_string_equal(xattr(fail, "type"), "warn");
+    assert_string_equal(xattr(fail, "message"), "long TTL");
+    xfree(root);
+    tm_buf_clear(&out);
+    /* the same without --strict: passing, as before */
+    char *doc;
+    root = render(&r, 1, &doc);
+    assert_string_equal(xattr(root->kids[0], "failures"), "0");
+    assert_null(xkid(testcase(root->kids[0], "mx.ttl"), "failure"));
+    xfree(root);
+    tm_free(doc);
+
+    tm_findings_clear(&r->findings);
+    fixture_add(r, "token.present", TM_SECTION_DOMAIN, TM_CHECK_SKIP, "offline", NULL, NULL);
+    fixture_add(r, "mx.present", TM_SECTION_INBOUND, TM_CHECK_SKIP, "offline", NULL, NULL);
+    fixture_add(r, "spf.present", TM_SECTION_OUTBOUND, TM_CHECK_SKIP, "offline", NULL, NULL);
+    r->verdict = tm_findings_verdict(&r->findings);
+    root = render(&r, 1, &doc);
+    suite = root->kids[0];
+    assert_string_equal(xattr(suite, "tests"), "4");
+    assert_string_equal(xattr(suite, "errors"), "1");
+    assert_string_equal(xattr(suite, "skipped"), "3");
+    const xnode_t *verdict = testcase(suite, "verdict");
+    assert_string_equal(xattr(verdict, "classname"), "verdict");
+    const xnode_t *err = xkid(verdict, "error");
+    assert_non_null(err);
+    assert_string_equal(xattr(err, "type"), "unknown");
+    assert_string_equal(xattr(err, "message"),
+                        "unknown: these records were not judged (their checks skipped): "
+                        "token, MX, SPF");
+    xfree(root);
+    tm_free(doc);
+    fixture_free(r);
+}
+
 static void test_escaping_hostile_text(void **state)
 {
     (void)state;
@@ -492,7 +568,7 @@ static void test_escaping_hostile_text(void **state)
     /* the invalid byte is U+FFFD, U+FFFE and the controls are gone, the tab
      * survives the attribute as a reference */
     assert_string_equal(xattr(f, "message"),
-                        "<b>\"tmes=&x'\"</b>[31m red \xef\xbf\xbd]]>\tend");
+                        "(!) <b>\"tmes=&x'\"</b>[31m red \xef\xbf\xbd]]>\tend");
     assert_string_equal(xtext(f), "line1\nline2\r<script>\n\nfix & \"go\"");
     xfree(root);
     tm_free(doc);
@@ -578,6 +654,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_structure_and_counts),
         cmocka_unit_test(test_error_and_empty),
+        cmocka_unit_test(test_strict_and_unknown),
         cmocka_unit_test(test_escaping_hostile_text),
         cmocka_unit_test(test_arguments_and_limits),
         cmocka_unit_test(test_reader_rejects_malformed),

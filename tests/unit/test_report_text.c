@@ -49,13 +49,14 @@ static const char expected_default[] =
     "         The receiving server must be the real mail server.\n"
     "         Fix: Enter mx1.acme-corp.example as the receiving server.\n"
     "Sending servers (送信サーバ)\n"
-    "  fail   spf.include            The SPF record does not include "
+    "  fail   spf.include            (!) The SPF record does not include "
     "spf.tmems-jp.trendmicro.com\n"
     "         Fix: acme-corp.example. 300 IN TXT \"v=spf1 include:spf.tmems-jp.trendmicro.com "
     "include:_spf.example.net ~all\"\n"
     "  skip   company.relay_host     Offline: acme-corp.relay.tmems-jp.trendmicro.com cannot "
     "be looked up\n"
-    "Verdict: 設定が必要 / configuration required — 1 failure, 1 warning\n";
+    "Verdict: not ready — 1 failure, 1 warning | TMEmS console: 設定が必要 (configuration "
+    "required), (!) on 送信サーバ\n";
 
 static void test_exact_default(void **state)
 {
@@ -86,10 +87,14 @@ static void test_appends(void **state)
     fixture_free(r);
 }
 
-/* The display column where the summary of a finding line starts. */
+/* The display column where the summary of a finding line starts, with
+ * the console's "(!) " in front of it when there is one. */
 static size_t summary_column(const char *line, const char *summary)
 {
     const char *at = strstr(line, summary);
+    assert_non_null(at);
+    if (at - line >= 4 && strncmp(at - 4, "(!) ", 4) == 0)
+        at -= 4;
     assert_non_null(at);
     char prefix[512];
     size_t n = (size_t)(at - line);
@@ -130,7 +135,7 @@ static void test_alignment(void **state)
     assert_non_null(strstr(text, "Rules\n"));
     /* Rules comes last, after the sending servers. */
     assert_true(strstr(text, "Rules\n") > strstr(text, "Sending servers"));
-    assert_non_null(strstr(text, "1 failure, 1 warning, 1 error\n"));
+    assert_non_null(strstr(text, "1 failure, 1 warning, 1 error | TMEmS console: "));
     tm_free(text);
 
     /* Without findings wider than the minimum the id column is 21 + 2. */
@@ -149,15 +154,30 @@ static void test_sections_omitted(void **state)
     tm_findings_clear(&r->findings);
     fixture_add(r, "spf.present", TM_SECTION_OUTBOUND, TM_CHECK_PASS, "An SPF record is published",
                 NULL, NULL);
-    r->verdict = TM_CHECK_PASS;
     char *text = render(r, false, 0);
     assert_null(strstr(text, "Domain name"));
     assert_null(strstr(text, "Receiving servers"));
     assert_null(strstr(text, "Rules"));
     assert_non_null(strstr(text, "\n\nSending servers (送信サーバ)\n  pass   spf.present"));
-    assert_non_null(strstr(text, "\nVerdict: 完了 / ready — 0 failures, 0 warnings\n"));
+    /* The token and MX checks did not run: no readiness verdict. */
+    assert_non_null(strstr(text, "\nVerdict: the selected checks passed; not a readiness verdict "
+                                 "(--only/--skip left out: token, MX) — 0 failures, 0 warnings | "
+                                 "TMEmS console: unknown (not every record was judged)\n"));
     tm_free(text);
     fixture_free(r);
+}
+
+/* The findings of a domain that every decisive check judged, with one more. */
+static void judged(tm_result_t *r, const char *id, tm_section_t section, tm_check_status_t status)
+{
+    tm_findings_clear(&r->findings);
+    fixture_add(r, "token.present", TM_SECTION_DOMAIN, TM_CHECK_PASS, "ok", NULL, NULL);
+    fixture_add(r, "mx.present", TM_SECTION_INBOUND, TM_CHECK_PASS, "ok", NULL, NULL);
+    fixture_add(r, "mx.tmems", TM_SECTION_INBOUND, TM_CHECK_PASS, "ok", NULL, NULL);
+    fixture_add(r, "spf.present", TM_SECTION_OUTBOUND, TM_CHECK_PASS, "ok", NULL, NULL);
+    if (id)
+        fixture_add(r, id, section, status, "one more", NULL, NULL);
+    r->verdict = tm_findings_verdict(&r->findings);
 }
 
 static void test_quiet(void **state)
@@ -165,29 +185,78 @@ static void test_quiet(void **state)
     (void)state;
     tm_result_t *r = fixture_result();
     char *text = render(r, false, -1);
-    assert_string_equal(text, "acme-corp.example: 設定が必要 / configuration required\n");
+    assert_string_equal(text, "acme-corp.example: not ready | TMEmS console: 設定が必要 "
+                              "(configuration required), (!) on 送信サーバ\n");
     tm_free(text);
 
-    r->verdict = TM_CHECK_WARN;
+    judged(r, "mx.ttl", TM_SECTION_INBOUND, TM_CHECK_WARN);
     text = render(r, false, -1);
-    assert_string_equal(text, "acme-corp.example: 完了 / ready\n");
+    assert_string_equal(text, "acme-corp.example: ready | TMEmS console: 完了 (complete)\n");
     tm_free(text);
 
-    r->verdict = TM_CHECK_ERROR;
+    judged(r, "domain.exists", TM_SECTION_DOMAIN, TM_CHECK_ERROR);
     text = render(r, false, -1);
-    assert_string_equal(text, "acme-corp.example: 不明 / unknown (DNS did not answer)\n");
+    assert_string_equal(text, "acme-corp.example: unknown: DNS did not answer | TMEmS console: "
+                              "unknown (not every record was judged)\n");
+    tm_free(text);
+
+    /* Before the cutover the console flags 受信サーバ by design. */
+    judged(r, NULL, TM_SECTION_DOMAIN, TM_CHECK_PASS);
+    r->findings.items[2].status = TM_CHECK_INFO;
+    text = render(r, false, -1);
+    assert_string_equal(text, "acme-corp.example: ready | TMEmS console: 設定が必要 "
+                              "(configuration required), (!) on 受信サーバ (expected before "
+                              "the MX cutover: nothing to fix)\n");
     tm_free(text);
 
     /* An IDN shows both forms. */
     fixture_set_text(&r->domain, "例え.jp");
     fixture_set_text(&r->ascii, "xn--r8jz45g.jp");
-    r->verdict = TM_CHECK_PASS;
+    judged(r, NULL, TM_SECTION_DOMAIN, TM_CHECK_PASS);
     text = render(r, false, -1);
-    assert_string_equal(text, "例え.jp (xn--r8jz45g.jp): 完了 / ready\n");
+    assert_string_equal(text, "例え.jp (xn--r8jz45g.jp): ready | TMEmS console: 完了 (complete)\n");
     tm_free(text);
     text = render(r, false, 0);
     assert_true(strncmp(text, "例え.jp (xn--r8jz45g.jp): before the MX cutover", 46) == 0);
     tm_free(text);
+    fixture_free(r);
+}
+
+/* The verdict of every format comes from the assessment the caller made:
+ * with --strict a warning fails it, in the words of the line too. */
+static void test_verdict_follows_assessment(void **state)
+{
+    (void)state;
+    tm_result_t *r = fixture_result();
+    judged(r, "mx.ttl", TM_SECTION_INBOUND, TM_CHECK_WARN);
+    tm_assessment_t a;
+    tm_findings_assess(&r->findings, true, &a);
+    tm_text_options_t opts = {false, 0, NULL, &a};
+    tm_buf_t out;
+    tm_buf_init(&out);
+    assert_int_equal(tm_report_text(r, &opts, &out), TM_OK);
+    assert_non_null(strstr(out.data, "\nVerdict: not ready: --strict makes warnings fail — 0 "
+                                     "failures, 1 warning | TMEmS console: 完了 (complete)\n"));
+    tm_buf_clear(&out);
+    opts.verbosity = -1;
+    assert_int_equal(tm_report_text(r, &opts, &out), TM_OK);
+    assert_string_equal(out.data, "acme-corp.example: not ready: --strict makes warnings fail | "
+                                  "TMEmS console: 完了 (complete)\n");
+    tm_buf_clear(&out);
+
+    /* Every decisive check skipped (offline, nothing known): unknown. */
+    tm_findings_clear(&r->findings);
+    fixture_add(r, "token.present", TM_SECTION_DOMAIN, TM_CHECK_SKIP, "offline", NULL, NULL);
+    fixture_add(r, "mx.present", TM_SECTION_INBOUND, TM_CHECK_SKIP, "offline", NULL, NULL);
+    fixture_add(r, "inbound.firewall", TM_SECTION_INBOUND, TM_CHECK_INFO, "ranges", NULL, NULL);
+    fixture_add(r, "spf.present", TM_SECTION_OUTBOUND, TM_CHECK_SKIP, "offline", NULL, NULL);
+    tm_findings_assess(&r->findings, false, &a);
+    opts.verbosity = 0;
+    assert_int_equal(tm_report_text(r, &opts, &out), TM_OK);
+    assert_non_null(strstr(out.data, "\nVerdict: unknown: these records were not judged (their "
+                                     "checks skipped): token, MX, SPF — 0 failures, 0 warnings | "
+                                     "TMEmS console: unknown (not every record was judged)\n"));
+    tm_buf_clear(&out);
     fixture_free(r);
 }
 
@@ -273,14 +342,13 @@ static void test_color(void **state)
     assert_non_null(strstr(text, "\n  \033[36minfo\033[0m   inbound.firewall "));
     assert_non_null(strstr(text, "\n  \033[31mfail\033[0m   spf.include "));
     assert_non_null(strstr(text, "\n  \033[2mskip\033[0m   company.relay_host "));
-    assert_non_null(
-        strstr(text, "Verdict: \033[31m設定が必要 / configuration required\033[0m — 1 failure"));
+    assert_non_null(strstr(text, "Verdict: \033[31mnot ready\033[0m — 1 failure"));
     tm_free(text);
 
     fixture_add(r, "domain.exists", TM_SECTION_DOMAIN, TM_CHECK_ERROR, "SERVFAIL", NULL, NULL);
     text = render(r, true, -1);
-    assert_string_equal(text,
-                        "acme-corp.example: \033[31m設定が必要 / configuration required\033[0m\n");
+    assert_string_equal(text, "acme-corp.example: \033[31mnot ready\033[0m | TMEmS console: "
+                              "設定が必要 (configuration required), (!) on 送信サーバ\n");
     tm_free(text);
     text = render(r, true, 0);
     assert_non_null(strstr(text, "\n  \033[35merror\033[0m  domain.exists "));
@@ -418,6 +486,7 @@ int main(void)
         cmocka_unit_test(test_appends),
         cmocka_unit_test(test_alignment),
         cmocka_unit_test(test_sections_omitted),
+        cmocka_unit_test(test_verdict_follows_assessment),
         cmocka_unit_test(test_quiet),
         cmocka_unit_test(test_heading_variants),
         cmocka_unit_test(test_verbose),
