@@ -33,10 +33,10 @@ expect() { # NAME PATTERN OUTPUT
     fi
 }
 
-# The English verdict carries the console's word too ("完了 / ready"), so
-# only the whole line tells the languages apart.
-ja='^acme-corp.example: 完了$'
-en='^acme-corp.example: 完了 / ready$'
+# Both verdict lines give the console's status in its own words
+# (設定が必要), so only the whole line tells the languages apart.
+ja='^acme-corp.example: 準備完了 | TMEmS 管理コンソール: 設定が必要、'
+en='^acme-corp.example: ready | TMEmS console: 設定が必要 (configuration required), '
 expect "--lang ja, C locale"            "$ja" "$(verdict LANG=C -- --lang ja 2>&1)"
 expect "--lang=ja"                      "$ja" "$(env -i PATH="$PATH" "$bin" --offline --zone "$zone" -q --lang=ja acme-corp.example 2>&1)"
 expect "--lang en beats LANG=ja"        "$en" "$(verdict LANG=ja_JP.UTF-8 -- --lang en 2>&1)"

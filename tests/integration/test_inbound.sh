@@ -337,14 +337,18 @@ tm_case "-q prints only the verdict line"
 tm_run -q --only "$TM_INBOUND_ONLY" ready.example
 expect_exit 0
 tm_assert "-q prints exactly one line" test "$(grep -c . "$TM_OUT")" -eq 1
-# CLI.md: "A last line gives the verdict. -q prints only that line."  The
-# -q line may lead with the domain; the verdict it states must be the one
-# the full report ends with.
+# "A last line gives the verdict. -q prints only that line."  The -q line
+# leads with the domain and leaves out the counts; the tool's verdict and
+# the console's view it states must be those the full report ends with.
 q_line=$(grep . "$TM_OUT")
 q_verdict=${q_line#ready.example: }
+q_tool=${q_verdict%% | *}
+q_console=${q_verdict#* | }
 tm_assert "-q line names the domain" grep -qF ready.example "$TM_OUT"
-tm_assert "-q verdict '$q_verdict' ends the full report ('$last_line')" \
-    test -n "$q_verdict" -a -z "${last_line##*"$q_verdict"*}"
+tm_assert "-q verdict '$q_tool' ends the full report ('$last_line')" \
+    test -n "$q_tool" -a -z "${last_line##"Verdict: $q_tool — "*}"
+tm_assert "-q console view '$q_console' ends the full report ('$last_line')" \
+    test -n "$q_console" -a -z "${last_line##*" | $q_console"}"
 
 tm_case "text report of a failing domain"
 tm_run --only "$TM_INBOUND_ONLY" notoken.example

@@ -17,7 +17,7 @@ static tm_status_t put_areas(tm_buf_t *out, unsigned areas)
         if (!first)
             st = tm_buf_puts(out, _(", "));
         if (st == TM_OK)
-            st = tm_buf_puts(out, order[i] == TM_AREA_TOKEN ? _("token")
+            st = tm_buf_puts(out, order[i] == TM_AREA_TOKEN ? _("ownership token")
                                   : order[i] == TM_AREA_MX  ? _("MX")
                                                             : _("SPF"));
         first = false;
