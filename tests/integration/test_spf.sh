@@ -642,8 +642,42 @@ tm_run_raw spf --offline --zone "$Z/ready.example.zone" "${VENDOR_ZONES[@]}" --f
 expect_exit 0
 expect_json '"\(.result) \(.lookups)"' "pass 1"
 
+# RFC 7208 section 4.3: check_host() returns none for a malformed domain;
+# the subcommand is its front end, so these are results (exit 0), not
+# usage errors.  The domain of the RFC 7208 suite's tests domain-literal,
+# emptylabel, toolonglabel and helo-not-fqdn.
+LABEL64=A123456789012345678901234567890123456789012345678901234567890123
+for bad in "[1.2.3.5]" "A...example.com" "$LABEL64.example.com" "A2345678"; do
+    tm_case "spf: malformed domain '$bad' gives none"
+    spf_eval --format json "$bad" --ip 1.2.3.4 --sender "" --helo "$bad"
+    expect_exit 0
+    expect_stderr_empty
+    expect_json '"\(.result) \(.lookups)"' "none 0"
+    expect_json '.reason | startswith("not a valid domain name (RFC 7208 section 4.3): ")' true
+    expect_json '.domain' "$bad"
+done
+tm_case "spf: malformed domain in text"
+spf_eval "A...example.com" --ip 1.2.3.4
+expect_exit 0
+expect_stdout_has "the result" '^check_host\(1\.2\.3\.4, A\.\.\.example\.com, postmaster@A\.\.\.example\.com\) = none$'
+expect_stdout_has "the reason" '^  reason: not a valid domain name \(RFC 7208 section 4\.3\): the name has an empty label \(two dots in a row\)$'
+tm_case "spf: a name check_host() accepts is evaluated, though not a host name"
+spf_eval --format json _spf.ready.example --ip 1.2.3.4
+expect_exit 0
+expect_json '.result' none
+expect_json '.reason' "_spf.ready.example has no SPF record"
+tm_case "spf: the malformed domain stays a usage error outside the subcommand"
+tm_run "A...example.com"
+expect_usage_error
+tm_case "spf: an over-long --sender is a usage error"
+spf_eval --format json ready.example --ip 1.2.3.4 --sender "$(printf 'a%.0s' $(seq 1 513))"
+expect_usage_error
+
 tm_case "spf: --ip is required"
 spf_eval --format json ready.example
+expect_usage_error
+tm_case "spf: --ip is required, whatever the domain"
+spf_eval --format json "[1.2.3.5]"
 expect_usage_error
 tm_case "spf: --ip must be an address"
 spf_eval --format json ready.example --ip 15.168.56.999
