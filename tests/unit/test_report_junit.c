@@ -537,7 +537,7 @@ static void test_strict_and_unknown(void **state)
     assert_string_equal(xattr(err, "type"), "unknown");
     assert_string_equal(xattr(err, "message"),
                         "unknown: these records were not judged (their checks skipped): "
-                        "token, MX, SPF");
+                        "ownership token, MX, SPF");
     xfree(root);
     tm_free(doc);
     fixture_free(r);

@@ -160,9 +160,10 @@ static void test_sections_omitted(void **state)
     assert_null(strstr(text, "Rules"));
     assert_non_null(strstr(text, "\n\nSending servers (送信サーバ)\n  pass   spf.present"));
     /* The token and MX checks did not run: no readiness verdict. */
-    assert_non_null(strstr(text, "\nVerdict: the selected checks passed; not a readiness verdict "
-                                 "(--only/--skip left out: token, MX) — 0 failures, 0 warnings | "
-                                 "TMEmS console: unknown (not every record was judged)\n"));
+    assert_non_null(strstr(text, "\nVerdict: the selected checks passed; not a readiness "
+                                 "verdict (--only/--skip left out: ownership token, MX) — 0 "
+                                 "failures, 0 warnings | TMEmS console: unknown (not every "
+                                 "record was judged)\n"));
     tm_free(text);
     fixture_free(r);
 }
@@ -254,8 +255,9 @@ static void test_verdict_follows_assessment(void **state)
     opts.verbosity = 0;
     assert_int_equal(tm_report_text(r, &opts, &out), TM_OK);
     assert_non_null(strstr(out.data, "\nVerdict: unknown: these records were not judged (their "
-                                     "checks skipped): token, MX, SPF — 0 failures, 0 warnings | "
-                                     "TMEmS console: unknown (not every record was judged)\n"));
+                                     "checks skipped): ownership token, MX, SPF — 0 failures, 0 "
+                                     "warnings | TMEmS console: unknown (not every record was "
+                                     "judged)\n"));
     tm_buf_clear(&out);
     fixture_free(r);
 }
