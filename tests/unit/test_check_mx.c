@@ -638,6 +638,22 @@ static void test_target_no_dot_fails(void **state)
                                         ". 300 IN MX 20 mail1.acme.example.");
 }
 
+static void test_target_no_dot_beside_a_dead_host(void **state)
+{
+    fx_t *fx = *state;
+    /* the dot can be added, but another target is dead too: the corrected
+     * lines are shown, never as a Fix that would not make the check pass */
+    FX_MX(fx, 300, {10, FX_TMEMS "." FX_DOMAIN}, {20, "gone.acme.example"});
+    fx_host_outcome(fx, FX_TMEMS "." FX_DOMAIN, TM_DNS_NXDOMAIN);
+    fx_host_outcome(fx, "gone.acme.example", TM_DNS_NXDOMAIN);
+    tm_finding_t *f = fx_run(fx, tm_check_mx_target);
+    assert_int_equal(f->status, TM_CHECK_FAIL);
+    assert_null(f->fix_records);
+    assert_contains(f->fix, "A or AAAA");
+    assert_contains(f->fix, FX_DOMAIN ". 300 IN MX 10 " FX_TMEMS ".");
+    assert_contains(f->detail, "gone.acme.example");
+}
+
 static void test_target_no_dot_parent_zone(void **state)
 {
     fx_t *fx = *state;
@@ -767,6 +783,8 @@ static void test_target_null_mx_mixed(void **state)
     assert_int_equal(f->status, TM_CHECK_FAIL);
     assert_contains(f->summary, "lowest preference (0)");
     assert_contains(f->detail, "RFC 7505");
+    /* deleting "." is the whole repair: pasteable */
+    assert_string_equal(f->fix_records, FX_DOMAIN ". 300 IN MX 10 mail1.acme.example.");
     /* behind a usable host it is one bad target */
     tm_rrset_destroy(fx->rrset);
     fx->rrset = tm_rrset_create();
@@ -976,6 +994,7 @@ int main(void)
         T(test_target_lowest_partly_usable_warns),
         T(test_target_backup_bad_warns),
         T(test_target_no_dot_fails),
+        T(test_target_no_dot_beside_a_dead_host),
         T(test_target_no_dot_parent_zone),
         T(test_target_servfail_error),
         T(test_target_not_fetched_error),

@@ -68,14 +68,16 @@ static int line_order(const void *a, const void *b)
     return strcmp(x->host, y->host);
 }
 
-/* The published MX set as pasteable lines: every host as it was meant (a
+/* The published MX set as zone-file lines: every host as it was meant (a
  * missing trailing dot added), a null MX "." left out (RFC 7505 section 3:
  * it cannot stand beside other records).  When tmems_first, the TMEmS
  * inbound hosts of this site move to the lowest preference value and every
- * other host follows, in its old order and with its old spacing.  Returns
- * TM_ERANGE (nothing written) when that does not fit in 0..65535. */
-static tm_status_t fix_mx_set(const tm_check_ctx_t *ctx, const tm_answer_t *mx, bool tmems_first,
-                              tm_finding_t *out)
+ * other host follows, in its old order and with its old spacing.  The lines
+ * are pasteable records (tm_finding_fix_record) only when pasteable: when
+ * they alone make the finding pass.  Returns TM_ERANGE (nothing written)
+ * when the preferences do not fit in 0..65535. */
+static tm_status_t mx_set_lines(const tm_check_ctx_t *ctx, const tm_answer_t *mx,
+                                bool tmems_first, bool pasteable, tm_finding_t *out)
 {
     mx_line_t *lines = tm_calloc(mx->count ? mx->count : 1, sizeof(*lines));
     tm_mx_host_t *hosts = tm_calloc(mx->count ? mx->count : 1, sizeof(*hosts));
@@ -126,12 +128,20 @@ static tm_status_t fix_mx_set(const tm_check_ctx_t *ctx, const tm_answer_t *mx, 
     qsort(lines, n, sizeof(*lines), line_order);
     uint32_t ttl = fix_ttl(ctx, mx);
     for (size_t i = 0; i < n && st == TM_OK; i++)
-        st = tm_finding_fix_record(out, "%s. %u IN MX %u %s.", ctx->domain, ttl,
-                                   lines[i].preference, lines[i].host);
+        st = pasteable ? tm_finding_fix_record(out, "%s. %u IN MX %u %s.", ctx->domain, ttl,
+                                               lines[i].preference, lines[i].host)
+                       : tm_finding_fix(out, "%s. %u IN MX %u %s.", ctx->domain, ttl,
+                                        lines[i].preference, lines[i].host);
 done:
     tm_free(lines);
     tm_free(hosts);
     return st;
+}
+
+static tm_status_t fix_mx_set(const tm_check_ctx_t *ctx, const tm_answer_t *mx, bool tmems_first,
+                              tm_finding_t *out)
+{
+    return mx_set_lines(ctx, mx, tmems_first, true, out);
 }
 
 /* ---- mx.present ------------------------------------------------------------ */
@@ -616,7 +626,7 @@ static target_t judge_target(const tm_check_ctx_t *ctx, const tm_rr_t *rr, tm_fi
 }
 
 typedef struct {
-    size_t unusable, errored, unknown, no_dot;
+    size_t unusable, errored, unknown, no_dot, null_mx;
     size_t lowest_usable, lowest_open; /* at the lowest value: usable; error or unknown */
     size_t usable;
 } target_counts_t;
@@ -652,6 +662,7 @@ tm_status_t tm_check_mx_target(const tm_check_ctx_t *ctx, tm_finding_t *out)
         tm_mx_host_t h;
         tm_mx_host_classify(ctx, rr->u.mx.host, &h);
         c.no_dot += h.kind == TM_MX_HOST_NO_DOT;
+        c.null_mx += h.kind == TM_MX_HOST_NULL;
         switch (judge_target(ctx, rr, out, &st)) {
         case TARGET_USABLE:
             c.usable++;
@@ -670,6 +681,9 @@ tm_status_t tm_check_mx_target(const tm_check_ctx_t *ctx, tm_finding_t *out)
     }
     if (st != TM_OK)
         return st;
+    /* The dot can be added and the null MX deleted: when nothing else is
+     * wrong, that corrected set is the Fix, ready to paste. */
+    bool repairable = c.unusable > 0 && c.unusable == c.no_dot + c.null_mx;
     if (c.no_dot) {
         /* docs/checks.md mx.target: the missing-trailing-dot mistake, with
          * the corrected records. */
@@ -684,13 +698,7 @@ tm_status_t tm_check_mx_target(const tm_check_ctx_t *ctx, tm_finding_t *out)
                                           "relative: the zone's own name is appended, and that "
                                           "host does not exist, so the mail does not reach "
                                           "TMEmS."));
-        if (st == TM_OK)
-            st = tm_finding_fix(out, _("Add the trailing dot; the MX records become:"));
-        if (st == TM_OK)
-            st = fix_mx_set(ctx, mx, false, out);
-        return st;
-    }
-    if (c.lowest_usable == 0 && c.lowest_open == 0) {
+    } else if (c.lowest_usable == 0 && c.lowest_open == 0) {
         /* RFC 5321 section 5.1: the most preferred hosts are tried first; when
          * none of them can take mail, the mail is returned or, at best, late. */
         st = c.usable == 0
@@ -703,21 +711,28 @@ tm_status_t tm_check_mx_target(const tm_check_ctx_t *ctx, tm_finding_t *out)
             st = tm_finding_detail(out, _("Senders try the most preferred hosts first; many "
                                           "return the mail when those cannot be reached, the "
                                           "rest deliver it late through the next preference."));
-        if (st == TM_OK)
-            st = tm_finding_fix(out, _("Point each MX at a host name with its own A or AAAA "
-                                       "record."));
-        return st;
-    }
-    if (c.unusable) {
+    } else if (c.unusable) {
         st = tm_finding_set(out, TM_CHECK_WARN,
                             dngettext(TM_TEXTDOMAIN,
                                       "%zu of %zu MX target is not a usable host name",
                                       "%zu of %zu MX targets are not usable host names",
                                       mx->count),
                             c.unusable, mx->count);
-        if (st == TM_OK)
+    }
+    if (c.unusable) {
+        if (st == TM_OK && !repairable)
             st = tm_finding_fix(out, _("Point each MX at a host name with its own A or AAAA "
                                        "record."));
+        if (st == TM_OK && (c.no_dot || c.null_mx))
+            st = tm_finding_fix(out, c.no_dot && c.null_mx
+                                         ? _("Add the trailing dot and delete the null MX "
+                                             "record; the MX records become:")
+                                     : c.no_dot
+                                         ? _("Add the trailing dot; the MX records become:")
+                                         : _("Delete the null MX record; the MX records "
+                                             "become:"));
+        if (st == TM_OK && (c.no_dot || c.null_mx))
+            st = mx_set_lines(ctx, mx, false, repairable, out);
         return st;
     }
     if (c.errored)
