@@ -47,6 +47,8 @@ static int load_rules(const tmc_params_t *p, tm_rules_t **rules)
                   (size_t)TM_RULES_FILE_MAX);
     else if (tm_rules_parse(json, len, p->rules_file, rules, where, sizeof(where)) != TM_OK)
         tmc_error(_("rules file '%s': %s"), p->rules_file, where);
+    else if (tm_rules_add_other_sites(*rules) != TM_OK) /* mx.tmems names another site */
+        tmc_error("%s", _("out of memory"));
     else
         rc = TMC_EXIT_READY;
     free(json);

@@ -222,6 +222,9 @@ expect_field mx.tmems fix_records ""
 scenario other-site.example 0 - post "mx.tmems=pass company.id=pass company.inbound_host=pass" \
     --region us
 expect_json '.region' us
+# With --rules, the bundled sites are still known as the other sites.
+scenario other-site.example 1 fail post "mx.tmems=fail" --rules "$TM_SOURCE_DIR/data/rules/jp.json"
+expect_field_has mx.tmems detail "--region us"
 scenario other-site.example 1 fail post "mx.tmems=fail" --company acme
 closure other-site.example "$Z/other-site.example.zone" mx.tmems --company acme
 
