@@ -59,7 +59,8 @@ void tm_mx_host_classify(const tm_check_ctx_t *ctx, const char *host, tm_mx_host
     size_t hlen = strlen(host);
     for (const char *origin = ctx->domain; origin && *origin;) {
         size_t olen = strlen(origin);
-        if (hlen > olen + 1 && tm_name_has_suffix(host, origin)) {
+        if (hlen > olen + 1 && hlen - olen - 1 <= TM_NAME_MAX &&
+            tm_name_has_suffix(host, origin)) {
             char meant[TM_NAME_MAX + 1];
             tm_mx_host_t inner;
             memset(&inner, 0, sizeof(inner));
