@@ -269,6 +269,29 @@ static void test_tmems_no_dot_fails(void **state)
     assert_int_equal(fx_run(fx, tm_check_mx_tmems)->status, TM_CHECK_PASS);
 }
 
+static void test_tmems_no_dot_behind_own_server(void **state)
+{
+    fx_t *fx = *state;
+    /* with the dot added TMEmS would still be second: the Fix puts it first
+     * too, so that it makes this row pass */
+    FX_MX(fx, 86400, {10, "mail.acme.example"}, {20, FX_TMEMS "." FX_DOMAIN});
+    tm_finding_t *f = fx_run(fx, tm_check_mx_tmems);
+    assert_int_equal(f->status, TM_CHECK_FAIL);
+    assert_contains(f->fix, "most preferred");
+    assert_string_equal(f->fix_records, FX_DOMAIN ". 300 IN MX 10 " FX_TMEMS ".\n" FX_DOMAIN
+                                        ". 300 IN MX 20 mail.acme.example.");
+    /* another site's host without its dot: with the dot it is still the
+     * wrong site, so the corrected lines are shown but are no Fix */
+    tm_rrset_destroy(fx->rrset);
+    fx->rrset = tm_rrset_create();
+    assert_non_null(fx->rrset);
+    FX_MX(fx, 300, {10, "acme.in.tmes.trendmicro.com." FX_DOMAIN});
+    f = fx_run(fx, tm_check_mx_tmems);
+    assert_int_equal(f->status, TM_CHECK_FAIL);
+    assert_null(f->fix_records);
+    assert_contains(f->fix, FX_DOMAIN ". 300 IN MX 10 acme.in.tmes.trendmicro.com.");
+}
+
 static void test_tmems_failure_and_offline(void **state)
 {
     fx_t *fx = *state;
@@ -967,6 +990,7 @@ int main(void)
         T(test_tmems_other_region_post_fails),
         T(test_tmems_other_region_names_site),
         T(test_tmems_no_dot_fails),
+        T(test_tmems_no_dot_behind_own_server),
         T(test_tmems_failure_and_offline),
         T(test_bypass_only_tmems_pass),
         T(test_bypass_two_companies_fails),

@@ -68,6 +68,13 @@ static int line_order(const void *a, const void *b)
     return strcmp(x->host, y->host);
 }
 
+/* This site's TMEmS inbound host, or one that only lacks its trailing dot
+ * (it is that host once the dot is added). */
+static bool is_own_tmems(const tm_mx_host_t *h)
+{
+    return h->kind == TM_MX_HOST_TMEMS || (h->kind == TM_MX_HOST_NO_DOT && !h->site);
+}
+
 /* The published MX set as zone-file lines: every host as it was meant (a
  * missing trailing dot added), a null MX "." left out (RFC 7505 section 3:
  * it cannot stand beside other records).  When tmems_first, the TMEmS
@@ -95,7 +102,7 @@ static tm_status_t mx_set_lines(const tm_check_ctx_t *ctx, const tm_answer_t *mx
             lowest = p;
         if (hosts[i].kind == TM_MX_HOST_NULL)
             continue;
-        if (hosts[i].kind == TM_MX_HOST_TMEMS) {
+        if (is_own_tmems(&hosts[i])) {
             if (tmems_min < 0 || p < tmems_min)
                 tmems_min = p;
             if (p > tmems_max)
@@ -112,7 +119,7 @@ static tm_status_t mx_set_lines(const tm_check_ctx_t *ctx, const tm_answer_t *mx
         if (tmems_first && tmems_min >= 0) {
             /* TMEmS keeps its spacing from lowest on; the rest starts 10 above. */
             long tmems_top = lowest + (tmems_max - tmems_min);
-            if (hosts[i].kind == TM_MX_HOST_TMEMS)
+            if (is_own_tmems(&hosts[i]))
                 p = lowest + (p - tmems_min);
             else if (other_min <= tmems_top)
                 p = tmems_top + 10 + (p - other_min);
@@ -319,10 +326,19 @@ tm_status_t tm_check_mx_tmems(const tm_check_ctx_t *ctx, tm_finding_t *out)
                                 _("The MX names %s, not the TMEmS inbound host %s: the trailing "
                                   "dot is missing (see mx.target)"),
                                 v.no_dot->u.mx.host, v.no_dot_host.intended);
+            /* With the dot, this site's host also goes first (or mx.tmems
+             * would fail again); another site's host stays another site's,
+             * so those lines are shown but are no Fix of this row. */
+            bool own = !v.no_dot_host.site;
             if (st == TM_OK)
-                st = tm_finding_fix(out, _("Add the trailing dot; the MX records become:"));
-            if (st == TM_OK)
-                st = fix_mx_set(ctx, mx, false, out);
+                st = tm_finding_fix(out, own ? _("Add the trailing dot, with TMEmS as the most "
+                                                 "preferred MX; the MX records become:")
+                                             : _("Add the trailing dot; the MX records become:"));
+            if (st == TM_OK) {
+                st = mx_set_lines(ctx, mx, own, own, out);
+                if (st == TM_ERANGE) /* no room above TMEmS: TMEmS alone */
+                    st = cutover_fix(ctx, out);
+            }
             return st;
         }
         if (v.other_site)
