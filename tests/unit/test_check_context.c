@@ -339,6 +339,12 @@ static void test_null_mx_needs_single_record(void **state)
     fx_t *fx = *state;
     FX_MX(fx, 300, {0, "."}, {10, "mail.acme.example"});
     assert_false(tm_mx_is_null(tm_rrset_get(fx->rrset, FX_DOMAIN, TM_RR_MX)));
+    /* "." twice still names no host */
+    tm_rrset_destroy(fx->rrset);
+    fx->rrset = tm_rrset_create();
+    assert_non_null(fx->rrset);
+    FX_MX(fx, 300, {0, "."}, {10, "."});
+    assert_true(tm_mx_is_null(tm_rrset_get(fx->rrset, FX_DOMAIN, TM_RR_MX)));
 }
 
 static void test_lowest_preference(void **state)

@@ -75,6 +75,17 @@ static void test_present_null_mx_fails(void **state)
     assert_not_contains(f->detail, "fall back");
     assert_contains(f->detail, "do not try the address record");
     assert_contains(f->fix, CUTOVER_ANY);
+    /* "." published twice is still a null MX, never a Fix without lines */
+    tm_rrset_destroy(fx->rrset);
+    fx->rrset = tm_rrset_create();
+    assert_non_null(fx->rrset);
+    FX_MX(fx, 300, {0, "."}, {0, "."});
+    f = fx_run(fx, tm_check_mx_present);
+    assert_contains(f->summary, "null MX (RFC 7505)");
+    assert_contains(f->fix, CUTOVER_ANY);
+    f = fx_run(fx, tm_check_mx_target);
+    assert_int_equal(f->status, TM_CHECK_FAIL);
+    assert_contains(f->fix, CUTOVER_ANY);
 }
 
 static void test_present_null_mx_mixed_fails(void **state)

@@ -10,7 +10,8 @@
 
 const tm_answer_t *tm_ctx_txt(const tm_check_ctx_t *ctx);
 const tm_answer_t *tm_ctx_mx(const tm_check_ctx_t *ctx);
-/* RFC 7505: a single MX with an empty exchange ("." ) means "no mail". */
+/* RFC 7505: an MX with an empty exchange (".") means "no mail"; also when
+ * "." was published more than once, as long as no record names a host. */
 bool tm_mx_is_null(const tm_answer_t *mx);
 /* True when host is "<label>.<inbound_suffix>" of the rules. */
 bool tm_ctx_is_tmems_host(const tm_check_ctx_t *ctx, const char *host);

@@ -20,8 +20,13 @@ const tm_answer_t *tm_ctx_mx(const tm_check_ctx_t *ctx)
 
 bool tm_mx_is_null(const tm_answer_t *mx)
 {
-    return mx && mx->outcome == TM_DNS_NOERROR && mx->count == 1 &&
-           mx->rrs[0].u.mx.host[0] == '\0';
+    if (!mx || mx->outcome != TM_DNS_NOERROR || mx->count == 0)
+        return false;
+    for (size_t i = 0; i < mx->count; i++) {
+        if (mx->rrs[i].u.mx.host[0])
+            return false;
+    }
+    return true;
 }
 
 bool tm_ctx_is_tmems_host(const tm_check_ctx_t *ctx, const char *host)

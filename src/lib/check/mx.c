@@ -672,7 +672,7 @@ tm_status_t tm_check_mx_target(const tm_check_ctx_t *ctx, tm_finding_t *out)
 {
     tm_status_t st;
     const tm_answer_t *mx = tm_ctx_mx(ctx);
-    if (mx && mx->outcome == TM_DNS_NOERROR && tm_mx_is_null(mx)) {
+    if (tm_mx_is_null(mx)) {
         /* docs/checks.md mx.target: a null MX is a failure for a domain
          * whose mail TMEmS is to receive. */
         st = tm_finding_set(out, TM_CHECK_FAIL,
