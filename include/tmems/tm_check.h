@@ -74,7 +74,8 @@ typedef struct {
     const tm_rrset_t *rrset;
     const tm_rules_t *rules;
     const tm_check_options_t *opts;
-    tm_phase_t phase;           /* PRE or POST */
+    tm_phase_t phase;           /* PRE or POST; AUTO when --phase auto had no MX
+                                   answer to decide from (a DNS error) */
     bool phase_derived;         /* true when AUTO decided it */
     char company[TM_LABEL_MAX + 1];
     tm_company_source_t company_source;

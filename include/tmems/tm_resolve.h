@@ -79,6 +79,13 @@ void tm_resolver_cancel(tm_resolver_t *res, tm_resolve_cb cb, void *arg);
 tm_status_t tm_resolver_fetch(tm_resolver_t *res, const tm_questions_t *questions,
                               tm_rrset_t *into);
 
+/* The zone files loaded (--zone), read-only: how many, the origin of the ith
+ * (lower case, no trailing dot, "" for the root), and whether one of them
+ * holds name (an offline run can say nothing about a name none holds). */
+size_t tm_resolver_zone_count(const tm_resolver_t *res);
+const char *tm_resolver_zone_origin(const tm_resolver_t *res, size_t i);
+bool tm_resolver_zones_cover(const tm_resolver_t *res, const char *name);
+
 /* Counters for -v, tests and the benchmark. */
 typedef struct {
     unsigned long submitted;    /* questions asked by callers */

@@ -34,6 +34,14 @@ typedef struct {
     size_t nsuffixes;
 } tm_rules_cloud_t;
 
+/* Another bundled site, known by its inbound host suffix: an MX that points
+ * at it is named with its site and region (mx.tmems, docs/checks.md). */
+typedef struct {
+    char *region;           /* "us" */
+    char *site;             /* "North America, Latin America and Asia Pacific" */
+    char *inbound_suffix;   /* "in.tmes.trendmicro.com" */
+} tm_rules_site_t;
+
 typedef struct {
     char *region;           /* "jp" */
     char *site;             /* "Japan" */
@@ -53,6 +61,9 @@ typedef struct {
     tm_rules_cloud_t *clouds;
     size_t nclouds;
     char *source;           /* "bundled" or the --rules path */
+    tm_rules_site_t *other_sites; /* the other bundled sites (tm_rules_add_other_sites);
+                                     none after tm_rules_parse alone */
+    size_t nother_sites;
 } tm_rules_t;
 
 #define TM_RULES_FILE_MAX ((size_t)1 << 20)
@@ -64,6 +75,10 @@ tm_status_t tm_rules_parse(const char *json, size_t len, const char *source, tm_
                            char *where, size_t where_len);
 /* The bundled rules of a region ("jp", "us", ...); TM_ENOTFOUND for others. */
 tm_status_t tm_rules_bundled(const char *region, tm_rules_t **out);
+/* Fills rules->other_sites with every bundled site whose region and inbound
+ * suffix differ from the rules' own (tm_rules_bundled does this itself; a
+ * --rules file gets them with this call).  Replaces any list already there. */
+tm_status_t tm_rules_add_other_sites(tm_rules_t *rules);
 /* The region names that are bundled, NULL-terminated. */
 const char *const *tm_rules_regions(void);
 void tm_rules_destroy(tm_rules_t *rules);
@@ -75,6 +90,11 @@ bool tm_rules_relay_host(const tm_rules_t *rules, const char *company, char *buf
  * (TM_LABEL_MAX + 1 bytes) and returns true. */
 bool tm_rules_company_from_host(const tm_rules_t *rules, const char *host, char *company,
                                 size_t len);
+/* When host is "<label>.<inbound_suffix>" of one of rules->other_sites,
+ * copies label into company (TM_LABEL_MAX + 1 bytes) and returns that site;
+ * NULL otherwise. */
+const tm_rules_site_t *tm_rules_other_site_of_host(const tm_rules_t *rules, const char *host,
+                                                   char *company, size_t len);
 /* The bundled answer for (name, type): a new NOERROR answer with source
  * TM_SRC_RULES, or NULL when the rules do not know the name. */
 tm_answer_t *tm_rules_answer(const tm_rules_t *rules, const char *name, uint16_t type);

@@ -20,7 +20,8 @@
 typedef struct {
     char *domain;            /* as given (U-label form for IDN) */
     char *ascii;             /* A-label, canonical */
-    tm_phase_t phase;        /* PRE or POST as decided */
+    tm_phase_t phase;        /* PRE or POST as decided; AUTO when undecided (the MX
+                                answer was a DNS error) */
     bool phase_derived;      /* true when --phase auto decided it from the MX */
     char *company;           /* NULL when unknown */
     tm_company_source_t company_source;
@@ -46,6 +47,13 @@ tm_status_t tm_run_domain(tm_resolver_t *res, const tm_rules_t *rules,
  * ascii NULL.  input is shown as given (the report escapes it).  The caller
  * frees *out with tm_result_destroy. */
 tm_status_t tm_result_invalid_name(const char *input, const char *why, tm_result_t **out);
+
+/* A result for a valid name that an offline run cannot check, because no
+ * zone file holds it: its only finding is domain.exists `fail`, with `why`
+ * (which zone files there are) as the detail, no records.  The caller frees
+ * *out with tm_result_destroy. */
+tm_status_t tm_result_not_covered(const char *display, const char *ascii, const char *why,
+                                  tm_result_t **out);
 
 /* ---- one domain without waiting (the same rounds, on the event loop) ------
  *

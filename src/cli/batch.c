@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "tmc_batch.h"
+#include "tmc_coverage.h"
 #include "tmc_exec.h"
 #include "tmc_msg.h"
 #include "tmems/tm_report.h"
@@ -22,6 +23,7 @@
 
 typedef struct {
     const tmc_params_t *p;
+    const tm_resolver_t *res;
     const tm_rules_t *rules;
     bool color;
     int rc;
@@ -142,7 +144,9 @@ static bool next_item(void *arg, size_t index, tm_batch_item_t *item)
         return false;
     const tmc_domain_t *d = &o->p->domains[index];
     item->display = d->display;
-    item->ascii = d->ascii; /* NULL for an invalid line: emitted unchecked */
+    /* NULL for an invalid line, or one no zone file holds offline: it is
+     * emitted unchecked */
+    item->ascii = tmc_offline_uncovered(o->p, o->res, d->ascii) ? NULL : d->ascii;
     return true;
 }
 
@@ -159,6 +163,16 @@ static tm_status_t emit_item(void *arg, size_t index, tm_status_t status, tm_res
                   strcmp(d->file, "-") == 0 ? _("(standard input)") : d->file,
                   d->line, d->input, d->invalid);
         status = tm_result_invalid_name(d->input, d->invalid, &result);
+    } else if (tmc_offline_uncovered(p, o->res, d->ascii)) {
+        /* The same for a domain an offline run cannot check (exec.c makes
+         * it an input error on the command line). */
+        char why[1024];
+        progress_clear(o);
+        tmc_uncovered_reason(o->res, d->ascii, why, sizeof why);
+        tmc_error("%s:%lu: %s",
+                  strcmp(d->file, "-") == 0 ? _("(standard input)") : d->file,
+                  d->line, why);
+        status = tm_result_not_covered(d->display, d->ascii, why, &result);
     }
     tm_status_t st = status;
     tm_assessment_t a;
@@ -214,7 +228,7 @@ int tmc_batch_run(const tmc_params_t *p, tm_resolver_t *res, const tm_rules_t *r
 {
     long started = now_ms();
     const char *term = getenv("TERM");
-    out_t o = {.p = p, .rules = rules, .color = color, .rc = TMC_EXIT_READY,
+    out_t o = {.p = p, .res = res, .rules = rules, .color = color, .rc = TMC_EXIT_READY,
                .meta = {.region = rules->region, .rules = rules->source}};
     o.progress = p->ndomains > PROGRESS_MIN_DOMAINS && isatty(STDERR_FILENO) &&
                  !(term && strcmp(term, "dumb") == 0);

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "tmc_batch.h"
+#include "tmc_coverage.h"
 #include "tmc_exec.h"
 #include "tmc_msg.h"
 #include "tmc_params.h"
@@ -46,6 +47,8 @@ static int load_rules(const tmc_params_t *p, tm_rules_t **rules)
                   (size_t)TM_RULES_FILE_MAX);
     else if (tm_rules_parse(json, len, p->rules_file, rules, where, sizeof(where)) != TM_OK)
         tmc_error(_("rules file '%s': %s"), p->rules_file, where);
+    else if (tm_rules_add_other_sites(*rules) != TM_OK) /* mx.tmems names another site */
+        tmc_error("%s", _("out of memory"));
     else
         rc = TMC_EXIT_READY;
     free(json);
@@ -118,6 +121,19 @@ int tmc_main(int argc, char **argv)
         tmc_error("%s", err);
         rc = TMC_EXIT_USAGE;
         goto done;
+    }
+    /* Offline, a domain no zone file holds would get a report of skips:
+     * an input error when it is an argument (a line of -f is reported in
+     * its place, batch.c).  The spf command is exempt: the bundled rules
+     * answer for the site's SPF names. */
+    for (size_t i = 0; !params.spf_mode && i < params.ndomains; i++) {
+        const tmc_domain_t *d = &params.domains[i];
+        if (d->line == 0 && tmc_offline_uncovered(&params, res, d->ascii)) {
+            tmc_uncovered_reason(res, d->ascii, err, sizeof(err));
+            tmc_error("%s", err);
+            rc = TMC_EXIT_USAGE;
+            goto done;
+        }
     }
     rc = params.spf_mode ? tmc_spf_command(&params, res, use_color(&params))
                          : tmc_batch_run(&params, res, rules, use_color(&params));

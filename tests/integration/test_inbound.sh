@@ -63,9 +63,10 @@ EXP_BACKUP="mx.present=pass mx.tmems=pass mx.bypass=warn mx.ttl=pass|skip mx.tar
 EXP_SAMEPREF="mx.present=pass mx.bypass=fail mx.ttl=pass|skip mx.target=pass company.id=pass
  company.inbound_host=pass inbound.servers=skip"
 
-# The MX names an ID the Japan site does not know: its hosts are NXDOMAIN.
+# The MX names an ID the Japan site does not know: its hosts are NXDOMAIN,
+# so the only MX target cannot take mail (mx.target fail).
 EXP_NOSUCH="token.present=pass mx.present=pass mx.tmems=pass mx.bypass=pass mx.ttl=pass|skip
- mx.target=warn company.id=pass company.inbound_host=fail company.relay_host=fail"
+ mx.target=fail company.id=pass company.inbound_host=fail company.relay_host=fail"
 
 EXP_M365="mx.present=pass mx.tmems=info mx.bypass=skip mx.ttl=warn mx.target=pass
  company.id=skip company.inbound_host=skip inbound.servers=info inbound.cloud=info
@@ -74,7 +75,8 @@ EXP_M365="mx.present=pass mx.tmems=info mx.bypass=skip mx.ttl=warn mx.target=pas
 EXP_NOMX="domain.exists=pass token.present=pass mx.present=fail mx.bypass=skip
  company.id=skip company.inbound_host=skip company.relay_host=skip inbound.firewall=info"
 
-EXP_MXCNAME="mx.present=pass mx.tmems=info mx.ttl=pass mx.target=warn company.id=skip"
+# The only MX target is an alias: no usable host at the lowest preference.
+EXP_MXCNAME="mx.present=pass mx.tmems=info mx.ttl=pass mx.target=fail company.id=skip"
 
 EXP_HOSTILE="token.present=pass token.format=fail mx.tmems=info"
 
@@ -145,7 +147,7 @@ expect_check_oneof mx.target "pass skip"
 expect_check_oneof inbound.servers "info skip"
 expect_check_oneof inbound.cloud "pass skip"
 
-scenario mx-cname.example 0 warn pre null "$EXP_MXCNAME"
+scenario mx-cname.example 1 fail pre null "$EXP_MXCNAME"
 scenario hostile.example 1 fail pre null "$EXP_HOSTILE"
 
 # An IDN given as its U-label: checked as its A-label, reported as both.

@@ -67,12 +67,41 @@ static void test_id_option_differs_fails(void **state)
 static void test_id_option_differs_pre_fails(void **state)
 {
     fx_t *fx = *state;
-    /* TMEmS as a backup before the cutover already names the wrong account */
+    /* TMEmS as a backup already names the wrong account, in either phase */
     FX_MX(fx, 300, {10, "mail.acme.example"}, {20, FX_TMEMS});
     fx->opts.company = "beta";
     tm_finding_t *f = fx_run(fx, tm_check_company_id);
-    assert_int_equal(fx->ctx.phase, TM_PHASE_PRE);
     assert_int_equal(f->status, TM_CHECK_FAIL);
+    fx->opts.phase = TM_PHASE_PRE;
+    assert_int_equal(fx_run(fx, tm_check_company_id)->status, TM_CHECK_FAIL);
+}
+
+static void test_id_unknown_says_why(void **state)
+{
+    fx_t *fx = *state;
+    /* the bogus host of a missing trailing dot names no company */
+    FX_MX(fx, 300, {10, FX_TMEMS "." FX_DOMAIN});
+    tm_finding_t *f = fx_run(fx, tm_check_company_id);
+    assert_int_equal(f->status, TM_CHECK_SKIP);
+    assert_contains(f->summary, "trailing dot");
+    assert_contains(f->summary, "mx.target");
+    assert_int_equal(fx_run(fx, tm_check_company_inbound_host)->status, TM_CHECK_SKIP);
+    assert_int_equal(fx_run(fx, tm_check_company_relay_host)->status, TM_CHECK_SKIP);
+    /* neither does another site's host */
+    tm_rrset_destroy(fx->rrset);
+    fx->rrset = tm_rrset_create();
+    assert_non_null(fx->rrset);
+    FX_MX(fx, 300, {10, "acme.in.tmes.trendmicro.com"});
+    f = fx_run(fx, tm_check_company_id);
+    assert_int_equal(f->status, TM_CHECK_SKIP);
+    assert_contains(f->summary, "another site");
+    assert_contains(f->summary, "mx.tmems");
+    /* nor an own server */
+    tm_rrset_destroy(fx->rrset);
+    fx->rrset = tm_rrset_create();
+    assert_non_null(fx->rrset);
+    FX_MX(fx, 300, {10, "mail.acme.example"});
+    assert_contains(fx_run(fx, tm_check_company_id)->summary, "no MX names TMEmS yet");
 }
 
 static void expect_invalid_option(fx_t *fx, const char *company)
@@ -339,6 +368,7 @@ int main(void)
         T(test_id_option_without_mx_passes),
         T(test_id_option_differs_fails),
         T(test_id_option_differs_pre_fails),
+        T(test_id_unknown_says_why),
         T(test_id_invalid_labels_fail),
         T(test_id_64_characters_fail),
         T(test_id_boundaries_pass),

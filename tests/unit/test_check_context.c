@@ -1,8 +1,10 @@
-/* test_check_context.c - tm_check_ctx_init against CHECKS.md "Vocabulary":
- * phase auto is post exactly when a TMEmS inbound host is among the MX hosts
- * with the lowest preference value; the company comes from --company, else
- * from the MX host, else it is unknown.  Also the shared helpers (null MX,
- * IP literals, lowest preference, missing answers). */
+/* test_check_context.c - tm_check_ctx_init against docs/checks.md "Phase":
+ * phase auto is post once the MX names a TMEmS inbound host at all (at any
+ * preference, another site's, or one without its trailing dot), pre when it
+ * names none, undecided without an MX answer to judge; the company comes
+ * from --company, else from this site's MX host, else it is unknown.  Also
+ * the shared helpers (what an MX host is, null MX, IP literals, lowest
+ * preference, missing answers, a domain that does not exist). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,8 +22,9 @@ static void test_no_answers_yet(void **state)
 {
     fx_t *fx = *state;
     init(fx);
-    assert_int_equal(fx->ctx.phase, TM_PHASE_PRE);
-    assert_true(fx->ctx.phase_derived);
+    /* nothing to decide from yet: undecided, and not "from the MX" */
+    assert_int_equal(fx->ctx.phase, TM_PHASE_AUTO);
+    assert_false(fx->ctx.phase_derived);
     assert_string_equal(fx->ctx.company, "");
     assert_string_equal(fx->ctx.mx_company, "");
     assert_int_equal(fx->ctx.company_source, TM_COMPANY_UNKNOWN);
@@ -66,13 +69,14 @@ static void test_auto_post_tied_lowest(void **state)
     assert_string_equal(fx->ctx.company, "acme");
 }
 
-static void test_auto_pre_tmems_as_backup(void **state)
+static void test_auto_post_tmems_as_backup(void **state)
 {
     fx_t *fx = *state;
-    /* TMEmS only at a higher preference value: not switched yet */
+    /* TMEmS only at a higher preference value: a half-done cutover, never
+     * "before the cutover" (mx.tmems fails it) */
     FX_MX(fx, 300, {5, "mail.acme.example"}, {10, FX_TMEMS});
     init(fx);
-    assert_int_equal(fx->ctx.phase, TM_PHASE_PRE);
+    assert_int_equal(fx->ctx.phase, TM_PHASE_POST);
     assert_true(fx->ctx.phase_derived);
     /* the company is still known from the MX host */
     assert_string_equal(fx->ctx.company, "acme");
@@ -89,13 +93,31 @@ static void test_auto_pre_no_tmems(void **state)
     assert_int_equal(fx->ctx.company_source, TM_COMPANY_UNKNOWN);
 }
 
-static void test_auto_pre_on_dns_failure(void **state)
+static void test_auto_undecided_without_mx_answer(void **state)
 {
     fx_t *fx = *state;
-    fx_outcome(fx, FX_DOMAIN, TM_RR_MX, TM_DNS_SERVFAIL);
+    /* a DNS error, offline unknown, a domain that does not exist: no MX
+     * answer was judged, so the phase is not claimed to come from it */
+    const tm_dns_outcome_t undecided[] = {TM_DNS_SERVFAIL, TM_DNS_TIMEOUT, TM_DNS_UNKNOWN,
+                                          TM_DNS_NXDOMAIN};
+    for (size_t i = 0; i < sizeof(undecided) / sizeof(undecided[0]); i++) {
+        tm_rrset_destroy(fx->rrset);
+        fx->rrset = tm_rrset_create();
+        assert_non_null(fx->rrset);
+        fx_outcome(fx, FX_DOMAIN, TM_RR_MX, undecided[i]);
+        init(fx);
+        assert_int_equal(fx->ctx.phase, TM_PHASE_AUTO);
+        assert_false(fx->ctx.phase_derived);
+        assert_string_equal(fx->ctx.company, "");
+    }
+    /* no MX record at all is an answer: pre */
+    tm_rrset_destroy(fx->rrset);
+    fx->rrset = tm_rrset_create();
+    assert_non_null(fx->rrset);
+    fx_outcome(fx, FX_DOMAIN, TM_RR_MX, TM_DNS_NODATA);
     init(fx);
     assert_int_equal(fx->ctx.phase, TM_PHASE_PRE);
-    assert_string_equal(fx->ctx.company, "");
+    assert_true(fx->ctx.phase_derived);
 }
 
 static void test_not_a_company_host(void **state)
@@ -104,10 +126,111 @@ static void test_not_a_company_host(void **state)
     /* two labels before the suffix, the bare suffix, and another region's
      * suffix are not this data center's inbound host */
     FX_MX(fx, 300, {10, "a.b.in.tmems-jp.trendmicro.com"}, {10, "in.tmems-jp.trendmicro.com"},
-          {10, "acme.in.tmes.trendmicro.com"}, {10, "acme.in.tmems-jp.trendmicro.com.evil.example"});
+          {10, "acme.in.tmems-jp.trendmicro.com.evil.example"});
     init(fx);
     assert_int_equal(fx->ctx.phase, TM_PHASE_PRE);
     assert_string_equal(fx->ctx.company, "");
+}
+
+static void test_other_site_and_no_dot_are_post_without_company(void **state)
+{
+    fx_t *fx = *state;
+    /* another site's host: the cutover was made, to the wrong site; the
+     * company ID of this site stays unknown */
+    FX_MX(fx, 300, {10, "acme.in.tmes.trendmicro.com"});
+    init(fx);
+    assert_int_equal(fx->ctx.phase, TM_PHASE_POST);
+    assert_true(fx->ctx.phase_derived);
+    assert_string_equal(fx->ctx.company, "");
+    /* the missing trailing dot: the same, the bogus host names no account */
+    tm_rrset_destroy(fx->rrset);
+    fx->rrset = tm_rrset_create();
+    assert_non_null(fx->rrset);
+    FX_MX(fx, 300, {10, FX_TMEMS "." FX_DOMAIN});
+    init(fx);
+    assert_int_equal(fx->ctx.phase, TM_PHASE_POST);
+    assert_string_equal(fx->ctx.company, "");
+    assert_int_equal(fx->ctx.company_source, TM_COMPANY_UNKNOWN);
+}
+
+static void test_mx_host_classify(void **state)
+{
+    fx_t *fx = *state;
+    fx->domain = "sub.acme.example";
+    init(fx);
+    tm_mx_host_t h;
+    tm_mx_host_classify(&fx->ctx, "", &h);
+    assert_int_equal(h.kind, TM_MX_HOST_NULL);
+    tm_mx_host_classify(&fx->ctx, "mail.acme.example", &h);
+    assert_int_equal(h.kind, TM_MX_HOST_OTHER);
+    assert_string_equal(h.intended, "mail.acme.example");
+    tm_mx_host_classify(&fx->ctx, "Beta." "in.tmems-jp.trendmicro.com", &h);
+    assert_int_equal(h.kind, TM_MX_HOST_TMEMS);
+    assert_string_equal(h.company, "beta");
+    assert_null(h.site);
+    tm_mx_host_classify(&fx->ctx, "beta.in.tmes-sg.trendmicro.com", &h);
+    assert_int_equal(h.kind, TM_MX_HOST_OTHER_SITE);
+    assert_non_null(h.site);
+    assert_string_equal(h.site->region, "sg");
+    assert_string_equal(h.site->site, "Singapore");
+    /* the zone's name appended: the domain itself, or any parent of it */
+    const char *appended[] = {FX_TMEMS ".sub.acme.example", FX_TMEMS ".acme.example",
+                              FX_TMEMS ".example"};
+    for (size_t i = 0; i < 3; i++) {
+        tm_mx_host_classify(&fx->ctx, appended[i], &h);
+        assert_int_equal(h.kind, TM_MX_HOST_NO_DOT);
+        assert_string_equal(h.intended, FX_TMEMS);
+        assert_string_equal(h.company, "acme");
+        assert_null(h.site);
+    }
+    tm_mx_host_classify(&fx->ctx, "beta.in.tmes.trendmicro.eu.acme.example", &h);
+    assert_int_equal(h.kind, TM_MX_HOST_NO_DOT);
+    assert_string_equal(h.intended, "beta.in.tmes.trendmicro.eu");
+    assert_string_equal(h.site->region, "eu");
+    /* not the zone's name, or not a TMEmS host before it */
+    tm_mx_host_classify(&fx->ctx, FX_TMEMS ".other.test", &h);
+    assert_int_equal(h.kind, TM_MX_HOST_OTHER);
+    tm_mx_host_classify(&fx->ctx, "mail.acme.example.acme.example", &h);
+    assert_int_equal(h.kind, TM_MX_HOST_OTHER);
+    tm_mx_host_classify(&fx->ctx, "example", &h);
+    assert_int_equal(h.kind, TM_MX_HOST_OTHER);
+
+    /* tm_mx_has_kind over an answer */
+    FX_MX(fx, 300, {10, "mail.acme.example"}, {20, FX_TMEMS ".example"});
+    const tm_answer_t *mx = tm_rrset_get(fx->rrset, fx->domain, TM_RR_MX);
+    assert_true(tm_mx_has_kind(&fx->ctx, mx, TM_MX_HOST_NO_DOT));
+    assert_true(tm_mx_has_kind(&fx->ctx, mx, TM_MX_HOST_OTHER));
+    assert_false(tm_mx_has_kind(&fx->ctx, mx, TM_MX_HOST_TMEMS));
+    assert_false(tm_mx_has_kind(&fx->ctx, NULL, TM_MX_HOST_OTHER));
+}
+
+static void test_domain_missing(void **state)
+{
+    fx_t *fx = *state;
+    init(fx);
+    assert_false(tm_ctx_domain_missing(&fx->ctx));
+    fx_outcome(fx, FX_DOMAIN, TM_RR_TXT, TM_DNS_NXDOMAIN);
+    init(fx);
+    assert_true(tm_ctx_domain_missing(&fx->ctx));
+    fx_outcome(fx, FX_DOMAIN, TM_RR_MX, TM_DNS_SERVFAIL);
+    init(fx);
+    assert_true(tm_ctx_domain_missing(&fx->ctx));
+    /* an answer that says the name exists wins */
+    tm_rrset_destroy(fx->rrset);
+    fx->rrset = tm_rrset_create();
+    assert_non_null(fx->rrset);
+    fx_outcome(fx, FX_DOMAIN, TM_RR_TXT, TM_DNS_NXDOMAIN);
+    fx_outcome(fx, FX_DOMAIN, TM_RR_MX, TM_DNS_NODATA);
+    init(fx);
+    assert_false(tm_ctx_domain_missing(&fx->ctx));
+    /* offline unknown is not NXDOMAIN */
+    tm_rrset_destroy(fx->rrset);
+    fx->rrset = tm_rrset_create();
+    assert_non_null(fx->rrset);
+    fx_outcome(fx, FX_DOMAIN, TM_RR_TXT, TM_DNS_UNKNOWN);
+    fx_outcome(fx, FX_DOMAIN, TM_RR_MX, TM_DNS_UNKNOWN);
+    init(fx);
+    assert_false(tm_ctx_domain_missing(&fx->ctx));
 }
 
 static void test_company_case_folded(void **state)
@@ -127,6 +250,21 @@ static void test_company_from_lowest_tmems_host(void **state)
     init(fx);
     assert_string_equal(fx->ctx.company, "acme");
     assert_string_equal(fx->ctx.mx_company, "acme");
+}
+
+static void test_company_tie_independent_of_order(void **state)
+{
+    fx_t *fx = *state;
+    /* servers rotate the records: the first host by name wins either way */
+    FX_MX(fx, 300, {10, "zeta.in.tmems-jp.trendmicro.com"}, {10, "beta.in.tmems-jp.trendmicro.com"});
+    init(fx);
+    assert_string_equal(fx->ctx.company, "beta");
+    tm_rrset_destroy(fx->rrset);
+    fx->rrset = tm_rrset_create();
+    assert_non_null(fx->rrset);
+    FX_MX(fx, 300, {10, "beta.in.tmems-jp.trendmicro.com"}, {10, "zeta.in.tmems-jp.trendmicro.com"});
+    init(fx);
+    assert_string_equal(fx->ctx.company, "beta");
 }
 
 static void test_company_option_wins(void **state)
@@ -201,6 +339,12 @@ static void test_null_mx_needs_single_record(void **state)
     fx_t *fx = *state;
     FX_MX(fx, 300, {0, "."}, {10, "mail.acme.example"});
     assert_false(tm_mx_is_null(tm_rrset_get(fx->rrset, FX_DOMAIN, TM_RR_MX)));
+    /* "." twice still names no host */
+    tm_rrset_destroy(fx->rrset);
+    fx->rrset = tm_rrset_create();
+    assert_non_null(fx->rrset);
+    FX_MX(fx, 300, {0, "."}, {10, "."});
+    assert_true(tm_mx_is_null(tm_rrset_get(fx->rrset, FX_DOMAIN, TM_RR_MX)));
 }
 
 static void test_lowest_preference(void **state)
@@ -310,7 +454,7 @@ static void test_rederived_each_round(void **state)
 {
     fx_t *fx = *state;
     init(fx);
-    assert_int_equal(fx->ctx.phase, TM_PHASE_PRE);
+    assert_int_equal(fx->ctx.phase, TM_PHASE_AUTO);
     FX_MX(fx, 300, {10, FX_TMEMS});
     init(fx);
     assert_int_equal(fx->ctx.phase, TM_PHASE_POST);
@@ -326,12 +470,16 @@ int main(void)
         T(test_display_kept),
         T(test_auto_post_only_tmems),
         T(test_auto_post_tied_lowest),
-        T(test_auto_pre_tmems_as_backup),
+        T(test_auto_post_tmems_as_backup),
         T(test_auto_pre_no_tmems),
-        T(test_auto_pre_on_dns_failure),
+        T(test_auto_undecided_without_mx_answer),
         T(test_not_a_company_host),
+        T(test_other_site_and_no_dot_are_post_without_company),
+        T(test_mx_host_classify),
+        T(test_domain_missing),
         T(test_company_case_folded),
         T(test_company_from_lowest_tmems_host),
+        T(test_company_tie_independent_of_order),
         T(test_company_option_wins),
         T(test_company_option_without_mx),
         T(test_empty_company_option_ignored),

@@ -168,15 +168,26 @@ static void test_present_none_but_mx_at_tmems_is_info(void **state)
     assert_contains(f->summary, "MX");
 }
 
-static void test_present_none_but_mx_at_tmems_pre_is_info(void **state)
+static void test_present_none_but_mx_at_tmems_backup_is_info(void **state)
 {
     fx_t *fx = *state;
-    /* TMEmS as a backup MX before the cutover still proves ownership */
+    /* TMEmS as a backup MX still proves ownership (mx.tmems fails the
+     * order; the token row does not repeat it) */
     fx_outcome(fx, FX_DOMAIN, TM_RR_TXT, TM_DNS_NODATA);
     FX_MX(fx, 300, {10, "mail.acme.example"}, {20, FX_TMEMS});
     tm_finding_t *f = fx_run(fx, tm_check_token_present);
-    assert_int_equal(fx->ctx.phase, TM_PHASE_PRE);
     assert_int_equal(f->status, TM_CHECK_INFO);
+    fx->opts.phase = TM_PHASE_PRE;
+    assert_int_equal(fx_run(fx, tm_check_token_present)->status, TM_CHECK_INFO);
+}
+
+static void test_present_none_mx_without_dot_fails(void **state)
+{
+    fx_t *fx = *state;
+    /* the host that lost its trailing dot is no TMEmS host: no proof */
+    fx_outcome(fx, FX_DOMAIN, TM_RR_TXT, TM_DNS_NODATA);
+    FX_MX(fx, 300, {10, FX_TMEMS "." FX_DOMAIN});
+    assert_int_equal(fx_run(fx, tm_check_token_present)->status, TM_CHECK_FAIL);
 }
 
 static void test_present_none_mx_other_region_fails(void **state)
@@ -562,6 +573,62 @@ static void test_oom_no_token(void **state)
     assert_int_equal(fx->f.status, TM_CHECK_FAIL);
 }
 
+/* ---- a domain that does not exist ---------------------------------------- */
+
+static void test_missing_domain_skips_the_rest(void **state)
+{
+    fx_t *fx = *state;
+    fx_outcome(fx, FX_DOMAIN, TM_RR_TXT, TM_DNS_NXDOMAIN);
+    fx_outcome(fx, FX_DOMAIN, TM_RR_MX, TM_DNS_NXDOMAIN);
+    tm_check_ctx_init(&fx->ctx, fx->domain, NULL, fx->rrset, fx->rules, &fx->opts);
+    const char *ids[] = {"token.present", "mx.present", "spf.present", "inbound.firewall",
+                         "rules.current"};
+    for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+        tm_finding_t f = {.id = ids[i]};
+        tm_status_t st = TM_EINVAL;
+        assert_true(tm_check_skip_missing_domain(&fx->ctx, &f, &st));
+        assert_int_equal(st, TM_OK);
+        assert_int_equal(f.status, TM_CHECK_SKIP);
+        assert_string_equal(f.summary, FX_DOMAIN " does not exist in DNS (see domain.exists)");
+        fx_finding_free(&f);
+    }
+    /* the name itself, and the one finding an NXDOMAIN makes */
+    const char *kept[] = {"domain.name", "domain.exists"};
+    for (size_t i = 0; i < 2; i++) {
+        tm_finding_t f = {.id = kept[i]};
+        tm_status_t st = TM_OK;
+        assert_false(tm_check_skip_missing_domain(&fx->ctx, &f, &st));
+        assert_null(f.summary);
+    }
+    assert_int_equal(fx_run(fx, tm_check_domain_exists)->status, TM_CHECK_FAIL);
+
+    /* through the registry: one failure, the rest skip */
+    tm_findings_t all;
+    tm_findings_init(&all);
+    assert_int_equal(tm_checks_run(&fx->ctx, &all), TM_OK);
+    size_t fails = 0;
+    for (size_t i = 0; i < all.count; i++) {
+        const tm_finding_t *f = &all.items[i];
+        if (f->status == TM_CHECK_FAIL)
+            fails++;
+        else if (strcmp(f->id, "domain.name") != 0)
+            assert_int_equal(f->status, TM_CHECK_SKIP);
+    }
+    assert_int_equal(fails, 1);
+    tm_findings_clear(&all);
+
+    /* an existing domain runs every check */
+    tm_rrset_destroy(fx->rrset);
+    fx->rrset = tm_rrset_create();
+    assert_non_null(fx->rrset);
+    fx_outcome(fx, FX_DOMAIN, TM_RR_TXT, TM_DNS_NODATA);
+    fx_outcome(fx, FX_DOMAIN, TM_RR_MX, TM_DNS_NODATA);
+    tm_check_ctx_init(&fx->ctx, fx->domain, NULL, fx->rrset, fx->rules, &fx->opts);
+    tm_finding_t f = {.id = "mx.present"};
+    tm_status_t st = TM_OK;
+    assert_false(tm_check_skip_missing_domain(&fx->ctx, &f, &st));
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, fx_setup, fx_teardown)
 
 int main(void)
@@ -582,7 +649,9 @@ int main(void)
         T(test_present_none_fix_uses_token_option),
         T(test_present_none_nxdomain_fails),
         T(test_present_none_but_mx_at_tmems_is_info),
-        T(test_present_none_but_mx_at_tmems_pre_is_info),
+        T(test_present_none_but_mx_at_tmems_backup_is_info),
+        T(test_present_none_mx_without_dot_fails),
+        T(test_missing_domain_skips_the_rest),
         T(test_present_none_mx_other_region_fails),
         T(test_present_two_warns),
         T(test_present_many_bounded),

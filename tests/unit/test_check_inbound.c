@@ -17,10 +17,10 @@
 static void test_servers_table_sorted(void **state)
 {
     fx_t *fx = *state;
+    fx->opts.phase = TM_PHASE_PRE;
     FX_MX(fx, 86400, {20, "mail2.acme.example"}, {10, "mail1.acme.example"},
           {10, "a-mail.acme.example"}, {30, FX_TMEMS});
     tm_finding_t *f = fx_run(fx, tm_check_inbound_servers);
-    assert_int_equal(fx->ctx.phase, TM_PHASE_PRE);
     assert_int_equal(f->status, TM_CHECK_INFO);
     assert_contains(f->summary, "受信サーバ");
     /* header, then one row per non-TMEmS host by preference, then name */
@@ -37,6 +37,34 @@ static void test_servers_table_sorted(void **state)
     assert_not_contains(f->fix, FX_TMEMS);
     /* port 25 only, never the submission or mailbox ports */
     assert_contains(f->detail, "587");
+}
+
+static void test_servers_rows_are_own_servers_only(void **state)
+{
+    fx_t *fx = *state;
+    /* the "." of a null MX, a TMEmS host without its trailing dot and
+     * another site's host are no receiving servers: never a row, never an
+     * empty host */
+    fx->opts.phase = TM_PHASE_PRE;
+    FX_MX(fx, 300, {0, "."}, {10, "mail1.acme.example"}, {20, FX_TMEMS "." FX_DOMAIN},
+          {30, "acme.in.tmes.trendmicro.com"});
+    tm_finding_t *f = fx_run(fx, tm_check_inbound_servers);
+    assert_int_equal(f->status, TM_CHECK_INFO);
+    assert_int_equal(fx_lines(f->fix), 2);
+    char line[256];
+    assert_true(fx_line(f->fix, 1, line, sizeof(line)));
+    assert_string_equal(line, "*@" FX_DOMAIN " | mail1.acme.example | 25 | 10");
+    assert_not_contains(f->fix, "|  |");
+    assert_not_contains(f->fix, "tmes");
+    /* with no own server left, the placeholder row */
+    tm_rrset_destroy(fx->rrset);
+    fx->rrset = tm_rrset_create();
+    assert_non_null(fx->rrset);
+    FX_MX(fx, 300, {10, FX_TMEMS "." FX_DOMAIN});
+    f = fx_run(fx, tm_check_inbound_servers);
+    assert_int_equal(f->status, TM_CHECK_INFO);
+    assert_contains(f->summary, "No MX to copy");
+    assert_not_contains(f->fix, FX_TMEMS);
 }
 
 static void test_servers_post_skips(void **state)
@@ -140,6 +168,16 @@ static void test_cloud_behind_tmems(void **state)
     assert_contains(f->summary, "Microsoft 365");
 }
 
+static void test_cloud_ignores_tmems_of_any_form(void **state)
+{
+    fx_t *fx = *state;
+    FX_MX(fx, 300, {10, "acme.in.tmes.trendmicro.com"}, {20, FX_TMEMS "." FX_DOMAIN},
+          {30, M365});
+    tm_finding_t *f = fx_run(fx, tm_check_inbound_cloud);
+    assert_int_equal(f->status, TM_CHECK_INFO);
+    assert_contains(f->summary, "Microsoft 365");
+}
+
 static void test_cloud_only_tmems_skips(void **state)
 {
     fx_t *fx = *state;
@@ -220,12 +258,15 @@ static void test_firewall_phase_independent(void **state)
 static void test_oom(void **state)
 {
     fx_t *fx = *state;
-    FX_MX(fx, 300, {20, "mail2.acme.example"}, {10, M365}, {30, FX_TMEMS});
+    fx->opts.phase = TM_PHASE_PRE;
+    FX_MX(fx, 300, {20, "mail2.acme.example"}, {10, M365}, {30, FX_TMEMS}, {40, "."});
     const tm_check_fn fns[] = {tm_check_inbound_servers, tm_check_inbound_cloud,
                                tm_check_inbound_firewall};
     for (size_t i = 0; i < 3; i++)
         assert_true(fx_oom(fx, fns[i]) > 0);
     assert_int_equal(fx->f.status, TM_CHECK_INFO);
+    (void)fx_oom(fx, tm_check_inbound_servers);
+    assert_int_equal(fx_lines(fx->f.fix), 3); /* header, M365, mail2 */
     tm_rrset_destroy(fx->rrset);
     fx->rrset = tm_rrset_create();
     assert_non_null(fx->rrset);
@@ -240,6 +281,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         T(test_servers_table_sorted),
+        T(test_servers_rows_are_own_servers_only),
         T(test_servers_post_skips),
         T(test_servers_forced_pre),
         T(test_servers_no_mx),
@@ -250,6 +292,7 @@ int main(void)
         T(test_cloud_googlemail_only),
         T(test_cloud_own_server_passes),
         T(test_cloud_behind_tmems),
+        T(test_cloud_ignores_tmems_of_any_form),
         T(test_cloud_only_tmems_skips),
         T(test_cloud_no_mx_failure_offline),
         T(test_firewall_ranges),

@@ -27,7 +27,12 @@ static void test_present_pass(void **state)
     FX_MX(fx, 300, {10, "mail1.acme.example"}, {20, "mail2.acme.example"});
     tm_finding_t *f = fx_run(fx, tm_check_mx_present);
     assert_int_equal(f->status, TM_CHECK_PASS);
-    assert_contains(f->summary, "2");
+    assert_string_equal(f->summary, "2 MX records are published");
+    tm_rrset_destroy(fx->rrset);
+    fx->rrset = tm_rrset_create();
+    assert_non_null(fx->rrset);
+    FX_MX(fx, 300, {10, "mail1.acme.example"});
+    assert_string_equal(fx_run(fx, tm_check_mx_present)->summary, "1 MX record is published");
 }
 
 static void test_present_nodata_fails(void **state)
@@ -65,6 +70,40 @@ static void test_present_null_mx_fails(void **state)
     tm_finding_t *f = fx_run(fx, tm_check_mx_present);
     assert_int_equal(f->status, TM_CHECK_FAIL);
     assert_contains(f->summary, "null MX");
+    assert_contains(f->summary, "accepts no mail");
+    /* RFC 7505: no fallback to the address record */
+    assert_not_contains(f->detail, "fall back");
+    assert_contains(f->detail, "do not try the address record");
+    assert_contains(f->fix, CUTOVER_ANY);
+    /* "." published twice is still a null MX, never a Fix without lines */
+    tm_rrset_destroy(fx->rrset);
+    fx->rrset = tm_rrset_create();
+    assert_non_null(fx->rrset);
+    FX_MX(fx, 300, {0, "."}, {0, "."});
+    f = fx_run(fx, tm_check_mx_present);
+    assert_contains(f->summary, "null MX (RFC 7505)");
+    assert_contains(f->fix, CUTOVER_ANY);
+    f = fx_run(fx, tm_check_mx_target);
+    assert_int_equal(f->status, TM_CHECK_FAIL);
+    assert_contains(f->fix, CUTOVER_ANY);
+}
+
+static void test_present_null_mx_mixed_fails(void **state)
+{
+    fx_t *fx = *state;
+    FX_MX(fx, 600, {0, "."}, {20, "mail2.acme.example"}, {10, FX_TMEMS "." FX_DOMAIN});
+    tm_finding_t *f = fx_run(fx, tm_check_mx_present);
+    assert_int_equal(f->status, TM_CHECK_FAIL);
+    assert_contains(f->summary, "beside 2 other MX records");
+    assert_contains(f->detail, "RFC 7505 section 3");
+    /* the set without ".", hosts as meant */
+    assert_string_equal(f->fix_records, FX_DOMAIN ". 300 IN MX 10 " FX_TMEMS ".\n" FX_DOMAIN
+                                        ". 300 IN MX 20 mail2.acme.example.");
+    tm_rrset_destroy(fx->rrset);
+    fx->rrset = tm_rrset_create();
+    assert_non_null(fx->rrset);
+    FX_MX(fx, 600, {0, "."}, {20, "mail2.acme.example"});
+    assert_contains(fx_run(fx, tm_check_mx_present)->summary, "beside 1 other MX record");
 }
 
 static void test_present_servfail_error(void **state)
@@ -111,14 +150,50 @@ static void test_tmems_pre_info(void **state)
     assert_string_equal(last_line(f->fix, line, sizeof(line)), CUTOVER_ANY);
 }
 
-static void test_tmems_pre_backup_info_names_company(void **state)
+static void test_tmems_not_first_fails(void **state)
 {
     fx_t *fx = *state;
-    FX_MX(fx, 300, {10, "mail.acme.example"}, {20, FX_TMEMS});
+    /* TMEmS added, but behind the own server: the mail skips the scan.  Not
+     * "before the cutover": the phase is post and the check fails. */
+    FX_MX(fx, 600, {10, "mail.acme.example"}, {20, FX_TMEMS}, {30, "backup.acme.example"});
     tm_finding_t *f = fx_run(fx, tm_check_mx_tmems);
-    assert_int_equal(f->status, TM_CHECK_INFO);
-    char line[256];
-    assert_string_equal(last_line(f->fix, line, sizeof(line)), CUTOVER_ACME);
+    assert_int_equal(fx->ctx.phase, TM_PHASE_POST);
+    assert_int_equal(f->status, TM_CHECK_FAIL);
+    assert_contains(f->summary, "mail.acme.example (preference 10)");
+    assert_contains(f->summary, FX_TMEMS " is at 20");
+    assert_contains(f->detail, "skips the scan");
+    /* TMEmS moves to the lowest value; the others follow 10 above it in
+     * their order and spacing, with the TTL at most the recommended 300 s */
+    assert_string_equal(f->fix_records, FX_DOMAIN ". 300 IN MX 10 " FX_TMEMS ".\n" FX_DOMAIN
+                                        ". 300 IN MX 20 mail.acme.example.\n" FX_DOMAIN
+                                        ". 300 IN MX 40 backup.acme.example.");
+    /* the same with --phase pre */
+    fx->opts.phase = TM_PHASE_PRE;
+    assert_int_equal(fx_run(fx, tm_check_mx_tmems)->status, TM_CHECK_FAIL);
+}
+
+static void test_tmems_not_first_fix_keeps_spacing(void **state)
+{
+    fx_t *fx = *state;
+    FX_MX(fx, 120, {0, "mail.acme.example"}, {5, "mail2.acme.example"}, {50, FX_TMEMS},
+          {60, "beta.in.tmems-jp.trendmicro.com"});
+    tm_finding_t *f = fx_run(fx, tm_check_mx_tmems);
+    assert_int_equal(f->status, TM_CHECK_FAIL);
+    assert_string_equal(f->fix_records,
+                        FX_DOMAIN ". 120 IN MX 0 " FX_TMEMS ".\n" FX_DOMAIN
+                                  ". 120 IN MX 10 beta.in.tmems-jp.trendmicro.com.\n" FX_DOMAIN
+                                  ". 120 IN MX 20 mail.acme.example.\n" FX_DOMAIN
+                                  ". 120 IN MX 25 mail2.acme.example.");
+}
+
+static void test_tmems_not_first_no_room(void **state)
+{
+    fx_t *fx = *state;
+    /* no preference value is left above TMEmS: TMEmS alone */
+    FX_MX(fx, 300, {65530, "mail.acme.example"}, {65535, FX_TMEMS});
+    tm_finding_t *f = fx_run(fx, tm_check_mx_tmems);
+    assert_int_equal(f->status, TM_CHECK_FAIL);
+    assert_string_equal(f->fix_records, CUTOVER_ACME);
 }
 
 static void test_tmems_post_not_tmems_fails(void **state)
@@ -126,7 +201,7 @@ static void test_tmems_post_not_tmems_fails(void **state)
     fx_t *fx = *state;
     fx->opts.phase = TM_PHASE_POST;
     fx->opts.company = "acme";
-    FX_MX(fx, 300, {10, "mail.acme.example"}, {20, FX_TMEMS});
+    FX_MX(fx, 300, {10, "mail.acme.example"}, {20, "mail2.acme.example"});
     tm_finding_t *f = fx_run(fx, tm_check_mx_tmems);
     assert_int_equal(f->status, TM_CHECK_FAIL);
     /* the console's message */
@@ -153,6 +228,81 @@ static void test_tmems_other_region_post_fails(void **state)
     assert_int_equal(fx_run(fx, tm_check_mx_tmems)->status, TM_CHECK_FAIL);
 }
 
+static void test_tmems_other_region_names_site(void **state)
+{
+    fx_t *fx = *state;
+    /* phase auto: another site's host is a cutover made, never "before" */
+    FX_MX(fx, 300, {10, "ACME.in.tmes.trendmicro.eu"});
+    tm_finding_t *f = fx_run(fx, tm_check_mx_tmems);
+    assert_int_equal(fx->ctx.phase, TM_PHASE_POST);
+    assert_int_equal(f->status, TM_CHECK_FAIL);
+    assert_contains(f->summary, "Europe and Africa");
+    assert_contains(f->summary, "Japan");
+    assert_contains(f->detail, "--region eu");
+    assert_contains(f->fix, "--region eu");
+    /* which Japan account is meant is unknown: no pasteable line */
+    assert_null(f->fix_records);
+    assert_contains(f->fix, CUTOVER_ANY);
+    /* with --company the Japan line is exact */
+    fx->opts.company = "acme";
+    f = fx_run(fx, tm_check_mx_tmems);
+    assert_string_equal(f->fix_records, CUTOVER_ACME);
+    /* in pre as well, and behind an own server too */
+    fx->opts.phase = TM_PHASE_PRE;
+    tm_rrset_destroy(fx->rrset);
+    fx->rrset = tm_rrset_create();
+    assert_non_null(fx->rrset);
+    FX_MX(fx, 300, {10, "mail.acme.example"}, {20, "acme.in.tmes-anz.trendmicro.com"});
+    f = fx_run(fx, tm_check_mx_tmems);
+    assert_int_equal(f->status, TM_CHECK_FAIL);
+    assert_contains(f->summary, "Australia and New Zealand");
+    assert_contains(f->detail, "--region anz");
+}
+
+static void test_tmems_no_dot_fails(void **state)
+{
+    fx_t *fx = *state;
+    FX_MX(fx, 300, {10, FX_TMEMS "." FX_DOMAIN});
+    tm_finding_t *f = fx_run(fx, tm_check_mx_tmems);
+    assert_int_equal(fx->ctx.phase, TM_PHASE_POST);
+    assert_int_equal(f->status, TM_CHECK_FAIL);
+    assert_contains(f->summary, "trailing dot");
+    assert_contains(f->summary, "mx.target");
+    assert_string_equal(f->fix_records, CUTOVER_ACME);
+    fx->opts.phase = TM_PHASE_PRE;
+    assert_int_equal(fx_run(fx, tm_check_mx_tmems)->status, TM_CHECK_FAIL);
+    /* a TMEmS host at the lowest value passes; the broken one is
+     * mx.target's */
+    tm_rrset_destroy(fx->rrset);
+    fx->rrset = tm_rrset_create();
+    assert_non_null(fx->rrset);
+    FX_MX(fx, 300, {10, FX_TMEMS}, {20, "beta.in.tmems-jp.trendmicro.com.example"});
+    assert_int_equal(fx_run(fx, tm_check_mx_tmems)->status, TM_CHECK_PASS);
+}
+
+static void test_tmems_no_dot_behind_own_server(void **state)
+{
+    fx_t *fx = *state;
+    /* with the dot added TMEmS would still be second: the Fix puts it first
+     * too, so that it makes this row pass */
+    FX_MX(fx, 86400, {10, "mail.acme.example"}, {20, FX_TMEMS "." FX_DOMAIN});
+    tm_finding_t *f = fx_run(fx, tm_check_mx_tmems);
+    assert_int_equal(f->status, TM_CHECK_FAIL);
+    assert_contains(f->fix, "most preferred");
+    assert_string_equal(f->fix_records, FX_DOMAIN ". 300 IN MX 10 " FX_TMEMS ".\n" FX_DOMAIN
+                                        ". 300 IN MX 20 mail.acme.example.");
+    /* another site's host without its dot: with the dot it is still the
+     * wrong site, so the corrected lines are shown but are no Fix */
+    tm_rrset_destroy(fx->rrset);
+    fx->rrset = tm_rrset_create();
+    assert_non_null(fx->rrset);
+    FX_MX(fx, 300, {10, "acme.in.tmes.trendmicro.com." FX_DOMAIN});
+    f = fx_run(fx, tm_check_mx_tmems);
+    assert_int_equal(f->status, TM_CHECK_FAIL);
+    assert_null(f->fix_records);
+    assert_contains(f->fix, FX_DOMAIN ". 300 IN MX 10 acme.in.tmes.trendmicro.com.");
+}
+
 static void test_tmems_failure_and_offline(void **state)
 {
     fx_t *fx = *state;
@@ -171,10 +321,47 @@ static void test_tmems_failure_and_offline(void **state)
 static void test_bypass_only_tmems_pass(void **state)
 {
     fx_t *fx = *state;
-    FX_MX(fx, 300, {10, FX_TMEMS}, {20, "beta.in.tmems-jp.trendmicro.com"});
+    FX_MX(fx, 300, {10, FX_TMEMS}, {20, "ACME.in.tmems-jp.trendmicro.com"});
     tm_finding_t *f = fx_run(fx, tm_check_mx_bypass);
     assert_int_equal(fx->ctx.phase, TM_PHASE_POST);
     assert_int_equal(f->status, TM_CHECK_PASS);
+}
+
+static void test_bypass_two_companies_fails(void **state)
+{
+    fx_t *fx = *state;
+    /* round robin, or the other when the first does not answer: part of
+     * the mail goes to another account */
+    FX_MX(fx, 300, {10, FX_TMEMS}, {10, "kabu-shiki.in.tmems-jp.trendmicro.com"});
+    tm_finding_t *f = fx_run(fx, tm_check_mx_bypass);
+    assert_int_equal(f->status, TM_CHECK_FAIL);
+    assert_contains(f->summary, "2 accounts");
+    assert_contains(f->summary, FX_TMEMS " (10)");
+    assert_contains(f->summary, "kabu-shiki.in.tmems-jp.trendmicro.com (10)");
+    assert_contains(f->detail, "not the domain's");
+    /* which account is the domain's is the customer's to say */
+    assert_null(f->fix_records);
+    assert_contains(f->fix, CUTOVER_ANY);
+    fx->opts.company = "acme";
+    f = fx_run(fx, tm_check_mx_bypass);
+    assert_int_equal(f->status, TM_CHECK_FAIL);
+    assert_string_equal(f->fix_records, CUTOVER_ACME);
+    /* in any phase, and at different preference values too */
+    fx->opts.phase = TM_PHASE_PRE;
+    tm_rrset_destroy(fx->rrset);
+    fx->rrset = tm_rrset_create();
+    assert_non_null(fx->rrset);
+    FX_MX(fx, 300, {10, FX_TMEMS}, {20, "beta.in.tmems-jp.trendmicro.com"});
+    assert_int_equal(fx_run(fx, tm_check_mx_bypass)->status, TM_CHECK_FAIL);
+}
+
+static void test_bypass_other_site_is_another_account(void **state)
+{
+    fx_t *fx = *state;
+    FX_MX(fx, 300, {10, FX_TMEMS}, {20, "acme.in.tmes.trendmicro.com"});
+    tm_finding_t *f = fx_run(fx, tm_check_mx_bypass);
+    assert_int_equal(f->status, TM_CHECK_FAIL);
+    assert_contains(f->summary, "2 accounts");
 }
 
 static void test_bypass_same_preference_fails(void **state)
@@ -213,7 +400,7 @@ static void test_bypass_both_fails(void **state)
 static void test_bypass_pre_skips(void **state)
 {
     fx_t *fx = *state;
-    FX_MX(fx, 300, {10, "mail.acme.example"}, {20, FX_TMEMS});
+    FX_MX(fx, 300, {10, "mail.acme.example"}, {20, "mail2.acme.example"});
     tm_finding_t *f = fx_run(fx, tm_check_mx_bypass);
     assert_int_equal(fx->ctx.phase, TM_PHASE_PRE);
     assert_int_equal(f->status, TM_CHECK_SKIP);
@@ -277,6 +464,7 @@ static void test_ttl_86400_pre_warns(void **state)
     assert_contains(f->detail, "300");
     /* one zone-file line per MX, with the recommended TTL */
     assert_int_equal(fx_lines(f->fix), 2);
+    assert_string_equal(f->fix, f->fix_records);
     char line[256];
     assert_true(fx_line(f->fix, 0, line, sizeof(line)));
     assert_string_equal(line, FX_DOMAIN ". 300 IN MX 10 mail1.acme.example.");
@@ -388,7 +576,7 @@ static void test_target_pass(void **state)
 static void test_target_cname_warns(void **state)
 {
     fx_t *fx = *state;
-    FX_MX(fx, 300, {10, "mx.acme.example"}, {20, "mail2.acme.example"});
+    FX_MX(fx, 300, {20, "mx.acme.example"}, {10, "mail2.acme.example"});
     fx_host_alias(fx, "mx.acme.example", "mail.acme.example");
     fx_host_ok(fx, "mail2.acme.example");
     tm_finding_t *f = fx_run(fx, tm_check_mx_target);
@@ -400,35 +588,124 @@ static void test_target_cname_warns(void **state)
     assert_non_null(f->fix);
 }
 
-static void test_target_ip_literal_warns(void **state)
+static void test_target_cname_lowest_fails(void **state)
+{
+    fx_t *fx = *state;
+    FX_MX(fx, 300, {10, "mx.acme.example"}, {20, "mail2.acme.example"});
+    fx_host_alias(fx, "mx.acme.example", "mail.acme.example");
+    fx_host_ok(fx, "mail2.acme.example");
+    tm_finding_t *f = fx_run(fx, tm_check_mx_target);
+    assert_int_equal(f->status, TM_CHECK_FAIL);
+    assert_contains(f->summary, "lowest preference (10)");
+    assert_contains(f->detail, "CNAME");
+    assert_contains(f->detail, "next preference");
+}
+
+static void test_target_ip_literal_fails(void **state)
 {
     fx_t *fx = *state;
     FX_MX(fx, 300, {10, "192.0.2.25"});
     tm_finding_t *f = fx_run(fx, tm_check_mx_target);
-    assert_int_equal(f->status, TM_CHECK_WARN);
+    assert_int_equal(f->status, TM_CHECK_FAIL);
+    assert_contains(f->summary, "bounces");
     assert_contains(f->detail, "192.0.2.25");
     assert_contains(f->detail, "IP address");
 }
 
-static void test_target_nxdomain_warns(void **state)
+static void test_target_nxdomain_fails(void **state)
 {
     fx_t *fx = *state;
     FX_MX(fx, 300, {10, "gone.acme.example"});
     fx_host_outcome(fx, "gone.acme.example", TM_DNS_NXDOMAIN);
     tm_finding_t *f = fx_run(fx, tm_check_mx_target);
-    assert_int_equal(f->status, TM_CHECK_WARN);
+    assert_int_equal(f->status, TM_CHECK_FAIL);
     assert_contains(f->detail, "gone.acme.example");
     assert_contains(f->detail, "NXDOMAIN");
 }
 
-static void test_target_nodata_warns(void **state)
+static void test_target_nodata_fails(void **state)
 {
     fx_t *fx = *state;
     FX_MX(fx, 300, {10, "noaddr.acme.example"});
     fx_host_outcome(fx, "noaddr.acme.example", TM_DNS_NODATA);
     tm_finding_t *f = fx_run(fx, tm_check_mx_target);
-    assert_int_equal(f->status, TM_CHECK_WARN);
+    assert_int_equal(f->status, TM_CHECK_FAIL);
     assert_contains(f->detail, "noaddr.acme.example");
+}
+
+static void test_target_lowest_partly_usable_warns(void **state)
+{
+    fx_t *fx = *state;
+    /* one of two hosts at the lowest value works: the mail gets through */
+    FX_MX(fx, 300, {10, "gone.acme.example"}, {10, "mail1.acme.example"},
+          {20, "gone2.acme.example"});
+    fx_host_outcome(fx, "gone.acme.example", TM_DNS_NXDOMAIN);
+    fx_host_outcome(fx, "gone2.acme.example", TM_DNS_NXDOMAIN);
+    fx_host_ok(fx, "mail1.acme.example");
+    tm_finding_t *f = fx_run(fx, tm_check_mx_target);
+    assert_int_equal(f->status, TM_CHECK_WARN);
+    assert_contains(f->summary, "2 of 3");
+}
+
+static void test_target_backup_bad_warns(void **state)
+{
+    fx_t *fx = *state;
+    FX_MX(fx, 300, {10, "mail1.acme.example"}, {20, "gone.acme.example"});
+    fx_host_ok(fx, "mail1.acme.example");
+    fx_host_outcome(fx, "gone.acme.example", TM_DNS_NXDOMAIN);
+    assert_int_equal(fx_run(fx, tm_check_mx_target)->status, TM_CHECK_WARN);
+}
+
+static void test_target_no_dot_fails(void **state)
+{
+    fx_t *fx = *state;
+    /* "acme.in.tmems-jp.trendmicro.com" in the zone file of acme.example */
+    FX_MX(fx, 3600, {10, FX_TMEMS "." FX_DOMAIN}, {20, "mail1.acme.example"});
+    fx_host_outcome(fx, FX_TMEMS "." FX_DOMAIN, TM_DNS_NXDOMAIN);
+    fx_host_ok(fx, "mail1.acme.example");
+    tm_finding_t *f = fx_run(fx, tm_check_mx_target);
+    assert_int_equal(f->status, TM_CHECK_FAIL);
+    assert_contains(f->summary, "trailing dot");
+    assert_contains(f->detail, FX_TMEMS "." FX_DOMAIN " is " FX_TMEMS " with");
+    /* the corrected set, every record (it replaces the RRset) */
+    assert_string_equal(f->fix_records, FX_DOMAIN ". 300 IN MX 10 " FX_TMEMS ".\n" FX_DOMAIN
+                                        ". 300 IN MX 20 mail1.acme.example.");
+}
+
+static void test_target_no_dot_beside_a_dead_host(void **state)
+{
+    fx_t *fx = *state;
+    /* the dot can be added, but another target is dead too: the corrected
+     * lines are shown, never as a Fix that would not make the check pass */
+    FX_MX(fx, 300, {10, FX_TMEMS "." FX_DOMAIN}, {20, "gone.acme.example"});
+    fx_host_outcome(fx, FX_TMEMS "." FX_DOMAIN, TM_DNS_NXDOMAIN);
+    fx_host_outcome(fx, "gone.acme.example", TM_DNS_NXDOMAIN);
+    tm_finding_t *f = fx_run(fx, tm_check_mx_target);
+    assert_int_equal(f->status, TM_CHECK_FAIL);
+    assert_null(f->fix_records);
+    assert_contains(f->fix, "A or AAAA");
+    assert_contains(f->fix, FX_DOMAIN ". 300 IN MX 10 " FX_TMEMS ".");
+    assert_contains(f->detail, "gone.acme.example");
+}
+
+static void test_target_no_dot_parent_zone(void **state)
+{
+    fx_t *fx = *state;
+    /* a subdomain in its parent's zone file: the parent's name is appended;
+     * another site's host, in upper case, is recognised too */
+    fx->domain = "mail.sub.acme.example";
+    FX_MX(fx, 300, {10, "Acme.IN.tmes.trendmicro.com.acme.example"});
+    tm_finding_t *f = fx_run(fx, tm_check_mx_target);
+    assert_int_equal(f->status, TM_CHECK_FAIL);
+    assert_string_equal(f->fix_records,
+                        "mail.sub.acme.example. 300 IN MX 10 acme.in.tmes.trendmicro.com.");
+    /* a name that merely contains the suffix is not this mistake */
+    tm_rrset_destroy(fx->rrset);
+    fx->rrset = tm_rrset_create();
+    assert_non_null(fx->rrset);
+    FX_MX(fx, 300, {10, "x." FX_TMEMS ".acme.example"});
+    fx_host_ok(fx, "x." FX_TMEMS ".acme.example");
+    assert_int_equal(fx_run(fx, tm_check_mx_target)->status, TM_CHECK_PASS);
 }
 
 static void test_target_servfail_error(void **state)
@@ -452,13 +729,39 @@ static void test_target_not_fetched_error(void **state)
     assert_int_equal(fx_run(fx, tm_check_mx_target)->status, TM_CHECK_ERROR);
 }
 
-static void test_target_warn_beats_error(void **state)
+static void test_target_known_bad_beats_error(void **state)
 {
     fx_t *fx = *state;
-    /* one bad target is known for sure: the check's verdict is warn */
+    /* the most preferred target is known to be bad: fail, whatever the
+     * backup's DNS said */
     FX_MX(fx, 300, {10, "192.0.2.1"}, {20, "broken.acme.example"});
     fx_host_outcome(fx, "broken.acme.example", TM_DNS_TIMEOUT);
+    assert_int_equal(fx_run(fx, tm_check_mx_target)->status, TM_CHECK_FAIL);
+    /* a bad backup beside a lowest target DNS could not answer: warn */
+    tm_rrset_destroy(fx->rrset);
+    fx->rrset = tm_rrset_create();
+    assert_non_null(fx->rrset);
+    FX_MX(fx, 300, {20, "192.0.2.1"}, {10, "broken.acme.example"});
+    fx_host_outcome(fx, "broken.acme.example", TM_DNS_TIMEOUT);
     assert_int_equal(fx_run(fx, tm_check_mx_target)->status, TM_CHECK_WARN);
+}
+
+static void test_target_offline_unknown_lowest_skips(void **state)
+{
+    fx_t *fx = *state;
+    /* offline, an unknown target is never a failure */
+    fx->opts.offline = true;
+    FX_MX(fx, 300, {10, "mail.elsewhere.example"});
+    fx_host_outcome(fx, "mail.elsewhere.example", TM_DNS_UNKNOWN);
+    assert_int_equal(fx_run(fx, tm_check_mx_target)->status, TM_CHECK_SKIP);
+    /* known for one type only: still unknown */
+    tm_rrset_destroy(fx->rrset);
+    fx->rrset = tm_rrset_create();
+    assert_non_null(fx->rrset);
+    FX_MX(fx, 300, {10, "mail.elsewhere.example"});
+    fx_outcome(fx, "mail.elsewhere.example", TM_RR_A, TM_DNS_NODATA);
+    fx_outcome(fx, "mail.elsewhere.example", TM_RR_AAAA, TM_DNS_UNKNOWN);
+    assert_int_equal(fx_run(fx, tm_check_mx_target)->status, TM_CHECK_SKIP);
 }
 
 static void test_target_offline(void **state)
@@ -496,11 +799,12 @@ static void test_target_offline_still_warns(void **state)
     assert_int_equal(fx_run(fx, tm_check_mx_target)->status, TM_CHECK_WARN);
 }
 
-static void test_target_null_mx_mixed_warns(void **state)
+static void test_target_null_mx_mixed(void **state)
 {
     fx_t *fx = *state;
     /* RFC 7505 section 3: "." is valid only as the single MX record.  Mixed
-     * with others it names no host; DNS answered, so this is no error. */
+     * with others it names no host; DNS answered, so this is no error.  At
+     * the lowest value no usable target is left: fail. */
     FX_MX(fx, 300, {0, "."}, {10, "mail1.acme.example"});
     fx_host_ok(fx, "mail1.acme.example");
     tm_check_ctx_init(&fx->ctx, fx->domain, NULL, fx->rrset, fx->rules, &fx->opts);
@@ -510,15 +814,37 @@ static void test_target_null_mx_mixed_warns(void **state)
     assert_int_equal(q.count, 0); /* nothing left to wait for */
     tm_questions_clear(&q);
     tm_finding_t *f = fx_run(fx, tm_check_mx_target);
+    assert_int_equal(f->status, TM_CHECK_FAIL);
+    assert_contains(f->summary, "lowest preference (0)");
+    assert_contains(f->detail, "RFC 7505");
+    /* deleting "." is the whole repair: pasteable */
+    assert_string_equal(f->fix_records, FX_DOMAIN ". 300 IN MX 10 mail1.acme.example.");
+    /* behind a usable host it is one bad target */
+    tm_rrset_destroy(fx->rrset);
+    fx->rrset = tm_rrset_create();
+    assert_non_null(fx->rrset);
+    FX_MX(fx, 300, {20, "."}, {10, "mail1.acme.example"});
+    fx_host_ok(fx, "mail1.acme.example");
+    f = fx_run(fx, tm_check_mx_target);
     assert_int_equal(f->status, TM_CHECK_WARN);
     assert_contains(f->summary, "1 of 2");
-    assert_contains(f->detail, "RFC 7505");
+}
+
+static void test_target_null_mx_fails(void **state)
+{
+    fx_t *fx = *state;
+    FX_MX(fx, 300, {0, "."});
+    tm_finding_t *f = fx_run(fx, tm_check_mx_target);
+    assert_int_equal(f->status, TM_CHECK_FAIL);
+    assert_contains(f->summary, "null MX");
+    assert_contains(f->fix, CUTOVER_ANY);
+    assert_null(f->fix_records);
 }
 
 static void test_target_no_mx(void **state)
 {
     fx_t *fx = *state;
-    FX_MX(fx, 300, {0, "."});
+    fx_outcome(fx, FX_DOMAIN, TM_RR_MX, TM_DNS_NODATA);
     assert_int_equal(fx_run(fx, tm_check_mx_target)->status, TM_CHECK_SKIP);
 }
 
@@ -598,6 +924,37 @@ static void test_oom(void **state)
     assert_int_equal(fx->f.status, TM_CHECK_FAIL);
 }
 
+static void test_oom_new_findings(void **state)
+{
+    fx_t *fx = *state;
+    const tm_check_fn fns[] = {tm_check_mx_present, tm_check_mx_tmems, tm_check_mx_bypass,
+                               tm_check_mx_ttl, tm_check_mx_target};
+    /* TMEmS behind an own server, a second account, a null MX beside them,
+     * and a host without its dot: every Fix builder runs */
+    FX_MX(fx, 86400, {0, "."}, {10, "mail.acme.example"}, {20, FX_TMEMS},
+          {20, "beta.in.tmems-jp.trendmicro.com"}, {30, "acme.in.tmes.trendmicro.com"},
+          {40, "gamma.in.tmems-jp.trendmicro.com." FX_DOMAIN});
+    fx_host_ok(fx, "mail.acme.example");
+    fx_host_ok(fx, FX_TMEMS);
+    fx_host_ok(fx, "beta.in.tmems-jp.trendmicro.com");
+    fx_host_ok(fx, "acme.in.tmes.trendmicro.com");
+    for (size_t i = 0; i < sizeof(fns) / sizeof(fns[0]); i++) {
+        assert_true(fx_oom(fx, fns[i]) > 0);
+        assert_int_equal(fx->f.status, i == 3 ? TM_CHECK_INFO : TM_CHECK_FAIL);
+    }
+    fx->opts.phase = TM_PHASE_PRE;
+    fx->opts.company = "acme";
+    for (size_t i = 0; i < sizeof(fns) / sizeof(fns[0]); i++)
+        assert_true(fx_oom(fx, fns[i]) > 0);
+    /* TMEmS behind an own server, alone */
+    tm_rrset_destroy(fx->rrset);
+    fx->rrset = tm_rrset_create();
+    assert_non_null(fx->rrset);
+    FX_MX(fx, 300, {10, "mail.acme.example"}, {20, FX_TMEMS});
+    assert_true(fx_oom(fx, tm_check_mx_tmems) > 0);
+    assert_non_null(fx->f.fix_records);
+}
+
 static void test_oom_needs(void **state)
 {
     fx_t *fx = *state;
@@ -630,17 +987,25 @@ int main(void)
         T(test_present_fix_names_company),
         T(test_present_nxdomain_fails),
         T(test_present_null_mx_fails),
+        T(test_present_null_mx_mixed_fails),
         T(test_present_servfail_error),
         T(test_present_offline_skip),
         T(test_present_not_fetched_error),
         T(test_tmems_post_pass),
         T(test_tmems_pre_info),
-        T(test_tmems_pre_backup_info_names_company),
+        T(test_tmems_not_first_fails),
+        T(test_tmems_not_first_fix_keeps_spacing),
+        T(test_tmems_not_first_no_room),
         T(test_tmems_post_not_tmems_fails),
         T(test_tmems_no_mx_by_phase),
         T(test_tmems_other_region_post_fails),
+        T(test_tmems_other_region_names_site),
+        T(test_tmems_no_dot_fails),
+        T(test_tmems_no_dot_behind_own_server),
         T(test_tmems_failure_and_offline),
         T(test_bypass_only_tmems_pass),
+        T(test_bypass_two_companies_fails),
+        T(test_bypass_other_site_is_another_account),
         T(test_bypass_same_preference_fails),
         T(test_bypass_backup_warns),
         T(test_bypass_both_fails),
@@ -657,20 +1022,29 @@ int main(void)
         T(test_ttl_failure_offline_absent),
         T(test_target_pass),
         T(test_target_cname_warns),
-        T(test_target_ip_literal_warns),
-        T(test_target_nxdomain_warns),
-        T(test_target_nodata_warns),
+        T(test_target_cname_lowest_fails),
+        T(test_target_ip_literal_fails),
+        T(test_target_nxdomain_fails),
+        T(test_target_nodata_fails),
+        T(test_target_lowest_partly_usable_warns),
+        T(test_target_backup_bad_warns),
+        T(test_target_no_dot_fails),
+        T(test_target_no_dot_beside_a_dead_host),
+        T(test_target_no_dot_parent_zone),
         T(test_target_servfail_error),
         T(test_target_not_fetched_error),
-        T(test_target_warn_beats_error),
+        T(test_target_known_bad_beats_error),
+        T(test_target_offline_unknown_lowest_skips),
         T(test_target_offline),
         T(test_target_partly_offline_skips),
         T(test_target_offline_still_warns),
-        T(test_target_null_mx_mixed_warns),
+        T(test_target_null_mx_mixed),
+        T(test_target_null_mx_fails),
         T(test_target_no_mx),
         T(test_inbound_needs),
         T(test_inbound_needs_company_option),
         T(test_oom),
+        T(test_oom_new_findings),
         T(test_oom_needs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

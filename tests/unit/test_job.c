@@ -595,6 +595,48 @@ static void test_result_invalid_name(void **state)
     assert_true(failures >= 4);
 }
 
+static void test_result_not_covered(void **state)
+{
+    (void)state;
+    tm_result_t *r = NULL;
+    const char *why = "--offline: no zone file holds other.example";
+    assert_int_equal(tm_result_not_covered("other.example", "other.example", why, &r), TM_OK);
+    assert_non_null(r);
+    assert_string_equal(r->domain, "other.example");
+    assert_string_equal(r->ascii, "other.example");
+    assert_null(r->rrset);
+    assert_int_equal(r->verdict, TM_CHECK_FAIL);
+    assert_int_equal(r->findings.count, 1);
+    const tm_finding_t *f = &r->findings.items[0];
+    assert_string_equal(f->id, "domain.exists");
+    assert_int_equal(f->section, TM_SECTION_DOMAIN);
+    assert_int_equal(f->status, TM_CHECK_FAIL);
+    assert_non_null(strstr(f->summary, "other.example"));
+    assert_non_null(strstr(f->summary, "offline"));
+    assert_string_equal(f->detail, why);
+    assert_non_null(strstr(f->fix, "--zone"));
+    assert_null(f->fix_records);
+    tm_result_destroy(r);
+    assert_int_equal(tm_result_not_covered("a.example", NULL, why, &r), TM_EINVAL);
+    assert_int_equal(tm_result_not_covered(NULL, "a.example", why, &r), TM_EINVAL);
+
+    unsigned failures = 0;
+    for (unsigned long n = 1;; n++) {
+        r = NULL;
+        tm_alloc_fail_after(n);
+        tm_status_t st = tm_result_not_covered("例え.jp", "xn--r8jz45g.jp", why, &r);
+        tm_alloc_fail_after(0);
+        if (st == TM_OK) {
+            tm_result_destroy(r);
+            break;
+        }
+        assert_int_equal(st, TM_ENOMEM);
+        assert_null(r);
+        failures++;
+    }
+    assert_true(failures >= 5);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -611,6 +653,7 @@ int main(void)
         T(test_batch_small_cache),
         T(test_batch_oom),
         T(test_result_invalid_name),
+        T(test_result_not_covered),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -854,6 +854,20 @@ static void test_most_specific_zone(void **state)
     assert_int_equal(ans->rrs[0].u.a[3], 3);
     tm_answer_unref(ans);
     assert_int_equal(total_queries(f->dns), 0);
+
+    /* The zones loaded, read-only: which names they hold. */
+    assert_int_equal(tm_resolver_zone_count(res), 2);
+    assert_string_equal(tm_resolver_zone_origin(res, 0), "test");
+    assert_string_equal(tm_resolver_zone_origin(res, 1), "sub.test");
+    assert_null(tm_resolver_zone_origin(res, 2));
+    assert_true(tm_resolver_zones_cover(res, "test"));
+    assert_true(tm_resolver_zones_cover(res, "Deep.Below.Sub.Test."));
+    assert_false(tm_resolver_zones_cover(res, "other.example"));
+    assert_false(tm_resolver_zones_cover(res, "atest"));
+    assert_false(tm_resolver_zones_cover(res, NULL));
+    assert_int_equal(tm_resolver_zone_count(NULL), 0);
+    assert_null(tm_resolver_zone_origin(NULL, 0));
+    assert_false(tm_resolver_zones_cover(NULL, "test"));
 }
 
 static void test_offline(void **state)
@@ -907,6 +921,8 @@ static void test_offline(void **state)
     f->opts.rules = NULL;
     f->opts.nzones = 0;
     res = make(f);
+    assert_int_equal(tm_resolver_zone_count(res), 0);
+    assert_false(tm_resolver_zones_cover(res, "zone.test"));
     ans = ask(res, "spf.tmems-jp.trendmicro.com", TM_RR_TXT);
     assert_int_equal(ans->outcome, TM_DNS_UNKNOWN);
     tm_answer_unref(ans);

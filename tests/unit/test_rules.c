@@ -204,6 +204,83 @@ static void test_other_regions(void **state)
     tm_rules_destroy(jp);
 }
 
+static char *edit(const char *base, const char *find, const char *repl);
+static char *jp_text(void);
+
+/* Every bundled rules set knows the other sites by their inbound suffix,
+ * so an MX that points at another site can be named (mx.tmems). */
+static void test_other_sites(void **state)
+{
+    (void)state;
+    const char *const *regions = tm_rules_regions();
+    size_t nregions = 0;
+    while (regions[nregions])
+        nregions++;
+    for (size_t k = 0; regions[k]; k++) {
+        tm_rules_t *r = load(regions[k]);
+        assert_int_equal(r->nother_sites, nregions - 1);
+        for (size_t i = 0; i < r->nother_sites; i++) {
+            const tm_rules_site_t *s = &r->other_sites[i];
+            assert_string_not_equal(s->region, r->region);
+            assert_string_not_equal(s->inbound_suffix, r->inbound_suffix);
+            tm_rules_t *other = load(s->region);
+            assert_string_equal(s->site, other->site);
+            assert_string_equal(s->inbound_suffix, other->inbound_suffix);
+            tm_rules_destroy(other);
+        }
+        tm_rules_destroy(r);
+    }
+
+    tm_rules_t *jp = load("jp");
+    char id[TM_LABEL_MAX + 1];
+    const tm_rules_site_t *s = tm_rules_other_site_of_host(jp, "Acme.IN.tmes.trendmicro.com.",
+                                                           id, sizeof id);
+    assert_non_null(s);
+    assert_string_equal(s->region, "us");
+    assert_string_equal(id, "acme");
+    s = tm_rules_other_site_of_host(jp, "x-1.in.tmes.trendmicro.eu", id, sizeof id);
+    assert_non_null(s);
+    assert_string_equal(s->region, "eu");
+    assert_string_equal(s->site, "Europe and Africa");
+    /* this site's own host, hosts that are no inbound host, bad arguments */
+    assert_null(tm_rules_other_site_of_host(jp, "acme.in.tmems-jp.trendmicro.com", id, sizeof id));
+    assert_null(tm_rules_other_site_of_host(jp, "a.b.in.tmes.trendmicro.com", id, sizeof id));
+    assert_null(tm_rules_other_site_of_host(jp, "acme.relay.tmes.trendmicro.com", id, sizeof id));
+    assert_null(tm_rules_other_site_of_host(jp, "mail.example", id, sizeof id));
+    assert_null(tm_rules_other_site_of_host(NULL, "acme.in.tmes.trendmicro.com", id, sizeof id));
+
+    /* A --rules file has none until asked; one that copies a bundled
+     * site's suffix under another region does not list that site. */
+    char *base = jp_text();
+    char *renamed = edit(base, "\"region\": \"jp\"", "\"region\": \"xx\"");
+    tm_rules_t *file = NULL;
+    assert_int_equal(tm_rules_parse(renamed, strlen(renamed), "file", &file, NULL, 0), TM_OK);
+    assert_int_equal(file->nother_sites, 0);
+    assert_null(tm_rules_other_site_of_host(file, "acme.in.tmes.trendmicro.com", id, sizeof id));
+    assert_int_equal(tm_rules_add_other_sites(file), TM_OK);
+    assert_int_equal(file->nother_sites, nregions - 1);
+    for (size_t i = 0; i < file->nother_sites; i++)
+        assert_string_not_equal(file->other_sites[i].region, "jp");
+    /* called again, the list is replaced, not grown */
+    assert_int_equal(tm_rules_add_other_sites(file), TM_OK);
+    assert_int_equal(file->nother_sites, nregions - 1);
+    assert_int_equal(tm_rules_add_other_sites(NULL), TM_EINVAL);
+    for (unsigned long n = 1;; n++) {
+        tm_alloc_fail_after(n);
+        tm_status_t st = tm_rules_add_other_sites(file);
+        tm_alloc_fail_after(0);
+        if (st == TM_OK)
+            break;
+        assert_int_equal(st, TM_ENOMEM);
+        /* the list in place stays whole */
+        assert_int_equal(file->nother_sites, nregions - 1);
+    }
+    tm_rules_destroy(file);
+    free(renamed);
+    free(base);
+    tm_rules_destroy(jp);
+}
+
 static void test_hosts(void **state)
 {
     (void)state;
@@ -629,6 +706,7 @@ int main(void)
         cmocka_unit_test(test_unknown_region),
         cmocka_unit_test(test_japan_facts),
         cmocka_unit_test(test_other_regions),
+        cmocka_unit_test_teardown(test_other_sites, reset_alloc),
         cmocka_unit_test(test_hosts),
         cmocka_unit_test(test_company_from_host),
         cmocka_unit_test_teardown(test_answer, reset_alloc),

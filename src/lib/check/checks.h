@@ -10,10 +10,34 @@
 
 const tm_answer_t *tm_ctx_txt(const tm_check_ctx_t *ctx);
 const tm_answer_t *tm_ctx_mx(const tm_check_ctx_t *ctx);
-/* RFC 7505: a single MX with an empty exchange ("." ) means "no mail". */
+/* RFC 7505: an MX with an empty exchange (".") means "no mail"; also when
+ * "." was published more than once, as long as no record names a host. */
 bool tm_mx_is_null(const tm_answer_t *mx);
 /* True when host is "<label>.<inbound_suffix>" of the rules. */
 bool tm_ctx_is_tmems_host(const tm_check_ctx_t *ctx, const char *host);
+
+/* What an MX host is to TMEmS. */
+typedef enum {
+    TM_MX_HOST_OTHER = 0,  /* the customer's own server, a cloud service, ... */
+    TM_MX_HOST_NULL,       /* "." of a null MX (RFC 7505) */
+    TM_MX_HOST_TMEMS,      /* this site's inbound host <company>.<inbound_suffix> */
+    TM_MX_HOST_OTHER_SITE, /* the inbound host of another bundled site */
+    TM_MX_HOST_NO_DOT      /* a TMEmS inbound host (of any site) written without its
+                              trailing dot, so the zone's origin was appended */
+} tm_mx_host_kind_t;
+
+typedef struct {
+    tm_mx_host_kind_t kind;
+    char company[TM_LABEL_MAX + 1]; /* TMEMS, OTHER_SITE, NO_DOT: the host's label */
+    char intended[TM_NAME_MAX + 1]; /* NO_DOT: the host as meant; else the host */
+    const tm_rules_site_t *site;    /* OTHER_SITE, or NO_DOT of another site; else NULL */
+} tm_mx_host_t;
+
+void tm_mx_host_classify(const tm_check_ctx_t *ctx, const char *host, tm_mx_host_t *out);
+/* True when an MX record of the answer (NOERROR) has a host of that kind. */
+bool tm_mx_has_kind(const tm_check_ctx_t *ctx, const tm_answer_t *mx, tm_mx_host_kind_t kind);
+/* True when the apex answered NXDOMAIN and no answer says it exists. */
+bool tm_ctx_domain_missing(const tm_check_ctx_t *ctx);
 /* True when the company ID is a host label of the rules' length (CHECKS.md:
  * 3 to 63 characters).  A --company is judged as given: ctx->company holds
  * at most TM_LABEL_MAX bytes, so a longer one would be cut to a valid ID. */
@@ -88,6 +112,13 @@ tm_status_t tm_smtp_needs(const tm_check_ctx_t *ctx, tm_questions_t *need);
 /* The rules' site name in the reader's language (the bundled names are in
  * the catalogue; a --rules file's own name is shown as written). */
 const char *tm_site_name(const tm_rules_t *rules);
+/* The same for a site name as the rules write it. */
+const char *tm_site_text(const char *site);
+
+/* NXDOMAIN for the apex (docs/checks.md domain.exists): every check but
+ * domain.name and domain.exists is skip with that reason.  Returns true when
+ * it filled *out (the caller then does not run the check). */
+bool tm_check_skip_missing_domain(const tm_check_ctx_t *ctx, tm_finding_t *out, tm_status_t *st);
 
 /* A finding for an answer that did not come: error for a DNS failure, skip
  * offline.  Returns true when it filled *out (the caller then returns). */

@@ -1,4 +1,4 @@
-/* company.c - the company ID (会社 ID, seed 000 Step 1-2): a host label of 3
+/* company.c - the company ID (会社 ID, the guide's Step 1-2): a host label of 3
  * to 63 letters, digits and '-' that names both TMEmS hosts of the customer,
  * <id>.in.<site> for the MX and <id>.relay.<site> for outbound relay. */
 #include <string.h>
@@ -12,10 +12,22 @@ static bool company_valid(const tm_check_ctx_t *ctx) { return tm_ctx_company_val
 tm_status_t tm_check_company_id(const tm_check_ctx_t *ctx, tm_finding_t *out)
 {
     tm_status_t st;
-    if (!ctx->company[0])
+    if (!ctx->company[0]) {
+        /* The ID comes only from this site's inbound host: a host that lost
+         * its trailing dot, or another site's, names no account here. */
+        const tm_answer_t *mx = tm_ctx_mx(ctx);
+        if (tm_mx_has_kind(ctx, mx, TM_MX_HOST_NO_DOT))
+            return tm_finding_set(out, TM_CHECK_SKIP,
+                                  _("The company ID is unknown: the MX target lacks its "
+                                    "trailing dot (see mx.target); give it with --company"));
+        if (tm_mx_has_kind(ctx, mx, TM_MX_HOST_OTHER_SITE))
+            return tm_finding_set(out, TM_CHECK_SKIP,
+                                  _("The company ID is unknown: the MX names another site's "
+                                    "host (see mx.tmems); give it with --company"));
         return tm_finding_set(out, TM_CHECK_SKIP,
                               _("The company ID is unknown: no MX names TMEmS yet; give it "
                                 "with --company"));
+    }
     if (!company_valid(ctx)) {
         st = tm_finding_set(out, TM_CHECK_FAIL, _("\"%s\" is not a valid company ID"),
                             tm_ctx_company_text(ctx));
@@ -39,8 +51,9 @@ tm_status_t tm_check_company_id(const tm_check_ctx_t *ctx, tm_finding_t *out)
             st = tm_finding_detail(out, _("Mail for this domain would be delivered to another "
                                           "customer's TMEmS account, which rejects it."));
         if (st == TM_OK)
-            st = tm_finding_fix_record(out, "%s. 300 IN MX 10 %s.%s.", ctx->domain, ctx->company,
-                                ctx->rules->inbound_suffix);
+            st = tm_finding_fix_record(out, "%s. %u IN MX 10 %s.%s.", ctx->domain,
+                                       ctx->rules->mx_ttl_max, ctx->company,
+                                       ctx->rules->inbound_suffix);
         return st;
     }
     return tm_finding_set(out, TM_CHECK_PASS,

@@ -1,5 +1,6 @@
 /* context.c - what every check reads: the apex answers, the phase and the
- * company ID, derived once per round from the rrset (CHECKS.md "Vocabulary"). */
+ * company ID, derived once per round from the rrset (docs/checks.md "Phase"),
+ * and what each MX host is to TMEmS. */
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -19,14 +20,96 @@ const tm_answer_t *tm_ctx_mx(const tm_check_ctx_t *ctx)
 
 bool tm_mx_is_null(const tm_answer_t *mx)
 {
-    return mx && mx->outcome == TM_DNS_NOERROR && mx->count == 1 &&
-           mx->rrs[0].u.mx.host[0] == '\0';
+    if (!mx || mx->outcome != TM_DNS_NOERROR || mx->count == 0)
+        return false;
+    for (size_t i = 0; i < mx->count; i++) {
+        if (mx->rrs[i].u.mx.host[0])
+            return false;
+    }
+    return true;
 }
 
 bool tm_ctx_is_tmems_host(const tm_check_ctx_t *ctx, const char *host)
 {
     char company[TM_LABEL_MAX + 1];
     return tm_rules_company_from_host(ctx->rules, host, company, sizeof(company));
+}
+
+/* A TMEmS inbound host of this site or of another bundled one. */
+static tm_mx_host_kind_t tmems_kind(const tm_check_ctx_t *ctx, const char *host,
+                                    tm_mx_host_t *out)
+{
+    if (tm_rules_company_from_host(ctx->rules, host, out->company, sizeof(out->company)))
+        return TM_MX_HOST_TMEMS;
+    out->site = tm_rules_other_site_of_host(ctx->rules, host, out->company,
+                                            sizeof(out->company));
+    return out->site ? TM_MX_HOST_OTHER_SITE : TM_MX_HOST_OTHER;
+}
+
+void tm_mx_host_classify(const tm_check_ctx_t *ctx, const char *host, tm_mx_host_t *out)
+{
+    memset(out, 0, sizeof(*out));
+    snprintf(out->intended, sizeof(out->intended), "%s", host);
+    if (!host[0]) {
+        out->kind = TM_MX_HOST_NULL;
+        return;
+    }
+    out->kind = tmems_kind(ctx, host, out);
+    if (out->kind != TM_MX_HOST_OTHER)
+        return;
+    /* RFC 1035 section 5.1: a name without its final dot is relative, so a
+     * zone file turns "acme.in.tmems-jp.trendmicro.com" into that name
+     * followed by the zone's origin.  The origin is the domain or one of
+     * its parents (a subdomain may live in its parent's zone file). */
+    size_t hlen = strlen(host);
+    for (const char *origin = ctx->domain; origin && *origin;) {
+        size_t olen = strlen(origin);
+        if (hlen > olen + 1 && hlen - olen - 1 <= TM_NAME_MAX &&
+            tm_name_has_suffix(host, origin)) {
+            char meant[TM_NAME_MAX + 1];
+            tm_mx_host_t inner;
+            memset(&inner, 0, sizeof(inner));
+            snprintf(meant, sizeof(meant), "%.*s", (int)(hlen - olen - 1), host);
+            if (tmems_kind(ctx, meant, &inner) != TM_MX_HOST_OTHER) {
+                out->kind = TM_MX_HOST_NO_DOT;
+                memcpy(out->company, inner.company, sizeof(out->company));
+                out->site = inner.site;
+                memcpy(out->intended, meant, sizeof(out->intended));
+                return;
+            }
+        }
+        origin = strchr(origin, '.');
+        if (origin)
+            origin++;
+    }
+}
+
+bool tm_mx_has_kind(const tm_check_ctx_t *ctx, const tm_answer_t *mx, tm_mx_host_kind_t kind)
+{
+    if (!mx || mx->outcome != TM_DNS_NOERROR)
+        return false;
+    for (size_t i = 0; i < mx->count; i++) {
+        tm_mx_host_t h;
+        tm_mx_host_classify(ctx, mx->rrs[i].u.mx.host, &h);
+        if (h.kind == kind)
+            return true;
+    }
+    return false;
+}
+
+bool tm_ctx_domain_missing(const tm_check_ctx_t *ctx)
+{
+    const tm_answer_t *answers[2] = {tm_ctx_txt(ctx), tm_ctx_mx(ctx)};
+    bool nxdomain = false;
+    for (size_t i = 0; i < 2; i++) {
+        const tm_answer_t *ans = answers[i];
+        if (!ans)
+            continue;
+        if (ans->outcome == TM_DNS_NOERROR || ans->outcome == TM_DNS_NODATA)
+            return false;
+        nxdomain = nxdomain || ans->outcome == TM_DNS_NXDOMAIN;
+    }
+    return nxdomain;
 }
 
 const char *tm_ctx_company_text(const tm_check_ctx_t *ctx)
@@ -84,22 +167,29 @@ void tm_check_ctx_init(tm_check_ctx_t *ctx, const char *domain, const char *disp
     ctx->rules = rules;
     ctx->opts = opts;
 
-    /* The company the MX points at: the TMEmS host with the lowest preference. */
+    /* The company the MX points at: the TMEmS host with the lowest
+     * preference; of two at one value the first by host name (as mx.tmems
+     * names it), so that the answer order, which servers rotate, never
+     * changes it. */
     const tm_answer_t *mx = tm_ctx_mx(ctx);
-    bool tmems_among_lowest = false;
-    if (mx && mx->outcome == TM_DNS_NOERROR && !tm_mx_is_null(mx)) {
-        uint16_t lowest = tm_mx_lowest_preference(mx);
+    bool names_tmems = false;
+    if (mx && mx->outcome == TM_DNS_NOERROR) {
         long best = -1;
+        const char *best_host = "";
         for (size_t i = 0; i < mx->count; i++) {
-            char company[TM_LABEL_MAX + 1];
             const tm_rr_t *rr = &mx->rrs[i];
-            if (!tm_rules_company_from_host(rules, rr->u.mx.host, company, sizeof(company)))
+            tm_mx_host_t h;
+            tm_mx_host_classify(ctx, rr->u.mx.host, &h);
+            if (h.kind == TM_MX_HOST_TMEMS || h.kind == TM_MX_HOST_OTHER_SITE ||
+                h.kind == TM_MX_HOST_NO_DOT)
+                names_tmems = true;
+            if (h.kind != TM_MX_HOST_TMEMS)
                 continue;
-            if (rr->u.mx.preference == lowest)
-                tmems_among_lowest = true;
-            if (best < 0 || rr->u.mx.preference < best) {
+            if (best < 0 || rr->u.mx.preference < best ||
+                (rr->u.mx.preference == best && strcmp(rr->u.mx.host, best_host) < 0)) {
                 best = rr->u.mx.preference;
-                memcpy(ctx->mx_company, company, sizeof(company));
+                best_host = rr->u.mx.host;
+                memcpy(ctx->mx_company, h.company, sizeof(h.company));
             }
         }
     }
@@ -112,13 +202,20 @@ void tm_check_ctx_init(tm_check_ctx_t *ctx, const char *domain, const char *disp
         ctx->company_source = TM_COMPANY_FROM_MX;
     }
 
-    /* CHECKS.md: auto is post when a TMEmS inbound host is among the MX hosts
-     * with the lowest preference value, else pre. */
-    if (opts->phase == TM_PHASE_AUTO) {
-        ctx->phase = tmems_among_lowest ? TM_PHASE_POST : TM_PHASE_PRE;
+    /* docs/checks.md "Phase": auto is post once the MX names a TMEmS inbound
+     * host at all -- at any preference, of another site, or without its
+     * trailing dot: the cutover was made, and the MX checks say what is
+     * wrong with it.  A half-done cutover is never called "before".  With
+     * no MX answer to judge (not fetched yet, a DNS error, offline unknown,
+     * a domain that does not exist) the phase stays undecided rather than
+     * claim to come from the MX records. */
+    if (opts->phase != TM_PHASE_AUTO) {
+        ctx->phase = opts->phase;
+    } else if (mx && (mx->outcome == TM_DNS_NOERROR || mx->outcome == TM_DNS_NODATA)) {
+        ctx->phase = names_tmems ? TM_PHASE_POST : TM_PHASE_PRE;
         ctx->phase_derived = true;
     } else {
-        ctx->phase = opts->phase;
+        ctx->phase = TM_PHASE_AUTO;
     }
 }
 
@@ -160,11 +257,13 @@ static const char *const bundled_sites[] = {
     N_("United Arab Emirates"),
 };
 
-const char *tm_site_name(const tm_rules_t *rules)
+const char *tm_site_text(const char *site)
 {
     for (size_t i = 0; i < sizeof(bundled_sites) / sizeof(bundled_sites[0]); i++) {
-        if (strcmp(rules->site, bundled_sites[i]) == 0)
+        if (strcmp(site, bundled_sites[i]) == 0)
             return _(bundled_sites[i]);
     }
-    return rules->site;
+    return site;
 }
+
+const char *tm_site_name(const tm_rules_t *rules) { return tm_site_text(rules->site); }

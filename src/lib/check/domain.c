@@ -1,5 +1,5 @@
 /* domain.c - the console's 全般 / ドメイン名 section: the name itself, its
- * existence, and the ownership token (seed 000, Step 2-1: a TXT record
+ * existence, and the ownership token (the guide, Step 2-1: a TXT record
  * "tmes=<32 letters and digits>" proves the domain is the customer's). */
 #include <ctype.h>
 #include <string.h>
@@ -11,7 +11,7 @@
 tm_status_t tm_check_domain_name(const tm_check_ctx_t *ctx, tm_finding_t *out)
 {
     /* An invalid name never gets here: the CLI rejects it with exit 2 before
-     * any query (CHECKS.md domain.name). */
+     * any query (docs/checks.md domain.name). */
     if (strcmp(ctx->display, ctx->domain) != 0)
         return tm_finding_set(out, TM_CHECK_PASS, _("%s is a valid domain name (A-label %s)"),
                               ctx->display, ctx->domain);
@@ -48,6 +48,20 @@ tm_status_t tm_check_domain_exists(const tm_check_ctx_t *ctx, tm_finding_t *out)
     return tm_finding_set(out, TM_CHECK_SKIP,
                           _("Offline: %s is in no zone file, so its existence is unknown"),
                           ctx->domain);
+}
+
+bool tm_check_skip_missing_domain(const tm_check_ctx_t *ctx, tm_finding_t *out, tm_status_t *st)
+{
+    /* The name itself is judged before any query, and domain.exists is
+     * the one finding an NXDOMAIN makes: a token, an MX or an SPF record
+     * cannot be published at a name that does not exist (RFC 8020: nothing
+     * exists below it either), so every other check has nothing to judge. */
+    if (strcmp(out->id, "domain.name") == 0 || strcmp(out->id, "domain.exists") == 0 ||
+        !tm_ctx_domain_missing(ctx))
+        return false;
+    *st = tm_finding_set(out, TM_CHECK_SKIP, _("%s does not exist in DNS (see domain.exists)"),
+                         ctx->domain);
+    return true;
 }
 
 /* ---- the ownership token ------------------------------------------------ */
@@ -139,7 +153,7 @@ tm_status_t tm_check_token_present(const tm_check_ctx_t *ctx, tm_finding_t *out)
         return tm_finding_set(out, TM_CHECK_PASS, _("One ownership token (%s) is published"),
                               ctx->rules->token_prefix);
     if (n == 0 && mx_points_at_tmems(ctx)) {
-        /* CHECKS.md token.present: the vendor also accepts an MX pointing at
+        /* docs/checks.md token.present: the vendor also accepts an MX pointing at
          * the TMEmS inbound host as proof of ownership. */
         st = tm_finding_set(out, TM_CHECK_INFO,
                             _("No %s token, but the MX points at the TMEmS inbound host, which "

@@ -1,6 +1,7 @@
 /* inbound.c - the informational rows of 受信サーバ: what to enter in the
- * console (Step 1-3), cloud services in front (Step 1-3 and 4-1), and the
- * ranges the receiving servers must accept (change notice 004). */
+ * console (the guide, Step 1-3), cloud services in front (Steps 1-3 and
+ * 4-1), and the ranges the receiving servers must accept (the 2024
+ * data-center change notice). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +17,17 @@ static int by_preference(const void *a, const void *b)
     return strcmp(x->u.mx.host, y->u.mx.host);
 }
 
+static tm_status_t no_servers(const tm_check_ctx_t *ctx, tm_finding_t *out)
+{
+    tm_status_t st = tm_finding_set(out, TM_CHECK_INFO,
+                                    _("No MX to copy: enter your mail server as the receiving "
+                                      "server"));
+    if (st == TM_OK)
+        st = tm_finding_fix(out, _("受信サーバ: *@%s | <your mail server> | 25 | 10"),
+                            ctx->domain);
+    return st;
+}
+
 tm_status_t tm_check_inbound_servers(const tm_check_ctx_t *ctx, tm_finding_t *out)
 {
     if (ctx->phase == TM_PHASE_POST)
@@ -26,33 +38,35 @@ tm_status_t tm_check_inbound_servers(const tm_check_ctx_t *ctx, tm_finding_t *ou
     tm_status_t st;
     if (tm_finding_for_missing(ctx, mx, _("the MX records"), out, &st))
         return st;
-    if (mx->outcome != TM_DNS_NOERROR || mx->count == 0 || tm_mx_is_null(mx)) {
-        st = tm_finding_set(out, TM_CHECK_INFO,
-                            _("No MX to copy: enter your mail server as the receiving server"));
-        if (st == TM_OK)
-            st = tm_finding_fix(out, _("受信サーバ: *@%s | <your mail server> | 25 | 10"),
-                                ctx->domain);
-        return st;
+    if (mx->outcome != TM_DNS_NOERROR || mx->count == 0 || tm_mx_is_null(mx))
+        return no_servers(ctx, out);
+    /* The guide, 受信サーバ: normally the hosts of the current MX, port 25
+     * (never 587, 110 or 143), with their preference values.  Only the
+     * customer's own servers are rows: not a TMEmS host of any site, not a
+     * TMEmS host that lost its trailing dot, not the "." of a null MX. */
+    const tm_rr_t **sorted = tm_malloc(mx->count * sizeof(*sorted));
+    if (!sorted)
+        return TM_ENOMEM;
+    size_t rows = 0;
+    for (size_t i = 0; i < mx->count; i++) {
+        tm_mx_host_t h;
+        tm_mx_host_classify(ctx, mx->rrs[i].u.mx.host, &h);
+        if (h.kind == TM_MX_HOST_OTHER)
+            sorted[rows++] = &mx->rrs[i];
     }
-    /* Seed 000, 受信サーバ: normally the hosts of the current MX, port 25
-     * (never 587, 110 or 143), with their preference values. */
+    if (rows == 0) {
+        tm_free(sorted);
+        return no_servers(ctx, out);
+    }
+    qsort(sorted, rows, sizeof(*sorted), by_preference);
     st = tm_finding_set(out, TM_CHECK_INFO,
                         _("Enter the current MX hosts as 受信サーバ (receiving servers) in "
                           "the console"));
     if (st == TM_OK)
         st = tm_finding_fix(out, _("受信者 | IPアドレスまたはFQDN | ポート | プリファレンス値"));
-    const tm_rr_t **sorted = tm_malloc(mx->count * sizeof(*sorted));
-    if (!sorted)
-        return TM_ENOMEM;
-    for (size_t i = 0; i < mx->count; i++)
-        sorted[i] = &mx->rrs[i];
-    qsort(sorted, mx->count, sizeof(*sorted), by_preference);
-    for (size_t i = 0; i < mx->count && st == TM_OK; i++) {
-        if (tm_ctx_is_tmems_host(ctx, sorted[i]->u.mx.host))
-            continue;
+    for (size_t i = 0; i < rows && st == TM_OK; i++)
         st = tm_finding_fix(out, "*@%s | %s | %u | %u", ctx->domain, sorted[i]->u.mx.host,
                             ctx->rules->smtp_port, sorted[i]->u.mx.preference);
-    }
     tm_free(sorted);
     if (st == TM_OK)
         st = tm_finding_detail(out, _("Use port %u only: never the submission port 587 or "
@@ -73,7 +87,9 @@ tm_status_t tm_check_inbound_cloud(const tm_check_ctx_t *ctx, tm_finding_t *out)
     size_t own = 0;
     for (size_t i = 0; i < mx->count; i++) {
         const char *host = mx->rrs[i].u.mx.host;
-        if (tm_ctx_is_tmems_host(ctx, host))
+        tm_mx_host_t h;
+        tm_mx_host_classify(ctx, host, &h);
+        if (h.kind != TM_MX_HOST_OTHER)
             continue;
         own++;
         if (!cloud)

@@ -211,7 +211,9 @@ tm_status_t tm_checks_run(const tm_check_ctx_t *ctx, tm_findings_t *out)
         f->id = def->id;
         f->section = def->section;
         out->count++; /* counted first so that clear frees a half-built finding */
-        tm_status_t st = def->run(ctx, f);
+        tm_status_t st = TM_OK;
+        if (!tm_check_skip_missing_domain(ctx, f, &st))
+            st = def->run(ctx, f);
         if (st == TM_OK)
             st = soften_outbound(ctx, f);
         if (st == TM_OK && !f->summary)

@@ -312,6 +312,18 @@ static const tm_zone_t *zone_for(const tm_resolver_t *res, const char *name)
     return best;
 }
 
+size_t tm_resolver_zone_count(const tm_resolver_t *res) { return res ? res->nzones : 0; }
+
+const char *tm_resolver_zone_origin(const tm_resolver_t *res, size_t i)
+{
+    return res && i < res->nzones ? tm_zone_origin(res->zones[i]) : NULL;
+}
+
+bool tm_resolver_zones_cover(const tm_resolver_t *res, const char *name)
+{
+    return res && name && zone_for(res, name) != NULL;
+}
+
 static tm_answer_t *error_answer(const char *name, uint16_t type, tm_dns_outcome_t outcome,
                                  const char *reason)
 {

@@ -14,11 +14,10 @@ static const char *const bundled_regions[] = {"jp", "us", "eu", "anz", "sg", "in
 
 const char *const *tm_rules_regions(void) { return bundled_regions; }
 
-tm_status_t tm_rules_bundled(const char *region, tm_rules_t **out)
+/* One bundled region's rules, without the list of the other sites. */
+static tm_status_t parse_bundled(const char *region, tm_rules_t **out)
 {
     *out = NULL;
-    if (!region)
-        return TM_EINVAL;
     for (const tm_rules_blob_t *blob = tm_rules_blobs; blob->region; blob++) {
         if (strcmp(blob->region, region) != 0)
             continue;
@@ -36,6 +35,75 @@ tm_status_t tm_rules_bundled(const char *region, tm_rules_t **out)
         return TM_OK;
     }
     return TM_ENOTFOUND;
+}
+
+tm_status_t tm_rules_bundled(const char *region, tm_rules_t **out)
+{
+    *out = NULL;
+    if (!region)
+        return TM_EINVAL;
+    tm_rules_t *rules = NULL;
+    tm_status_t st = parse_bundled(region, &rules);
+    if (st == TM_OK)
+        st = tm_rules_add_other_sites(rules);
+    if (st != TM_OK) {
+        tm_rules_destroy(rules);
+        return st;
+    }
+    *out = rules;
+    return TM_OK;
+}
+
+static void sites_free(tm_rules_site_t *sites, size_t n)
+{
+    for (size_t i = 0; sites && i < n; i++) {
+        tm_free(sites[i].region);
+        tm_free(sites[i].site);
+        tm_free(sites[i].inbound_suffix);
+    }
+    tm_free(sites);
+}
+
+tm_status_t tm_rules_add_other_sites(tm_rules_t *rules)
+{
+    if (!rules)
+        return TM_EINVAL;
+    size_t max = 0;
+    for (const tm_rules_blob_t *blob = tm_rules_blobs; blob->region; blob++)
+        max++;
+    tm_rules_site_t *sites = tm_calloc(max ? max : 1, sizeof(*sites));
+    if (!sites)
+        return TM_ENOMEM;
+    size_t n = 0;
+    tm_status_t st = TM_OK;
+    for (const tm_rules_blob_t *blob = tm_rules_blobs; blob->region && st == TM_OK; blob++) {
+        if (strcmp(blob->region, rules->region) == 0)
+            continue;
+        tm_rules_t *other = NULL;
+        st = parse_bundled(blob->region, &other);
+        if (st != TM_OK)
+            break;
+        /* A --rules file may describe a bundled site under another region
+         * name: its hosts are then this site's own, not another's. */
+        if (!tm_name_equal(other->inbound_suffix, rules->inbound_suffix)) {
+            tm_rules_site_t *s = &sites[n];
+            s->region = tm_strdup(other->region);
+            s->site = tm_strdup(other->site);
+            s->inbound_suffix = tm_strdup(other->inbound_suffix);
+            n++;
+            if (!s->region || !s->site || !s->inbound_suffix)
+                st = TM_ENOMEM;
+        }
+        tm_rules_destroy(other);
+    }
+    if (st != TM_OK) {
+        sites_free(sites, n);
+        return st;
+    }
+    sites_free(rules->other_sites, rules->nother_sites);
+    rules->other_sites = sites;
+    rules->nother_sites = n;
+    return TM_OK;
 }
 
 void tm_rules_destroy(tm_rules_t *rules)
@@ -68,6 +136,7 @@ void tm_rules_destroy(tm_rules_t *rules)
         tm_free(c->suffixes);
     }
     tm_free(rules->clouds);
+    sites_free(rules->other_sites, rules->nother_sites);
     tm_free(rules->source);
     tm_free(rules);
 }
@@ -97,20 +166,20 @@ bool tm_rules_relay_host(const tm_rules_t *rules, const char *company, char *buf
 
 static char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c; }
 
-bool tm_rules_company_from_host(const tm_rules_t *rules, const char *host, char *company,
-                                size_t len)
+/* "<label>.<suffix>" -> label, lower case, exactly one label. */
+static bool company_from_suffix(const char *suffix, const char *host, char *company, size_t len)
 {
-    if (!rules || !host || !company || len == 0)
+    if (!suffix || !host || !company || len == 0)
         return false;
     size_t hlen = strlen(host);
     if (hlen > 0 && host[hlen - 1] == '.')
         hlen--;
-    size_t slen = strlen(rules->inbound_suffix);
+    size_t slen = strlen(suffix);
     /* At least one label character and the dot before the suffix. */
     if (hlen < slen + 2 || host[hlen - slen - 1] != '.')
         return false;
     for (size_t i = 0; i < slen; i++)
-        if (ascii_lower(host[hlen - slen + i]) != ascii_lower(rules->inbound_suffix[i]))
+        if (ascii_lower(host[hlen - slen + i]) != ascii_lower(suffix[i]))
             return false;
     size_t label_len = hlen - slen - 1;
     /* Exactly one label: "a.b.in.tmems-jp..." is no company host. */
@@ -120,6 +189,24 @@ bool tm_rules_company_from_host(const tm_rules_t *rules, const char *host, char 
         company[i] = ascii_lower(host[i]);
     company[label_len] = '\0';
     return true;
+}
+
+bool tm_rules_company_from_host(const tm_rules_t *rules, const char *host, char *company,
+                                size_t len)
+{
+    return rules && company_from_suffix(rules->inbound_suffix, host, company, len);
+}
+
+const tm_rules_site_t *tm_rules_other_site_of_host(const tm_rules_t *rules, const char *host,
+                                                   char *company, size_t len)
+{
+    if (!rules)
+        return NULL;
+    for (size_t i = 0; i < rules->nother_sites; i++) {
+        if (company_from_suffix(rules->other_sites[i].inbound_suffix, host, company, len))
+            return &rules->other_sites[i];
+    }
+    return NULL;
 }
 
 tm_answer_t *tm_rules_answer(const tm_rules_t *rules, const char *name, uint16_t type)
