@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "tmc_params.h"
+#include "util/file.h"
 #include "util/tm_i18n.h"
 
 enum {
@@ -201,17 +202,24 @@ static bool add_domain(tmc_params_t *p, const char *input, unsigned long line, c
 /* A line of the -f file, at most cap - 1 bytes kept; *len counts them all
  * (a NUL byte included), so a longer line is seen as such and skipped whole.
  * False at the end of the input. */
-static bool read_line(FILE *f, char *buf, size_t cap, size_t *len)
+/* The next line of text[*pos..len), without its '\n', into buf (cut to
+ * cap - 1 bytes; *len gets its full length).  False at the end. */
+static bool read_line(const char *text, size_t textlen, size_t *pos, char *buf, size_t cap,
+                      size_t *len)
 {
-    int c;
+    if (*pos >= textlen)
+        return false;
     *len = 0;
-    while ((c = getc(f)) != EOF && c != '\n') {
+    while (*pos < textlen && text[*pos] != '\n') {
         if (*len < cap - 1)
-            buf[*len] = (char)c;
+            buf[*len] = text[*pos];
         (*len)++;
+        (*pos)++;
     }
+    if (*pos < textlen)
+        (*pos)++; /* the '\n' */
     buf[*len < cap - 1 ? *len : cap - 1] = '\0';
-    return c != EOF || *len > 0;
+    return true;
 }
 
 typedef struct {
@@ -278,16 +286,18 @@ static bool drop_repeats(tmc_params_t *p, char *err, size_t errlen)
  * kept with its reason: it is reported for that line (CLI.md). */
 static bool read_domains_file(tmc_params_t *p, char *err, size_t errlen)
 {
-    bool from_stdin = strcmp(p->domains_file, "-") == 0;
-    FILE *f = from_stdin ? stdin : fopen(p->domains_file, "r");
-    if (!f)
+    char *text = NULL, problem[128];
+    size_t textlen = 0, pos = 0;
+    tm_file_error_t file_error;
+    if (tm_file_read(p->domains_file, TM_DOMAINS_FILE_MAX, true, &text, &textlen,
+                     &file_error) != TM_OK)
         return fail(err, errlen, _("cannot read domain file '%s': %s"), p->domains_file,
-                    strerror(errno));
+                    tm_file_strerror(&file_error, problem, sizeof problem));
     char line[1024];
     size_t len;
     unsigned long lineno = 0;
     bool ok = true;
-    while (ok && read_line(f, line, sizeof(line), &len)) {
+    while (ok && read_line(text, textlen, &pos, line, sizeof(line), &len)) {
         lineno++;
         bool has_nul = strlen(line) < len && strlen(line) < sizeof(line) - 1;
         size_t keep = strcspn(line, "#\r");
@@ -331,10 +341,7 @@ static bool read_domains_file(tmc_params_t *p, char *err, size_t errlen)
         }
         ok = add_domain(p, start, lineno, err, errlen);
     }
-    if (ok && ferror(f))
-        ok = fail(err, errlen, _("cannot read domain file '%s'"), p->domains_file);
-    if (!from_stdin)
-        fclose(f);
+    tm_free(text);
     return ok;
 }
 

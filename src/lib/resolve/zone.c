@@ -17,6 +17,7 @@
 
 #include "resolve/errbuf.h"
 #include "tmems/tm_resolve.h"
+#include "util/file.h"
 #include "util/tm_i18n.h"
 
 /* Bounds on what one zone file may cost. */
@@ -262,79 +263,17 @@ static tm_status_t arena_put(tm_zone_t *z, const void *data, size_t len, size_t 
     return TM_OK;
 }
 
-/* The whole file, NUL-terminated, at most ZONE_FILE_MAX bytes. */
+/* The whole file, NUL-terminated, at most ZONE_FILE_MAX bytes: a regular
+ * file only (util/file.h says why). */
 static tm_status_t read_file(const char *path, char **out, size_t *outlen, char *err,
                              size_t errlen)
 {
-    struct stat sb;
-    char *buf = NULL;
-    size_t got = 0;
-    tm_status_t st = TM_EIO;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-    if (fd < 0 || fstat(fd, &sb) != 0) {
-        tm_err_printf(err, errlen, _("cannot read zone file '%s': %s"), path, strerror(errno));
-        goto done;
-    }
-    if (S_ISDIR(sb.st_mode)) {
-        tm_err_printf(err, errlen, _("cannot read zone file '%s': %s"), path, strerror(EISDIR));
-        goto done;
-    }
-    if (S_ISREG(sb.st_mode) && (uint64_t)sb.st_size > ZONE_FILE_MAX) {
-        tm_err_printf(err, errlen, _("zone file '%s' is larger than %zu MiB"), path,
-                ZONE_FILE_MAX >> 20);
-        st = TM_ERANGE;
-        goto done;
-    }
-    /* Read in chunks rather than trusting st_size: pipes have none. */
-    size_t cap = S_ISREG(sb.st_mode) ? (size_t)sb.st_size + 1 : 65536;
-    buf = tm_malloc(cap);
-    if (!buf) {
-        st = TM_ENOMEM;
-        goto done;
-    }
-    for (;;) {
-        if (got + 1 >= cap) {
-            if (cap > ZONE_FILE_MAX) {
-                tm_err_printf(err, errlen, _("zone file '%s' is larger than %zu MiB"), path,
-                        ZONE_FILE_MAX >> 20);
-                st = TM_ERANGE;
-                goto done;
-            }
-            char *p = tm_realloc(buf, cap * 2);
-            if (!p) {
-                st = TM_ENOMEM;
-                goto done;
-            }
-            buf = p;
-            cap *= 2;
-        }
-        ssize_t n = read(fd, buf + got, cap - got - 1);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            tm_err_printf(err, errlen, _("cannot read zone file '%s': %s"), path, strerror(errno));
-            goto done;
-        }
-        if (n == 0)
-            break;
-        got += (size_t)n;
-    }
-    if (got > ZONE_FILE_MAX) {
-        tm_err_printf(err, errlen, _("zone file '%s' is larger than %zu MiB"), path,
-                ZONE_FILE_MAX >> 20);
-        st = TM_ERANGE;
-        goto done;
-    }
-    buf[got] = '\0';
-    *out = buf;
-    *outlen = got;
-    buf = NULL;
-    st = TM_OK;
-done:
-    if (fd >= 0)
-        close(fd);
-    tm_free(buf);
+    char why_text[128];
+    tm_file_error_t why;
+    tm_status_t st = tm_file_read(path, ZONE_FILE_MAX, false, out, outlen, &why);
+    if (st != TM_OK)
+        tm_err_printf(err, errlen, _("cannot read zone file '%s': %s"), path,
+                      tm_file_strerror(&why, why_text, sizeof why_text));
     return st;
 }
 
