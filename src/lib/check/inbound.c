@@ -47,12 +47,20 @@ tm_status_t tm_check_inbound_servers(const tm_check_ctx_t *ctx, tm_finding_t *ou
     for (size_t i = 0; i < mx->count; i++)
         sorted[i] = &mx->rrs[i];
     qsort(sorted, mx->count, sizeof(*sorted), by_preference);
+    /* The rows go into one buffer and into the Fix at once: appending them
+     * one by one would copy the Fix again for each of a large MX set. */
+    tm_buf_t rows;
+    tm_buf_init(&rows);
     for (size_t i = 0; i < mx->count && st == TM_OK; i++) {
         if (tm_ctx_is_tmems_host(ctx, sorted[i]->u.mx.host))
             continue;
-        st = tm_finding_fix(out, "*@%s | %s | %u | %u", ctx->domain, sorted[i]->u.mx.host,
-                            ctx->rules->smtp_port, sorted[i]->u.mx.preference);
+        st = tm_buf_printf(&rows, "%s*@%s | %s | %u | %u", rows.len ? "\n" : "", ctx->domain,
+                           sorted[i]->u.mx.host, ctx->rules->smtp_port,
+                           sorted[i]->u.mx.preference);
     }
+    if (st == TM_OK && rows.len)
+        st = tm_finding_fix(out, "%s", rows.data);
+    tm_buf_clear(&rows);
     tm_free(sorted);
     if (st == TM_OK)
         st = tm_finding_detail(out, _("Use port %u only: never the submission port 587 or "
