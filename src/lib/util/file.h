@@ -18,7 +18,8 @@ typedef enum {
     TM_FILE_SYSTEM,      /* open, stat or read failed: see sys_errno */
     TM_FILE_NOT_REGULAR, /* a FIFO, socket, device or directory */
     TM_FILE_TOO_LARGE,   /* more than the limit */
-    TM_FILE_NO_MEMORY
+    TM_FILE_NO_MEMORY,
+    TM_FILE_OUTSIDE      /* would leave the directory it must stay in */
 } tm_file_problem_t;
 
 typedef struct {
@@ -39,6 +40,14 @@ typedef struct {
  * TM_EIO, TM_ERANGE or TM_ENOMEM on failure, with *why filled. */
 tm_status_t tm_file_read(const char *path, size_t limit, bool allow_stdin, char **data,
                          size_t *len, tm_file_error_t *why);
+
+/* The same for relpath inside dir, which the path can never leave: not
+ * through "..", an absolute path or a symbolic link that points out
+ * (openat2 with RESOLVE_BENEATH, Linux 5.6; on an older kernel, the real
+ * path is checked to lie below the real dir).  For $INCLUDE: a zone file
+ * from a pull request must not read any other file of the CI runner. */
+tm_status_t tm_file_read_beneath(const char *dir, const char *relpath, size_t limit, char **data,
+                                 size_t *len, tm_file_error_t *why);
 
 /* The problem in words for people (translated), e.g. "not a regular file".
  * Writes into buf and returns it. */
