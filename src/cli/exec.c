@@ -103,12 +103,25 @@ int tmc_main(int argc, char **argv)
         .doh_url = params.doh_url,
         .zone_files = params.zones,
         .nzones = params.nzones,
+        /* One domain checked: it is the origin of a zone file that sets
+         * none, as the ZONE of named-checkzone ZONE FILE. */
+        .zone_origin = params.ndomains == 1 && !params.domains_file ? params.domains[0].ascii
+                                                                    : NULL,
+        .zone_include_dir = params.zone_include_dir,
         .rules = rules,
     };
     if (tm_resolver_create(&ropts, &res, err, sizeof(err)) != TM_OK) {
         tmc_error("%s", err);
         rc = TMC_EXIT_USAGE;
         goto done;
+    }
+    for (size_t i = 0; i < params.nzones; i++) {
+        const tm_zone_t *zone = tm_resolver_zone(res, i);
+        if (tm_zone_origin_defaulted(zone))
+            tmc_error(_("zone file '%s' sets no $ORIGIN: its names are read relative to %s, the "
+                        "domain checked (as named-checkzone %s %s does)"),
+                      params.zones[i], tm_zone_origin(zone), tm_zone_origin(zone),
+                      params.zones[i]);
     }
     rc = params.spf_mode ? tmc_spf_command(&params, res, use_color(&params))
                          : tmc_batch_run(&params, res, rules, use_color(&params));

@@ -17,6 +17,7 @@ enum {
     OPT_SERVER = 256,
     OPT_DOH,
     OPT_ZONE,
+    OPT_ZONE_INCLUDE_DIR,
     OPT_OFFLINE,
     OPT_TIMEOUT,
     OPT_TRIES,
@@ -48,6 +49,7 @@ static const struct option long_options[] = {
     {"server", required_argument, NULL, OPT_SERVER},
     {"doh", required_argument, NULL, OPT_DOH},
     {"zone", required_argument, NULL, OPT_ZONE},
+    {"zone-include-dir", required_argument, NULL, OPT_ZONE_INCLUDE_DIR},
     {"offline", no_argument, NULL, OPT_OFFLINE},
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
     {"tries", required_argument, NULL, OPT_TRIES},
@@ -86,6 +88,7 @@ const char *tmc_usage(void)
              "  --doh URL             DNS over HTTPS (RFC 8484): every query goes to this\n"
              "                        http:// or https:// URL; not with --server or --offline\n"
              "  --zone FILE           answer names inside this zone file from it (repeatable)\n"
+             "  --zone-include-dir DIR  allow $INCLUDE in zone files, of files below DIR only\n"
              "  --offline             never use the network\n"
              "  --timeout MS          per-query timeout (default 2000)\n"
              "  --tries N             attempts per query (default 3)\n"
@@ -407,6 +410,7 @@ bool tmc_params_parse(tmc_params_t *p, int argc, char **argv, char *err, size_t 
                 return fail(err, errlen, _("too many --zone options (at most %d)"), TM_RESOLVER_MAX_ZONES);
             p->zones[p->nzones++] = arg;
             break;
+        case OPT_ZONE_INCLUDE_DIR: p->zone_include_dir = arg; break;
         case OPT_DOH: {
             const char *why = NULL;
             if (!tm_resolver_doh_url_valid(arg, &why))

@@ -579,7 +579,10 @@ static tm_status_t load_zones(tm_resolver_t *res, const tm_resolver_options_t *o
         return TM_ERANGE;
     }
     for (size_t i = 0; i < opts->nzones; i++) {
-        tm_status_t st = tm_zone_load(opts->zone_files[i], NULL, &res->zones[i], err, errlen);
+        tm_zone_options_t zopts = {.default_origin = opts->zone_origin,
+                                   .include_dir = opts->zone_include_dir};
+        tm_status_t st = tm_zone_load_with(opts->zone_files[i], &zopts, &res->zones[i], err,
+                                           errlen);
         if (st != TM_OK)
             return st;
         res->nzones++;
@@ -593,6 +596,11 @@ static tm_status_t load_zones(tm_resolver_t *res, const tm_resolver_options_t *o
         }
     }
     return TM_OK;
+}
+
+const tm_zone_t *tm_resolver_zone(const tm_resolver_t *res, size_t i)
+{
+    return res && i < res->nzones ? res->zones[i] : NULL;
 }
 
 static tm_status_t setup_net(tm_resolver_t *res, const tm_resolver_options_t *opts, char *err,
