@@ -390,7 +390,7 @@ static void test_width(void **state)
         {"\xed\x95\x9c", 2},                                /* Hangul syllable */
         {"\xf0\x9f\x98\x80", 2},                            /* emoji */
         {"\xf0\xa0\x80\x8b", 2},                            /* CJK extension B */
-        {"a\xe2\x80\x8b" "b", 2},                           /* zero-width space */
+        {"a\xe2\x80\x8b" "b", 8},                           /* zero-width space, as \u200b */
         {"\xc3\xa9t\xc3\xa9", 3},
         {"\xff", 4}, /* shown as \xff */
     };
