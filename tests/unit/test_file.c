@@ -197,6 +197,55 @@ static void test_stdin(void **state)
     close(saved);
 }
 
+/* $INCLUDE's reader: nothing outside the directory, whatever the path. */
+static void test_beneath(void **state)
+{
+    (void)state;
+    char sub[128], outside[128], jail[128];
+    snprintf(jail, sizeof jail, "%s/jail", dir);
+    snprintf(sub, sizeof sub, "%s/jail/sub", dir);
+    snprintf(outside, sizeof outside, "%s/secret", dir);
+    assert_int_equal(mkdir(jail, 0700), 0);
+    assert_int_equal(mkdir(sub, 0700), 0);
+    write_file("secret", "secret\n", 7);
+    write_file("jail/sub/in.inc", "www A 192.0.2.1\n", 16);
+    assert_int_equal(symlink(outside, path_of("jail/abs-out")), 0);
+    assert_int_equal(symlink("../secret", path_of("jail/rel-out")), 0);
+    assert_int_equal(symlink("sub/in.inc", path_of("jail/link-in")), 0);
+    assert_int_equal(mkfifo(path_of("jail/fifo"), 0600), 0);
+
+    char *data = NULL;
+    size_t len = 0;
+    tm_file_error_t why;
+    static const char *const inside[] = {"sub/in.inc", "link-in", "./sub/in.inc",
+                                         "sub/../sub/in.inc"};
+    for (size_t i = 0; i < sizeof inside / sizeof inside[0]; i++) {
+        assert_int_equal(tm_file_read_beneath(jail, inside[i], 100, &data, &len, &why), TM_OK);
+        assert_string_equal(data, "www A 192.0.2.1\n");
+        tm_free(data);
+        data = NULL;
+    }
+    static const char *const out[] = {"../secret", "abs-out", "rel-out", "sub/../../secret",
+                                      "/etc/passwd", ""};
+    for (size_t i = 0; i < sizeof out / sizeof out[0]; i++) {
+        assert_int_equal(tm_file_read_beneath(jail, out[i], 100, &data, &len, &why), TM_EINVAL);
+        assert_int_equal(why.problem, TM_FILE_OUTSIDE);
+        assert_null(data);
+    }
+    char msg[128];
+    assert_string_equal(tm_file_strerror(&why, msg, sizeof msg),
+                        "outside the directory it must stay in");
+    /* inside, but not a regular file: refused without blocking */
+    assert_int_equal(tm_file_read_beneath(jail, "fifo", 100, &data, &len, &why), TM_EIO);
+    assert_int_equal(why.problem, TM_FILE_NOT_REGULAR);
+    assert_int_equal(tm_file_read_beneath(jail, "sub", 100, &data, &len, &why), TM_EIO);
+    assert_int_equal(why.sys_errno, EISDIR);
+    assert_int_equal(tm_file_read_beneath(jail, "missing", 100, &data, &len, &why), TM_EIO);
+    assert_int_equal(why.sys_errno, ENOENT);
+    /* the limit holds here too */
+    assert_int_equal(tm_file_read_beneath(jail, "sub/in.inc", 10, &data, &len, &why), TM_ERANGE);
+}
+
 static void test_enomem(void **state)
 {
     (void)state;
@@ -221,6 +270,7 @@ int main(void)
         cmocka_unit_test(test_devices_refused),
         cmocka_unit_test(test_missing_and_directory),
         cmocka_unit_test(test_stdin),
+        cmocka_unit_test(test_beneath),
         cmocka_unit_test_teardown(test_enomem, reset_alloc),
     };
     return cmocka_run_group_tests(tests, make_dir, remove_dir);
