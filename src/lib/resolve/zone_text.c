@@ -436,6 +436,10 @@ tm_status_t zone_text_prepare(const char *src, size_t len, size_t generate_max,
             st = expand_generate(out, &cur, src_line, generate_max, why, whylen);
             if (st != TM_OK) {
                 *line = src_line;
+                /* Only $GENERATE can outgrow the text's bound. */
+                if (st == TM_ERANGE && why && whylen && !why[0])
+                    snprintf(why, whylen, _("$GENERATE makes more than %zu MiB of records"),
+                             out->text.limit >> 20);
                 break;
             }
         } else {
