@@ -5,7 +5,8 @@
 #
 # Completes the options of CLI.md, the fixed values of --region, --phase,
 # --format, --lang and --color, check ids and prefixes for --only/--skip
-# (after a comma too), and file names for --zone, --rules and -f.
+# (after a comma too), file names for --zone, --rules and -f, and
+# directories for --zone-include-dir.
 
 _tmems_check_ids="domain.name domain.exists token.present token.format token.match
 dns.consistency mx.present mx.tmems mx.bypass mx.ttl mx.target company.id
@@ -49,6 +50,10 @@ _tmems_check()
     case $prev in
         --zone | --rules)
             _tmems_check_files
+            return
+            ;;
+        --zone-include-dir)
+            COMPREPLY=($(compgen -d -- "$cur"))
             return
             ;;
         -f)
@@ -99,12 +104,12 @@ _tmems_check()
     esac
 
     if [[ $cur == -* ]]; then
-        local opts="--server --doh --zone --offline --timeout --tries --max-queries
+        local opts="--server --doh --zone --zone-include-dir --offline --timeout --tries --max-queries
             --authoritative --auth-port --smtp-port --region --rules --company --token --phase --no-outbound
             --smtp --format --lang --color --only --skip --strict -v -q -f -j
             --version --help"
         if [[ -n $spf ]]; then
-            opts="--ip --sender --helo --server --doh --zone --offline --timeout
+            opts="--ip --sender --helo --server --doh --zone --zone-include-dir --offline --timeout
                 --tries --region --rules --format --lang --color --help"
         fi
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))

@@ -147,15 +147,18 @@ typedef struct {
 } tm_question_t;
 
 typedef struct {
-    tm_question_t *items;
+    tm_question_t *items; /* in the order they were added */
     size_t count;
     size_t cap;
+    size_t *slots;        /* hash index: item index + 1, 0 = empty */
+    size_t nslots;        /* a power of two, kept at most half full */
 } tm_questions_t;
 
 void tm_questions_init(tm_questions_t *q);
 void tm_questions_clear(tm_questions_t *q);
 /* Adds (name, type) unless it is already listed or already answered in
- * `have` (may be NULL).  The name is lower-cased (ASCII) and a trailing dot
+ * `have` (may be NULL); O(1) amortised, so that a zone of 100,000 MX hosts
+ * asks its 200,000 questions in linear time.  The name is lower-cased (ASCII) and a trailing dot
  * dropped; any other byte is kept.  A name that cannot be asked (empty,
  * over 253 octets, an empty label or one over 63) is ignored and TM_OK
  * returned: the judge must validate names it builds and report them itself,

@@ -29,6 +29,9 @@ typedef struct {
     bool norecurse;             /* RD=0 (authoritative questions) */
     const char *const *zone_files;
     size_t nzones;
+    const char *zone_origin;    /* names before any $ORIGIN of a zone file are relative
+                                   to it (the one domain checked); NULL = the root */
+    const char *zone_include_dir; /* $INCLUDE reads files below it only; NULL = off */
     const tm_rules_t *rules;    /* answers offline for the names it knows; may be NULL */
     size_t cache_entries;       /* answered questions kept for reuse (second-chance
                                    eviction past it); 0 = 8192 */
@@ -40,6 +43,7 @@ typedef struct {
 } tm_resolver_options_t;
 
 typedef struct tm_resolver tm_resolver_t;
+typedef struct tm_zone tm_zone_t;
 
 /* Checks one --server value; on success writes the c-ares CSV form
  * ("1.2.3.4:53" or "[::1]:53") into out. */
@@ -55,6 +59,8 @@ bool tm_resolver_doh_url_valid(const char *url, const char **why);
 tm_status_t tm_resolver_create(const tm_resolver_options_t *opts, tm_resolver_t **out,
                                char *err, size_t errlen);
 void tm_resolver_destroy(tm_resolver_t *res); /* NULL is a no-op */
+/* The i-th zone file loaded (in the order of zone_files), NULL past them. */
+const tm_zone_t *tm_resolver_zone(const tm_resolver_t *res, size_t i);
 
 /* Called once per submitted question with a new reference the callee owns. */
 typedef void (*tm_resolve_cb)(void *arg, tm_answer_t *answer_own);
@@ -99,12 +105,42 @@ void tm_resolver_stats(const tm_resolver_t *res, tm_resolver_stats_t *out);
 
 /* ---- zone files (also used directly by tests) ---------------------------- */
 
-typedef struct tm_zone tm_zone_t;
 
 /* Parses a BIND-format zone file with libzscanner.  origin may be NULL to
- * take it from the file's $ORIGIN or SOA owner. */
+ * take it from the file's $ORIGIN or SOA owner.  $INCLUDE is refused. */
 tm_status_t tm_zone_load(const char *path, const char *origin, tm_zone_t **out, char *err,
                          size_t errlen);
+
+typedef struct {
+    const char *origin;         /* the zone's origin, whatever the file says; NULL =
+                                   from the file: its SOA owner, else its $ORIGIN */
+    const char *default_origin; /* names before any $ORIGIN are relative to it, as
+                                   with `named-checkzone ZONE FILE`; NULL = the root */
+    const char *include_dir;    /* $INCLUDE reads files below this directory only
+                                   (never out of it, by "..", an absolute path or a
+                                   symbolic link); NULL = $INCLUDE is refused */
+} tm_zone_options_t;
+
+/* The same with options.  Every file that named-checkzone loads loads here
+ * with the same records: UTF-8 and other bytes in names and strings, CRLF
+ * line ends, $GENERATE (src/lib/resolve/zone_text.h). */
+tm_status_t tm_zone_load_with(const char *path, const tm_zone_options_t *opts, tm_zone_t **out,
+                              char *err, size_t errlen);
+/* The zone's records, in canonical order of owner (RFC 4034 section 6.1),
+ * then type, then file order: for tools and tests that list a zone. */
+typedef struct {
+    const char *owner;      /* lower case, no trailing dot, \DDD escapes */
+    uint16_t type;
+    uint32_t ttl;
+    const uint8_t *rdata;   /* wire form (RFC 1035 section 3.3), names uncompressed */
+    uint16_t rdlen;
+} tm_zone_record_t;
+size_t tm_zone_size(const tm_zone_t *zone);
+/* False past the end. */
+bool tm_zone_record(const tm_zone_t *zone, size_t i, tm_zone_record_t *out);
+/* True when the zone's origin came from default_origin: the file sets no
+ * $ORIGIN before its first record and its names are relative. */
+bool tm_zone_origin_defaulted(const tm_zone_t *zone);
 void tm_zone_destroy(tm_zone_t *zone);
 const char *tm_zone_origin(const tm_zone_t *zone);
 /* True when name is at or below the zone's origin. */

@@ -331,6 +331,7 @@ typedef struct tm_spf_node {
     const tm_spf_record_t *record;  /* parsed (status OK), owned by the context */
     const char *text;          /* the record text when exactly one, else NULL
                                   (owned by the rrset) */
+    size_t text_len;           /* its length: DNS data may hold a NUL */
     tm_spf_parse_error_t error;     /* status SYNTAX */
     unsigned lookups;          /* worst case over the subtree (this node's terms
                                   and every child's); the TXT query of this node
@@ -421,7 +422,9 @@ struct tm_spf_analysis {
     tm_spf_selection_t selection;
     size_t nrecords;           /* v=spf1 records at the apex */
     const char **records;      /* their texts, answer order (owned by the rrset) */
+    size_t *record_lens;       /* their lengths: DNS data may hold a NUL */
     const char *record;        /* the record when exactly one, else NULL */
+    size_t record_len;
     tm_spf_parse_error_t error; /* the apex record's syntax error (tree->root) */
     bool syntax_ok;            /* the apex record parses */
     /* The worst-case tree; NULL until the apex answer is there. */

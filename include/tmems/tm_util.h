@@ -132,15 +132,29 @@ void tm_cidr_nth_v4(const tm_cidr_t *cidr, uint32_t index, tm_ip_t *out);
 
 /* ---- text hygiene for untrusted bytes ---------------------------------- */
 
+/* Decodes one UTF-8 sequence at s[0..len) (len >= 1): its length, with *cp
+ * set, or 0 when the bytes are not a valid shortest-form sequence. */
+size_t tm_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp);
 /* True when the bytes are valid UTF-8 (no overlongs, no surrogates). */
 bool tm_utf8_valid(const char *s, size_t len);
 /* Appends s to buf as valid UTF-8: each invalid byte becomes U+FFFD.
  * Control characters are kept (JSON escapes them). */
 tm_status_t tm_utf8_sanitize(tm_buf_t *buf, const char *s, size_t len);
-/* Appends s to buf made safe for a terminal: C0 controls, DEL, C1 controls
- * and invalid UTF-8 bytes become visible escapes (\x1b, \u009b, ...) so that
- * DNS data cannot move the cursor, change colours or retitle a window. */
+/* The one escaping policy for bytes the tool did not write (src/lib/util/
+ * text.c lists it; docs/tmems-check.1 documents it): invisible or acting
+ * characters and invalid UTF-8 become \xNN, \uNNNN or \UNNNNNNNN, and a
+ * backslash \\, so DNS data cannot move the cursor, change colours,
+ * retitle a window or hide text, and every byte shows once. */
 tm_status_t tm_text_escape(tm_buf_t *buf, const char *s, size_t len);
+/* The same for the inside of a quoted string: '"' also becomes \". */
+tm_status_t tm_text_escape_quoted(tm_buf_t *buf, const char *s, size_t len);
+/* For text that already shows untrusted bytes escaped (a finding that
+ * quotes DNS data): hidden characters are escaped, a backslash stays, so
+ * nothing is escaped twice. */
+tm_status_t tm_text_neutralize(tm_buf_t *buf, const char *s, size_t len);
+/* True for the characters the policy escapes (C0, DEL, C1, bidirectional
+ * and invisible format characters, tags). */
+bool tm_text_is_hidden(uint32_t cp);
 /* Display width of UTF-8 text on a terminal (East Asian wide = 2). */
 size_t tm_text_width(const char *s);
 

@@ -13,11 +13,12 @@
 #include "tmc_msg.h"
 #include "tmc_params.h"
 #include "tmc_spfcmd.h"
+#include "util/file.h"
 #include "tmems/tm_report.h"
 #include "tmems/tm_run.h"
 #include "util/tm_i18n.h"
 
-/* Reads a --rules file, bounded by TM_RULES_FILE_MAX. */
+/* Reads a --rules file: a regular file of at most TM_RULES_FILE_MAX bytes. */
 static int load_rules(const tmc_params_t *p, tm_rules_t **rules)
 {
     if (!p->rules_file) {
@@ -27,31 +28,21 @@ static int load_rules(const tmc_params_t *p, tm_rules_t **rules)
         }
         return TMC_EXIT_READY;
     }
-    FILE *f = fopen(p->rules_file, "rb");
-    if (!f) {
-        tmc_error(_("cannot read rules file '%s': %s"), p->rules_file, strerror(errno));
-        return TMC_EXIT_USAGE;
-    }
-    char *json = malloc(TM_RULES_FILE_MAX + 1);
-    size_t len = json ? fread(json, 1, TM_RULES_FILE_MAX + 1, f) : 0;
-    bool read_error = ferror(f);
-    fclose(f);
+    char *json = NULL, why_text[128];
+    size_t len = 0;
+    tm_file_error_t why;
     int rc = TMC_EXIT_USAGE;
     char where[512] = "";
-    if (!json)
-        tmc_error("%s", _("out of memory"));
-    else if (read_error)
-        tmc_error(_("cannot read rules file '%s'"), p->rules_file);
-    else if (len > TM_RULES_FILE_MAX)
-        tmc_error(_("rules file '%s' is larger than %zu bytes"), p->rules_file,
-                  (size_t)TM_RULES_FILE_MAX);
+    if (tm_file_read(p->rules_file, TM_RULES_FILE_MAX, false, &json, &len, &why) != TM_OK)
+        tmc_error(_("cannot read rules file '%s': %s"), p->rules_file,
+                  tm_file_strerror(&why, why_text, sizeof why_text));
     else if (tm_rules_parse(json, len, p->rules_file, rules, where, sizeof(where)) != TM_OK)
         tmc_error(_("rules file '%s': %s"), p->rules_file, where);
     else if (tm_rules_add_other_sites(*rules) != TM_OK) /* mx.tmems names another site */
         tmc_error("%s", _("out of memory"));
     else
         rc = TMC_EXIT_READY;
-    free(json);
+    tm_free(json);
     return rc;
 }
 
@@ -115,12 +106,25 @@ int tmc_main(int argc, char **argv)
         .doh_url = params.doh_url,
         .zone_files = params.zones,
         .nzones = params.nzones,
+        /* One domain checked: it is the origin of a zone file that sets
+         * none, as the ZONE of named-checkzone ZONE FILE. */
+        .zone_origin = params.ndomains == 1 && params.ndomain_files == 0 ? params.domains[0].ascii
+                                                                    : NULL,
+        .zone_include_dir = params.zone_include_dir,
         .rules = rules,
     };
     if (tm_resolver_create(&ropts, &res, err, sizeof(err)) != TM_OK) {
         tmc_error("%s", err);
         rc = TMC_EXIT_USAGE;
         goto done;
+    }
+    for (size_t i = 0; i < params.nzones; i++) {
+        const tm_zone_t *zone = tm_resolver_zone(res, i);
+        if (tm_zone_origin_defaulted(zone))
+            tmc_error(_("zone file '%s' sets no $ORIGIN: its names are read relative to %s, the "
+                        "domain checked (as named-checkzone %s %s does)"),
+                      params.zones[i], tm_zone_origin(zone), tm_zone_origin(zone),
+                      params.zones[i]);
     }
     /* Offline, a domain no zone file holds would get a report of skips:
      * an input error when it is an argument (a line of -f is reported in

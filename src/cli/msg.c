@@ -19,7 +19,9 @@ void tmc_error(const char *fmt, ...)
     va_end(ap);
     tm_buf_t safe;
     tm_buf_init(&safe);
-    if (tm_text_escape(&safe, line, strlen(line)) == TM_OK)
+    /* The message quotes file names and values escaped already: hidden
+     * characters are escaped (src/lib/util/text.c), nothing twice. */
+    if (tm_text_neutralize(&safe, line, strlen(line)) == TM_OK)
         fprintf(stderr, "tmems-check: %s\n", safe.data ? safe.data : "");
     else
         fprintf(stderr, "tmems-check: %s\n", "error");

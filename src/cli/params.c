@@ -11,12 +11,14 @@
 
 #include "tmc_params.h"
 #include "tmems/tm_spf.h"
+#include "util/file.h"
 #include "util/tm_i18n.h"
 
 enum {
     OPT_SERVER = 256,
     OPT_DOH,
     OPT_ZONE,
+    OPT_ZONE_INCLUDE_DIR,
     OPT_OFFLINE,
     OPT_TIMEOUT,
     OPT_TRIES,
@@ -49,6 +51,7 @@ static const struct option long_options[] = {
     {"server", required_argument, NULL, OPT_SERVER},
     {"doh", required_argument, NULL, OPT_DOH},
     {"zone", required_argument, NULL, OPT_ZONE},
+    {"zone-include-dir", required_argument, NULL, OPT_ZONE_INCLUDE_DIR},
     {"offline", no_argument, NULL, OPT_OFFLINE},
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
     {"tries", required_argument, NULL, OPT_TRIES},
@@ -87,6 +90,7 @@ const char *tmc_usage(void)
              "  --doh URL             DNS over HTTPS (RFC 8484): every query goes to this\n"
              "                        http:// or https:// URL; not with --server or --offline\n"
              "  --zone FILE           answer names inside this zone file from it (repeatable)\n"
+             "  --zone-include-dir DIR  allow $INCLUDE in zone files, of files below DIR only\n"
              "  --offline             never use the network\n"
              "  --timeout MS          per-query timeout (default 2000)\n"
              "  --tries N             attempts per query (default 3)\n"
@@ -214,17 +218,24 @@ static bool add_domain(tmc_params_t *p, const char *input, unsigned long line, c
 /* A line of the -f file, at most cap - 1 bytes kept; *len counts them all
  * (a NUL byte included), so a longer line is seen as such and skipped whole.
  * False at the end of the input. */
-static bool read_line(FILE *f, char *buf, size_t cap, size_t *len)
+/* The next line of text[*pos..len), without its '\n', into buf (cut to
+ * cap - 1 bytes; *len gets its full length).  False at the end. */
+static bool read_line(const char *text, size_t textlen, size_t *pos, char *buf, size_t cap,
+                      size_t *len)
 {
-    int c;
+    if (*pos >= textlen)
+        return false;
     *len = 0;
-    while ((c = getc(f)) != EOF && c != '\n') {
+    while (*pos < textlen && text[*pos] != '\n') {
         if (*len < cap - 1)
-            buf[*len] = (char)c;
+            buf[*len] = text[*pos];
         (*len)++;
+        (*pos)++;
     }
+    if (*pos < textlen)
+        (*pos)++; /* the '\n' */
     buf[*len < cap - 1 ? *len : cap - 1] = '\0';
-    return c != EOF || *len > 0;
+    return true;
 }
 
 typedef struct {
@@ -291,16 +302,18 @@ static bool drop_repeats(tmc_params_t *p, char *err, size_t errlen)
  * kept with its reason: it is reported for that line (CLI.md). */
 static bool read_domains_file(tmc_params_t *p, const char *path, char *err, size_t errlen)
 {
-    bool from_stdin = strcmp(path, "-") == 0;
-    FILE *f = from_stdin ? stdin : fopen(path, "r");
-    if (!f)
-        return fail(err, errlen, _("cannot read domain file '%s': %s"), path, strerror(errno));
+    char *text = NULL, problem[128];
+    size_t textlen = 0, pos = 0;
+    tm_file_error_t file_error;
+    if (tm_file_read(path, TM_DOMAINS_FILE_MAX, true, &text, &textlen, &file_error) != TM_OK)
+        return fail(err, errlen, _("cannot read domain file '%s': %s"), path,
+                    tm_file_strerror(&file_error, problem, sizeof problem));
     size_t first = p->ndomains;
     char line[1024];
     size_t len;
     unsigned long lineno = 0;
     bool ok = true;
-    while (ok && read_line(f, line, sizeof(line), &len)) {
+    while (ok && read_line(text, textlen, &pos, line, sizeof(line), &len)) {
         lineno++;
         bool has_nul = strlen(line) < len && strlen(line) < sizeof(line) - 1;
         size_t keep = strcspn(line, "#\r");
@@ -344,10 +357,7 @@ static bool read_domains_file(tmc_params_t *p, const char *path, char *err, size
         }
         ok = add_domain(p, start, lineno, err, errlen);
     }
-    if (ok && ferror(f))
-        ok = fail(err, errlen, _("cannot read domain file '%s'"), path);
-    if (!from_stdin)
-        fclose(f);
+    tm_free(text);
     for (size_t i = first; i < p->ndomains; i++)
         p->domains[i].file = path;
     return ok;
@@ -459,6 +469,7 @@ bool tmc_params_parse(tmc_params_t *p, int argc, char **argv, char *err, size_t 
                 return fail(err, errlen, _("too many --zone options (at most %d)"), TM_RESOLVER_MAX_ZONES);
             p->zones[p->nzones++] = arg;
             break;
+        case OPT_ZONE_INCLUDE_DIR: p->zone_include_dir = arg; break;
         case OPT_DOH: {
             const char *why = NULL;
             if (!tm_resolver_doh_url_valid(arg, &why))

@@ -50,6 +50,7 @@ typedef struct {
     size_t nservers;
     const char *zones[TM_RESOLVER_MAX_ZONES];
     size_t nzones;
+    const char *zone_include_dir; /* --zone-include-dir: $INCLUDE below it; NULL = off */
     bool offline;
     const char *doh_url;  /* --doh, checked with tm_resolver_doh_url_valid */
     unsigned timeout_ms, tries;

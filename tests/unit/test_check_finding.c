@@ -175,12 +175,21 @@ static void test_quote_dns(void **state)
     /* zone-file quotes inside the record become visible */
     check_quote("\"tmes=abc\"", 10, "\"\\\"tmes=abc\\\"\"");
     check_quote("a\\b", 3, "\"a\\\\b\"");
-    check_quote("a b\tc\nd", 7, "\"a b\\tc\\nd\"");
+    check_quote("a b\tc\nd", 7, "\"a b\\x09c\\x0ad\"");
+    /* each byte once: a quote after a backslash is two escapes, not four */
+    check_quote("\\\"~all", 6, "\"\\\\\\\"~all\"");
     /* control bytes, DEL and an embedded NUL, never raw */
     check_quote("\x1b[31m", 5, "\"\\x1b[31m\"");
     check_quote("a\x7f", 2, "\"a\\x7f\"");
     check_quote("a\0b", 3, "\"a\\x00b\"");
     check_quote("\r", 1, "\"\\x0d\"");
+    /* nothing after a NUL is hidden (an SPF record cut there would hide +all) */
+    check_quote("v=spf1 include:x\0 +all", 22, "\"v=spf1 include:x\\x00 +all\"");
+    /* C1 controls, bidirectional and invisible characters, tags, bad bytes */
+    check_quote("\xc2\x9b" "2J\xc2\x9d", 6, "\"\\u009b2J\\u009d\"");
+    check_quote("a\xe2\x80\xae" "b\xe2\x81\xa6\xe2\x80\x8b\xef\xbb\xbf\xc2\xad", 16,
+                "\"a\\u202eb\\u2066\\u200b\\ufeff\\u00ad\"");
+    check_quote("\xf3\xa0\x81\x81\xff", 5, "\"\\U000e0041\\xff\"");
     /* UTF-8 text stays readable */
     check_quote("例え", strlen("例え"), "\"例え\"");
 }

@@ -563,13 +563,14 @@ static void test_escaping_hostile_text(void **state)
     assert_null(strstr(doc, "]]>"));
 
     const xnode_t *suite = root->kids[0];
-    assert_string_equal(xattr(suite, "name"), "evil\"<&>.example");
+    /* the escaping policy of the text report: every hidden character and
+     * the invalid byte shown as its escape, nothing dropped */
+    assert_string_equal(xattr(suite, "name"), "evil\"<&>.example\\x1b");
     const xnode_t *f = xkid(testcase(suite, "token.format"), "failure");
-    /* the invalid byte is U+FFFD, U+FFFE and the controls are gone, the tab
-     * survives the attribute as a reference */
     assert_string_equal(xattr(f, "message"),
-                        "(!) <b>\"tmes=&x'\"</b>[31m red \xef\xbf\xbd]]>\tend");
-    assert_string_equal(xtext(f), "line1\nline2\r<script>\n\nfix & \"go\"");
+                        "(!) <b>\"tmes=&x'\"</b>\\x1b[31m red\\x7f\\u009b \\xff\\ufffe]]>\\x09end");
+    assert_string_equal(xtext(f),
+                        "line1\nline2\\x0d\\x01\\x02<script>\n\nfix & \"go\"");
     xfree(root);
     tm_free(doc);
     fixture_free(r);

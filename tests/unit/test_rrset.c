@@ -385,12 +385,45 @@ static void test_questions_many(void **state)
     tm_questions_clear(&q);
 }
 
+/* The MX set of a large zone: 100,000 hosts, A and AAAA each, every one
+ * added again in between (each round of a job asks all its needs again).
+ * The hash index keeps every duplicate out across all its growths, and the
+ * order stays the order of first addition. */
+static void test_questions_mx_set(void **state)
+{
+    (void)state;
+    enum { HOSTS = 100000 };
+    tm_questions_t q;
+    tm_questions_init(&q);
+    char name[64];
+    for (int i = 0; i < HOSTS; i++) {
+        snprintf(name, sizeof name, "h%d.big.example", i);
+        assert_int_equal(tm_questions_add(&q, NULL, name, TM_RR_A), TM_OK);
+        assert_int_equal(tm_questions_add(&q, NULL, name, TM_RR_AAAA), TM_OK);
+        snprintf(name, sizeof name, "H%d.BIG.example.", i / 2);
+        assert_int_equal(tm_questions_add(&q, NULL, name, TM_RR_A), TM_OK);
+        assert_int_equal(tm_questions_add(&q, NULL, name, TM_RR_AAAA), TM_OK);
+    }
+    assert_int_equal(q.count, 2 * HOSTS);
+    assert_true(q.nslots >= 2 * q.count);
+    for (int i = 0; i < HOSTS; i++) {
+        snprintf(name, sizeof name, "h%d.big.example", i);
+        assert_string_equal(q.items[2 * i].name, name);
+        assert_int_equal(q.items[2 * i].type, TM_RR_A);
+        assert_string_equal(q.items[2 * i + 1].name, name);
+        assert_int_equal(q.items[2 * i + 1].type, TM_RR_AAAA);
+    }
+    tm_questions_clear(&q);
+    assert_null(q.slots);
+    assert_int_equal(q.nslots, 0);
+}
+
 static void test_questions_enomem(void **state)
 {
     (void)state;
     tm_questions_t q;
     tm_questions_init(&q);
-    /* first add: the array, then the name */
+    /* first add: the hash index, then the array, then the name */
     tm_alloc_fail_after(1);
     assert_int_equal(tm_questions_add(&q, NULL, "example.com", TM_RR_A), TM_ENOMEM);
     assert_int_equal(q.count, 0);
@@ -472,6 +505,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_questions_skip_answered, reset_hook, reset_hook),
         cmocka_unit_test_setup_teardown(test_questions_structure, reset_hook, reset_hook),
         cmocka_unit_test_setup_teardown(test_questions_many, reset_hook, reset_hook),
+        cmocka_unit_test_setup_teardown(test_questions_mx_set, reset_hook, reset_hook),
         cmocka_unit_test_setup_teardown(test_questions_enomem, reset_hook, reset_hook),
         cmocka_unit_test_setup_teardown(test_locale_independent, reset_hook, reset_hook),
     };

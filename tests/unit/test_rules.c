@@ -530,6 +530,51 @@ static char *jp_text(void)
     return copy;
 }
 
+/* A raw NUL byte inside a string would cut the value short where cJSON
+ * reads it ("spf.tmems-jp.trendmicro.com<NUL>.evil.example" would pass as
+ * the data center's include): refused, like the escape \u0000, with where
+ * it is; outside a string as well. */
+static void test_raw_nul_refused(void **state)
+{
+    (void)state;
+    static const char needle[] = "\"spf_include\": \"spf.tmems-jp.trendmicro.com";
+    static const char evil[] = "\0.evil.example";
+    char *base = jp_text();
+    char *at = strstr(base, needle);
+    assert_non_null(at);
+    size_t head = (size_t)(at - base) + sizeof needle - 1, len = strlen(base);
+    char *doc = malloc(len + sizeof evil);
+    assert_non_null(doc);
+    memcpy(doc, base, head);
+    memcpy(doc + head, evil, sizeof evil - 1);
+    memcpy(doc + head + sizeof evil - 1, base + head, len - head);
+    size_t doclen = len + sizeof evil - 1;
+    size_t line = 1, col = 1;
+    for (size_t i = 0; i < head; i++) {
+        col = base[i] == '\n' ? 1 : col + 1;
+        line += base[i] == '\n';
+    }
+    char want[128];
+    snprintf(want, sizeof want, "$: a NUL byte is not allowed (line %zu, column %zu)", line, col);
+    tm_rules_t *rules = NULL;
+    char where[256];
+    assert_int_equal(tm_rules_parse(doc, doclen, "nul", &rules, where, sizeof where), TM_EINVAL);
+    assert_null(rules);
+    assert_string_equal(where, want);
+
+    /* between two tokens, outside any string */
+    doc[head] = ' ';
+    memcpy(doc, "\0", 1);
+    assert_int_equal(tm_rules_parse(doc, doclen, "nul", &rules, where, sizeof where), TM_EINVAL);
+    assert_string_equal(where, "$: a NUL byte is not allowed (line 1, column 1)");
+    /* an escaped backslash before the NUL does not hide it */
+    memcpy(doc, "\\\0", 2);
+    assert_int_equal(tm_rules_parse(doc, doclen, "nul", &rules, where, sizeof where), TM_EINVAL);
+    assert_string_equal(where, "$: a NUL byte is not allowed (line 1, column 2)");
+    free(doc);
+    free(base);
+}
+
 static void test_bad_documents(void **state)
 {
     (void)state;
@@ -712,6 +757,7 @@ int main(void)
         cmocka_unit_test_teardown(test_answer, reset_alloc),
         cmocka_unit_test(test_cloud_for),
         cmocka_unit_test(test_bad_documents),
+        cmocka_unit_test(test_raw_nul_refused),
         cmocka_unit_test(test_extensions_accepted),
         cmocka_unit_test(test_canonical_and_ipv6),
         cmocka_unit_test(test_truncated_and_limits),

@@ -172,6 +172,38 @@ static void test_escape(void **state)
     tm_buf_clear(&b);
 }
 
+/* The policy's other two entry points: inside quotes, and text that holds
+ * escapes already (nothing escaped twice). */
+static void test_quoted_and_neutralized(void **state)
+{
+    (void)state;
+    tm_buf_t b;
+    tm_buf_init(&b);
+    assert_int_equal(tm_text_escape_quoted(&b, "a\"b\\c\x1b", 6), TM_OK);
+    assert_string_equal(b.data, "a\\\"b\\\\c\\x1b");
+    tm_buf_clear(&b);
+    /* neutralise: a backslash stays one, hidden characters still escaped */
+    assert_int_equal(tm_text_neutralize(&b, "\"x\\x1b\\\"\" \x1b\xc2\x9b\xe2\x80\xae\xff", 17),
+                     TM_OK);
+    assert_string_equal(b.data, "\"x\\x1b\\\"\" \\x1b\\u009b\\u202e\\xff");
+    tm_buf_clear(&b);
+    /* every code point of the policy's list, and its neighbours */
+    static const uint32_t hidden[] = {0x00,    0x1f,    0x7f,    0x80,    0x9f,   0xad,
+                                      0x61c,   0x200b,  0x200f,  0x2028,  0x2029, 0x202a,
+                                      0x202e,  0x2060,  0x2064,  0x2066,  0x2069, 0xfeff,
+                                      0xfff9,  0xfffb,  0xfffe,  0xffff,  0xe0000, 0xe007f};
+    static const uint32_t shown[] = {0x20,   0x7e,   0xa0,   0xac,   0xae,   0x61b,  0x200a,
+                                     0x2010, 0x2027, 0x202f, 0x2065, 0x206a, 0xfefe, 0xfff8,
+                                     0xfffc, 0xfffd, 0xdffff, 0xe0080, 0x3042, 0x1f600};
+    for (size_t i = 0; i < sizeof hidden / sizeof hidden[0]; i++)
+        assert_true(tm_text_is_hidden(hidden[i]));
+    for (size_t i = 0; i < sizeof shown / sizeof shown[0]; i++)
+        assert_false(tm_text_is_hidden(shown[i]));
+    /* forms: \xNN below 0x80, \uNNNN in the BMP, \UNNNNNNNN beyond */
+    ESCAPED("\xc2\xad\xd8\x9c\xe2\x80\xa8\xef\xbf\xb9\xf3\xa0\x80\x80",
+            "\\u00ad\\u061c\\u2028\\ufff9\\U000e0000");
+}
+
 /* ---- property test ------------------------------------------------------ */
 
 static uint64_t rng_state;
@@ -390,7 +422,7 @@ static void test_width(void **state)
         {"\xed\x95\x9c", 2},                                /* Hangul syllable */
         {"\xf0\x9f\x98\x80", 2},                            /* emoji */
         {"\xf0\xa0\x80\x8b", 2},                            /* CJK extension B */
-        {"a\xe2\x80\x8b" "b", 2},                           /* zero-width space */
+        {"a\xe2\x80\x8b" "b", 8},                           /* zero-width space, as \u200b */
         {"\xc3\xa9t\xc3\xa9", 3},
         {"\xff", 4}, /* shown as \xff */
     };
@@ -407,6 +439,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_utf8_valid, reset_hook, reset_hook),
         cmocka_unit_test_setup_teardown(test_sanitize, reset_hook, reset_hook),
         cmocka_unit_test_setup_teardown(test_escape, reset_hook, reset_hook),
+        cmocka_unit_test_setup_teardown(test_quoted_and_neutralized, reset_hook, reset_hook),
         cmocka_unit_test_setup_teardown(test_property_random, reset_hook, reset_hook),
         cmocka_unit_test_setup_teardown(test_limit_and_enomem, reset_hook, reset_hook),
         cmocka_unit_test_setup_teardown(test_width, reset_hook, reset_hook),

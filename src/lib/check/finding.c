@@ -153,20 +153,11 @@ tm_status_t tm_finding_fix_record(tm_finding_t *f, const char *fmt, ...)
 
 tm_status_t tm_quote_dns(tm_buf_t *buf, const char *data, size_t len)
 {
+    /* The escaping policy of src/lib/util/text.c, in one place: every byte
+     * of the data once, NUL included, so nothing after a NUL is hidden. */
     tm_status_t st = tm_buf_putc(buf, '"');
-    for (size_t i = 0; i < len && st == TM_OK; i++) {
-        unsigned char c = (unsigned char)data[i];
-        if (c == '"' || c == '\\')
-            st = tm_buf_printf(buf, "\\%c", c);
-        else if (c == '\n')
-            st = tm_buf_puts(buf, "\\n");
-        else if (c == '\t')
-            st = tm_buf_puts(buf, "\\t");
-        else if (c < 0x20 || c == 0x7f)
-            st = tm_buf_printf(buf, "\\x%02x", c);
-        else
-            st = tm_buf_putc(buf, (char)c);
-    }
+    if (st == TM_OK)
+        st = tm_text_escape_quoted(buf, data, len);
     if (st == TM_OK)
         st = tm_buf_putc(buf, '"');
     return st;

@@ -64,9 +64,17 @@ tm_status_t tm_check_inbound_servers(const tm_check_ctx_t *ctx, tm_finding_t *ou
                           "the console"));
     if (st == TM_OK)
         st = tm_finding_fix(out, _("受信者 | IPアドレスまたはFQDN | ポート | プリファレンス値"));
+    /* The rows go into one buffer and into the Fix at once: appending them
+     * one by one would copy the Fix again for each of a large MX set. */
+    tm_buf_t table;
+    tm_buf_init(&table);
     for (size_t i = 0; i < rows && st == TM_OK; i++)
-        st = tm_finding_fix(out, "*@%s | %s | %u | %u", ctx->domain, sorted[i]->u.mx.host,
-                            ctx->rules->smtp_port, sorted[i]->u.mx.preference);
+        st = tm_buf_printf(&table, "%s*@%s | %s | %u | %u", table.len ? "\n" : "", ctx->domain,
+                           sorted[i]->u.mx.host, ctx->rules->smtp_port,
+                           sorted[i]->u.mx.preference);
+    if (st == TM_OK)
+        st = tm_finding_fix(out, "%s", table.data);
+    tm_buf_clear(&table);
     tm_free(sorted);
     if (st == TM_OK)
         st = tm_finding_detail(out, _("Use port %u only: never the submission port 587 or "

@@ -67,7 +67,7 @@ tm_status_t tm_check_spf_single(const tm_check_ctx_t *ctx, tm_finding_t *out)
                         _("%zu SPF records are published: receivers get permerror"),
                         a->nrecords);
     for (size_t i = 0; i < a->nrecords && st == TM_OK; i++) {
-        char *quoted = tm_quote_dns_dup(a->records[i], strlen(a->records[i]));
+        char *quoted = tm_quote_dns_dup(a->records[i], a->record_lens[i]);
         if (!quoted)
             return TM_ENOMEM;
         st = tm_finding_detail(out, "  %s", quoted);
@@ -96,7 +96,7 @@ tm_status_t tm_check_spf_syntax(const tm_check_ctx_t *ctx, tm_finding_t *out)
         const tm_spf_node_t *node = a->tree->nodes[i];
         if (node->status != TM_SPF_NODE_SYNTAX)
             continue;
-        char *quoted = node->text ? tm_quote_dns_dup(node->text, strlen(node->text)) : NULL;
+        char *quoted = node->text ? tm_quote_dns_dup(node->text, node->text_len) : NULL;
         st = tm_finding_detail(out, _("%s: %s"), node->domain, quoted ? quoted : "");
         tm_free(quoted);
         if (st == TM_OK)

@@ -135,6 +135,8 @@ void tm_questions_init(tm_questions_t *q)
     q->items = NULL;
     q->count = 0;
     q->cap = 0;
+    q->slots = NULL;
+    q->nslots = 0;
 }
 
 void tm_questions_clear(tm_questions_t *q)
@@ -142,7 +144,37 @@ void tm_questions_clear(tm_questions_t *q)
     for (size_t i = 0; i < q->count; i++)
         tm_free(q->items[i].name);
     tm_free(q->items);
+    tm_free(q->slots);
     tm_questions_init(q);
+}
+
+/* The slot of (name, type) in the index: the one holding it, or the empty
+ * one where it would go.  Names here are already canonical (lower case, no
+ * trailing dot), so plain strcmp decides. */
+static size_t *question_slot(const tm_questions_t *q, const char *name, uint16_t type)
+{
+    size_t mask = q->nslots - 1;
+    for (size_t i = key_hash(name, type) & mask;; i = (i + 1) & mask) {
+        size_t *slot = &q->slots[i];
+        if (*slot == 0)
+            return slot;
+        const tm_question_t *item = &q->items[*slot - 1];
+        if (item->type == type && strcmp(item->name, name) == 0)
+            return slot;
+    }
+}
+
+static tm_status_t question_rehash(tm_questions_t *q, size_t nslots)
+{
+    size_t *slots = tm_calloc(nslots, sizeof(*slots));
+    if (!slots)
+        return TM_ENOMEM;
+    tm_free(q->slots);
+    q->slots = slots;
+    q->nslots = nslots;
+    for (size_t i = 0; i < q->count; i++)
+        *question_slot(q, q->items[i].name, q->items[i].type) = i + 1;
+    return TM_OK;
 }
 
 tm_status_t tm_questions_add(tm_questions_t *q, const tm_rrset_t *have, const char *name,
@@ -175,10 +207,14 @@ tm_status_t tm_questions_add(tm_questions_t *q, const tm_rrset_t *have, const ch
     canonical[len] = '\0';
     if (have && tm_rrset_get(have, canonical, type))
         return TM_OK;
-    for (size_t i = 0; i < q->count; i++) {
-        if (q->items[i].type == type && strcmp(q->items[i].name, canonical) == 0)
-            return TM_OK;
+    if ((q->count + 1) * 2 > q->nslots) {
+        tm_status_t st = question_rehash(q, q->nslots ? q->nslots * 2 : 16);
+        if (st != TM_OK)
+            return st;
     }
+    size_t *slot = question_slot(q, canonical, type);
+    if (*slot != 0)
+        return TM_OK;
     if (q->count == q->cap) {
         size_t cap = q->cap ? q->cap * 2 : 8;
         tm_question_t *grown = tm_realloc(q->items, cap * sizeof(*grown));
@@ -193,5 +229,6 @@ tm_status_t tm_questions_add(tm_questions_t *q, const tm_rrset_t *have, const ch
     q->items[q->count].name = copy;
     q->items[q->count].type = type;
     q->count++;
+    *slot = q->count;
     return TM_OK;
 }

@@ -159,7 +159,8 @@ static cJSON *json_spf_node(const tm_spf_node_t *node)
     cJSON *obj = cJSON_CreateObject();
     cJSON *terms = cJSON_CreateArray();
     bool ok = obj && terms && tm_json_add(obj, "domain", tm_json_cstring(node->domain)) &&
-              tm_json_add(obj, "record", tm_json_cstring(node->text)) &&
+              tm_json_add(obj, "record", node->text ? tm_json_string(node->text, node->text_len)
+                                                      : cJSON_CreateNull()) &&
               tm_json_add(obj, "status", cJSON_CreateString(tm_spf_node_status_name(node->status))) &&
               tm_json_add(obj, "lookups", cJSON_CreateNumber(node->lookups)) &&
               tm_json_add(obj, "void_lookups", cJSON_CreateNumber(node->void_lookups));
@@ -182,7 +183,8 @@ static cJSON *json_spf(const tm_spf_analysis_t *spf)
     if (!spf || spf->nrecords == 0)
         return cJSON_CreateNull();
     cJSON *obj = cJSON_CreateObject();
-    if (obj && tm_json_add(obj, "record", tm_json_cstring(spf->record)) &&
+    if (obj && tm_json_add(obj, "record", spf->record ? tm_json_string(spf->record, spf->record_len)
+                                                         : cJSON_CreateNull()) &&
         tm_json_add(obj, "records", cJSON_CreateNumber((double)spf->nrecords)) &&
         tm_json_add(obj, "lookups", cJSON_CreateNumber(spf->lookups)) &&
         tm_json_add(obj, "void_lookups", cJSON_CreateNumber(spf->void_lookups)) &&
@@ -341,20 +343,30 @@ tm_status_t tm_report_json_document(const tm_json_meta_t *meta, const char *cons
         !tm_json_add(root, "region", tm_json_cstring(meta->region)) ||
         !tm_json_add(root, "rules", tm_json_cstring(meta->rules)))
         goto done;
-    arr = cJSON_CreateArray();
+    /* The results were rendered by tm_report_json_result; they are laid
+     * out again as text, not parsed back: a parse would cut a string at an
+     * escaped NUL (cJSON keeps C strings). */
+    tm_buf_t list;
+    tm_buf_init(&list);
+    list.limit = (size_t)1 << 30;
+    st = tm_buf_putc(&list, '[');
+    for (size_t i = 0; i < count && st == TM_OK; i++) {
+        if (!results[i])
+            st = TM_EINVAL;
+        else if (i > 0)
+            st = tm_buf_puts(&list, ", ");
+        if (st == TM_OK)
+            st = tm_json_reindent(results[i], 1, &list);
+    }
+    if (st == TM_OK)
+        st = tm_buf_putc(&list, ']');
+    arr = st == TM_OK ? cJSON_CreateRaw(list.data) : NULL;
+    tm_buf_clear(&list);
+    if (st != TM_OK)
+        goto done;
+    st = TM_ENOMEM;
     if (!tm_json_add(root, "results", arr))
         goto done;
-    for (size_t i = 0; i < count; i++) {
-        /* The results were rendered by tm_report_json_result; parsing them
-         * back lets the document be printed as one tree. */
-        cJSON *item = results[i] ? cJSON_Parse(results[i]) : NULL;
-        if (!item) {
-            st = tm_json_oom() ? TM_ENOMEM : TM_EINVAL;
-            goto done;
-        }
-        if (!tm_json_push(arr, item))
-            goto done;
-    }
     if (!tm_json_add(root, "elapsed_ms", cJSON_CreateNumber((double)elapsed_ms)))
         goto done;
     st = tm_json_print(root, true, out);

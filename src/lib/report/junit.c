@@ -53,9 +53,22 @@ static uint32_t next_code_point(tm_cursor_t *cur, size_t *len)
  * attribute-value normalisation turns them into spaces, section 3.3.3). */
 static tm_status_t put_xml(tm_buf_t *out, const char *s, bool attr)
 {
+    /* The escaping policy of src/lib/util/text.c, as in the text report:
+     * findings show untrusted bytes escaped already, so each line is only
+     * neutralised (hidden characters escaped, '\\' kept); the line breaks
+     * between a detail's lines stay line breaks. */
     tm_buf_t clean;
     tm_buf_init(&clean);
-    tm_status_t st = tm_utf8_sanitize(&clean, s ? s : "", s ? strlen(s) : 0);
+    tm_status_t st = tm_buf_append(&clean, "", 0);
+    for (const char *p = s ? s : ""; st == TM_OK && *p;) {
+        size_t n = strcspn(p, "\n");
+        st = tm_text_neutralize(&clean, p, n);
+        p += n;
+        if (st == TM_OK && *p == '\n') {
+            st = tm_buf_putc(&clean, '\n');
+            p++;
+        }
+    }
     tm_cursor_t cur;
     tm_cursor_init(&cur, clean.data ? clean.data : "", clean.len);
     while (st == TM_OK && !tm_cursor_eof(&cur)) {

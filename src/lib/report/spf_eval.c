@@ -7,7 +7,16 @@
 #include "tmems/tm_report.h"
 #include "util/tm_i18n.h"
 
+/* The escaping policy of src/lib/util/text.c: the arguments and the
+ * reason are text that shows untrusted bytes escaped already (names in
+ * presentation form), so they are only neutralised; the explanation and the
+ * trace are raw DNS data, escaped backslash and all.  Every byte once. */
 static tm_status_t put_escaped(tm_buf_t *out, const char *s)
+{
+    return s ? tm_text_neutralize(out, s, strlen(s)) : tm_buf_puts(out, "-");
+}
+
+static tm_status_t put_raw(tm_buf_t *out, const char *s)
 {
     return s ? tm_text_escape(out, s, strlen(s)) : tm_buf_puts(out, "-");
 }
@@ -45,7 +54,7 @@ tm_status_t tm_report_spf_text(const tm_spf_eval_view_t *view, const tm_spf_eval
     if (st == TM_OK && eval->explanation && !eval->explanation_default) {
         st = tm_buf_puts(out, _("  explanation: "));
         if (st == TM_OK)
-            st = put_escaped(out, eval->explanation);
+            st = put_raw(out, eval->explanation);
         if (st == TM_OK)
             st = tm_buf_putc(out, '\n');
     }
@@ -57,11 +66,11 @@ tm_status_t tm_report_spf_text(const tm_spf_eval_view_t *view, const tm_spf_eval
     for (size_t i = 0; i < eval->ntrace && st == TM_OK; i++) {
         st = tm_buf_puts(out, eval->trace[i].match ? "    * " : "      ");
         if (st == TM_OK)
-            st = put_escaped(out, eval->trace[i].domain);
+            st = put_raw(out, eval->trace[i].domain);
         if (st == TM_OK)
             st = tm_buf_puts(out, ": ");
         if (st == TM_OK)
-            st = put_escaped(out, eval->trace[i].term);
+            st = put_raw(out, eval->trace[i].term);
         if (st == TM_OK)
             st = tm_buf_puts(out, eval->trace[i].match ? _("  (matches)\n") : "\n");
     }

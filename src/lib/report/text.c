@@ -1,8 +1,11 @@
 /* text.c - the human report (CLI.md "The text report").
  *
- * Findings carry DNS data inside their text, and so do the records shown
- * with -v: every such string goes through tm_text_escape, so a hostile TXT
- * record cannot clear the screen, move the cursor or retitle the window. */
+ * Findings carry DNS data inside their text, already escaped by the one
+ * policy of src/lib/util/text.c (tm_quote_dns): their text is neutralised,
+ * never escaped again.  Raw data shown with -v (TXT strings, SPF terms) is
+ * escaped here by the same policy.  So a hostile TXT record cannot clear
+ * the screen, move the cursor, retitle the window or hide text, and every
+ * byte shows once. */
 #include <stdio.h>
 #include <string.h>
 
@@ -69,7 +72,15 @@ static tm_section_t section_of(const tm_finding_t *f)
     return (unsigned)f->section < TM_SECTION_COUNT ? f->section : TM_SECTION_RULES;
 }
 
+/* Text that shows untrusted bytes escaped already (findings, names in
+ * presentation form with \DDD): hidden characters escaped, '\' kept. */
 static tm_status_t put_escaped(tm_buf_t *out, const char *s)
+{
+    return s ? tm_text_neutralize(out, s, strlen(s)) : TM_OK;
+}
+
+/* Raw bytes from DNS: escaped, '\' included. */
+static tm_status_t put_raw(tm_buf_t *out, const char *s)
 {
     return s ? tm_text_escape(out, s, strlen(s)) : TM_OK;
 }
@@ -134,7 +145,7 @@ static tm_status_t put_block(const text_ctx_t *c, const char *label, const char 
         if (st == TM_OK && label)
             st = first ? tm_buf_puts(c->out, label) : pad(c->out, label_w);
         if (st == TM_OK)
-            st = tm_text_escape(c->out, p, n);
+            st = tm_text_neutralize(c->out, p, n);
         if (st == TM_OK)
             st = tm_buf_putc(c->out, '\n');
         first = false;
@@ -238,20 +249,13 @@ static tm_status_t put_heading(tm_buf_t *out, const tm_result_t *r)
     return st == TM_OK ? tm_buf_putc(out, '\n') : st;
 }
 
-/* A TXT character-string as a zone file writes it: quoted, with '"' and
- * '\' escaped (tm_text_escape doubles '\'), control bytes made visible. */
+/* A TXT character-string as a zone file writes it: quoted, escaped by the
+ * one policy ('"' and '\\' included), every byte once. */
 static tm_status_t put_txt_string(tm_buf_t *out, const char *s, size_t len)
 {
     tm_status_t st = tm_buf_putc(out, '"');
-    size_t start = 0;
-    for (size_t i = 0; i <= len && st == TM_OK; i++) {
-        if (i < len && s[i] != '"')
-            continue;
-        st = tm_text_escape(out, s + start, i - start);
-        if (st == TM_OK && i < len)
-            st = tm_buf_puts(out, "\\\"");
-        start = i + 1;
-    }
+    if (st == TM_OK)
+        st = tm_text_escape_quoted(out, s, len);
     return st == TM_OK ? tm_buf_putc(out, '"') : st;
 }
 
@@ -340,7 +344,7 @@ static tm_status_t put_spf_node(tm_buf_t *out, const tm_spf_node_t *node, unsign
 {
     tm_status_t st = tm_buf_printf(out, "%*s", (int)(indent * 2), "");
     if (st == TM_OK)
-        st = put_escaped(out, node->domain);
+        st = put_raw(out, node->domain);
     if (st == TM_OK)
         st = node->status == TM_SPF_NODE_OK
                  ? tm_buf_printf(out, "  [%u]\n", node->lookups)
@@ -351,7 +355,7 @@ static tm_status_t put_spf_node(tm_buf_t *out, const tm_spf_node_t *node, unsign
             continue;
         st = tm_buf_printf(out, "%*s%-3u ", (int)(indent * 2 + 2), "", t->lookups);
         if (st == TM_OK)
-            st = put_escaped(out, t->term->text);
+            st = put_raw(out, t->term->text);
         if (st == TM_OK && (t->flags & TM_SPF_TF_SENDER))
             st = tm_buf_printf(out, "  (%s)", _("depends on the sender"));
         if (st == TM_OK && (t->flags & TM_SPF_TF_LOOP))

@@ -16,7 +16,9 @@
 #include <libzscanner/scanner.h>
 
 #include "resolve/errbuf.h"
+#include "resolve/zone_text.h"
 #include "tmems/tm_resolve.h"
+#include "util/file.h"
 #include "util/tm_i18n.h"
 
 /* Bounds on what one zone file may cost. */
@@ -39,6 +41,7 @@ typedef struct {
     uint32_t ttl;
     uint16_t type;
     uint16_t rdlen;
+    uint16_t file;      /* loader's file index: the zone file or an $INCLUDE */
     uint64_t line;
 } zrec_t;
 
@@ -56,6 +59,7 @@ struct tm_zone {
     size_t nrecs, recs_cap;
     zname_t *names;     /* sorted in canonical order (RFC 4034 section 6.1) */
     size_t nnames;
+    bool origin_defaulted; /* names read relative to tm_zone_options_t.default_origin */
 };
 
 static char lower(char c) { return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c; }
@@ -262,117 +266,52 @@ static tm_status_t arena_put(tm_zone_t *z, const void *data, size_t len, size_t 
     return TM_OK;
 }
 
-/* The whole file, NUL-terminated, at most ZONE_FILE_MAX bytes. */
-static tm_status_t read_file(const char *path, char **out, size_t *outlen, char *err,
-                             size_t errlen)
-{
-    struct stat sb;
-    char *buf = NULL;
-    size_t got = 0;
-    tm_status_t st = TM_EIO;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-    if (fd < 0 || fstat(fd, &sb) != 0) {
-        tm_err_printf(err, errlen, _("cannot read zone file '%s': %s"), path, strerror(errno));
-        goto done;
-    }
-    if (S_ISDIR(sb.st_mode)) {
-        tm_err_printf(err, errlen, _("cannot read zone file '%s': %s"), path, strerror(EISDIR));
-        goto done;
-    }
-    if (S_ISREG(sb.st_mode) && (uint64_t)sb.st_size > ZONE_FILE_MAX) {
-        tm_err_printf(err, errlen, _("zone file '%s' is larger than %zu MiB"), path,
-                ZONE_FILE_MAX >> 20);
-        st = TM_ERANGE;
-        goto done;
-    }
-    /* Read in chunks rather than trusting st_size: pipes have none. */
-    size_t cap = S_ISREG(sb.st_mode) ? (size_t)sb.st_size + 1 : 65536;
-    buf = tm_malloc(cap);
-    if (!buf) {
-        st = TM_ENOMEM;
-        goto done;
-    }
-    for (;;) {
-        if (got + 1 >= cap) {
-            if (cap > ZONE_FILE_MAX) {
-                tm_err_printf(err, errlen, _("zone file '%s' is larger than %zu MiB"), path,
-                        ZONE_FILE_MAX >> 20);
-                st = TM_ERANGE;
-                goto done;
-            }
-            char *p = tm_realloc(buf, cap * 2);
-            if (!p) {
-                st = TM_ENOMEM;
-                goto done;
-            }
-            buf = p;
-            cap *= 2;
-        }
-        ssize_t n = read(fd, buf + got, cap - got - 1);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            tm_err_printf(err, errlen, _("cannot read zone file '%s': %s"), path, strerror(errno));
-            goto done;
-        }
-        if (n == 0)
-            break;
-        got += (size_t)n;
-    }
-    if (got > ZONE_FILE_MAX) {
-        tm_err_printf(err, errlen, _("zone file '%s' is larger than %zu MiB"), path,
-                ZONE_FILE_MAX >> 20);
-        st = TM_ERANGE;
-        goto done;
-    }
-    buf[got] = '\0';
-    *out = buf;
-    *outlen = got;
-    buf = NULL;
-    st = TM_OK;
-done:
-    if (fd >= 0)
-        close(fd);
-    tm_free(buf);
-    return st;
-}
+/* Files one zone may read: itself and what its $INCLUDEs name. */
+#define ZONE_FILES_MAX 64
+/* $INCLUDE inside $INCLUDE: deeper is a loop in practice. */
+#define ZONE_INCLUDE_DEPTH_MAX 8
 
 typedef struct {
     tm_zone_t *zone;
-    const char *path;
+    const tm_zone_options_t *opts;
     char *err;
     size_t errlen;
+    char *files[ZONE_FILES_MAX]; /* for messages: the path, then includes as named */
+    size_t nfiles;
+    size_t bytes;                   /* read so far, includes counted */
+    size_t generated;               /* records written by $GENERATE so far */
     char soa_owner[TEXT_NAME_MAX];  /* the first SOA's owner, "" while none */
     bool have_soa;
     char first_origin[TEXT_NAME_MAX]; /* $ORIGIN in force at the first record */
     bool have_first;
+    bool origin_set;                /* the top file sets $ORIGIN before its first record */
     size_t last_owner_off;          /* shares the text of consecutive owners */
     bool have_last;
 } loader_t;
 
-static tm_status_t take_record(loader_t *ld, const zs_scanner_t *s)
+static tm_status_t take_record(loader_t *ld, const zs_scanner_t *s, uint16_t file, uint64_t line)
 {
     tm_zone_t *z = ld->zone;
     char owner[TEXT_NAME_MAX];
     tm_status_t st;
+    const char *path = ld->files[file];
 
     if (s->r_class != CLASS_IN)
         return TM_OK; /* CH and HS data answer no Internet question */
     if (!wire_to_text(s->r_owner, s->r_owner_length, owner, NULL)) {
         tm_err_printf(ld->err, ld->errlen, _("zone file '%s' line %llu: malformed owner name"),
-                ld->path, (unsigned long long)s->line_counter);
+                path, (unsigned long long)line);
         return TM_EPARSE;
     }
     if (z->nrecs >= ZONE_RECORDS_MAX) {
-        tm_err_printf(ld->err, ld->errlen, _("zone file '%s' has more than %zu records"), ld->path,
-                ZONE_RECORDS_MAX);
+        tm_err_printf(ld->err, ld->errlen, _("zone file '%s' has more than %zu records"),
+                ld->files[0], ZONE_RECORDS_MAX);
         return TM_ERANGE;
     }
     st = add_rdata(NULL, s->r_type, s->r_ttl, s->r_data, s->r_data_length);
     if (st != TM_OK) {
         tm_err_printf(ld->err, ld->errlen, _("zone file '%s' line %llu: unusable %s record"),
-                ld->path, (unsigned long long)s->line_counter, tm_rrtype_name(s->r_type));
+                path, (unsigned long long)line, tm_rrtype_name(s->r_type));
         return st;
     }
     if (!ld->have_first) {
@@ -410,77 +349,248 @@ static tm_status_t take_record(loader_t *ld, const zs_scanner_t *s)
     r->ttl = s->r_ttl;
     r->type = s->r_type;
     r->rdlen = (uint16_t)s->r_data_length;
-    r->line = s->line_counter;
+    r->file = file;
+    r->line = line;
     z->nrecs++;
     return TM_OK;
 too_big:
     if (st == TM_ERANGE)
         tm_err_printf(ld->err, ld->errlen, _("zone file '%s' holds more data than %zu MiB"),
-                ld->path, ZONE_ARENA_MAX >> 20);
+                ld->files[0], ZONE_ARENA_MAX >> 20);
     return st;
 }
 
-static tm_status_t scan(loader_t *ld, const char *text, size_t len, const char *origin)
+static tm_status_t scan_file(loader_t *ld, uint16_t file, const char *raw, size_t rawlen,
+                             const char *abs_origin, uint32_t *default_ttl, unsigned depth);
+
+/* Reads a file as a zone's text (file.h: regular files only, bounded),
+ * every file of the zone counted against ZONE_FILE_MAX together. */
+static tm_status_t read_zone_file(loader_t *ld, const char *path, const char *shown,
+                                  bool beneath, char **text, size_t *len)
 {
-    char abs_origin[TEXT_NAME_MAX + 1];
-    tm_status_t st = TM_OK;
+    char why_text[128];
+    tm_file_error_t why;
+    size_t limit = ZONE_FILE_MAX - ld->bytes;
+    tm_status_t st = beneath ? tm_file_read_beneath(ld->opts->include_dir, path, limit, text, len,
+                                                    &why)
+                             : tm_file_read(path, limit, false, text, len, &why);
+    if (st == TM_ERANGE && ld->bytes > 0)
+        tm_err_printf(ld->err, ld->errlen, _("zone file '%s' and its $INCLUDEs are larger than %zu MiB"),
+                ld->files[0], ZONE_FILE_MAX >> 20);
+    else if (st != TM_OK)
+        tm_err_printf(ld->err, ld->errlen, _("cannot read zone file '%s': %s"), shown,
+                tm_file_strerror(&why, why_text, sizeof why_text));
+    else
+        ld->bytes += *len;
+    return st;
+}
+
+/* $INCLUDE FILE [ORIGIN] (RFC 1035 section 5.1): off unless include_dir
+ * is set, and then only files below it.  libzscanner hands the file name
+ * made absolute against "." (it was given a string, not a path), and the
+ * origin as text. */
+static tm_status_t include(loader_t *ld, zs_scanner_t *s, uint16_t file, uint64_t line,
+                           unsigned depth)
+{
+    const char *path = ld->files[file];
+    const char *name = s->include_filename;
+    if (!ld->opts->include_dir) {
+        tm_err_printf(ld->err, ld->errlen,
+                _("zone file '%s' line %llu: $INCLUDE is off (--zone-include-dir DIR allows "
+                  "files below DIR)"),
+                path, (unsigned long long)line);
+        return TM_EUNSUPPORTED;
+    }
+    if (depth >= ZONE_INCLUDE_DEPTH_MAX || ld->nfiles >= ZONE_FILES_MAX) {
+        tm_err_printf(ld->err, ld->errlen,
+                _("zone file '%s' line %llu: more than %d files or %d levels of $INCLUDE"),
+                path, (unsigned long long)line, ZONE_FILES_MAX, ZONE_INCLUDE_DEPTH_MAX);
+        return TM_ERANGE;
+    }
+    /* A relative name is relative to the include directory (as
+     * named-checkzone -w DIR); an absolute one must lie inside it. */
+    const char *rel = name;
+    if (strncmp(rel, "./", 2) == 0) {
+        rel += 2;
+    } else if (rel[0] == '/') {
+        size_t n = strlen(ld->opts->include_dir);
+        while (n > 1 && ld->opts->include_dir[n - 1] == '/')
+            n--;
+        if (strncmp(rel, ld->opts->include_dir, n) == 0 && rel[n] == '/')
+            rel += n + 1;
+    }
+    char *shown = tm_strdup(name[0] == '.' && name[1] == '/' ? name + 2 : name);
+    if (!shown)
+        return TM_ENOMEM;
+    ld->files[ld->nfiles] = shown;
+    uint16_t sub = (uint16_t)ld->nfiles++;
+    char *text = NULL;
+    size_t len = 0;
+    tm_status_t st = read_zone_file(ld, rel, shown, true, &text, &len);
+    if (st == TM_OK) {
+        /* s->buffer: the origin for the included file, as text */
+        uint32_t ttl = s->default_ttl;
+        st = scan_file(ld, sub, text, len, (const char *)s->buffer, &ttl, depth + 1);
+        /* BIND keeps a $TTL set inside the included file afterwards. */
+        s->default_ttl = ttl;
+    }
+    tm_free(text);
+    return st;
+}
+
+static void scan_error(loader_t *ld, const zone_text_t *zt, uint16_t file, uint64_t line,
+                       int code)
+{
+    const char *hint = zt->has_nul ? _(" (the file holds NUL bytes: is it a zone file?)") : "";
+    tm_err_printf(ld->err, ld->errlen, _("zone file '%s' line %llu: %s%s"), ld->files[file],
+            (unsigned long long)line, zs_strerror(code), hint);
+}
+
+static tm_status_t scan_file(loader_t *ld, uint16_t file, const char *raw, size_t rawlen,
+                             const char *abs_origin, uint32_t *default_ttl, unsigned depth)
+{
+    zone_text_t zt;
+    char why[256];
+    uint64_t bad_line;
+    tm_status_t st = zone_text_prepare(raw, rawlen, ZONE_RECORDS_MAX - ld->generated, &zt,
+                                       &bad_line, why, sizeof why);
+    if (st == TM_EPARSE || (st == TM_ERANGE && why[0])) {
+        tm_err_printf(ld->err, ld->errlen, _("zone file '%s' line %llu: %s"), ld->files[file],
+                (unsigned long long)bad_line, why);
+        return st;
+    }
+    if (st == TM_ERANGE) {
+        tm_err_printf(ld->err, ld->errlen, _("zone file '%s' holds more data than %zu MiB"),
+                ld->files[0], ZONE_ARENA_MAX >> 20);
+        return st;
+    }
+    if (st != TM_OK)
+        return st;
+    ld->generated += zt.generated;
+    if (file == 0)
+        ld->origin_set = zt.origin_set;
+
     zs_scanner_t *s = tm_calloc(1, sizeof *s);
     bool inited = false;
-
-    if (!s)
-        return TM_ENOMEM;
-    snprintf(abs_origin, sizeof abs_origin, "%s.", origin ? origin : "");
-    if (zs_init(s, abs_origin, CLASS_IN, ZONE_DEFAULT_TTL) != 0) {
-        inited = true; /* zs_init cleans up after itself, but deinit is harmless */
-        tm_err_printf(ld->err, ld->errlen, _("zone file '%s': invalid origin '%s'"), ld->path,
-                origin ? origin : ".");
+    if (!s) {
+        st = TM_ENOMEM;
+        goto done;
+    }
+    inited = true; /* zs_init cleans up after itself, and deinit is harmless */
+    if (zs_init(s, abs_origin, CLASS_IN, *default_ttl) != 0) {
+        tm_err_printf(ld->err, ld->errlen, _("zone file '%s': invalid origin '%s'"),
+                ld->files[file], abs_origin);
         st = TM_EINVAL;
         goto done;
     }
-    inited = true;
-    if (zs_set_input_string(s, text, len) != 0) {
-        tm_err_printf(ld->err, ld->errlen, _("zone file '%s': %s"), ld->path,
+    if (zs_set_input_string(s, zt.text.data, zt.text.len) != 0) {
+        tm_err_printf(ld->err, ld->errlen, _("zone file '%s': %s"), ld->files[file],
                 zs_strerror(s->error.code));
         st = TM_EPARSE;
         goto done;
     }
     for (;;) {
         if (zs_parse_record(s) != 0 && s->state != ZS_STATE_ERROR) {
-            tm_err_printf(ld->err, ld->errlen, _("zone file '%s': %s"), ld->path,
+            tm_err_printf(ld->err, ld->errlen, _("zone file '%s': %s"), ld->files[file],
                     zs_strerror(s->error.code));
             st = TM_EPARSE;
             goto done;
         }
+        uint64_t line = zone_text_source_line(&zt, s->line_counter);
         switch (s->state) {
         case ZS_STATE_DATA:
-            st = take_record(ld, s);
-            if (st != TM_OK)
-                goto done;
+            st = take_record(ld, s, file, line);
             break;
         case ZS_STATE_ERROR:
             /* Even a recoverable error stops the load: a zone with a broken
              * record would answer NXDOMAIN for a name that has data. */
-            tm_err_printf(ld->err, ld->errlen, _("zone file '%s' line %llu: %s"), ld->path,
-                    (unsigned long long)s->line_counter, zs_strerror(s->error.code));
+            scan_error(ld, &zt, file, line, s->error.code);
             st = TM_EPARSE;
-            goto done;
+            break;
         case ZS_STATE_INCLUDE:
-            tm_err_printf(ld->err, ld->errlen, _("zone file '%s' line %llu: $INCLUDE is not supported"),
-                    ld->path, (unsigned long long)s->line_counter);
-            st = TM_EUNSUPPORTED;
-            goto done;
+            st = include(ld, s, file, line, depth);
+            break;
         default:
             goto done; /* EOF or STOP */
         }
+        if (st != TM_OK)
+            goto done;
     }
 done:
+    if (st == TM_OK)
+        *default_ttl = s->default_ttl;
     if (inited)
         zs_deinit(s);
     tm_free(s);
+    zone_text_free(&zt);
     return st;
 }
 
 /* Sorts the records and lists each owner once. */
+/* RDATA as BIND compares it to find duplicates: the domain names of the
+ * types the tool reads without regard to case (RFC 4034 section 6.2), the
+ * rest byte for byte. */
+static int rdata_cmp(const zrec_t *a, const zrec_t *b)
+{
+    if (a->rdlen != b->rdlen)
+        return a->rdlen < b->rdlen ? -1 : 1;
+    size_t names_from = a->rdlen; /* where case stops mattering */
+    switch (a->type) {
+    case TM_RR_MX: names_from = 2; break;
+    case TM_RR_NS:
+    case TM_RR_CNAME:
+    case TM_RR_PTR: names_from = 0; break;
+    default: break;
+    }
+    if (names_from > a->rdlen)
+        names_from = a->rdlen;
+    int c = memcmp(a->rdata, b->rdata, names_from);
+    for (size_t i = names_from; c == 0 && i < a->rdlen; i++) {
+        /* label length octets are at most 63, below 'A': folding is safe */
+        unsigned char x = (unsigned char)lower((char)a->rdata[i]);
+        unsigned char y = (unsigned char)lower((char)b->rdata[i]);
+        c = (x > y) - (x < y);
+    }
+    return c;
+}
+
+static int dup_cmp(const void *pa, const void *pb)
+{
+    const zrec_t *a = pa, *b = pb;
+    int c = strcmp(a->owner, b->owner);
+    if (c == 0 && a->type != b->type)
+        c = a->type < b->type ? -1 : 1;
+    if (c == 0)
+        c = rdata_cmp(a, b);
+    return c != 0 ? c : (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+/* What BIND serves of what the file says: a record given twice is one
+ * record (RFC 2181 section 5), and every record of an RRset has the TTL of
+ * the first one in the file (RFC 2181 section 5.2; named-checkzone: "TTL
+ * set to prior TTL"). */
+static void merge_rrsets(tm_zone_t *z)
+{
+    qsort(z->recs, z->nrecs, sizeof *z->recs, dup_cmp);
+    size_t kept = 0;
+    for (size_t i = 0; i < z->nrecs; i++) {
+        const zrec_t *r = &z->recs[i];
+        if (kept > 0) {
+            const zrec_t *k = &z->recs[kept - 1];
+            if (strcmp(k->owner, r->owner) == 0 && k->type == r->type && rdata_cmp(k, r) == 0)
+                continue; /* a later copy: the first one stays */
+        }
+        z->recs[kept++] = *r;
+    }
+    z->nrecs = kept;
+    qsort(z->recs, z->nrecs, sizeof *z->recs, rec_cmp);
+    for (size_t i = 1; i < z->nrecs; i++) {
+        zrec_t *prev = &z->recs[i - 1], *r = &z->recs[i];
+        if (r->type == prev->type && strcmp(r->owner, prev->owner) == 0)
+            r->ttl = prev->ttl; /* sorted by file order within the RRset */
+    }
+}
+
 static tm_status_t index_zone(tm_zone_t *z)
 {
     for (size_t i = 0; i < z->nrecs; i++) {
@@ -488,7 +598,7 @@ static tm_status_t index_zone(tm_zone_t *z)
         z->recs[i].rdata = z->arena + z->recs[i].rdata_off;
     }
     if (z->nrecs > 1)
-        qsort(z->recs, z->nrecs, sizeof *z->recs, rec_cmp);
+        merge_rrsets(z);
     if (z->nrecs == 0)
         return TM_OK;
     z->names = tm_calloc(z->nrecs, sizeof *z->names);
@@ -510,7 +620,14 @@ static tm_status_t index_zone(tm_zone_t *z)
 tm_status_t tm_zone_load(const char *path, const char *origin, tm_zone_t **out, char *err,
                          size_t errlen)
 {
-    char given[TEXT_NAME_MAX];
+    tm_zone_options_t opts = {.origin = origin};
+    return tm_zone_load_with(path, &opts, out, err, errlen);
+}
+
+tm_status_t tm_zone_load_with(const char *path, const tm_zone_options_t *opts, tm_zone_t **out,
+                              char *err, size_t errlen)
+{
+    char given[TEXT_NAME_MAX], fallback[TEXT_NAME_MAX], abs_origin[TEXT_NAME_MAX + 1];
     char *text = NULL;
     size_t len = 0;
     tm_zone_t *z = NULL;
@@ -519,16 +636,20 @@ tm_status_t tm_zone_load(const char *path, const char *origin, tm_zone_t **out, 
 
     if (err && errlen)
         err[0] = '\0';
-    if (!path || !out)
+    if (!path || !out || !opts)
         return TM_EINVAL;
     *out = NULL;
+    const char *origin = opts->origin;
     if (origin && !canon_name(origin, given)) {
         tm_err_printf(err, errlen, _("zone file '%s': invalid origin '%s'"), path, origin);
         return TM_EINVAL;
     }
-    st = read_file(path, &text, &len, err, errlen);
-    if (st != TM_OK)
-        goto done;
+    if (!origin && opts->default_origin && !canon_name(opts->default_origin, fallback)) {
+        tm_err_printf(err, errlen, _("zone file '%s': invalid origin '%s'"), path,
+                      opts->default_origin);
+        return TM_EINVAL;
+    }
+    const char *initial = origin ? given : opts->default_origin ? fallback : "";
     z = tm_calloc(1, sizeof *z);
     ld = tm_calloc(1, sizeof *ld);
     if (!z || !ld) {
@@ -536,10 +657,21 @@ tm_status_t tm_zone_load(const char *path, const char *origin, tm_zone_t **out, 
         goto done;
     }
     ld->zone = z;
-    ld->path = path;
+    ld->opts = opts;
     ld->err = err;
     ld->errlen = errlen;
-    st = scan(ld, text, len, origin ? given : NULL);
+    ld->files[0] = tm_strdup(path);
+    if (!ld->files[0]) {
+        st = TM_ENOMEM;
+        goto done;
+    }
+    ld->nfiles = 1;
+    st = read_zone_file(ld, path, path, false, &text, &len);
+    if (st != TM_OK)
+        goto done;
+    snprintf(abs_origin, sizeof abs_origin, "%s.", initial);
+    uint32_t ttl = ZONE_DEFAULT_TTL;
+    st = scan_file(ld, 0, text, len, abs_origin, &ttl, 0);
     if (st != TM_OK)
         goto done;
 
@@ -548,7 +680,13 @@ tm_status_t tm_zone_load(const char *path, const char *origin, tm_zone_t **out, 
     const char *o = origin ? given : ld->have_soa ? ld->soa_owner
                                                   : ld->have_first ? ld->first_origin : "";
     if (!origin && o[0] == '\0') {
-        tm_err_printf(err, errlen, _("zone file '%s' has no SOA record and no $ORIGIN"), path);
+        tm_err_printf(err, errlen,
+                      ld->have_soa
+                          ? _("zone file '%s' has no $ORIGIN, so its SOA record is at the root: "
+                              "add $ORIGIN, or check one domain (its name is then the origin, "
+                              "as with named-checkzone ZONE FILE)")
+                          : _("zone file '%s' has no SOA record and no $ORIGIN"),
+                      path);
         st = TM_EPARSE;
         goto done;
     }
@@ -557,11 +695,14 @@ tm_status_t tm_zone_load(const char *path, const char *origin, tm_zone_t **out, 
         st = TM_ENOMEM;
         goto done;
     }
+    z->origin_defaulted = !origin && opts->default_origin && !ld->origin_set &&
+                          strcmp(z->origin, fallback) == 0;
     for (size_t i = 0; i < z->nrecs; i++) {
         const char *owner = (const char *)z->arena + z->recs[i].owner_off;
         if (!is_below_or_at(owner, z->origin)) {
             tm_err_printf(err, errlen, _("zone file '%s' line %llu: '%s' is outside the zone '%s'"),
-                    path, (unsigned long long)z->recs[i].line, owner, z->origin);
+                    ld->files[z->recs[i].file], (unsigned long long)z->recs[i].line, owner,
+                    z->origin);
             st = TM_EPARSE;
             goto done;
         }
@@ -575,9 +716,26 @@ done:
     if (st == TM_ENOMEM)
         tm_err_printf(err, errlen, _("zone file '%s': %s"), path, tm_strerror(st));
     tm_free(text);
+    if (ld) {
+        for (size_t i = 0; i < ld->nfiles; i++)
+            tm_free(ld->files[i]);
+    }
     tm_free(ld);
     tm_zone_destroy(z);
     return st;
+}
+
+bool tm_zone_origin_defaulted(const tm_zone_t *zone) { return zone && zone->origin_defaulted; }
+
+size_t tm_zone_size(const tm_zone_t *zone) { return zone ? zone->nrecs : 0; }
+
+bool tm_zone_record(const tm_zone_t *zone, size_t i, tm_zone_record_t *out)
+{
+    if (!zone || i >= zone->nrecs)
+        return false;
+    const zrec_t *r = &zone->recs[i];
+    *out = (tm_zone_record_t){r->owner, r->type, r->ttl, r->rdata, r->rdlen};
+    return true;
 }
 
 void tm_zone_destroy(tm_zone_t *zone)

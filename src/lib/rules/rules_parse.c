@@ -617,18 +617,28 @@ static void line_col(const char *json, size_t upto, size_t *line, size_t *col)
     }
 }
 
-/* cJSON keeps strings as C strings, so "\u0000" would silently cut one
- * short (a host name "a\u0000.evil" would read as "a").  Refuse it. */
-static bool find_nul_escape(const char *json, size_t len, size_t *at)
+/* cJSON keeps strings as C strings, so a NUL would silently cut one short
+ * (a host name "a\u0000.evil" would read as "a"), whether written as the
+ * escape \u0000 or as a raw byte (which RFC 8259 section 7 does not allow
+ * in a string anyway, and which cannot stand outside one).  *raw tells
+ * which was found. */
+static bool find_nul(const char *json, size_t len, size_t *at, bool *raw)
 {
-    for (size_t i = 0; i + 1 < len; i++) {
-        if (json[i] != '\\')
+    for (size_t i = 0; i < len; i++) {
+        if (json[i] == '\0') {
+            *at = i;
+            *raw = true;
+            return true;
+        }
+        if (json[i] != '\\' || i + 1 >= len)
             continue;
         if (json[i + 1] == 'u' && i + 6 <= len && memcmp(json + i + 2, "0000", 4) == 0) {
             *at = i;
+            *raw = false;
             return true;
         }
-        i++; /* skip the escaped character, so "\\u0000" is text */
+        if (json[i + 1] != '\0')
+            i++; /* skip the escaped character, so "\\u0000" is text */
     }
     return false;
 }
@@ -651,8 +661,12 @@ tm_status_t tm_rules_parse(const char *json, size_t len, const char *source, tm_
         return fail(&e, TM_EINVAL, "$", "%s", _("no rules given"));
     if (len > TM_RULES_FILE_MAX)
         return fail(&e, TM_ERANGE, "$", _("the file is larger than %zu bytes"), TM_RULES_FILE_MAX);
-    if (find_nul_escape(json, len, &at)) {
+    bool raw;
+    if (find_nul(json, len, &at, &raw)) {
         line_col(json, at, &line, &col);
+        if (raw)
+            return fail(&e, TM_EINVAL, "$", _("a NUL byte is not allowed (line %zu, column %zu)"),
+                        line, col);
         return fail(&e, TM_EINVAL, "$", _("\\u0000 is not allowed (line %zu, column %zu)"), line,
                     col);
     }

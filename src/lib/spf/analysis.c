@@ -17,6 +17,7 @@ void tm_spf_analysis_destroy(tm_spf_analysis_t *a)
     tm_spf_tree_destroy(a->tree);
     tm_spf_ctx_destroy(a->ctx);
     tm_free((void *)a->records);
+    tm_free(a->record_lens);
     tm_free(a->domain);
     tm_free(a);
 }
@@ -31,21 +32,25 @@ static tm_status_t apex_records(tm_spf_analysis_t *a, const tm_answer_t *ans)
     if (a->nrecords == 0)
         return TM_OK;
     a->records = tm_calloc(a->nrecords, sizeof(*a->records));
-    if (!a->records)
+    a->record_lens = tm_calloc(a->nrecords, sizeof(*a->record_lens));
+    if (!a->records || !a->record_lens)
         return TM_ENOMEM;
     size_t k = 0;
     for (size_t i = 0; i < ans->count; i++) {
         const tm_rr_t *rr = &ans->rrs[i];
         if (rr->type != TM_RR_TXT || !rr->u.txt.data || !tm_spf_is_record(rr->u.txt.data, rr->u.txt.len))
             continue;
+        a->record_lens[k] = rr->u.txt.len;
         a->records[k++] = rr->u.txt.data;
         for (size_t s = 0; s < rr->u.txt.nstrings; s++) {
             if (rr->u.txt.string_lens[s] > a->max_txt_string)
                 a->max_txt_string = rr->u.txt.string_lens[s];
         }
     }
-    if (a->selection == TM_SPF_SEL_ONE)
+    if (a->selection == TM_SPF_SEL_ONE) {
         a->record = a->records[0];
+        a->record_len = a->record_lens[0];
+    }
     return TM_OK;
 }
 

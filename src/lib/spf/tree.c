@@ -263,6 +263,7 @@ static tm_spf_node_t *build_node(tb_t *b, const char *domain, unsigned depth, tm
         return n;
     }
     n->text = e->rr->u.txt.data;
+    n->text_len = e->rr->u.txt.len;
     if (!e->record) {
         n->status = TM_SPF_NODE_SYNTAX;
         n->error = e->error;

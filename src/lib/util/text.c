@@ -8,7 +8,7 @@
 /* Decodes one UTF-8 sequence at s[0..len).  Returns its length and sets *cp,
  * or 0 when the bytes are not a valid, shortest-form sequence (RFC 3629
  * section 3: no overlongs, no surrogates, nothing above U+10FFFF). */
-static size_t utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
+size_t tm_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
 {
     unsigned char c = s[0];
     size_t n;
@@ -44,7 +44,7 @@ bool tm_utf8_valid(const char *s, size_t len)
     size_t i = 0;
     while (i < len) {
         uint32_t cp;
-        size_t n = utf8_decode(p + i, len - i, &cp);
+        size_t n = tm_utf8_decode(p + i, len - i, &cp);
         if (n == 0)
             return false;
         i += n;
@@ -59,7 +59,7 @@ tm_status_t tm_utf8_sanitize(tm_buf_t *buf, const char *s, size_t len)
     size_t i = 0;
     while (i < len) {
         uint32_t cp;
-        size_t n = utf8_decode(p + i, len - i, &cp);
+        size_t n = tm_utf8_decode(p + i, len - i, &cp);
         tm_status_t st = n ? tm_buf_append(buf, s + i, n)
                            : tm_buf_append(buf, replacement, sizeof(replacement) - 1);
         if (st != TM_OK)
@@ -69,41 +69,93 @@ tm_status_t tm_utf8_sanitize(tm_buf_t *buf, const char *s, size_t len)
     return TM_OK;
 }
 
-/* Code points that change how a terminal shows what follows: C0 and C1
- * controls, DEL, and the bidirectional overrides that can make a record read
- * differently from what it is. */
-static bool is_unsafe(uint32_t cp)
+/* ---- the one escaping policy for bytes the tool did not write -------------
+ *
+ * DNS data, SMTP replies and names from files are shown to people (text,
+ * -v, JUnit) and to programs (JSON).  Whatever the format, a reader must
+ * see exactly which bytes were there, and nothing may act on a terminal or
+ * hide in a browser.  So every character that is invisible or acts instead
+ * of showing is written as an escape (docs/tmems-check.1, "Untrusted
+ * text"; docs/json.md for the JSON form):
+ *   - C0 controls (NUL, BEL, ESC, TAB, LF, CR, ...) and DEL: \xNN;
+ *   - each byte that is not valid UTF-8 (RFC 3629 section 3): \xNN;
+ *   - C1 controls U+0080-U+009F (CSI, OSC), the soft hyphen U+00AD, the
+ *     Arabic letter mark U+061C, zero-width and direction marks
+ *     U+200B-U+200F, the separators U+2028 and U+2029, the bidirectional
+ *     embeddings and overrides U+202A-U+202E, word joiner and invisible
+ *     operators U+2060-U+2064, the isolates U+2066-U+2069, the byte order
+ *     mark U+FEFF, the interlinear annotations U+FFF9-U+FFFB, and the
+ *     noncharacters U+FFFE and U+FFFF (not allowed in XML): \uNNNN;
+ *   - tag characters U+E0000-U+E007F: \UNNNNNNNN;
+ *   - the backslash itself: \\ (so that the escapes above are unambiguous);
+ *   - inside a quoted string, the double quote: \".
+ * Everything else (printable ASCII, Japanese text, emoji) is shown as it
+ * is.  Each byte is escaped once: a finding's text that quotes DNS data
+ * already holds the escapes, and the renderers only neutralise (below). */
+
+bool tm_text_is_hidden(uint32_t cp)
 {
-    return cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f) ||
-           (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+    return cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f) || cp == 0xad ||
+           cp == 0x61c || (cp >= 0x200b && cp <= 0x200f) || cp == 0x2028 || cp == 0x2029 ||
+           (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2060 && cp <= 0x2064) ||
+           (cp >= 0x2066 && cp <= 0x2069) || cp == 0xfeff || (cp >= 0xfff9 && cp <= 0xfffb) ||
+           cp == 0xfffe || cp == 0xffff ||
+           (cp >= 0xe0000 && cp <= 0xe007f);
+}
+
+static tm_status_t put_hidden(tm_buf_t *buf, uint32_t cp)
+{
+    if (cp < 0x80)
+        return tm_buf_printf(buf, "\\x%02x", (unsigned)cp);
+    if (cp <= 0xffff)
+        return tm_buf_printf(buf, "\\u%04x", (unsigned)cp);
+    return tm_buf_printf(buf, "\\U%08x", (unsigned)cp);
+}
+
+typedef enum {
+    ESC_NEUTRALIZE, /* display text: hidden characters only, '\' stays */
+    ESC_RAW,        /* raw data: hidden characters and '\' */
+    ESC_RAW_QUOTED  /* raw data inside "...": also '"' */
+} esc_mode_t;
+
+static tm_status_t escape(tm_buf_t *buf, const char *s, size_t len, esc_mode_t mode)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+    tm_status_t st = TM_OK;
+    while (i < len && st == TM_OK) {
+        uint32_t cp;
+        size_t n = tm_utf8_decode(p + i, len - i, &cp);
+        if (n == 0) {
+            st = tm_buf_printf(buf, "\\x%02x", p[i]);
+            n = 1;
+        } else if (tm_text_is_hidden(cp)) {
+            st = put_hidden(buf, cp);
+        } else if (cp == '\\' && mode != ESC_NEUTRALIZE) {
+            st = tm_buf_append(buf, "\\\\", 2);
+        } else if (cp == '"' && mode == ESC_RAW_QUOTED) {
+            st = tm_buf_append(buf, "\\\"", 2);
+        } else {
+            st = tm_buf_append(buf, s + i, n);
+        }
+        i += n;
+    }
+    return st;
 }
 
 tm_status_t tm_text_escape(tm_buf_t *buf, const char *s, size_t len)
 {
-    const unsigned char *p = (const unsigned char *)s;
-    size_t i = 0;
-    while (i < len) {
-        uint32_t cp;
-        size_t n = utf8_decode(p + i, len - i, &cp);
-        tm_status_t st;
-        if (n == 0) {
-            st = tm_buf_printf(buf, "\\x%02x", p[i]);
-            n = 1;
-        } else if (is_unsafe(cp)) {
-            st = cp < 0x80 ? tm_buf_printf(buf, "\\x%02x", (unsigned)cp)
-                           : tm_buf_printf(buf, "\\u%04x", (unsigned)cp);
-        } else if (cp == '\\') {
-            /* Doubled so that a literal "\x1b" in the data stays distinguishable
-             * from an escaped control byte. */
-            st = tm_buf_append(buf, "\\\\", 2);
-        } else {
-            st = tm_buf_append(buf, s + i, n);
-        }
-        if (st != TM_OK)
-            return st;
-        i += n;
-    }
-    return TM_OK;
+    return escape(buf, s, len, ESC_RAW);
+}
+
+tm_status_t tm_text_escape_quoted(tm_buf_t *buf, const char *s, size_t len)
+{
+    return escape(buf, s, len, ESC_RAW_QUOTED);
+}
+
+tm_status_t tm_text_neutralize(tm_buf_t *buf, const char *s, size_t len)
+{
+    return escape(buf, s, len, ESC_NEUTRALIZE);
 }
 
 /* East Asian Wide and Fullwidth blocks (Unicode UAX #11), the ones a
@@ -122,8 +174,7 @@ static bool is_wide(uint32_t cp)
 
 static bool is_zero_width(uint32_t cp)
 {
-    return (cp >= 0x0300 && cp <= 0x036f) || (cp >= 0x200b && cp <= 0x200f) ||
-           (cp >= 0x3099 && cp <= 0x309a) || cp == 0xfeff;
+    return (cp >= 0x0300 && cp <= 0x036f) || (cp >= 0x3099 && cp <= 0x309a);
 }
 
 size_t tm_text_width(const char *s)
@@ -132,13 +183,16 @@ size_t tm_text_width(const char *s)
     size_t len = strlen(s), i = 0, width = 0;
     while (i < len) {
         uint32_t cp;
-        size_t n = utf8_decode(p + i, len - i, &cp);
+        size_t n = tm_utf8_decode(p + i, len - i, &cp);
         if (n == 0) {
             width += 4; /* shown as \xNN once escaped */
             i++;
             continue;
         }
-        width += is_zero_width(cp) ? 0 : is_wide(cp) ? 2 : 1;
+        if (tm_text_is_hidden(cp)) /* shown as its escape */
+            width += cp < 0x80 ? 4 : cp <= 0xffff ? 6 : 10;
+        else
+            width += is_zero_width(cp) ? 0 : is_wide(cp) ? 2 : 1;
         i += n;
     }
     return width;
