@@ -120,8 +120,12 @@ static tm_status_t tree_facts(tm_spf_analysis_t *a, const tm_rules_t *rules)
     a->sender_dependent = tree->sender_dependent;
     const tm_spf_node_t *root = tree->root;
     a->syntax_ok = root->status == TM_SPF_NODE_OK;
-    if (root->status == TM_SPF_NODE_SYNTAX)
+    if (root->status == TM_SPF_NODE_SYNTAX) {
         a->error = root->error;
+        a->partial = root->record != NULL;
+        for (size_t i = 0; i < root->nerrors; i++)
+            a->partial_may_query |= root->errors[i].may_query_dns;
+    }
     if (root->record) {
         a->all_qualifier = root->record->all ? (char)root->record->all->qualifier : 0;
         a->has_redirect = root->record->redirect && !root->record->all;
