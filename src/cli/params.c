@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "check/token_rule.h"
 #include "tmc_params.h"
 #include "util/tm_i18n.h"
 
@@ -435,7 +436,9 @@ bool tmc_params_parse(tmc_params_t *p, int argc, char **argv, char *err, size_t 
             p->check.company = arg;
             break;
         case OPT_TOKEN: {
-            const char *value = strncasecmp(arg, "tmes=", 5) == 0 ? arg + 5 : arg;
+            const char *value;
+            if (!tm_token_given_valid(arg, TM_TOKEN_PREFIX, TM_TOKEN_LENGTH, &value, err, errlen))
+                return false;
             free(p->token);
             p->token = strdup(value);
             if (!p->token)
