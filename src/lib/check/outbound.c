@@ -103,7 +103,10 @@ tm_status_t tm_check_spf_single(const tm_check_ctx_t *ctx, tm_finding_t *out)
     if (a->nrecords == 1)
         return tm_finding_set(out, TM_CHECK_PASS, _("Exactly one SPF record is published"));
     st = tm_finding_set(out, TM_CHECK_FAIL,
-                        _("%zu SPF records are published: receivers get permerror"),
+                        dngettext(TM_TEXTDOMAIN,
+                                  "%zu SPF record is published: receivers get permerror",
+                                  "%zu SPF records are published: receivers get permerror",
+                                  a->nrecords),
                         a->nrecords);
     for (size_t i = 0; i < a->nrecords && st == TM_OK; i++) {
         char *quoted = tm_quote_dns_dup(a->records[i], strlen(a->records[i]));
@@ -192,7 +195,10 @@ tm_status_t tm_check_spf_include(const tm_check_ctx_t *ctx, tm_finding_t *out)
     if (a->legacy_depth >= 0) {
         unsigned saved = a->legacy_lookups > 1 ? a->legacy_lookups - 1 : 0;
         st = tm_finding_set(out, TM_CHECK_WARN,
-                            _("Only the legacy %s is included; %s saves %u DNS lookups"),
+                            dngettext(TM_TEXTDOMAIN,
+                                      "Only the legacy %s is included; %s saves %u DNS lookup",
+                                      "Only the legacy %s is included; %s saves %u DNS lookups",
+                                      saved),
                             rules->spf_legacy, rules->spf_include, saved);
         if (st == TM_OK)
             st = tm_finding_detail(out, _("The legacy record covers every data center through "
@@ -260,13 +266,31 @@ static tm_status_t lookups_fix(const tm_check_ctx_t *ctx, tm_finding_t *out)
 {
     tm_spf_suggestion_t s;
     tm_status_t st = tm_spf_suggest(ctx, TM_SPF_GOAL_LOOKUPS, &s);
-    if (st == TM_OK && s.fixability == TM_SPF_FIXABLE && s.legacy_replaced)
-        st = tm_finding_fix(out, _("Replace the legacy include:%s (%u lookups) with include:%s "
-                                   "(1):"),
+    bool fixable = st == TM_OK && s.fixability == TM_SPF_FIXABLE;
+    if (fixable && s.legacy_replaced)
+        st = tm_finding_fix(out, dngettext(TM_TEXTDOMAIN,
+                                           "Replace the legacy include:%s (%u lookup) with "
+                                           "include:%s (1).",
+                                           "Replace the legacy include:%s (%u lookups) with "
+                                           "include:%s (1).",
+                                           ctx->spf->legacy_lookups),
                             ctx->rules->spf_legacy, ctx->spf->legacy_lookups,
                             ctx->rules->spf_include);
-    else if (st == TM_OK && s.fixability == TM_SPF_FIXABLE)
-        st = tm_finding_fix(out, _("Remove the terms that name hosts that do not exist:"));
+    if (fixable && st == TM_OK && s.dead_dropped)
+        st = tm_finding_fix(out,
+                            dngettext(TM_TEXTDOMAIN,
+                                      "Remove the %zu term that names a host that does not "
+                                      "exist: it authorises nothing.",
+                                      "Remove the %zu terms that name hosts that do not exist: "
+                                      "they authorise nothing.",
+                                      s.dead_dropped),
+                            s.dead_dropped);
+    if (fixable && st == TM_OK)
+        st = tm_finding_fix(out,
+                            dngettext(TM_TEXTDOMAIN,
+                                      "The record then needs %u DNS lookup:",
+                                      "The record then needs %u DNS lookups:", s.lookups_after),
+                            s.lookups_after);
     tm_spf_suggestion_clear(&s);
     if (st == TM_OK)
         st = tm_spf_fix_line(ctx, TM_SPF_GOAL_LOOKUPS, out, NULL);
@@ -298,7 +322,12 @@ tm_status_t tm_check_spf_lookups(const tm_check_ctx_t *ctx, tm_finding_t *out)
                               ? _("at least ")
                               : "";
     if (a->lookups > TM_SPF_LOOKUP_LIMIT) {
-        st = tm_finding_set(out, TM_CHECK_FAIL, _("SPF needs %s%u DNS lookups; the limit is %u"),
+        st = tm_finding_set(out, TM_CHECK_FAIL, dngettext(TM_TEXTDOMAIN,
+                                                          "SPF needs %s%u DNS lookup; the limit "
+                                                          "is %u",
+                                                          "SPF needs %s%u DNS lookups; the limit "
+                                                          "is %u",
+                                                          a->lookups),
                             atleast, a->lookups, TM_SPF_LOOKUP_LIMIT);
         if (st == TM_OK)
             st = tm_finding_detail(out, _("Past %u lookups receivers stop with permerror, and "
@@ -306,25 +335,39 @@ tm_status_t tm_check_spf_lookups(const tm_check_ctx_t *ctx, tm_finding_t *out)
                                    TM_SPF_LOOKUP_LIMIT);
     } else if (offline_partial(a)) {
         st = tm_finding_set(out, TM_CHECK_SKIP,
-                            _("Offline: at least %u DNS lookups; the rest of the tree is "
-                              "unknown"),
+                            dngettext(TM_TEXTDOMAIN,
+                                      "Offline: at least %u DNS lookup; the rest of the tree is "
+                                      "unknown",
+                                      "Offline: at least %u DNS lookups; the rest of the tree is "
+                                      "unknown",
+                                      a->lookups),
                             a->lookups);
     } else if (a->dns_errors) {
         /* A subtree that could not be fetched may hold any number of
          * lookups: the count is a lower bound, so no verdict. */
         st = tm_finding_set(out, TM_CHECK_ERROR,
-                            _("At least %u DNS lookups; part of the SPF tree could not be "
-                              "fetched"),
+                            dngettext(TM_TEXTDOMAIN,
+                                      "At least %u DNS lookup; part of the SPF tree could not be "
+                                      "fetched",
+                                      "At least %u DNS lookups; part of the SPF tree could not be "
+                                      "fetched",
+                                      a->lookups),
                             a->lookups);
     } else if (a->lookups + 1 >= TM_SPF_LOOKUP_LIMIT) {
         st = tm_finding_set(out, TM_CHECK_WARN,
-                            _("SPF needs %u DNS lookups: no headroom below the limit of %u"),
+                            dngettext(TM_TEXTDOMAIN,
+                                      "SPF needs %u DNS lookup: no headroom below the limit of %u",
+                                      "SPF needs %u DNS lookups: no headroom below the limit of %u",
+                                      a->lookups),
                             a->lookups, TM_SPF_LOOKUP_LIMIT);
         if (st == TM_OK)
             st = tm_finding_detail(out, _("One more include by a mail provider breaks SPF "
                                           "for every message."));
     } else {
-        st = tm_finding_set(out, TM_CHECK_PASS, _("SPF needs %u DNS lookups (limit %u)"),
+        st = tm_finding_set(out, TM_CHECK_PASS, dngettext(TM_TEXTDOMAIN,
+                                                          "SPF needs %u DNS lookup (limit %u)",
+                                                          "SPF needs %u DNS lookups (limit %u)",
+                                                          a->lookups),
                             a->lookups, TM_SPF_LOOKUP_LIMIT);
         return st == TM_OK ? partial_note(a, out) : st;
     }
@@ -361,10 +404,16 @@ tm_status_t tm_check_spf_void_lookups(const tm_check_ctx_t *ctx, tm_finding_t *o
     if (!a)
         return st;
     if (a->void_lookups <= TM_SPF_VOID_LIMIT)
-        return tm_finding_set(out, TM_CHECK_PASS, _("%u void lookups (limit %u)"),
+        return tm_finding_set(out, TM_CHECK_PASS, dngettext(TM_TEXTDOMAIN,
+                                                            "%u void lookup (limit %u)",
+                                                            "%u void lookups (limit %u)",
+                                                            a->void_lookups),
                               a->void_lookups, TM_SPF_VOID_LIMIT);
     st = tm_finding_set(out, TM_CHECK_FAIL,
-                        _("%u lookups find no record; more than %u is a permerror"),
+                        dngettext(TM_TEXTDOMAIN,
+                                  "%u lookup finds no record; more than %u is a permerror",
+                                  "%u lookups find no record; more than %u is a permerror",
+                                  a->void_lookups),
                         a->void_lookups, TM_SPF_VOID_LIMIT);
     if (st == TM_OK)
         st = list_flagged(a, TM_SPF_TF_VOID, out);
@@ -431,7 +480,10 @@ tm_status_t tm_check_spf_loop(const tm_check_ctx_t *ctx, tm_finding_t *out)
     if (a->loops == 0)
         return tm_finding_set(out, TM_CHECK_PASS, _("No include or redirect loop"));
     st = tm_finding_set(out, TM_CHECK_FAIL,
-                        _("The SPF tree has %u include/redirect loops: permerror"), a->loops);
+                        dngettext(TM_TEXTDOMAIN,
+                                  "The SPF tree has %u include/redirect loop: permerror",
+                                  "The SPF tree has %u include/redirect loops: permerror",
+                                  a->loops), a->loops);
     if (st == TM_OK)
         st = list_flagged(a, TM_SPF_TF_LOOP, out);
     if (st == TM_OK)
@@ -450,8 +502,12 @@ tm_status_t tm_check_spf_include_target(const tm_check_ctx_t *ctx, tm_finding_t 
         return st;
     if (a->bad_targets) {
         st = tm_finding_set(out, TM_CHECK_FAIL,
-                            _("%u include/redirect targets do not have exactly one SPF record: "
-                              "permerror"),
+                            dngettext(TM_TEXTDOMAIN,
+                                      "%u include/redirect target does not have exactly one SPF "
+                                      "record: permerror",
+                                      "%u include/redirect targets do not have exactly one SPF "
+                                      "record: permerror",
+                                      a->bad_targets),
                             a->bad_targets);
         for (size_t i = 0; a->tree && i < a->tree->nnodes && st == TM_OK; i++) {
             const tm_spf_node_t *node = a->tree->nodes[i];
@@ -459,7 +515,10 @@ tm_status_t tm_check_spf_include_target(const tm_check_ctx_t *ctx, tm_finding_t 
                                      node->status != TM_SPF_NODE_MULTIPLE &&
                                      node->status != TM_SPF_NODE_BAD_NAME))
                 continue;
-            st = tm_finding_detail(out, _("  %s: %s (%zu records)"), node->domain,
+            st = tm_finding_detail(out, dngettext(TM_TEXTDOMAIN,
+                                                  "  %s: %s (%zu record)",
+                                                  "  %s: %s (%zu records)",
+                                                  node->nrecords), node->domain,
                                    tm_spf_node_status_name(node->status), node->nrecords);
         }
         if (st == TM_OK)
@@ -469,7 +528,10 @@ tm_status_t tm_check_spf_include_target(const tm_check_ctx_t *ctx, tm_finding_t 
     }
     if (a->dns_errors) {
         st = tm_finding_set(out, TM_CHECK_ERROR,
-                            _("%u lookups in the SPF tree failed: receivers get temperror"),
+                            dngettext(TM_TEXTDOMAIN,
+                                      "%u lookup in the SPF tree failed: receivers get temperror",
+                                      "%u lookups in the SPF tree failed: receivers get temperror",
+                                      a->dns_errors),
                             a->dns_errors);
         if (st == TM_OK)
             st = list_flagged(a, TM_SPF_TF_DNS_ERROR, out);
@@ -483,7 +545,12 @@ tm_status_t tm_check_spf_include_target(const tm_check_ctx_t *ctx, tm_finding_t 
     }
     if (offline_partial(a))
         return tm_finding_set(out, TM_CHECK_SKIP,
-                              _("Offline: the records of %u names in the SPF tree are unknown"),
+                              dngettext(TM_TEXTDOMAIN,
+                                        "Offline: the records of %u name in the SPF tree are "
+                                        "unknown",
+                                        "Offline: the records of %u names in the SPF tree are "
+                                        "unknown",
+                                        a->offline_unknown),
                               a->offline_unknown);
     return tm_finding_set(out, TM_CHECK_PASS,
                           _("Every include and redirect target has one SPF record"));
@@ -576,8 +643,12 @@ tm_status_t tm_check_spf_tmems_ranges(const tm_check_ctx_t *ctx, tm_finding_t *o
     }
     if (!failing && !erring)
         return tm_finding_set(out, TM_CHECK_PASS,
-                              _("check_host() gives pass for all %zu addresses of the %zu "
-                                "data-center ranges"),
+                              dngettext(TM_TEXTDOMAIN,
+                                        "check_host() gives pass for all %zu addresses of the %zu "
+                                        "data-center range",
+                                        "check_host() gives pass for all %zu addresses of the %zu "
+                                        "data-center ranges",
+                                        a->nranges),
                               addresses, a->nranges);
     if (!failing && offline_partial(a))
         return tm_finding_set(out, TM_CHECK_SKIP,
@@ -597,7 +668,10 @@ tm_status_t tm_check_spf_tmems_ranges(const tm_check_ctx_t *ctx, tm_finding_t *o
                 continue;
             char cidr[64];
             tm_cidr_format(&part->cidr, cidr, sizeof(cidr));
-            st = tm_finding_detail(out, _("  %-18s %s (after %u lookups)%s%s"), cidr,
+            st = tm_finding_detail(out, dngettext(TM_TEXTDOMAIN,
+                                                  "  %-18s %s (after %u lookup)%s%s",
+                                                  "  %-18s %s (after %u lookups)%s%s",
+                                                  part->lookups), cidr,
                                    tm_spf_result_name(part->result), part->lookups,
                                    rule && rule->since ? _(", added ") : "",
                                    rule && rule->since ? rule->since : "");
@@ -624,7 +698,10 @@ tm_status_t tm_check_spf_hardcoded(const tm_check_ctx_t *ctx, tm_finding_t *out)
                               _("The data-center ranges come through the include, not ip4: "
                                 "terms"));
     st = tm_finding_set(out, TM_CHECK_WARN,
-                        _("%zu ip4:/ip6: terms hard-code data-center ranges"), a->nhardcoded);
+                        dngettext(TM_TEXTDOMAIN,
+                                  "%zu ip4:/ip6: term hard-codes data-center ranges",
+                                  "%zu ip4:/ip6: terms hard-code data-center ranges",
+                                  a->nhardcoded), a->nhardcoded);
     for (size_t i = 0; i < a->nhardcoded && st == TM_OK; i++)
         st = tm_finding_detail(out, "  %s: %s", a->hardcoded[i].node->domain,
                                a->hardcoded[i].term->text);
@@ -651,8 +728,12 @@ tm_status_t tm_check_spf_size(const tm_check_ctx_t *ctx, tm_finding_t *out)
      * need TCP, which some do not try. */
     if (a->txt_truncated || a->txt_wire_size > 512) {
         st = tm_finding_set(out, TM_CHECK_WARN,
-                            _("The TXT answer is %zu bytes: over 512, receivers must retry "
-                              "over TCP"),
+                            dngettext(TM_TEXTDOMAIN,
+                                      "The TXT answer is %zu byte: over 512, receivers must retry "
+                                      "over TCP",
+                                      "The TXT answer is %zu bytes: over 512, receivers must "
+                                      "retry over TCP",
+                                      a->txt_wire_size),
                             a->txt_wire_size);
         if (st == TM_OK)
             st = tm_finding_fix(out, _("Remove TXT records you no longer need at the apex "
@@ -661,12 +742,18 @@ tm_status_t tm_check_spf_size(const tm_check_ctx_t *ctx, tm_finding_t *out)
     }
     if (a->max_txt_string > 255)
         return tm_finding_set(out, TM_CHECK_WARN,
-                              _("A TXT string is %zu bytes; the limit is 255"),
+                              dngettext(TM_TEXTDOMAIN,
+                                        "A TXT string is %zu byte; the limit is 255",
+                                        "A TXT string is %zu bytes; the limit is 255",
+                                        a->max_txt_string),
                               a->max_txt_string);
     if (a->txt_wire_size == 0)
         return tm_finding_set(out, TM_CHECK_PASS,
                               _("Every TXT string is at most 255 bytes (answer size unknown: "
                                 "not from DNS)"));
-    return tm_finding_set(out, TM_CHECK_PASS, _("The TXT answer is %zu bytes (at most 512)"),
+    return tm_finding_set(out, TM_CHECK_PASS, dngettext(TM_TEXTDOMAIN,
+                                                        "The TXT answer is %zu byte (at most 512)",
+                                                        "The TXT answer is %zu bytes (at most 512)",
+                                                        a->txt_wire_size),
                           a->txt_wire_size);
 }

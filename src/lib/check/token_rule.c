@@ -35,6 +35,17 @@ bool tm_token_given_valid(const char *given, const char *prefix, unsigned length
     size_t bad = 0;
     while (bad < len && ascii_alnum((unsigned char)v[bad]))
         bad++;
+    /* The value as given, on one line: a control byte shows as '?' (the
+     * reason says what it is). */
+    char shown[160];
+    size_t k = 0;
+    for (const char *g = given; *g && k + 4 < sizeof(shown); g++)
+        shown[k++] = ((unsigned char)*g < 0x20 || *g == 0x7f) ? '?' : *g;
+    if (given[k] != '\0' && k + 4 >= sizeof(shown)) {
+        memcpy(shown + k, "...", 3);
+        k += 3;
+    }
+    shown[k] = '\0';
     char what[64];
     unsigned char c = bad < len ? (unsigned char)v[bad] : 0;
     if (c > 0x20 && c < 0x7f)
@@ -47,19 +58,19 @@ bool tm_token_given_valid(const char *given, const char *prefix, unsigned length
     if (len == 0)
         snprintf(msg, msglen, _("invalid --token '%s': the token is empty; give the %u letters "
                                 "and digits the console shows"),
-                 given, length);
+                 shown, length);
     else if (bad < len && v == given)
         snprintf(msg, msglen,
                  _("invalid --token '%s': character %zu is %s, not an ASCII letter or digit; "
                    "give the %u characters the console shows, with or without %s, and no "
                    "quotes"),
-                 given, bad + 1, what, length, prefix);
+                 shown, bad + 1, what, length, prefix);
     else if (bad < len)
         snprintf(msg, msglen,
                  _("invalid --token '%s': character %zu after %s is %s, not an ASCII letter or "
                    "digit; give the %u characters the console shows, with or without %s, and "
                    "no quotes"),
-                 given, bad + 1, prefix, what, length, prefix);
+                 shown, bad + 1, prefix, what, length, prefix);
     else
         snprintf(msg, msglen,
                  dngettext(TM_TEXTDOMAIN,
@@ -68,6 +79,6 @@ bool tm_token_given_valid(const char *given, const char *prefix, unsigned length
                            "invalid --token '%s': it has %zu letters and digits; the console's "
                            "token has exactly %u",
                            len),
-                 given, len, length);
+                 shown, len, length);
     return false;
 }
