@@ -29,14 +29,15 @@ static bool is_include_of(const tm_spf_term_t *term, const char *name)
            tm_name_equal(term->domain, name);
 }
 
-/* True when the site include is a term of the apex record that check_host
- * reaches: no term before it has already spent the limit of 10 lookups. */
-static bool include_reachable(const tm_spf_node_t *root, const char *include)
+/* True when an include of name is a term of the apex record that
+ * check_host reaches: no term before it has already spent the limit of 10
+ * lookups. */
+static bool include_reachable(const tm_spf_node_t *root, const char *name)
 {
     unsigned spent = 0;
     for (size_t i = 0; i < root->nterms; i++) {
         const tm_spf_tterm_t *t = &root->terms[i];
-        if (is_include_of(t->term, include))
+        if (is_include_of(t->term, name))
             return spent < TM_SPF_LOOKUP_LIMIT;
         spent += t->lookups;
     }
@@ -195,9 +196,15 @@ tm_status_t tm_spf_suggest(const tm_check_ctx_t *ctx, tm_spf_goal_t goal, tm_spf
         return TM_OK;
     }
     const tm_spf_record_t *rec = root->record;
-    bool reachable = include_reachable(root, rules->spf_include);
+    bool in_apex = include_in_apex(root, rules->spf_include);
+    /* The legacy chain authorises every site through nested includes (the
+     * 2024 change notice): the site record replaces it where it stands, at
+     * a third of the cost, so no other term moves further from the start. */
+    bool replace_legacy = with_include && !in_apex && include_in_apex(root, rules->spf_legacy);
+    bool reachable = include_reachable(root, in_apex ? rules->spf_include : rules->spf_legacy) &&
+                     (in_apex || replace_legacy);
     s->include_first = with_include && (!reachable || ranges_fail(a));
-    s->include_added = s->include_first && !include_in_apex(root, rules->spf_include);
+    s->include_added = s->include_first && !in_apex;
     /* Only once the include is reachable do the typed-in ranges add nothing. */
     bool drop_ranges = s->include_first || reachable;
     /* Past the tree bound the count is only "at least", but already over the
@@ -213,10 +220,11 @@ tm_status_t tm_spf_suggest(const tm_check_ctx_t *ctx, tm_spf_goal_t goal, tm_spf
     for (size_t i = 0; i < rec->nterms && st == TM_OK; i++) {
         const tm_spf_term_t *term = &rec->terms[i];
         const tm_spf_tterm_t *tt = &root->terms[i];
-        /* The legacy chain authorises every site through nested includes
-         * (the 2024 change notice): the site record replaces it at a third
-         * of the cost. */
-        if (s->include_first && is_include_of(term, rules->spf_legacy)) {
+        if (replace_legacy && is_include_of(term, rules->spf_legacy)) {
+            if (!s->legacy_replaced && !s->include_first) {
+                st = tm_buf_printf(&s->text, " include:%s", rules->spf_include);
+                lookups += site_cost(a->tree, rules->spf_include);
+            }
             s->legacy_replaced = true;
             continue;
         }
