@@ -203,7 +203,14 @@ tm_status_t tm_spf_suggest(const tm_check_ctx_t *ctx, tm_spf_goal_t goal, tm_spf
     bool replace_legacy = with_include && !in_apex && include_in_apex(root, rules->spf_legacy);
     bool reachable = include_reachable(root, in_apex ? rules->spf_include : rules->spf_legacy) &&
                      (in_apex || replace_legacy);
-    s->include_first = with_include && (!reachable || ranges_fail(a));
+    /* The include goes first when it is missing, sits past the lookup
+     * limit, or some data-center address does not pass; also when ranges
+     * are typed in and the include is only nested (through a redirect or
+     * the customer's own include), so that they can go. */
+    bool nested_only = !in_apex && !replace_legacy && a->include_depth > 0;
+    s->include_first = with_include &&
+                       (ranges_fail(a) || (!reachable && !nested_only) ||
+                        (nested_only && a->nhardcoded > 0));
     s->include_added = s->include_first && !in_apex;
     /* Only once the include is reachable do the typed-in ranges add nothing. */
     bool drop_ranges = s->include_first || reachable;
