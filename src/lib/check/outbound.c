@@ -157,7 +157,7 @@ tm_status_t tm_check_spf_syntax(const tm_check_ctx_t *ctx, tm_finding_t *out)
         char *quoted = node->text ? tm_quote_dns_dup(node->text, strlen(node->text)) : NULL;
         if (node->text && !quoted)
             return TM_ENOMEM;
-        st = tm_finding_detail(out, _("%s: %s"), node->domain, quoted ? quoted : "");
+        st = tm_finding_detail(out, _("The record of %s: %s"), node->domain, quoted ? quoted : "");
         tm_free(quoted);
         for (size_t k = 0; k < node->nerrors && st == TM_OK; k++)
             st = syntax_error_line(&node->errors[k], out);
