@@ -1,4 +1,4 @@
-/* analysis.c - everything the outbound checks of CHECKS.md read about one
+/* analysis.c - everything the outbound checks (docs/checks.md) read about one
  * domain's SPF, gathered in one pass: the apex records, the worst-case tree
  * and its defects, where the data-center include sits, hard-coded ranges,
  * sizes, and check_host over every address of the data-center ranges. */

@@ -1,4 +1,4 @@
-/* tree.c - the worst-case lookup tree of CHECKS.md "Counting SPF lookups":
+/* tree.c - the worst-case lookup tree (docs/checks.md spf.lookups):
  * every term visited whether or not an earlier one would match, every
  * include and redirect expanded (a repeated include counts again), so the
  * count is what the least lucky sender costs.  Built from the rrset alone;
