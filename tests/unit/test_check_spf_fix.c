@@ -576,6 +576,27 @@ static void test_no_outbound_fix_without_include(void **state)
     tm_spf_analysis_destroy(a);
 }
 
+/* +all in a record whose include sits past the limit: moving the include
+ * would push a:gw10 out, and spf.all does not need it moved: its record
+ * only ends the record in ~all. */
+static void test_plus_all_fix_leaves_include_where_it_is(void **state)
+{
+    fx_t *fx = *state;
+    static const char *const zone[] = {
+        FX_DOMAIN " TXT v=spf1" GW(1) GW(2) GW(3) GW(4) GW(5) GW(6) GW(7) GW(8) GW(9) GW(10)
+                  " include:" SITE " +all",
+        GW_A(1), GW_A(2), GW_A(3), GW_A(4), GW_A(5), GW_A(6), GW_A(7), GW_A(8), GW_A(9), GW_A(10),
+        SITE_RECORD,
+    };
+    tm_spf_analysis_t *a = ANALYSE(fx, zone);
+    tm_finding_t *f = run_spf(fx, a, tm_check_spf_all);
+    assert_int_equal(f->status, TM_CHECK_FAIL);
+    assert_string_equal(f->fix_records, FX_DOMAIN ". 3600 IN TXT \"v=spf1" GW(1) GW(2) GW(3) GW(4)
+                        GW(5) GW(6) GW(7) GW(8) GW(9) GW(10) " include:" SITE " ~all\"");
+    oom(fx, a, tm_check_spf_all);
+    tm_spf_analysis_destroy(a);
+}
+
 /* ---- a record that does not parse --------------------------------------------------- */
 
 /* One bad term: spf.syntax reports it with its position; the checks judge
@@ -692,6 +713,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_answer_size_guard, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_zone_line_escapes_quotes, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_no_outbound_fix_without_include, fx_setup,
+                                        fx_teardown),
+        cmocka_unit_test_setup_teardown(test_plus_all_fix_leaves_include_where_it_is, fx_setup,
                                         fx_teardown),
         cmocka_unit_test_setup_teardown(test_bad_term_reported_once, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_bad_terms_that_decide_skip, fx_setup, fx_teardown),

@@ -177,14 +177,14 @@ static tm_spf_fixability_t judge(const tm_spf_analysis_t *a, tm_spf_goal_t goal,
     }
 }
 
-tm_status_t tm_spf_suggest(const tm_check_ctx_t *ctx, tm_spf_goal_t goal, tm_spf_suggestion_t *s)
+static tm_status_t suggest(const tm_check_ctx_t *ctx, tm_spf_goal_t goal, bool with_include,
+                           tm_spf_suggestion_t *s)
 {
     const tm_rules_t *rules = ctx->rules;
     const tm_spf_analysis_t *a = ctx->spf;
     const tm_spf_node_t *root = apex_node(ctx);
     memset(s, 0, sizeof(*s));
     tm_buf_init(&s->text);
-    bool with_include = goal_about_include(goal) || ctx->opts->outbound;
     if (!a || a->nrecords == 0) {
         s->fresh = s->changed = s->exact = true;
         s->include_first = s->include_added = true;
@@ -278,6 +278,27 @@ tm_status_t tm_spf_suggest(const tm_check_ctx_t *ctx, tm_spf_goal_t goal, tm_spf
 }
 
 void tm_spf_suggestion_clear(tm_spf_suggestion_t *s) { tm_buf_clear(&s->text); }
+
+tm_status_t tm_spf_suggest(const tm_check_ctx_t *ctx, tm_spf_goal_t goal, tm_spf_suggestion_t *s)
+{
+    bool about_include = goal_about_include(goal);
+    tm_status_t st = suggest(ctx, goal, about_include || ctx->opts->outbound, s);
+    if (st != TM_OK || s->fixability == TM_SPF_FIXABLE || about_include || !s->include_first)
+        return st;
+    /* The include change is what stops the record (it would cost too
+     * much, or cannot be counted); this goal does not need it, so the
+     * record without it may still be a fix ("+all" in a record over the
+     * limit). */
+    tm_spf_suggestion_t without;
+    st = suggest(ctx, goal, false, &without);
+    if (st == TM_OK && without.fixability == TM_SPF_FIXABLE) {
+        tm_spf_suggestion_clear(s);
+        *s = without;
+        return TM_OK;
+    }
+    tm_spf_suggestion_clear(&without);
+    return st;
+}
 
 tm_status_t tm_spf_suggest_record(const tm_check_ctx_t *ctx, tm_buf_t *out)
 {
