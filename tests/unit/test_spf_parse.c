@@ -498,7 +498,8 @@ static void test_partial_of_good_record(void **state)
 static void test_partial_bad_bytes(void **state)
 {
     (void)state;
-    const char text[] = "v=spf1 ip4:192.0.2.1 include:spf.example.com\t~all a:\xe3\x80\x80x.example";
+    const char text[] = "v=spf1 ip4:192.0.2.1 include:spf.example.com\t~all "
+                        "a:\xe3\x80\x80x.example";
     size_t len = sizeof(text) - 1;
     tm_spf_partial_t p;
     assert_int_equal(tm_spf_parse_partial(text, len, &p), TM_OK);

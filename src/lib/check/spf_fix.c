@@ -214,8 +214,9 @@ static tm_status_t suggest(const tm_check_ctx_t *ctx, tm_spf_goal_t goal, bool w
     s->include_added = s->include_first && !in_apex;
     /* Only once the include is reachable do the typed-in ranges add nothing. */
     bool drop_ranges = s->include_first || reachable;
-    /* Past the tree bound the count is only "at least", but already over the
-     * limit: every decision on it is the same. */
+    /* Offline unknown names or DNS failures hide part of the count.  Past
+     * the tree bound the count is only "at least", but already over the
+     * limit, so every decision on it is the same: that counts as known. */
     s->exact = a->offline_unknown == 0 && a->dns_errors == 0;
     s->lookups_before = a->lookups;
     unsigned lookups = 0, voids = 0;
@@ -270,7 +271,8 @@ static tm_status_t suggest(const tm_check_ctx_t *ctx, tm_spf_goal_t goal, bool w
         s->changed = old.len != s->text.len || memcmp(old.data, s->text.data, old.len) != 0;
         s->lookups_after = lookups;
         s->void_after = voids;
-        s->hardcoded_left = a->nhardcoded > s->ranges_dropped ? a->nhardcoded - s->ranges_dropped : 0;
+        s->hardcoded_left =
+            a->nhardcoded > s->ranges_dropped ? a->nhardcoded - s->ranges_dropped : 0;
         s->fixability = judge(a, goal, s, rec->len);
     }
     tm_buf_clear(&old);
