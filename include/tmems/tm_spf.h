@@ -150,9 +150,16 @@ typedef struct {
 
 typedef struct {
     size_t offset;          /* byte offset of the offending term (or byte) */
+    size_t term_offset;     /* byte offset where the offending term starts */
+    size_t term_index;      /* 1 for the first term after "v=spf1"; 0 when the
+                               record as a whole is refused */
     char term[TM_SPF_ERROR_TERM_MAX + 1]; /* the offending term, cut to fit and
                                              with non-printable bytes as \xNN */
     const char *reason;     /* translated, static: never freed */
+    /* The term names include, a, mx, ptr, exists or redirect, or a name
+     * that is no mechanism at all (a typo such as "inculde:"): once
+     * corrected it may cost DNS lookups (section 4.6.4). */
+    bool may_query_dns;
 } tm_spf_parse_error_t;
 
 /* Parses one record (the joined TXT strings; NUL bytes are data).  On TM_OK
@@ -164,6 +171,28 @@ typedef struct {
 tm_status_t tm_spf_parse(const char *text, size_t len, tm_spf_record_t **out,
                          tm_spf_parse_error_t *err);
 void tm_spf_record_destroy(tm_spf_record_t *record); /* NULL is a no-op */
+
+/* What a receiver cannot use but an admin needs: every term of a record
+ * that does not parse, and the record made of the terms that do.  A
+ * receiver gets permerror for the whole record (section 4.6); the partial
+ * record only lets the checks judge what the admin wrote correctly, so
+ * that one bad term is reported once instead of as a missing include, a
+ * missing "all" and a count of 0 lookups. */
+typedef struct {
+    tm_spf_record_t *record;        /* the terms that parse, in order (their
+                                       offsets into the whole record); NULL
+                                       when the record as a whole is refused:
+                                       not v=spf1, too long, too many terms */
+    tm_spf_parse_error_t *errors;   /* every term that does not parse, in order */
+    size_t nerrors;
+} tm_spf_partial_t;
+
+/* Parses term by term, keeping going after an error.  TM_OK with
+ * out->nerrors == 0 when the record parses (then out->record equals what
+ * tm_spf_parse gives); TM_ENOMEM on allocation failure (out is then
+ * cleared).  Free with tm_spf_partial_clear. */
+tm_status_t tm_spf_parse_partial(const char *text, size_t len, tm_spf_partial_t *out);
+void tm_spf_partial_clear(tm_spf_partial_t *p);
 
 /* ---- macros (RFC 7208 section 7) ---------------------------------------- */
 
@@ -328,11 +357,16 @@ typedef struct tm_spf_node {
     tm_spf_node_status_t status;
     tm_dns_outcome_t outcome;  /* of the TXT query */
     size_t nrecords;           /* v=spf1 records in the answer */
-    const tm_spf_record_t *record;  /* parsed (status OK), owned by the context */
+    const tm_spf_record_t *record;  /* parsed (status OK), owned by the context;
+                                       at the root with status SYNTAX, the terms
+                                       that parse (tm_spf_partial_t), else NULL */
     const char *text;          /* the record text when exactly one, else NULL
                                   (owned by the rrset) */
     size_t text_len;           /* its length: DNS data may hold a NUL */
-    tm_spf_parse_error_t error;     /* status SYNTAX */
+    tm_spf_parse_error_t error;     /* status SYNTAX: the first error */
+    const tm_spf_parse_error_t *errors; /* status SYNTAX: every term that does
+                                       not parse (owned by the context) */
+    size_t nerrors;
     unsigned lookups;          /* worst case over the subtree (this node's terms
                                   and every child's); the TXT query of this node
                                   is counted by the parent's term */
@@ -356,7 +390,10 @@ typedef struct {
     bool loop, ptr_used, mx_overflow, sender_dependent;
 } tm_spf_tree_t;
 
-/* Builds the worst-case tree of domain from what the context's rrset holds:
+/* Builds the worst-case tree of domain from what the context's rrset holds.
+ * A root record that does not parse keeps status SYNTAX, and the terms of
+ * it that parse are expanded like a record's (so that the checks can judge
+ * them); a deeper record that does not parse is not expanded.  The tree:
  * every term visited, every include/redirect expanded (repeats counted again)
  * except loops, sender-dependent targets and beyond the bounds.  Every name
  * the tree still lacks is appended to need (may be NULL): the TXT of every
@@ -427,6 +464,14 @@ struct tm_spf_analysis {
     size_t record_len;
     tm_spf_parse_error_t error; /* the apex record's syntax error (tree->root) */
     bool syntax_ok;            /* the apex record parses */
+    /* The apex record does not parse, but some of its terms do: the tree
+     * and every count below are those of the terms that parse (a receiver
+     * gets permerror for the record as published, section 4.6). */
+    bool partial;
+    /* A term of the apex that does not parse may cost DNS lookups once
+     * corrected (tm_spf_parse_error_t.may_query_dns): the counts are then
+     * only a lower bound of the corrected record's. */
+    bool partial_may_query;
     /* The worst-case tree; NULL until the apex answer is there. */
     tm_spf_tree_t *tree;
     unsigned lookups;          /* worst case over the tree */

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "check/token_rule.h"
 #include "tmc_params.h"
 #include "tmems/tm_spf.h"
 #include "util/file.h"
@@ -101,7 +102,8 @@ const char *tmc_usage(void)
              "  --company ID          the expected company ID\n"
              "  --token VALUE         the expected ownership token (with or without tmes=)\n"
              "  --phase P             pre, post or auto (default auto)\n"
-             "  --no-outbound         outbound protection is off: SPF findings are information\n"
+             "  --no-outbound         outbound protection is off: the TMEmS SPF findings are\n"
+             "                        information (a broken SPF record still fails)\n"
              "  --only IDS, --skip IDS  comma-separated check ids or prefixes (mx.);\n"
              "                        repeatable, the lists add up\n"
              "  --strict              warnings make the exit status 1\n"
@@ -505,7 +507,9 @@ bool tmc_params_parse(tmc_params_t *p, int argc, char **argv, char *err, size_t 
             p->check.company = arg;
             break;
         case OPT_TOKEN: {
-            const char *value = strncasecmp(arg, "tmes=", 5) == 0 ? arg + 5 : arg;
+            const char *value;
+            if (!tm_token_given_valid(arg, TM_TOKEN_PREFIX, TM_TOKEN_LENGTH, &value, err, errlen))
+                return false;
             free(p->token);
             p->token = strdup(value);
             if (!p->token)

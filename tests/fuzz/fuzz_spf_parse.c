@@ -231,6 +231,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 FUZZ_CHECK((unsigned char)*p >= 0x20 && (unsigned char)*p < 0x7f);
         }
     }
+    /* The partial parse: no error exactly when the record parses; every
+     * term it keeps is a valid record's term, every error names a term. */
+    tm_spf_partial_t part;
+    tm_status_t pst = tm_spf_parse_partial(text, len, &part);
+    FUZZ_CHECK(pst == TM_OK || pst == TM_ENOMEM);
+    if (pst == TM_OK && st != TM_ENOMEM) {
+        FUZZ_CHECK((part.nerrors == 0) == (st == TM_OK));
+        if (part.record)
+            check_record(part.record, len);
+        for (size_t i = 0; i < part.nerrors; i++) {
+            FUZZ_CHECK(part.errors[i].reason != NULL);
+            FUZZ_CHECK(part.errors[i].term_offset <= part.errors[i].offset ||
+                       part.errors[i].term_index == 0);
+            FUZZ_CHECK(i == 0 || part.errors[i].term_index > part.errors[i - 1].term_index);
+        }
+    }
+    tm_spf_partial_clear(&part);
     if (len <= TM_SPF_RECORD_MAX) {
         const char *other = nl ? nl + 1 : text;
         size_t other_len = nl ? size - len - 1 : len;

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "check_fixture.h"
+#include "tmems/tm_spf.h"
 
 /* The ids of the domain and inbound tables and company.relay_host, in the
  * order CHECKS.md lists them.  Other sections may add ids in between. */
@@ -342,6 +343,77 @@ static void test_no_outbound_softens(void **state)
     tm_findings_clear(&f);
 }
 
+/* The checks with the SPF analysis built from what the rrset holds (the
+ * test puts every answer it needs first). */
+static tm_spf_analysis_t *run_all_spf(fx_t *fx, tm_findings_t *out)
+{
+    tm_questions_t need;
+    tm_questions_init(&need);
+    tm_spf_analysis_t *a = NULL;
+    assert_int_equal(tm_spf_analysis_build(fx->rrset, fx->domain, fx->rules, &need, &a), TM_OK);
+    assert_int_equal(need.count, 0);
+    tm_questions_clear(&need);
+    tm_findings_init(out);
+    tm_check_ctx_init(&fx->ctx, fx->domain, NULL, fx->rrset, fx->rules, &fx->opts);
+    fx->ctx.spf = a;
+    assert_int_equal(tm_checks_run(&fx->ctx, out), TM_OK);
+    return a;
+}
+
+/* docs/checks.md "Sending servers": without outbound protection what only
+ * concerns the TMEmS include becomes info, and every warning too; a record
+ * that gives receivers permerror or authorises everyone stays a failure,
+ * and says why. */
+static void test_no_outbound_keeps_what_breaks_mail(void **state)
+{
+    fx_t *fx = *state;
+    fx->opts.only = "spf.";
+    fx->opts.outbound = false;
+    FX_TXT(fx, 3600, "v=spf1 a:x1.acme.example a:x2.acme.example a:x3.acme.example +all");
+    fx_outcome(fx, "x1.acme.example", TM_RR_A, TM_DNS_NXDOMAIN);
+    fx_outcome(fx, "x2.acme.example", TM_RR_A, TM_DNS_NXDOMAIN);
+    fx_outcome(fx, "x3.acme.example", TM_RR_A, TM_DNS_NXDOMAIN);
+    tm_findings_t f;
+    tm_spf_analysis_t *a = run_all_spf(fx, &f);
+    const tm_finding_t *v = find(&f, "spf.void_lookups");
+    assert_int_equal(v->status, TM_CHECK_FAIL);
+    assert_contains(v->detail, "but this still counts: receivers get permerror");
+    const tm_finding_t *all = find(&f, "spf.all");
+    assert_int_equal(all->status, TM_CHECK_FAIL);
+    assert_contains(all->detail, "+all lets any server send as the domain");
+    const tm_finding_t *inc = find(&f, "spf.include");
+    assert_int_equal(inc->status, TM_CHECK_INFO);
+    assert_contains(inc->detail, "information only");
+    assert_int_equal(find(&f, "spf.tmems_ranges")->status, TM_CHECK_INFO);
+    assert_int_equal(tm_findings_verdict(&f), TM_CHECK_FAIL);
+    tm_findings_clear(&f);
+    tm_spf_analysis_destroy(a);
+}
+
+/* Two records: permerror for every receiver, kept; ?all only protects
+ * nothing: a warning, softened. */
+static void test_no_outbound_two_records_and_neutral(void **state)
+{
+    fx_t *fx = *state;
+    fx->opts.only = "spf.";
+    fx->opts.outbound = false;
+    FX_TXT(fx, 3600, "v=spf1 ?all", "v=spf1 -all");
+    tm_findings_t f;
+    tm_spf_analysis_t *a = run_all_spf(fx, &f);
+    assert_int_equal(find(&f, "spf.single")->status, TM_CHECK_FAIL);
+    tm_findings_clear(&f);
+    tm_spf_analysis_destroy(a);
+    tm_rrset_destroy(fx->rrset);
+    fx->rrset = tm_rrset_create();
+    assert_non_null(fx->rrset);
+    FX_TXT(fx, 3600, "v=spf1 ip4:192.0.2.1 ?all");
+    a = run_all_spf(fx, &f);
+    assert_int_equal(find(&f, "spf.all")->status, TM_CHECK_INFO);
+    assert_int_equal(tm_findings_verdict(&f), TM_CHECK_PASS);
+    tm_findings_clear(&f);
+    tm_spf_analysis_destroy(a);
+}
+
 static void test_no_outbound_keeps_error_and_pass(void **state)
 {
     fx_t *fx = *state;
@@ -449,6 +521,8 @@ int main(void)
         T(test_run_verdict_pre_cutover),
         T(test_no_outbound_softens),
         T(test_no_outbound_keeps_error_and_pass),
+        T(test_no_outbound_keeps_what_breaks_mail),
+        T(test_no_outbound_two_records_and_neutral),
         T(test_run_appends_and_grows),
         T(test_run_oom),
         T(test_needs_oom),

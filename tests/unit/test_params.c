@@ -283,23 +283,56 @@ static void test_help_and_version(void **state)
     assert_contains(usage, "--only");
 }
 
+#define TOKEN32 "88vf4Tw3IPext5MmvoQSYF5mxwOczSpc"
+
 static void test_token_forms(void **state)
 {
     (void)state;
-    const char *forms[] = {"tmes=abc123", "abc123", "TMES=abc123", "Tmes=abc123"};
+    const char *forms[] = {"tmes=" TOKEN32, TOKEN32, "TMES=" TOKEN32, "Tmes=" TOKEN32};
     for (size_t i = 0; i < 4; i++) {
         parsed_t *r = PARSE("--token", (char *)forms[i], "example.com");
         assert_true(r->ok);
-        assert_string_equal(r->p.token, "abc123");
-        assert_string_equal(r->p.check.token, "abc123");
+        assert_string_equal(r->p.token, TOKEN32);
+        assert_string_equal(r->p.check.token, TOKEN32);
     }
     /* repeated: refused, never the last silently (the first is freed:
      * valgrind checks) */
-    parsed_t *r = PARSE("--token", "first", "--token", "tmes=second", "example.com");
+    parsed_t *r = PARSE("--token", TOKEN32, "--token", "tmes=0123456789abcdef0123456789ABCDEF",
+                        "example.com");
     expect_refused(r, "'--token' can be given only once");
-    /* only a leading prefix is removed */
-    r = PARSE("--token", "xtmes=abc", "example.com");
-    assert_string_equal(r->p.check.token, "xtmes=abc");
+}
+
+/* --token is judged like token.format: tmes= optional, then exactly 32
+ * ASCII letters and digits; anything else is exit 2 with the reason. */
+static void test_token_malformed(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *arg, *message;
+    } cases[] = {
+        {"\"tmes=" TOKEN32 "\"", "invalid --token '\"tmes=" TOKEN32 "\"': character 1 is '\"', "
+                                "not an ASCII letter or digit; give the 32 characters the "
+                                "console shows, with or without tmes=, and no quotes"},
+        {"abc123", "invalid --token 'abc123': it has 6 letters and digits; the console's token "
+                   "has exactly 32"},
+        {"tmes=" TOKEN32 "x", "invalid --token 'tmes=" TOKEN32 "x': it has 33 letters and "
+                              "digits; the console's token has exactly 32"},
+        {"tmes=", "invalid --token 'tmes=': the token is empty; give the 32 letters and digits "
+                  "the console shows"},
+        {"", "invalid --token '': the token is empty"},
+        {"tmes= 88vf4Tw3IPext5MmvoQSYF5mxwOczSp", "character 1 after tmes= is a space"},
+        {"88vf4Tw3IPext5MmvoQSYF5mxwOczSp\t", "character 32 is a control character"},
+        {"88vf4Tw3IPext5MmvoQSYF5mxwOczS\xe3\x80\x80", "character 31 is a non-ASCII character"},
+        {"xtmes=abc", "character 6 is '='"},
+        /* the message stays one line: a control byte shows as '?' */
+        {"88vf4Tw3IPext5MmvoQSYF5mxwOczSp\n",
+         "invalid --token '88vf4Tw3IPext5MmvoQSYF5mxwOczSp?': character 32 is a control character"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        parsed_t *r = PARSE("--token", (char *)cases[i].arg, "example.com");
+        assert_false(r->ok);
+        assert_contains(r->err, cases[i].message);
+    }
 }
 
 static void test_servers(void **state)
@@ -436,7 +469,7 @@ static void test_repeated_option_refused(void **state)
     } once[] = {{"--doh", "https://192.0.2.1/dns-query"}, {"--offline", NULL},
                 {"--timeout", "500"}, {"--tries", "2"}, {"--max-queries", "8"},
                 {"--region", "jp"}, {"--rules", "r.json"}, {"--company", "acme"},
-                {"--token", "abc"}, {"--phase", "pre"}, {"--no-outbound", NULL},
+                {"--token", "88vf4Tw3IPext5MmvoQSYF5mxwOczSpc"}, {"--phase", "pre"}, {"--no-outbound", NULL},
                 {"--format", "json"}, {"--lang", "en"}, {"--color", "never"},
                 {"--colour", "never"}, {"--strict", NULL}, {"--authoritative", NULL},
                 {"--smtp", NULL}, {"--auth-port", "53"}, {"--smtp-port", "25"},
@@ -533,7 +566,7 @@ static void test_clear(void **state)
     (void)state;
     tmc_params_t p;
     char err[128];
-    char *argv[] = {"tmems-check", "--token", "abc", "a.example", "b.example", NULL};
+    char *argv[] = {"tmems-check", "--token", TOKEN32, "a.example", "b.example", NULL};
     assert_true(tmc_params_parse(&p, 5, argv, err, sizeof(err)));
     tmc_params_clear(&p);
     assert_null(p.domains);
@@ -656,6 +689,7 @@ int main(void)
         T(test_no_domain),
         T(test_help_and_version),
         T(test_token_forms),
+        T(test_token_malformed),
         T(test_servers),
         T(test_servers_up_to_eight),
         T(test_bad_servers),

@@ -217,6 +217,13 @@ static void test_no_record_and_multiple(void **state)
     assert_string_equal(r.a->error.term, "~al");
     assert_int_equal(r.a->ranges[6].parts[0].result, TM_SPF_PERMERROR);
     assert_int_equal(r.a->ranges[6].nparts, 1);
+    /* the terms that parse are judged: the include is there (1 lookup),
+     * and the bad term may be an all, which costs nothing */
+    assert_true(r.a->partial);
+    assert_true(r.a->partial_may_query); /* "~al" names no known mechanism */
+    assert_int_equal(r.a->include_depth, 1);
+    assert_int_equal(r.a->lookups, 1);
+    assert_int_equal(r.a->all_qualifier, 0);
     done(&r);
 }
 

@@ -436,6 +436,129 @@ static void test_out_of_memory(void **state)
     assert_true(n > 2); /* at least one allocation was failed and survived */
 }
 
+
+/* ---- partial parse: every bad term, and the terms that parse ----------------- */
+
+static void test_partial_every_error(void **state)
+{
+    (void)state;
+    const char *text = "v=spf1 ip4:192.0.2.300 include:_spf.example.com inculde:x.example.com "
+                       "redirect=a.example.com redirect=b.example.com ip6:2001:db8::/129 ~all";
+    tm_spf_partial_t p;
+    assert_int_equal(tm_spf_parse_partial(text, strlen(text), &p), TM_OK);
+    assert_non_null(p.record);
+    assert_int_equal(p.nerrors, 4);
+    /* term indexes count from 1 after v=spf1; offsets are 0-based */
+    assert_int_equal(p.errors[0].term_index, 1);
+    assert_string_equal(p.errors[0].term, "ip4:192.0.2.300");
+    assert_int_equal(p.errors[0].term_offset, 7);
+    assert_int_equal(p.errors[0].offset, 11);
+    assert_false(p.errors[0].may_query_dns);
+    assert_int_equal(p.errors[1].term_index, 3);
+    assert_string_equal(p.errors[1].term, "inculde:x.example.com");
+    assert_true(p.errors[1].may_query_dns); /* a misspelt mechanism may be an include */
+    assert_int_equal(p.errors[2].term_index, 5); /* the second redirect= */
+    assert_string_equal(p.errors[2].term, "redirect=b.example.com");
+    assert_true(p.errors[2].may_query_dns);
+    assert_int_equal(p.errors[3].term_index, 6);
+    assert_false(p.errors[3].may_query_dns);
+    /* the terms that parse, with their offsets in the whole record */
+    assert_int_equal(p.record->nterms, 3);
+    assert_string_equal(p.record->terms[0].text, "include:_spf.example.com");
+    assert_int_equal(p.record->terms[0].offset, 23);
+    assert_string_equal(p.record->terms[1].text, "redirect=a.example.com");
+    assert_string_equal(p.record->terms[2].text, "~all");
+    assert_non_null(p.record->all);
+    assert_non_null(p.record->redirect);
+    assert_int_equal(p.record->dns_terms, 2);
+    tm_spf_partial_clear(&p);
+    assert_null(p.record);
+    assert_null(p.errors);
+}
+
+/* A correct record: no error, the same terms as tm_spf_parse gives. */
+static void test_partial_of_good_record(void **state)
+{
+    (void)state;
+    const char *text = "v=spf1 a mx/24 include:_spf.example.com -all";
+    tm_spf_partial_t p;
+    assert_int_equal(tm_spf_parse_partial(text, strlen(text), &p), TM_OK);
+    assert_int_equal(p.nerrors, 0);
+    tm_spf_record_t *rec = parse_ok(text);
+    assert_int_equal(p.record->nterms, rec->nterms);
+    for (size_t i = 0; i < rec->nterms; i++) {
+        assert_string_equal(p.record->terms[i].text, rec->terms[i].text);
+        assert_int_equal(p.record->terms[i].kind, rec->terms[i].kind);
+    }
+    tm_spf_record_destroy(rec);
+    tm_spf_partial_clear(&p);
+}
+
+/* A bad byte spoils only its term; the strict parser names the same term. */
+static void test_partial_bad_bytes(void **state)
+{
+    (void)state;
+    const char text[] = "v=spf1 ip4:192.0.2.1 include:spf.example.com\t~all "
+                        "a:\xe3\x80\x80x.example";
+    size_t len = sizeof(text) - 1;
+    tm_spf_partial_t p;
+    assert_int_equal(tm_spf_parse_partial(text, len, &p), TM_OK);
+    assert_int_equal(p.nerrors, 2);
+    assert_int_equal(p.errors[0].term_index, 2);
+    assert_string_equal(p.errors[0].term, "include:spf.example.com\\x09~all");
+    assert_int_equal(p.errors[0].offset, 44);
+    assert_int_equal(p.errors[1].term_index, 3);
+    assert_int_equal(p.record->nterms, 1);
+    tm_spf_record_t *rec = NULL;
+    tm_spf_parse_error_t err;
+    assert_int_equal(tm_spf_parse(text, len, &rec, &err), TM_EPARSE);
+    assert_int_equal(err.term_index, 2);
+    assert_int_equal(err.offset, 44);
+    assert_true(err.may_query_dns);
+    tm_spf_partial_clear(&p);
+}
+
+/* The record as a whole refused: no terms to judge, one error. */
+static void test_partial_refused(void **state)
+{
+    (void)state;
+    tm_spf_partial_t p;
+    const char *notspf = "v=spf2 -all";
+    assert_int_equal(tm_spf_parse_partial(notspf, strlen(notspf), &p), TM_OK);
+    assert_null(p.record);
+    assert_int_equal(p.nerrors, 1);
+    assert_int_equal(p.errors[0].term_index, 0);
+    tm_spf_partial_clear(&p);
+    char big[TM_SPF_RECORD_MAX + 16];
+    memset(big, 'a', sizeof(big));
+    memcpy(big, "v=spf1 ", 7);
+    assert_int_equal(tm_spf_parse_partial(big, sizeof(big), &p), TM_OK);
+    assert_null(p.record);
+    assert_int_equal(p.nerrors, 1);
+    tm_spf_partial_clear(&p);
+}
+
+static void test_partial_out_of_memory(void **state)
+{
+    (void)state;
+    const char *text = "v=spf1 ip4:1.2.3.256 include:a.example.com foo:bar redirect=b.example -all";
+    tm_status_t st = TM_ENOMEM;
+    unsigned long n;
+    for (n = 1; n < 100 && st == TM_ENOMEM; n++) {
+        tm_spf_partial_t p;
+        tm_alloc_fail_after(n);
+        st = tm_spf_parse_partial(text, strlen(text), &p);
+        tm_alloc_fail_after(0);
+        if (st != TM_OK) {
+            assert_null(p.record);
+            assert_null(p.errors);
+        }
+        tm_spf_partial_clear(&p);
+    }
+    assert_int_equal(st, TM_OK);
+    assert_true(n > 3);
+}
+
 static void test_names(void **state)
 {
     (void)state;
@@ -470,6 +593,11 @@ int main(void)
         cmocka_unit_test(test_limits),
         cmocka_unit_test(test_out_of_memory),
         cmocka_unit_test(test_names),
+        cmocka_unit_test(test_partial_every_error),
+        cmocka_unit_test(test_partial_of_good_record),
+        cmocka_unit_test(test_partial_bad_bytes),
+        cmocka_unit_test(test_partial_refused),
+        cmocka_unit_test(test_partial_out_of_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -319,7 +319,12 @@ static void test_node_errors(void **state)
     assert_int_equal(syn->error.offset, 20);
     assert_string_equal(syn->error.term, "ip4:192.0.2.1/33");
     assert_non_null(syn->text);
+    /* below the root a record that does not parse is not expanded: a
+     * receiver stops there, nothing under it costs a lookup */
     assert_null(syn->record);
+    assert_int_equal(syn->nterms, 0);
+    assert_int_equal(syn->nerrors, 1);
+    assert_int_equal(syn->errors[0].term_index, 1);
     const tm_spf_node_t *two = root->terms[1].child;
     assert_int_equal(two->status, TM_SPF_NODE_MULTIPLE);
     assert_int_equal(two->nrecords, 2);
@@ -419,6 +424,36 @@ static void test_out_of_memory(void **state)
     drop(&b);
 }
 
+
+/* A root record that does not parse keeps its status, and the terms that
+ * parse are expanded like a record's, so that the checks judge them. */
+static void test_root_syntax_terms_that_parse(void **state)
+{
+    (void)state;
+    static const char *const zone[] = {
+        "root.example TXT v=spf1 ip4:192.0.2.300 include:a.example a:gone.example foo:bar ~all",
+        "a.example TXT v=spf1 include:b.example -all",
+        "b.example TXT v=spf1 ip4:192.0.2.1 -all",
+    };
+    built_t b;
+    BUILD(zone, "root.example", &b);
+    const tm_spf_node_t *root = b.tree->root;
+    assert_int_equal(root->status, TM_SPF_NODE_SYNTAX);
+    assert_int_equal(root->nerrors, 2);
+    assert_string_equal(root->errors[0].term, "ip4:192.0.2.300");
+    assert_string_equal(root->errors[1].term, "foo:bar");
+    assert_int_equal(root->error.term_index, 1);
+    assert_non_null(root->record);
+    assert_int_equal(root->nterms, 3);
+    assert_string_equal(root->terms[0].term->text, "include:a.example");
+    assert_int_equal(root->terms[0].lookups, 2);
+    assert_true(root->terms[1].flags & TM_SPF_TF_VOID);
+    assert_int_equal(b.tree->lookups, 3);
+    assert_int_equal(b.tree->void_lookups, 1);
+    assert_int_equal(b.rounds, 3); /* apex, then a.example and gone.example, then b.example */
+    drop(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -430,6 +465,7 @@ int main(void)
         cmocka_unit_test(test_mx_overflow),
         cmocka_unit_test(test_rounds_by_level),
         cmocka_unit_test(test_node_errors),
+        cmocka_unit_test(test_root_syntax_terms_that_parse),
         cmocka_unit_test(test_depth_bound),
         cmocka_unit_test(test_sizes_and_bad_name),
         cmocka_unit_test(test_out_of_memory),

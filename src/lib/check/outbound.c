@@ -1,7 +1,15 @@
-/* outbound.c - the 送信サーバ section: the SPF record (seed 000 Step 2-3,
- * seed 004) judged per RFC 7208 and CHECKS.md "Counting SPF lookups".
- * Every check reads the analysis the run layer built (ctx->spf). */
+/* outbound.c - the 送信サーバ section: the SPF record (the onboarding
+ * guide, Step 2-3; the 2024 data-center change notice) judged per RFC 7208
+ * and docs/checks.md "Sending servers".  Every check reads the analysis the
+ * run layer built (ctx->spf).
+ *
+ * A record that does not parse is permerror for every receiver (RFC 7208
+ * section 4.6); spf.syntax reports it, once, with each bad term.  The other
+ * checks judge the terms that parse (the analysis expands them), or skip
+ * with that reason where the bad term could change their verdict, so that
+ * none contradicts the record. */
 #include <string.h>
+#include <strings.h>
 
 #include "check/checks.h"
 #include "check/spf_fix.h"
@@ -30,8 +38,39 @@ static const tm_spf_analysis_t *usable(const tm_check_ctx_t *ctx, tm_finding_t *
 }
 
 /* Offline, a count that stays within limits may still grow once the unknown
- * names are known: say so rather than pass (CHECKS.md "Offline"). */
+ * names are known: say so rather than pass (docs/checks.md "Offline"). */
 static bool offline_partial(const tm_spf_analysis_t *a) { return a->offline_unknown > 0; }
+
+/* The apex record does not parse (spf.syntax fails). */
+static bool apex_broken(const tm_spf_analysis_t *a)
+{
+    return a->tree && a->tree->root->status == TM_SPF_NODE_SYNTAX;
+}
+
+/* A term of the apex that does not parse names the given domain: once
+ * corrected it may be the include the check looks for. */
+static bool bad_term_names(const tm_spf_analysis_t *a, const char *name)
+{
+    const tm_spf_node_t *root = a->tree ? a->tree->root : NULL;
+    size_t len = name ? strlen(name) : 0;
+    for (size_t i = 0; root && len && i < root->nerrors; i++) {
+        const char *term = root->errors[i].term;
+        for (const char *p = term; *p; p++) {
+            if (strncasecmp(p, name, len) == 0)
+                return true;
+        }
+    }
+    return false;
+}
+
+/* A finding judged on the terms that parse says so. */
+static tm_status_t partial_note(const tm_spf_analysis_t *a, tm_finding_t *out)
+{
+    if (!a->partial)
+        return TM_OK;
+    return tm_finding_detail(out, _("Judged on the terms of the record that parse; as "
+                                    "published, the record gives permerror (see spf.syntax)."));
+}
 
 tm_status_t tm_check_spf_present(const tm_check_ctx_t *ctx, tm_finding_t *out)
 {
@@ -49,7 +88,7 @@ tm_status_t tm_check_spf_present(const tm_check_ctx_t *ctx, tm_finding_t *out)
     if (st == TM_OK)
         st = tm_finding_fix(out, _("Publish, adding your own mail servers (ip4:...):"));
     if (st == TM_OK)
-        st = tm_spf_fix_line(ctx, out);
+        st = tm_spf_fix_line(ctx, TM_SPF_GOAL_PRESENT, out, NULL);
     return st;
 }
 
@@ -64,7 +103,10 @@ tm_status_t tm_check_spf_single(const tm_check_ctx_t *ctx, tm_finding_t *out)
     if (a->nrecords == 1)
         return tm_finding_set(out, TM_CHECK_PASS, _("Exactly one SPF record is published"));
     st = tm_finding_set(out, TM_CHECK_FAIL,
-                        _("%zu SPF records are published: receivers get permerror"),
+                        dngettext(TM_TEXTDOMAIN,
+                                  "%zu SPF record is published: receivers get permerror",
+                                  "%zu SPF records are published: receivers get permerror",
+                                  a->nrecords),
                         a->nrecords);
     for (size_t i = 0; i < a->nrecords && st == TM_OK; i++) {
         char *quoted = tm_quote_dns_dup(a->records[i], a->record_lens[i]);
@@ -81,6 +123,15 @@ tm_status_t tm_check_spf_single(const tm_check_ctx_t *ctx, tm_finding_t *out)
     return st;
 }
 
+/* One bad term: which, where (1-based byte of the record) and why. */
+static tm_status_t syntax_error_line(const tm_spf_parse_error_t *e, tm_finding_t *out)
+{
+    if (e->term_index == 0)
+        return tm_finding_detail(out, _("  byte %zu: %s"), e->offset + 1, e->reason);
+    return tm_finding_detail(out, _("  term %zu, \"%s\", byte %zu: %s"), e->term_index, e->term,
+                             e->offset + 1, e->reason);
+}
+
 tm_status_t tm_check_spf_syntax(const tm_check_ctx_t *ctx, tm_finding_t *out)
 {
     tm_status_t st;
@@ -90,22 +141,39 @@ tm_status_t tm_check_spf_syntax(const tm_check_ctx_t *ctx, tm_finding_t *out)
     if (a->syntax_errors == 0)
         return tm_finding_set(out, TM_CHECK_PASS, _("Every SPF record in the tree parses"));
     st = tm_finding_set(out, TM_CHECK_FAIL,
-                        _("%u SPF records in the tree do not parse: receivers get permerror"),
+                        dngettext(TM_TEXTDOMAIN,
+                                  "%u SPF record in the tree does not parse: receivers get "
+                                  "permerror",
+                                  "%u SPF records in the tree do not parse: receivers get "
+                                  "permerror",
+                                  a->syntax_errors),
                         a->syntax_errors);
+    bool nested = false;
     for (size_t i = 0; a->tree && i < a->tree->nnodes && st == TM_OK; i++) {
         const tm_spf_node_t *node = a->tree->nodes[i];
         if (node->status != TM_SPF_NODE_SYNTAX)
             continue;
+        nested |= node->depth > 0;
         char *quoted = node->text ? tm_quote_dns_dup(node->text, node->text_len) : NULL;
-        st = tm_finding_detail(out, _("%s: %s"), node->domain, quoted ? quoted : "");
+        if (node->text && !quoted)
+            return TM_ENOMEM;
+        st = tm_finding_detail(out, _("The record of %s: %s"), node->domain, quoted ? quoted : "");
         tm_free(quoted);
-        if (st == TM_OK)
-            st = tm_finding_detail(out, _("  at byte %zu, term \"%s\": %s"), node->error.offset,
-                                   node->error.term, node->error.reason);
+        for (size_t k = 0; k < node->nerrors && st == TM_OK; k++)
+            st = syntax_error_line(&node->errors[k], out);
+        if (st == TM_OK && node->nerrors == 0)
+            st = syntax_error_line(&node->error, out);
     }
-    if (st == TM_OK)
-        st = tm_finding_fix(out, _("Correct the term (RFC 7208 section 12 grammar) and "
-                                   "publish the record again."));
+    /* The value the admin meant (which address, which host) is theirs to
+     * know: a record printed with the term dropped or guessed would lose or
+     * change a sender, so the Fix says what to correct instead. */
+    if (st == TM_OK && apex_broken(a))
+        st = tm_finding_fix(out, _("Correct each term listed above (RFC 7208 section 12 "
+                                   "grammar) and keep every other term as it is; the value you "
+                                   "meant is yours to know, so no record is printed."));
+    if (st == TM_OK && nested)
+        st = tm_finding_fix(out, _("For a record the domain includes: correct it there if it is "
+                                   "yours, else ask its owner or remove the include."));
     return st;
 }
 
@@ -116,27 +184,39 @@ tm_status_t tm_check_spf_include(const tm_check_ctx_t *ctx, tm_finding_t *out)
     const tm_spf_analysis_t *a = usable(ctx, out, true, &st);
     if (!a)
         return st;
-    if (a->include_depth >= 0)
-        return a->include_depth == 0
-                   ? tm_finding_set(out, TM_CHECK_PASS, _("%s is the checked domain itself"),
-                                    rules->spf_include)
-                   : tm_finding_set(out, TM_CHECK_PASS,
-                                    _("The SPF record includes %s (depth %d)"),
-                                    rules->spf_include, a->include_depth);
+    if (a->include_depth >= 0) {
+        st = a->include_depth == 0
+                 ? tm_finding_set(out, TM_CHECK_PASS, _("%s is the checked domain itself"),
+                                  rules->spf_include)
+                 : tm_finding_set(out, TM_CHECK_PASS, _("The SPF record includes %s (depth %d)"),
+                                  rules->spf_include, a->include_depth);
+        return st == TM_OK ? partial_note(a, out) : st;
+    }
     if (a->legacy_depth >= 0) {
         unsigned saved = a->legacy_lookups > 1 ? a->legacy_lookups - 1 : 0;
         st = tm_finding_set(out, TM_CHECK_WARN,
-                            _("Only the legacy %s is included; %s saves %u DNS lookups"),
+                            dngettext(TM_TEXTDOMAIN,
+                                      "Only the legacy %s is included; %s saves %u DNS lookup",
+                                      "Only the legacy %s is included; %s saves %u DNS lookups",
+                                      saved),
                             rules->spf_legacy, rules->spf_include, saved);
         if (st == TM_OK)
             st = tm_finding_detail(out, _("The legacy record covers every data center through "
                                           "nested includes and costs %u lookups; the Japan "
-                                          "record costs 1 (seed: 2024-02-22 change)."),
+                                          "record costs 1 (2024 data-center change "
+                                          "notice)."),
                                    a->legacy_lookups);
+        if (st == TM_OK)
+            st = tm_finding_fix(out, _("Replace include:%s by include:%s:"), rules->spf_legacy,
+                                rules->spf_include);
     } else if (offline_partial(a)) {
         return tm_finding_set(out, TM_CHECK_SKIP,
                               _("Offline: part of the SPF tree is unknown, so whether it "
                                 "includes %s is unknown"),
+                              rules->spf_include);
+    } else if (bad_term_names(a, rules->spf_include) || bad_term_names(a, rules->spf_legacy)) {
+        return tm_finding_set(out, TM_CHECK_SKIP,
+                              _("The term that names %s does not parse (see spf.syntax)"),
                               rules->spf_include);
     } else {
         st = tm_finding_set(out, TM_CHECK_FAIL,
@@ -147,16 +227,20 @@ tm_status_t tm_check_spf_include(const tm_check_ctx_t *ctx, tm_finding_t *out)
         if (st == TM_OK)
             st = tm_finding_detail(out, _("Receivers cannot tell that TMEmS may send for the "
                                           "domain: relayed mail fails SPF."));
+        if (st == TM_OK)
+            st = partial_note(a, out);
+        if (st == TM_OK)
+            st = tm_finding_fix(out, _("Add include:%s, first after v=spf1:"),
+                                rules->spf_include);
     }
     if (st == TM_OK)
-        st = tm_finding_fix(out, _("Publish instead:"));
-    if (st == TM_OK)
-        st = tm_spf_fix_line(ctx, out);
+        st = tm_spf_fix_line(ctx, TM_SPF_GOAL_INCLUDE, out, NULL);
     return st;
 }
 
 /* The per-branch count: each top-level term that costs lookups. */
-static tm_status_t branch_counts(const tm_spf_analysis_t *a, tm_finding_t *out)
+static tm_status_t branch_counts(const tm_check_ctx_t *ctx, const tm_spf_analysis_t *a,
+                                 tm_finding_t *out)
 {
     const tm_spf_node_t *root = a->tree ? a->tree->root : NULL;
     tm_status_t st = TM_OK;
@@ -164,11 +248,52 @@ static tm_status_t branch_counts(const tm_spf_analysis_t *a, tm_finding_t *out)
         const tm_spf_tterm_t *t = &root->terms[i];
         if (t->lookups == 0)
             continue;
+        bool needed = ctx->opts->outbound && t->term->kind == TM_SPF_INCLUDE && t->term->domain &&
+                      tm_name_equal(t->term->domain, ctx->rules->spf_include);
         st = tm_finding_detail(out, _("  %-3u %s%s"), t->lookups, t->term->text,
                                (t->flags & TM_SPF_TF_SENDER) ? _("  (depends on the sender)")
                                : (t->flags & TM_SPF_TF_IGNORED) ? _("  (ignored: all is present)")
+                               : needed                         ? _("  (needed for TMEmS: keep)")
                                                                 : "");
     }
+    return st;
+}
+
+/* The record when the safe changes (the legacy include replaced, terms
+ * naming hosts that do not exist removed) bring the count within 8, else
+ * what to decide. */
+static tm_status_t lookups_fix(const tm_check_ctx_t *ctx, tm_finding_t *out)
+{
+    tm_spf_suggestion_t s;
+    tm_status_t st = tm_spf_suggest(ctx, TM_SPF_GOAL_LOOKUPS, &s);
+    bool fixable = st == TM_OK && s.fixability == TM_SPF_FIXABLE;
+    if (fixable && s.legacy_replaced)
+        st = tm_finding_fix(out, dngettext(TM_TEXTDOMAIN,
+                                           "Replace the legacy include:%s (%u lookup) with "
+                                           "include:%s (1).",
+                                           "Replace the legacy include:%s (%u lookups) with "
+                                           "include:%s (1).",
+                                           ctx->spf->legacy_lookups),
+                            ctx->rules->spf_legacy, ctx->spf->legacy_lookups,
+                            ctx->rules->spf_include);
+    if (fixable && st == TM_OK && s.dead_dropped)
+        st = tm_finding_fix(out,
+                            dngettext(TM_TEXTDOMAIN,
+                                      "Remove the %zu term that names a host that does not "
+                                      "exist: it authorises nothing.",
+                                      "Remove the %zu terms that name hosts that do not exist: "
+                                      "they authorise nothing.",
+                                      s.dead_dropped),
+                            s.dead_dropped);
+    if (fixable && st == TM_OK)
+        st = tm_finding_fix(out,
+                            dngettext(TM_TEXTDOMAIN,
+                                      "The record then needs %u DNS lookup:",
+                                      "The record then needs %u DNS lookups:", s.lookups_after),
+                            s.lookups_after);
+    tm_spf_suggestion_clear(&s);
+    if (st == TM_OK)
+        st = tm_spf_fix_line(ctx, TM_SPF_GOAL_LOOKUPS, out, NULL);
     return st;
 }
 
@@ -178,10 +303,31 @@ tm_status_t tm_check_spf_lookups(const tm_check_ctx_t *ctx, tm_finding_t *out)
     const tm_spf_analysis_t *a = usable(ctx, out, true, &st);
     if (!a)
         return st;
-    const char *atleast =
-        a->lower_bound || offline_partial(a) || a->dns_errors ? _("at least ") : "";
+    /* A bad term that names a DNS-querying mechanism (or none at all, a
+     * typo) costs lookups once corrected: within the limit, the count of
+     * the terms that parse proves nothing. */
+    if (a->partial && a->partial_may_query && a->lookups <= TM_SPF_LOOKUP_LIMIT)
+        return tm_finding_set(out, TM_CHECK_SKIP,
+                              dngettext(TM_TEXTDOMAIN,
+                                        "The record does not parse (see spf.syntax): its terms "
+                                        "that parse need %u DNS lookup, the corrected term may "
+                                        "need more",
+                                        "The record does not parse (see spf.syntax): its terms "
+                                        "that parse need %u DNS lookups, the corrected term may "
+                                        "need more",
+                                        a->lookups),
+                              a->lookups);
+    const char *atleast = a->lower_bound || offline_partial(a) || a->dns_errors ||
+                                  (a->partial && a->partial_may_query)
+                              ? _("at least ")
+                              : "";
     if (a->lookups > TM_SPF_LOOKUP_LIMIT) {
-        st = tm_finding_set(out, TM_CHECK_FAIL, _("SPF needs %s%u DNS lookups; the limit is %u"),
+        st = tm_finding_set(out, TM_CHECK_FAIL, dngettext(TM_TEXTDOMAIN,
+                                                          "SPF needs %s%u DNS lookup; the limit "
+                                                          "is %u",
+                                                          "SPF needs %s%u DNS lookups; the limit "
+                                                          "is %u",
+                                                          a->lookups),
                             atleast, a->lookups, TM_SPF_LOOKUP_LIMIT);
         if (st == TM_OK)
             st = tm_finding_detail(out, _("Past %u lookups receivers stop with permerror, and "
@@ -189,42 +335,51 @@ tm_status_t tm_check_spf_lookups(const tm_check_ctx_t *ctx, tm_finding_t *out)
                                    TM_SPF_LOOKUP_LIMIT);
     } else if (offline_partial(a)) {
         st = tm_finding_set(out, TM_CHECK_SKIP,
-                            _("Offline: at least %u DNS lookups; the rest of the tree is "
-                              "unknown"),
+                            dngettext(TM_TEXTDOMAIN,
+                                      "Offline: at least %u DNS lookup; the rest of the tree is "
+                                      "unknown",
+                                      "Offline: at least %u DNS lookups; the rest of the tree is "
+                                      "unknown",
+                                      a->lookups),
                             a->lookups);
     } else if (a->dns_errors) {
         /* A subtree that could not be fetched may hold any number of
          * lookups: the count is a lower bound, so no verdict. */
         st = tm_finding_set(out, TM_CHECK_ERROR,
-                            _("At least %u DNS lookups; part of the SPF tree could not be "
-                              "fetched"),
+                            dngettext(TM_TEXTDOMAIN,
+                                      "At least %u DNS lookup; part of the SPF tree could not be "
+                                      "fetched",
+                                      "At least %u DNS lookups; part of the SPF tree could not be "
+                                      "fetched",
+                                      a->lookups),
                             a->lookups);
     } else if (a->lookups + 1 >= TM_SPF_LOOKUP_LIMIT) {
         st = tm_finding_set(out, TM_CHECK_WARN,
-                            _("SPF needs %u DNS lookups: no headroom below the limit of %u"),
+                            dngettext(TM_TEXTDOMAIN,
+                                      "SPF needs %u DNS lookup: no headroom below the limit of %u",
+                                      "SPF needs %u DNS lookups: no headroom below the limit of %u",
+                                      a->lookups),
                             a->lookups, TM_SPF_LOOKUP_LIMIT);
         if (st == TM_OK)
             st = tm_finding_detail(out, _("One more include by a mail provider breaks SPF "
                                           "for every message."));
     } else {
-        return tm_finding_set(out, TM_CHECK_PASS, _("SPF needs %u DNS lookups (limit %u)"),
-                              a->lookups, TM_SPF_LOOKUP_LIMIT);
+        st = tm_finding_set(out, TM_CHECK_PASS, dngettext(TM_TEXTDOMAIN,
+                                                          "SPF needs %u DNS lookup (limit %u)",
+                                                          "SPF needs %u DNS lookups (limit %u)",
+                                                          a->lookups),
+                            a->lookups, TM_SPF_LOOKUP_LIMIT);
+        return st == TM_OK ? partial_note(a, out) : st;
     }
     bool verdict = out->status != TM_CHECK_SKIP && out->status != TM_CHECK_ERROR;
-    if (st == TM_OK && verdict)
-        st = branch_counts(a, out);
-    if (st == TM_OK && verdict && a->legacy_depth >= 0) {
-        st = tm_finding_fix(out, _("Replace the legacy include (%u lookups) with %s (1):"),
-                            a->legacy_lookups, ctx->rules->spf_include);
-        if (st == TM_OK)
-            st = tm_spf_fix_line(ctx, out);
-    } else if (st == TM_OK && verdict) {
-        st = tm_finding_fix(out, _("Remove includes you no longer use, or replace an include "
-                                   "by the ip4:/ip6: ranges it lists; keep %s first:"),
-                            ctx->rules->spf_include);
-        if (st == TM_OK)
-            st = tm_spf_fix_line(ctx, out);
-    }
+    if (!verdict)
+        return st;
+    if (st == TM_OK)
+        st = branch_counts(ctx, a, out);
+    if (st == TM_OK)
+        st = partial_note(a, out);
+    if (st == TM_OK)
+        st = lookups_fix(ctx, out);
     return st;
 }
 
@@ -249,18 +404,26 @@ tm_status_t tm_check_spf_void_lookups(const tm_check_ctx_t *ctx, tm_finding_t *o
     if (!a)
         return st;
     if (a->void_lookups <= TM_SPF_VOID_LIMIT)
-        return tm_finding_set(out, TM_CHECK_PASS, _("%u void lookups (limit %u)"),
+        return tm_finding_set(out, TM_CHECK_PASS, dngettext(TM_TEXTDOMAIN,
+                                                            "%u void lookup (limit %u)",
+                                                            "%u void lookups (limit %u)",
+                                                            a->void_lookups),
                               a->void_lookups, TM_SPF_VOID_LIMIT);
     st = tm_finding_set(out, TM_CHECK_FAIL,
-                        _("%u lookups find no record; more than %u is a permerror"),
+                        dngettext(TM_TEXTDOMAIN,
+                                  "%u lookup finds no record; more than %u is a permerror",
+                                  "%u lookups find no record; more than %u is a permerror",
+                                  a->void_lookups),
                         a->void_lookups, TM_SPF_VOID_LIMIT);
     if (st == TM_OK)
         st = list_flagged(a, TM_SPF_TF_VOID, out);
     if (st == TM_OK)
+        st = partial_note(a, out);
+    if (st == TM_OK)
         st = tm_finding_fix(out, _("Remove the terms that name hosts or domains that no "
-                                   "longer exist (RFC 7208 section 4.6.4)."));
-    if (st == TM_OK && tm_spf_fix_drops_void(ctx))
-        st = tm_spf_fix_line(ctx, out);
+                                   "longer exist (RFC 7208 section 4.6.4):"));
+    if (st == TM_OK)
+        st = tm_spf_fix_line(ctx, TM_SPF_GOAL_VOID, out, NULL);
     return st;
 }
 
@@ -278,6 +441,8 @@ tm_status_t tm_check_spf_mx_names(const tm_check_ctx_t *ctx, tm_finding_t *out)
                         TM_SPF_MX_LIMIT);
     if (st == TM_OK)
         st = list_flagged(a, TM_SPF_TF_MX_OVERFLOW, out);
+    if (st == TM_OK)
+        st = partial_note(a, out);
     if (st == TM_OK)
         st = tm_finding_fix(out, _("Replace the mx term by ip4:/ip6: terms for the hosts "
                                    "that really send mail."));
@@ -297,6 +462,8 @@ tm_status_t tm_check_spf_ptr(const tm_check_ctx_t *ctx, tm_finding_t *out)
     if (st == TM_OK)
         st = list_flagged(a, TM_SPF_TF_PTR, out);
     if (st == TM_OK)
+        st = partial_note(a, out);
+    if (st == TM_OK)
         st = tm_finding_detail(out, _("ptr is slow, unreliable and may be ignored by large "
                                       "receivers (RFC 7208 section 5.5)."));
     if (st == TM_OK)
@@ -313,9 +480,14 @@ tm_status_t tm_check_spf_loop(const tm_check_ctx_t *ctx, tm_finding_t *out)
     if (a->loops == 0)
         return tm_finding_set(out, TM_CHECK_PASS, _("No include or redirect loop"));
     st = tm_finding_set(out, TM_CHECK_FAIL,
-                        _("The SPF tree has %u include/redirect loops: permerror"), a->loops);
+                        dngettext(TM_TEXTDOMAIN,
+                                  "The SPF tree has %u include/redirect loop: permerror",
+                                  "The SPF tree has %u include/redirect loops: permerror",
+                                  a->loops), a->loops);
     if (st == TM_OK)
         st = list_flagged(a, TM_SPF_TF_LOOP, out);
+    if (st == TM_OK)
+        st = partial_note(a, out);
     if (st == TM_OK)
         st = tm_finding_fix(out, _("Remove the include or redirect that leads back to a "
                                    "record already on the path."));
@@ -330,8 +502,12 @@ tm_status_t tm_check_spf_include_target(const tm_check_ctx_t *ctx, tm_finding_t 
         return st;
     if (a->bad_targets) {
         st = tm_finding_set(out, TM_CHECK_FAIL,
-                            _("%u include/redirect targets do not have exactly one SPF record: "
-                              "permerror"),
+                            dngettext(TM_TEXTDOMAIN,
+                                      "%u include/redirect target does not have exactly one SPF "
+                                      "record: permerror",
+                                      "%u include/redirect targets do not have exactly one SPF "
+                                      "record: permerror",
+                                      a->bad_targets),
                             a->bad_targets);
         for (size_t i = 0; a->tree && i < a->tree->nnodes && st == TM_OK; i++) {
             const tm_spf_node_t *node = a->tree->nodes[i];
@@ -339,7 +515,10 @@ tm_status_t tm_check_spf_include_target(const tm_check_ctx_t *ctx, tm_finding_t 
                                      node->status != TM_SPF_NODE_MULTIPLE &&
                                      node->status != TM_SPF_NODE_BAD_NAME))
                 continue;
-            st = tm_finding_detail(out, _("  %s: %s (%zu records)"), node->domain,
+            st = tm_finding_detail(out, dngettext(TM_TEXTDOMAIN,
+                                                  "  %s: %s (%zu record)",
+                                                  "  %s: %s (%zu records)",
+                                                  node->nrecords), node->domain,
                                    tm_spf_node_status_name(node->status), node->nrecords);
         }
         if (st == TM_OK)
@@ -349,7 +528,10 @@ tm_status_t tm_check_spf_include_target(const tm_check_ctx_t *ctx, tm_finding_t 
     }
     if (a->dns_errors) {
         st = tm_finding_set(out, TM_CHECK_ERROR,
-                            _("%u lookups in the SPF tree failed: receivers get temperror"),
+                            dngettext(TM_TEXTDOMAIN,
+                                      "%u lookup in the SPF tree failed: receivers get temperror",
+                                      "%u lookups in the SPF tree failed: receivers get temperror",
+                                      a->dns_errors),
                             a->dns_errors);
         if (st == TM_OK)
             st = list_flagged(a, TM_SPF_TF_DNS_ERROR, out);
@@ -363,7 +545,12 @@ tm_status_t tm_check_spf_include_target(const tm_check_ctx_t *ctx, tm_finding_t 
     }
     if (offline_partial(a))
         return tm_finding_set(out, TM_CHECK_SKIP,
-                              _("Offline: the records of %u names in the SPF tree are unknown"),
+                              dngettext(TM_TEXTDOMAIN,
+                                        "Offline: the records of %u name in the SPF tree are "
+                                        "unknown",
+                                        "Offline: the records of %u names in the SPF tree are "
+                                        "unknown",
+                                        a->offline_unknown),
                               a->offline_unknown);
     return tm_finding_set(out, TM_CHECK_PASS,
                           _("Every include and redirect target has one SPF record"));
@@ -375,6 +562,11 @@ tm_status_t tm_check_spf_all(const tm_check_ctx_t *ctx, tm_finding_t *out)
     const tm_spf_analysis_t *a = usable(ctx, out, true, &st);
     if (!a)
         return st;
+    /* A bad term may be the all the admin meant ("~al", "-all."). */
+    if (apex_broken(a) && !a->all_qualifier && !a->has_redirect)
+        return tm_finding_set(out, TM_CHECK_SKIP,
+                              _("The record does not parse (see spf.syntax), and none of its "
+                                "terms that parse is an all term"));
     switch (a->all_qualifier) {
     case '-':
         return tm_finding_set(out, TM_CHECK_PASS,
@@ -386,10 +578,12 @@ tm_status_t tm_check_spf_all(const tm_check_ctx_t *ctx, tm_finding_t *out)
         st = tm_finding_set(out, TM_CHECK_FAIL, _("The record ends in +all: anyone may send "
                                                   "as this domain"));
         if (st == TM_OK)
-            st = tm_finding_fix(out, _("End the record in ~all (Softfail) or -all (Fail) "
-                                       "instead."));
+            st = partial_note(a, out);
         if (st == TM_OK)
-            st = tm_spf_fix_line(ctx, out);
+            st = tm_finding_fix(out, _("End the record in ~all (Softfail) or -all (Fail) "
+                                       "instead:"));
+        if (st == TM_OK)
+            st = tm_spf_fix_line(ctx, TM_SPF_GOAL_ALL, out, NULL);
         return st;
     case '?':
         st = tm_finding_set(out, TM_CHECK_WARN, _("The record ends in ?all: other senders get "
@@ -405,11 +599,14 @@ tm_status_t tm_check_spf_all(const tm_check_ctx_t *ctx, tm_finding_t *out)
     }
     if (st == TM_OK)
         st = tm_finding_detail(out, _("With -all a receiver treats mail from other servers as "
-                                      "Fail, with ~all as Softfail (seed: Step 2-3)."));
+                                      "Fail, with ~all as Softfail (onboarding guide, Step "
+                                      "2-3)."));
     if (st == TM_OK)
-        st = tm_finding_fix(out, _("End the record in ~all or -all."));
+        st = partial_note(a, out);
     if (st == TM_OK)
-        st = tm_spf_fix_line(ctx, out);
+        st = tm_finding_fix(out, _("End the record in ~all or -all:"));
+    if (st == TM_OK)
+        st = tm_spf_fix_line(ctx, TM_SPF_GOAL_ALL, out, NULL);
     return st;
 }
 
@@ -419,6 +616,12 @@ tm_status_t tm_check_spf_tmems_ranges(const tm_check_ctx_t *ctx, tm_finding_t *o
     const tm_spf_analysis_t *a = usable(ctx, out, true, &st);
     if (!a)
         return st;
+    /* Every address gets permerror from a record that does not parse:
+     * spf.syntax says so once. */
+    if (apex_broken(a))
+        return tm_finding_set(out, TM_CHECK_SKIP,
+                              _("The record does not parse (see spf.syntax): every address "
+                                "gets permerror until it is corrected"));
     if (!a->ranges) {
         if (offline_partial(a))
             return tm_finding_set(out, TM_CHECK_SKIP,
@@ -440,8 +643,12 @@ tm_status_t tm_check_spf_tmems_ranges(const tm_check_ctx_t *ctx, tm_finding_t *o
     }
     if (!failing && !erring)
         return tm_finding_set(out, TM_CHECK_PASS,
-                              _("check_host() gives pass for all %zu addresses of the %zu "
-                                "data-center ranges"),
+                              dngettext(TM_TEXTDOMAIN,
+                                        "check_host() gives pass for all %zu addresses of the %zu "
+                                        "data-center range",
+                                        "check_host() gives pass for all %zu addresses of the %zu "
+                                        "data-center ranges",
+                                        a->nranges),
                               addresses, a->nranges);
     if (!failing && offline_partial(a))
         return tm_finding_set(out, TM_CHECK_SKIP,
@@ -461,18 +668,22 @@ tm_status_t tm_check_spf_tmems_ranges(const tm_check_ctx_t *ctx, tm_finding_t *o
                 continue;
             char cidr[64];
             tm_cidr_format(&part->cidr, cidr, sizeof(cidr));
-            st = tm_finding_detail(out, _("  %-18s %s (after %u lookups)%s%s"), cidr,
+            st = tm_finding_detail(out, dngettext(TM_TEXTDOMAIN,
+                                                  "  %-18s %s (after %u lookup)%s%s",
+                                                  "  %-18s %s (after %u lookups)%s%s",
+                                                  part->lookups), cidr,
                                    tm_spf_result_name(part->result), part->lookups,
                                    rule && rule->since ? _(", added ") : "",
                                    rule && rule->since ? rule->since : "");
         }
     }
     if (st == TM_OK && failing)
-        st = tm_finding_fix(out, _("Include %s within the first 10 lookups instead of "
-                                   "listing the ranges yourself:"),
+        st = tm_finding_fix(out, _("Put include:%s first, so that it decides every data-center "
+                                   "address before any other term (instead of listing the "
+                                   "ranges yourself):"),
                             ctx->rules->spf_include);
     if (st == TM_OK && failing)
-        st = tm_spf_fix_line(ctx, out);
+        st = tm_spf_fix_line(ctx, TM_SPF_GOAL_RANGES, out, NULL);
     return st;
 }
 
@@ -487,17 +698,23 @@ tm_status_t tm_check_spf_hardcoded(const tm_check_ctx_t *ctx, tm_finding_t *out)
                               _("The data-center ranges come through the include, not ip4: "
                                 "terms"));
     st = tm_finding_set(out, TM_CHECK_WARN,
-                        _("%zu ip4:/ip6: terms hard-code data-center ranges"), a->nhardcoded);
+                        dngettext(TM_TEXTDOMAIN,
+                                  "%zu ip4:/ip6: term hard-codes data-center ranges",
+                                  "%zu ip4:/ip6: terms hard-code data-center ranges",
+                                  a->nhardcoded), a->nhardcoded);
     for (size_t i = 0; i < a->nhardcoded && st == TM_OK; i++)
         st = tm_finding_detail(out, "  %s: %s", a->hardcoded[i].node->domain,
                                a->hardcoded[i].term->text);
     if (st == TM_OK)
         st = tm_finding_detail(out, _("The ranges change: on 2024-08-21 three were added "
-                                      "(seed 004), and hard-coded records missed them."));
+                                      "(2024 data-center change notice), and hard-coded records "
+                                      "missed them."));
+    if (st == TM_OK)
+        st = partial_note(a, out);
     if (st == TM_OK)
         st = tm_finding_fix(out, _("Use the include instead of the addresses:"));
     if (st == TM_OK)
-        st = tm_spf_fix_line(ctx, out);
+        st = tm_spf_fix_line(ctx, TM_SPF_GOAL_HARDCODED, out, NULL);
     return st;
 }
 
@@ -511,8 +728,12 @@ tm_status_t tm_check_spf_size(const tm_check_ctx_t *ctx, tm_finding_t *out)
      * need TCP, which some do not try. */
     if (a->txt_truncated || a->txt_wire_size > 512) {
         st = tm_finding_set(out, TM_CHECK_WARN,
-                            _("The TXT answer is %zu bytes: over 512, receivers must retry "
-                              "over TCP"),
+                            dngettext(TM_TEXTDOMAIN,
+                                      "The TXT answer is %zu byte: over 512, receivers must retry "
+                                      "over TCP",
+                                      "The TXT answer is %zu bytes: over 512, receivers must "
+                                      "retry over TCP",
+                                      a->txt_wire_size),
                             a->txt_wire_size);
         if (st == TM_OK)
             st = tm_finding_fix(out, _("Remove TXT records you no longer need at the apex "
@@ -521,12 +742,18 @@ tm_status_t tm_check_spf_size(const tm_check_ctx_t *ctx, tm_finding_t *out)
     }
     if (a->max_txt_string > 255)
         return tm_finding_set(out, TM_CHECK_WARN,
-                              _("A TXT string is %zu bytes; the limit is 255"),
+                              dngettext(TM_TEXTDOMAIN,
+                                        "A TXT string is %zu byte; the limit is 255",
+                                        "A TXT string is %zu bytes; the limit is 255",
+                                        a->max_txt_string),
                               a->max_txt_string);
     if (a->txt_wire_size == 0)
         return tm_finding_set(out, TM_CHECK_PASS,
                               _("Every TXT string is at most 255 bytes (answer size unknown: "
                                 "not from DNS)"));
-    return tm_finding_set(out, TM_CHECK_PASS, _("The TXT answer is %zu bytes (at most 512)"),
+    return tm_finding_set(out, TM_CHECK_PASS, dngettext(TM_TEXTDOMAIN,
+                                                        "The TXT answer is %zu byte (at most 512)",
+                                                        "The TXT answer is %zu bytes (at most 512)",
+                                                        a->txt_wire_size),
                           a->txt_wire_size);
 }

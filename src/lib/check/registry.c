@@ -166,13 +166,44 @@ tm_status_t tm_checks_needs(const tm_check_ctx_t *ctx, tm_questions_t *need)
     return st;
 }
 
-/* CHECKS.md "Outbound protection": with --no-outbound, outbound findings
- * are information, because SPF still matters for 不達メール継続管理. */
+/* Which outbound failures stay failures with --no-outbound (docs/checks.md
+ * "Sending servers").  Without outbound protection the TMEmS include is not
+ * required, so what only concerns it becomes information; but a record
+ * that gives receivers permerror (RFC 7208 sections 4.5, 4.6, 4.6.4, 5.2)
+ * breaks SPF for every message of the domain, whoever sends it, and +all
+ * lets any server send as the domain: those stay. */
+static bool breaks_mail(const tm_finding_t *f)
+{
+    static const char *const permerror[] = {
+        "spf.single", "spf.syntax",  "spf.lookups",       "spf.void_lookups",
+        "spf.mx_names", "spf.loop", "spf.include_target",
+    };
+    if (f->status != TM_CHECK_FAIL)
+        return false;
+    for (size_t i = 0; i < sizeof(permerror) / sizeof(permerror[0]); i++) {
+        if (strcmp(f->id, permerror[i]) == 0)
+            return true;
+    }
+    return strcmp(f->id, "spf.all") == 0; /* fails only for +all */
+}
+
+/* With --no-outbound: outbound warnings and the failures that concern only
+ * TMEmS become information, because SPF is still needed for 不達メール継続管理
+ * (the onboarding guide, Step 2-3); the failures that break the domain's
+ * mail stay, and say why. */
 static tm_status_t soften_outbound(const tm_check_ctx_t *ctx, tm_finding_t *f)
 {
     if (ctx->opts->outbound || f->section != TM_SECTION_OUTBOUND ||
         (f->status != TM_CHECK_WARN && f->status != TM_CHECK_FAIL))
         return TM_OK;
+    if (breaks_mail(f))
+        return tm_finding_detail(
+            f, strcmp(f->id, "spf.all") == 0
+                   ? _("Outbound protection is off (--no-outbound), but this still counts: "
+                       "+all lets any server send as the domain.")
+                   : _("Outbound protection is off (--no-outbound), but this still counts: "
+                       "receivers get permerror for every message of the domain, whoever "
+                       "sends it."));
     f->status = TM_CHECK_INFO;
     return tm_finding_detail(f, _("Outbound protection is off (--no-outbound), so this is "
                                   "information only; SPF is still needed if you use "

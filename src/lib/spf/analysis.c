@@ -1,4 +1,4 @@
-/* analysis.c - everything the outbound checks of CHECKS.md read about one
+/* analysis.c - everything the outbound checks (docs/checks.md) read about one
  * domain's SPF, gathered in one pass: the apex records, the worst-case tree
  * and its defects, where the data-center include sits, hard-coded ranges,
  * sizes, and check_host over every address of the data-center ranges. */
@@ -125,8 +125,12 @@ static tm_status_t tree_facts(tm_spf_analysis_t *a, const tm_rules_t *rules)
     a->sender_dependent = tree->sender_dependent;
     const tm_spf_node_t *root = tree->root;
     a->syntax_ok = root->status == TM_SPF_NODE_OK;
-    if (root->status == TM_SPF_NODE_SYNTAX)
+    if (root->status == TM_SPF_NODE_SYNTAX) {
         a->error = root->error;
+        a->partial = root->record != NULL;
+        for (size_t i = 0; i < root->nerrors; i++)
+            a->partial_may_query |= root->errors[i].may_query_dns;
+    }
     if (root->record) {
         a->all_qualifier = root->record->all ? (char)root->record->all->qualifier : 0;
         a->has_redirect = root->record->redirect && !root->record->all;

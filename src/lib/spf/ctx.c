@@ -28,6 +28,7 @@ static void entry_destroy(spf_entry_t *e)
     if (!e)
         return;
     tm_spf_record_destroy(e->record);
+    tm_spf_partial_clear(&e->partial);
     tm_free(e->domain);
     tm_free(e);
 }
@@ -88,7 +89,10 @@ static tm_status_t entry_fill(spf_entry_t *e)
     if (e->selection != TM_SPF_SEL_ONE)
         return TM_OK;
     tm_status_t st = tm_spf_parse(e->rr->u.txt.data, e->rr->u.txt.len, &e->record, &e->error);
-    return st == TM_EPARSE ? TM_OK : st;
+    if (st != TM_EPARSE)
+        return st;
+    /* Only the report reads the partial parse; check_host never does. */
+    return tm_spf_parse_partial(e->rr->u.txt.data, e->rr->u.txt.len, &e->partial);
 }
 
 const spf_entry_t *spf_ctx_entry(tm_spf_ctx_t *ctx, const char *domain, tm_status_t *st)

@@ -63,7 +63,10 @@ void spf_error_set(tm_spf_parse_error_t *err, const char *text, size_t term_off,
     }
     err->term[o] = '\0';
     err->offset = offset;
+    err->term_offset = term_off;
+    err->term_index = 0;
     err->reason = reason;
+    err->may_query_dns = false;
 }
 
 /* "/" ("0" / %x31-39 0*1DIGIT) for 0..32, or 0*2DIGIT for 0..128 (section
@@ -400,50 +403,104 @@ static tm_spf_record_t *materialize(const char *text, size_t len, const raw_term
     return rec;
 }
 
-tm_status_t tm_spf_parse(const char *text, size_t len, tm_spf_record_t **out,
-                         tm_spf_parse_error_t *err)
+/* True when a term, correct or not, names a DNS-querying mechanism or
+ * modifier, or a name that is none at all (likely a misspelt one). */
+static bool term_may_query_dns(const char *s, size_t n)
 {
-    tm_spf_parse_error_t scratch;
-    if (!err)
-        err = &scratch;
-    *out = NULL;
+    size_t k = 0;
+    if (isalpha((unsigned char)s[0])) {
+        while (k < n && (isalnum((unsigned char)s[k]) || s[k] == '-' || s[k] == '_' || s[k] == '.'))
+            k++;
+        if (k < n && s[k] == '=')
+            return k == 8 && strncasecmp(s, "redirect", 8) == 0;
+    }
+    k = n > 0 && strchr("+-~?", s[0]) ? 1 : 0;
+    size_t name = k;
+    while (k < n && isalnum((unsigned char)s[k]))
+        k++;
+    static const char *const quiet[] = {"all", "ip4", "ip6"};
+    for (size_t i = 0; i < sizeof(quiet) / sizeof(quiet[0]); i++) {
+        if (strlen(quiet[i]) == k - name && strncasecmp(quiet[i], s + name, k - name) == 0)
+            return false;
+    }
+    return true;
+}
+
+/* Section 3.1 and 4.6.1: the record is ASCII and terms are separated by
+ * spaces only, so any other byte is an error wherever it is.  The offset
+ * of the first such byte in [from, to), or to. */
+static size_t bad_byte(const char *text, size_t from, size_t to)
+{
+    for (size_t i = from; i < to; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if (c < 0x20 || c > 0x7e)
+            return i;
+    }
+    return to;
+}
+
+static const char *bad_byte_reason(unsigned char c)
+{
+    return c > 0x7f ? _("non-ASCII byte: SPF records are 7-bit ASCII")
+                    : _("control character: terms are separated by spaces only");
+}
+
+/* The error list of a partial parse; grown one at a time (at most one per
+ * term, so bounded by TM_SPF_TERMS_MAX). */
+typedef struct {
+    tm_spf_parse_error_t *items;
+    size_t n;
+} errlist_t;
+
+static tm_spf_parse_error_t *errlist_add(errlist_t *l)
+{
+    tm_spf_parse_error_t *grown = tm_realloc(l->items, (l->n + 1) * sizeof(*grown));
+    if (!grown)
+        return NULL;
+    l->items = grown;
+    memset(&l->items[l->n], 0, sizeof(l->items[l->n]));
+    return &l->items[l->n++];
+}
+
+/* The record-level rules: size, version, number of terms.  False with err
+ * filled when the record as a whole is refused. */
+static bool record_acceptable(const char *text, size_t len, tm_spf_parse_error_t *err,
+                              size_t *nterms)
+{
     if (len > TM_SPF_RECORD_MAX) {
         spf_error_set(err, text, 0, 6, 0, _("the record is longer than 8192 bytes"));
-        return TM_EPARSE;
+        return false;
     }
     if (!tm_spf_is_record(text, len)) {
         span_t t = term_around(text, len, 0);
         spf_error_set(err, text, t.off, t.len, 0, _("not an SPF record: it must start with \"v=spf1\""));
-        return TM_EPARSE;
+        return false;
     }
-    /* Section 3.1 and 4.6.1: the record is ASCII and terms are separated by
-     * spaces only, so any other byte is an error wherever it is. */
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)text[i];
-        if (c < 0x20 || c > 0x7e) {
-            span_t t = term_around(text, len, i);
-            spf_error_set(err, text, t.off, t.len, i,
-                          c > 0x7f ? _("non-ASCII byte: SPF records are 7-bit ASCII")
-                                   : _("control character: terms are separated by spaces only"));
-            return TM_EPARSE;
-        }
-    }
-    size_t nterms = 0;
+    *nterms = 0;
     for (size_t i = 6; i < len; i++) {
         if (text[i] != ' ' && text[i - 1] == ' ')
-            nterms++;
+            (*nterms)++;
     }
-    if (nterms > TM_SPF_TERMS_MAX) {
+    if (*nterms > TM_SPF_TERMS_MAX) {
         spf_error_set(err, text, 0, 6, 0, _("the record has more than 512 terms"));
-        return TM_EPARSE;
+        return false;
     }
+    return true;
+}
+
+/* Parses every term.  Strict (errs NULL): stops at the first error, which
+ * goes to *err.  Partial: every bad term goes to errs, the others are
+ * kept.  *out gets the record of the terms kept. */
+static tm_status_t parse_terms(const char *text, size_t len, size_t nterms, tm_spf_record_t **out,
+                               tm_spf_parse_error_t *err, errlist_t *errs)
+{
     raw_term_t *raw = tm_calloc(nterms ? nterms : 1, sizeof(*raw));
     if (!raw)
         return TM_ENOMEM;
     tm_status_t st = TM_OK;
     pstate_t ps = {.rec = text};
     bool seen_redirect = false, seen_exp = false;
-    size_t n = 0;
+    size_t n = 0, index = 0;
     tm_cursor_t cur;
     tm_cursor_init(&cur, text, len);
     tm_cursor_skip(&cur, 6);
@@ -456,19 +513,89 @@ tm_status_t tm_spf_parse(const char *text, size_t len, tm_spf_record_t **out,
         while (!tm_cursor_eof(&cur) && tm_cursor_peek(&cur) != ' ')
             tm_cursor_next(&cur);
         t.len = cur.pos - t.off;
-        if (!parse_term(&ps, t, &raw[n], &seen_redirect, &seen_exp)) {
-            spf_error_set(err, text, t.off, t.len, ps.bad, ps.reason);
-            st = TM_EPARSE;
-            goto done;
+        index++;
+        size_t bad = errs ? bad_byte(text, t.off, t.off + t.len) : t.off + t.len;
+        bool ok = bad == t.off + t.len;
+        if (ok) {
+            ok = parse_term(&ps, t, &raw[n], &seen_redirect, &seen_exp);
+        } else {
+            ps.bad = bad;
+            ps.reason = bad_byte_reason((unsigned char)text[bad]);
         }
-        n++;
+        if (ok) {
+            n++;
+            continue;
+        }
+        tm_spf_parse_error_t *e = errs ? errlist_add(errs) : err;
+        if (!e) {
+            st = TM_ENOMEM;
+            break;
+        }
+        spf_error_set(e, text, t.off, t.len, ps.bad, ps.reason);
+        e->term_index = index;
+        e->may_query_dns = term_may_query_dns(text + t.off, t.len);
+        if (!errs) {
+            st = TM_EPARSE;
+            break;
+        }
     }
-    *out = materialize(text, len, raw, n);
-    if (!*out)
+    if (st == TM_OK && !(*out = materialize(text, len, raw, n)))
         st = TM_ENOMEM;
-done:
     tm_free(raw);
     return st;
+}
+
+tm_status_t tm_spf_parse(const char *text, size_t len, tm_spf_record_t **out,
+                         tm_spf_parse_error_t *err)
+{
+    tm_spf_parse_error_t scratch;
+    if (!err)
+        err = &scratch;
+    *out = NULL;
+    size_t nterms;
+    if (!record_acceptable(text, len, err, &nterms))
+        return TM_EPARSE;
+    size_t bad = bad_byte(text, 0, len);
+    if (bad < len) {
+        span_t t = term_around(text, len, bad);
+        spf_error_set(err, text, t.off, t.len, bad, bad_byte_reason((unsigned char)text[bad]));
+        err->term_index = 0;
+        for (size_t i = 6; i <= t.off && i < len; i++)
+            err->term_index += text[i] != ' ' && text[i - 1] == ' ';
+        err->may_query_dns = term_may_query_dns(text + t.off, t.len);
+        return TM_EPARSE;
+    }
+    return parse_terms(text, len, nterms, out, err, NULL);
+}
+
+tm_status_t tm_spf_parse_partial(const char *text, size_t len, tm_spf_partial_t *out)
+{
+    memset(out, 0, sizeof(*out));
+    errlist_t errs = {NULL, 0};
+    size_t nterms;
+    tm_spf_parse_error_t whole;
+    tm_status_t st = TM_OK;
+    if (!record_acceptable(text, len, &whole, &nterms)) {
+        tm_spf_parse_error_t *e = errlist_add(&errs);
+        if (e)
+            *e = whole;
+        else
+            st = TM_ENOMEM;
+    } else {
+        st = parse_terms(text, len, nterms, &out->record, NULL, &errs);
+    }
+    out->errors = errs.items;
+    out->nerrors = errs.n;
+    if (st != TM_OK)
+        tm_spf_partial_clear(out);
+    return st;
+}
+
+void tm_spf_partial_clear(tm_spf_partial_t *p)
+{
+    tm_spf_record_destroy(p->record);
+    tm_free(p->errors);
+    memset(p, 0, sizeof(*p));
 }
 
 void tm_spf_record_destroy(tm_spf_record_t *record) { tm_free(record); }

@@ -54,6 +54,8 @@ typedef struct {
     const tm_rr_t *rr;          /* the selected record */
     tm_spf_record_t *record;    /* parsed; NULL when the record does not parse */
     tm_spf_parse_error_t error;
+    tm_spf_partial_t partial;   /* record NULL: every bad term, and the terms
+                                   that parse (for the tree's root only) */
 } spf_entry_t;
 
 /* The entry for domain, or NULL with TM_OK when the rrset has no TXT answer

@@ -1,4 +1,4 @@
-/* tree.c - the worst-case lookup tree of CHECKS.md "Counting SPF lookups":
+/* tree.c - the worst-case lookup tree (docs/checks.md spf.lookups):
  * every term visited whether or not an earlier one would match, every
  * include and redirect expanded (a repeated include counts again), so the
  * count is what the least lucky sender costs.  Built from the rrset alone;
@@ -264,12 +264,20 @@ static tm_spf_node_t *build_node(tb_t *b, const char *domain, unsigned depth, tm
     }
     n->text = e->rr->u.txt.data;
     n->text_len = e->rr->u.txt.len;
-    if (!e->record) {
+    const tm_spf_record_t *rec = e->record;
+    if (!rec) {
         n->status = TM_SPF_NODE_SYNTAX;
         n->error = e->error;
-        return n;
+        n->errors = e->partial.errors;
+        n->nerrors = e->partial.nerrors;
+        /* A receiver stops at the root with permerror; the terms that parse
+         * are expanded so that the checks judge what the admin wrote
+         * correctly.  Deeper records are not: a receiver that reaches one
+         * stops there, and nothing below it costs a lookup. */
+        if (depth > 0 || !e->partial.record)
+            return n;
+        rec = e->partial.record;
     }
-    const tm_spf_record_t *rec = e->record;
     n->record = rec;
     n->terms = tm_calloc(rec->nterms ? rec->nterms : 1, sizeof(*n->terms));
     if (!n->terms) {
