@@ -1,0 +1,123 @@
+/* test_window.c - the adaptive in-flight window (src/lib/resolve/window.c):
+ * where it starts, when it grows, when it holds, how it backs off. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "resolve/window.h"
+
+static void test_start(void **state)
+{
+    (void)state;
+    tm_window_t w;
+    tm_window_init(&w, 512);
+    assert_int_equal(tm_window_size(&w), TM_WINDOW_START);
+    /* A cap below the start is the start. */
+    tm_window_init(&w, 7);
+    assert_int_equal(tm_window_size(&w), 7);
+    tm_window_init(&w, 0);
+    assert_int_equal(tm_window_size(&w), 1);
+}
+
+/* Prompt answers: one more a first-try answer, up to the cap. */
+static void test_grows_with_answers(void **state)
+{
+    (void)state;
+    tm_window_t w;
+    tm_window_init(&w, 200);
+    for (int i = 0; i < 50; i++)
+        tm_window_on_answer(&w, 20000);
+    assert_int_equal(tm_window_size(&w), 178);
+    for (int i = 0; i < 100; i++)
+        tm_window_on_answer(&w, 20000 + i % 7);
+    assert_int_equal(tm_window_size(&w), 200);
+    assert_int_equal(w.base_rtt_us, 20000);
+}
+
+/* An answer that waited in a queue (its round trip well above the lowest)
+ * holds the window where it is. */
+static void test_holds_when_queued(void **state)
+{
+    (void)state;
+    tm_window_t w;
+    tm_window_init(&w, 512);
+    tm_window_on_answer(&w, 200); /* 0.2 ms: a server on this machine */
+    assert_int_equal(tm_window_size(&w), 129);
+    /* 1 ms of queueing is tolerated on a short path ... */
+    tm_window_on_answer(&w, 1200);
+    assert_int_equal(tm_window_size(&w), 130);
+    /* ... 3 ms is not: the server's buffer is filling. */
+    for (int i = 0; i < 100; i++)
+        tm_window_on_answer(&w, 3200);
+    assert_int_equal(tm_window_size(&w), 130);
+    /* On a 40 ms path an eighth of it is tolerated (5 ms). */
+    tm_window_init(&w, 512);
+    tm_window_on_answer(&w, 40000);
+    tm_window_on_answer(&w, 44900);
+    tm_window_on_answer(&w, 45100);
+    assert_int_equal(tm_window_size(&w), 130);
+    /* A lower round trip lowers the reference. */
+    tm_window_on_answer(&w, 10000);
+    assert_int_equal(w.base_rtt_us, 10000);
+}
+
+/* A timeout halves the window once for everything that was in flight
+ * with it, and growth is one a window from then on. */
+static void test_backoff_once_per_window(void **state)
+{
+    (void)state;
+    tm_window_t w;
+    tm_window_init(&w, 512);
+    unsigned long seq[128];
+    for (int i = 0; i < 128; i++)
+        seq[i] = tm_window_sent(&w);
+    tm_window_on_timeout(&w, seq[0]);
+    assert_int_equal(tm_window_size(&w), 64);
+    for (int i = 1; i < 128; i++)
+        tm_window_on_timeout(&w, seq[i]);
+    assert_int_equal(tm_window_size(&w), 64);
+    assert_int_equal(w.backoffs, 1);
+    /* A try sent after the back-off that times out halves it again. */
+    unsigned long later = tm_window_sent(&w);
+    tm_window_on_timeout(&w, later);
+    assert_int_equal(tm_window_size(&w), 32);
+    assert_int_equal(w.backoffs, 2);
+    /* Additive growth now: 32 prompt answers add about one. */
+    for (int i = 0; i < 32; i++)
+        tm_window_on_answer(&w, 1000);
+    assert_int_equal(tm_window_size(&w), 32);
+    for (int i = 0; i < 4; i++)
+        tm_window_on_answer(&w, 1000);
+    assert_int_equal(tm_window_size(&w), 33);
+}
+
+static void test_floor(void **state)
+{
+    (void)state;
+    tm_window_t w;
+    tm_window_init(&w, 512);
+    for (int i = 0; i < 20; i++)
+        tm_window_on_timeout(&w, tm_window_sent(&w));
+    assert_int_equal(tm_window_size(&w), TM_WINDOW_FLOOR);
+    /* A cap below the floor still rules. */
+    tm_window_init(&w, 2);
+    tm_window_on_timeout(&w, tm_window_sent(&w));
+    assert_int_equal(tm_window_size(&w), 2);
+    tm_window_init(&w, 1);
+    tm_window_on_answer(&w, 100);
+    assert_int_equal(tm_window_size(&w), 1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_start),
+        cmocka_unit_test(test_grows_with_answers),
+        cmocka_unit_test(test_holds_when_queued),
+        cmocka_unit_test(test_backoff_once_per_window),
+        cmocka_unit_test(test_floor),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
