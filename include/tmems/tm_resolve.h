@@ -89,8 +89,10 @@ tm_status_t tm_resolver_submit(tm_resolver_t *res, const char *name, uint16_t ty
                                tm_resolve_cb cb, void *arg);
 /* Drives the event loop until nothing is pending and no source is attached
  * (max_wait_ms < 0) or at most max_wait_ms have passed.  Callbacks (of
- * questions and of sources) run from here.  TM_ENETWORK once the deadline
- * has passed with work still pending (nothing more is delivered then). */
+ * questions, of sources and posted calls) run from here.  TM_ENETWORK when
+ * the run failed with work still pending (tm_resolver_failure_kind: an
+ * answer was UNREACHABLE, or the deadline passed); nothing more is
+ * delivered then. */
 tm_status_t tm_resolver_run(tm_resolver_t *res, int max_wait_ms);
 size_t tm_resolver_pending(const tm_resolver_t *res);
 
@@ -134,10 +136,30 @@ typedef struct tm_poll_source {
 tm_status_t tm_resolver_attach(tm_resolver_t *res, const tm_poll_source_t *src);
 void tm_resolver_detach(tm_resolver_t *res, const tm_poll_source_t *src); /* idempotent */
 
+/* A call made by tm_resolver_run between rounds, outside every answer
+ * callback and every source's handle: where the callee may destroy the
+ * source or the job that queued it (a probe that has ended hands its
+ * result over this way).  The caller owns the struct; fn and arg are its
+ * to set, the rest the resolver's. */
+typedef struct tm_resolver_call {
+    void (*fn)(void *arg);
+    void *arg;
+    struct tm_resolver_call *next;
+    bool queued;
+} tm_resolver_call_t;
+
+/* Queues the call (once: a call already queued stays queued once).  A
+ * queued call keeps tm_resolver_run(res, -1) going. */
+void tm_resolver_post(tm_resolver_t *res, tm_resolver_call_t *call);
+/* Takes it back if it has not been made yet.  Idempotent. */
+void tm_resolver_unpost(tm_resolver_t *res, tm_resolver_call_t *call);
+
 /* A resolver as a source of another's loop (each authoritative server of
  * --authoritative is asked through a resolver of its own): the same watch
  * and handle, which also hands out the answers that came and sends what
- * waits.  The attached resolver's own deadline and sources are not used. */
+ * waits.  The attached resolver's own deadline and sources are not used,
+ * and since nobody reads its run status, an answer that could not be built
+ * (no memory) reaches its callback as NULL. */
 void tm_resolver_as_source(tm_resolver_t *res, tm_poll_source_t *out);
 /* Takes back every callback (cb, arg) not yet made, for a caller that stops
  * waiting (arg is about to be freed).  The questions themselves go on and

@@ -10,6 +10,7 @@
 #include "tmc_batch.h"
 #include "tmc_exec.h"
 #include "tmc_msg.h"
+#include "tmc_netinfo.h"
 #include "tmc_params.h"
 #include "tmc_spfcmd.h"
 #include "tmems/tm_report.h"
@@ -102,14 +103,19 @@ int tmc_main(int argc, char **argv)
     if (rc != TMC_EXIT_READY)
         goto done;
 
+    const char *cacert, *capath;
+    tmc_netinfo_trust(&params, &cacert, &capath);
     tm_resolver_options_t ropts = {
         .servers = params.servers,
         .nservers = params.nservers,
         .timeout_ms = params.timeout_ms,
         .tries = params.tries,
         .max_inflight = params.max_queries,
+        .deadline_ms = params.deadline_s * 1000u,
         .offline = params.offline,
         .doh_url = params.doh_url,
+        .doh_cacert = cacert,
+        .doh_capath = capath,
         .zone_files = params.zones,
         .nzones = params.nzones,
         .rules = rules,

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 
@@ -382,6 +383,17 @@ tm_status_t tm_doh_create(const tm_doh_config_t *cfg, tm_doh_t **out, char *err,
         goto fail;
     }
     doh->h1 = !doh->https || !(info->features & CURL_VERSION_HTTP2);
+    /* A trust file that cannot be read would fail every handshake with a
+     * vague TLS error: say so now, naming it. */
+    if ((cfg->cacert && access(cfg->cacert, R_OK) != 0) ||
+        (cfg->capath && access(cfg->capath, R_OK | X_OK) != 0)) {
+        const char *what = cfg->cacert && access(cfg->cacert, R_OK) != 0 ? cfg->cacert
+                                                                          : cfg->capath;
+        tm_err_printf(err, errlen, _("cannot read the CA certificates '%s': %s"), what,
+                      strerror(errno));
+        st = TM_EIO;
+        goto fail;
+    }
     if ((cfg->cacert && !(doh->cacert = tm_strdup(cfg->cacert))) ||
         (cfg->capath && !(doh->capath = tm_strdup(cfg->capath)))) {
         st = TM_ENOMEM;

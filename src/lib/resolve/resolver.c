@@ -132,8 +132,11 @@ struct tm_resolver {
     uint64_t rnd_fallback;
 
     waiter_t *ready_head, **ready_tail; /* answers to hand out from run */
+    tm_resolver_call_t *calls_head, **calls_tail; /* tm_resolver_post */
     size_t pending;         /* waiters not yet called back */
     bool oom;               /* an answer could not be built: run reports it */
+    bool nested;            /* runs in another's loop: hands out NULL for an answer
+                               that could not be built (nobody reads run's status) */
     tm_status_t loop_error; /* the transport's bookkeeping failed: run reports it */
     tm_resolver_stats_t stats;
 };
@@ -310,6 +313,8 @@ static void deliver_ready(tm_resolver_t *res)
          * when the callback submits and so makes room in the cache. */
         if (ans)
             w->cb(w->arg, tm_answer_ref(ans));
+        else if (res->nested)
+            w->cb(w->arg, NULL);
         w->entry->ready--;
         tm_free(w);
         w = next;
@@ -802,6 +807,7 @@ tm_status_t tm_resolver_create(const tm_resolver_options_t *opts, tm_resolver_t 
     res->rules = opts->rules;
     res->queue_tail = &res->queue_head;
     res->ready_tail = &res->ready_head;
+    res->calls_tail = &res->calls_head;
     res->capacity = opts->cache_entries ? opts->cache_entries : DEFAULT_CACHE_ENTRIES;
     res->max_in_flight = opts->max_inflight ? opts->max_inflight : MAX_IN_FLIGHT;
     if (res->max_in_flight > MAX_IN_FLIGHT_LIMIT)
@@ -1025,14 +1031,58 @@ tm_status_t tm_resolver_submit(tm_resolver_t *res, const char *name, uint16_t ty
     return TM_OK;
 }
 
+/* The posted calls, one at a time from the live list: a call may take
+ * back (or free) one queued after it. */
+static void make_calls(tm_resolver_t *res)
+{
+    while (res->calls_head) {
+        tm_resolver_call_t *c = res->calls_head;
+        res->calls_head = c->next;
+        if (!res->calls_head)
+            res->calls_tail = &res->calls_head;
+        c->next = NULL;
+        c->queued = false;
+        /* c may be freed by its own call: nothing touches it after. */
+        c->fn(c->arg);
+    }
+}
+
 /* Callbacks first: they may submit, and what they submit is sent before
  * the loop sleeps. */
 static void settle(tm_resolver_t *res)
 {
     do {
         deliver_ready(res);
+        make_calls(res);
         start_sends(res);
-    } while (res->ready_head);
+    } while (res->ready_head || res->calls_head);
+}
+
+void tm_resolver_post(tm_resolver_t *res, tm_resolver_call_t *call)
+{
+    if (!res || !call || !call->fn || call->queued)
+        return;
+    call->queued = true;
+    call->next = NULL;
+    *res->calls_tail = call;
+    res->calls_tail = &call->next;
+}
+
+void tm_resolver_unpost(tm_resolver_t *res, tm_resolver_call_t *call)
+{
+    if (!res || !call || !call->queued)
+        return;
+    for (tm_resolver_call_t **p = &res->calls_head; *p; p = &(*p)->next) {
+        if (*p == call) {
+            *p = call->next;
+            break;
+        }
+    }
+    res->calls_tail = &res->calls_head;
+    while (*res->calls_tail)
+        res->calls_tail = &(*res->calls_tail)->next;
+    call->next = NULL;
+    call->queued = false;
 }
 
 static bool network_busy(const tm_resolver_t *res)
@@ -1063,6 +1113,12 @@ tm_status_t tm_resolver_run(tm_resolver_t *res, int max_wait_ms)
         bool sources = tm_loop_count(&res->loop) > 0;
         if (res->pending == 0 && !sources)
             break;
+        /* The server or URL cannot be used: the run is over (the answers
+         * already delivered said so; the rest would only say it again). */
+        if (res->failure_kind != TM_RESOLVER_FINE) {
+            st = TM_ENETWORK;
+            break;
+        }
         if (!network_busy(res) && !sources)
             break; /* nothing can make progress (cannot happen) */
         long long now = tm_resolver_now_ms();
@@ -1134,6 +1190,7 @@ static void nested_handle(void *self, const struct pollfd *pfd, size_t n, long l
 
 void tm_resolver_as_source(tm_resolver_t *res, tm_poll_source_t *out)
 {
+    res->nested = true;
     *out = (tm_poll_source_t){nested_watch, nested_handle, res};
 }
 
