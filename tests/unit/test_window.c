@@ -36,8 +36,8 @@ static void test_grows_with_answers(void **state)
     assert_int_equal(w.base_rtt_us, 20000);
 }
 
-/* An answer that waited in a queue (its round trip well above the lowest)
- * holds the window where it is. */
+/* An answer whose round trip says many questions wait in a queue (size
+ * x (rtt - lowest) / rtt above TM_WINDOW_QUEUED) holds the window. */
 static void test_holds_when_queued(void **state)
 {
     (void)state;
@@ -45,22 +45,63 @@ static void test_holds_when_queued(void **state)
     tm_window_init(&w, 512);
     tm_window_on_answer(&w, 200); /* 0.2 ms: a server on this machine */
     assert_int_equal(tm_window_size(&w), 129);
-    /* 1 ms of queueing is tolerated on a short path ... */
-    tm_window_on_answer(&w, 1200);
+    /* 129 x 0.04 / 0.24 = 21 queued: it grows ... */
+    tm_window_on_answer(&w, 240);
     assert_int_equal(tm_window_size(&w), 130);
-    /* ... 3 ms is not: the server's buffer is filling. */
+    /* ... 130 x 2.8 / 3 = 121 queued: the server's buffer is filling. */
     for (int i = 0; i < 100; i++)
-        tm_window_on_answer(&w, 3200);
+        tm_window_on_answer(&w, 3000);
     assert_int_equal(tm_window_size(&w), 130);
-    /* On a 40 ms path an eighth of it is tolerated (5 ms). */
+    /* On a 20 ms path the same window queues little at 21 ms ... */
     tm_window_init(&w, 512);
+    tm_window_on_answer(&w, 20000);
+    tm_window_on_answer(&w, 21000);
+    assert_int_equal(tm_window_size(&w), 130);
+    /* ... and much at 40 ms. */
     tm_window_on_answer(&w, 40000);
-    tm_window_on_answer(&w, 44900);
-    tm_window_on_answer(&w, 45100);
     assert_int_equal(tm_window_size(&w), 130);
     /* A lower round trip lowers the reference. */
     tm_window_on_answer(&w, 10000);
     assert_int_equal(w.base_rtt_us, 10000);
+}
+
+/* Before a round trip is known the start window is the only bound; after,
+ * a burst of TM_WINDOW_BURST, then size per lowest round trip. */
+static void test_pacing(void **state)
+{
+    (void)state;
+    tm_window_t w;
+    tm_window_init(&w, 512);
+    long long now = 1000000;
+    for (int i = 0; i < 128; i++) {
+        assert_true(tm_window_may_send(&w, now));
+        tm_window_sent(&w, now);
+    }
+    tm_window_on_answer(&w, 20000); /* 20 ms; the window is 129 */
+    int burst = 0;
+    while (tm_window_may_send(&w, now)) {
+        tm_window_sent(&w, now);
+        burst++;
+    }
+    assert_int_equal(burst, (int)TM_WINDOW_BURST);
+    /* 129 per 20 ms: the next one in 155 us or so, 64 more in 10 ms. */
+    long long next = tm_window_next_send_us(&w, now);
+    assert_true(next > now && next <= now + 200);
+    assert_false(tm_window_may_send(&w, now + 100));
+    assert_true(tm_window_may_send(&w, next));
+    int later = 0;
+    while (tm_window_may_send(&w, now + 10000)) {
+        tm_window_sent(&w, now + 10000);
+        later++;
+    }
+    assert_true(later >= 63 && later <= 65);
+    /* Idle time never saves up more than one burst. */
+    burst = 0;
+    while (tm_window_may_send(&w, now + 10000000)) {
+        tm_window_sent(&w, now + 10000000);
+        burst++;
+    }
+    assert_int_equal(burst, (int)TM_WINDOW_BURST);
 }
 
 /* A timeout halves the window once for everything that was in flight
@@ -72,7 +113,7 @@ static void test_backoff_once_per_window(void **state)
     tm_window_init(&w, 512);
     unsigned long seq[128];
     for (int i = 0; i < 128; i++)
-        seq[i] = tm_window_sent(&w);
+        seq[i] = tm_window_sent(&w, 0);
     tm_window_on_timeout(&w, seq[0]);
     assert_int_equal(tm_window_size(&w), 64);
     for (int i = 1; i < 128; i++)
@@ -80,7 +121,7 @@ static void test_backoff_once_per_window(void **state)
     assert_int_equal(tm_window_size(&w), 64);
     assert_int_equal(w.backoffs, 1);
     /* A try sent after the back-off that times out halves it again. */
-    unsigned long later = tm_window_sent(&w);
+    unsigned long later = tm_window_sent(&w, 0);
     tm_window_on_timeout(&w, later);
     assert_int_equal(tm_window_size(&w), 32);
     assert_int_equal(w.backoffs, 2);
@@ -99,11 +140,11 @@ static void test_floor(void **state)
     tm_window_t w;
     tm_window_init(&w, 512);
     for (int i = 0; i < 20; i++)
-        tm_window_on_timeout(&w, tm_window_sent(&w));
+        tm_window_on_timeout(&w, tm_window_sent(&w, 0));
     assert_int_equal(tm_window_size(&w), TM_WINDOW_FLOOR);
     /* A cap below the floor still rules. */
     tm_window_init(&w, 2);
-    tm_window_on_timeout(&w, tm_window_sent(&w));
+    tm_window_on_timeout(&w, tm_window_sent(&w, 0));
     assert_int_equal(tm_window_size(&w), 2);
     tm_window_init(&w, 1);
     tm_window_on_answer(&w, 100);
@@ -116,6 +157,7 @@ int main(void)
         cmocka_unit_test(test_start),
         cmocka_unit_test(test_grows_with_answers),
         cmocka_unit_test(test_holds_when_queued),
+        cmocka_unit_test(test_pacing),
         cmocka_unit_test(test_backoff_once_per_window),
         cmocka_unit_test(test_floor),
     };

@@ -124,6 +124,7 @@ struct tm_resolver {
     entry_t *queue_head, **queue_tail;
     size_t in_flight, max_in_flight;
     tm_window_t window;
+    long long pace_due_ms;  /* questions wait for pacing until then; -1 none */
     /* c-ares 1.18 sends the ID it is given (ares_send), so IDs are chosen
      * here: random, and unique among the queries in flight. */
     uint8_t ids_used[65536 / 8];
@@ -541,18 +542,26 @@ static void send_entry(tm_resolver_t *res, entry_t *e, bool tcp)
     }
     e->state = ENTRY_SENT;
     e->tries++;
-    e->seq = tm_window_sent(&res->window);
     e->sent_us = now_us();
+    e->seq = tm_window_sent(&res->window, e->sent_us);
     st = res->doh ? tm_doh_send(res->doh, q, qlen, on_doh, e)
                   : tm_cares_send(res->net, tcp, q, qlen, on_net, e);
     if (st != TM_OK)
         net_done(res, e, NULL);
 }
 
+/* Sends from the FIFO while the window has room and pacing allows; when
+ * pacing holds questions back, pace_due_ms says when to go on. */
 static void start_sends(tm_resolver_t *res)
 {
     size_t window = tm_window_size(&res->window);
+    long long now = now_us();
+    res->pace_due_ms = -1;
     while (res->queue_head && res->in_flight < window) {
+        if (!tm_window_may_send(&res->window, now)) {
+            res->pace_due_ms = (tm_window_next_send_us(&res->window, now) + 999) / 1000;
+            break;
+        }
         entry_t *e = res->queue_head;
         res->queue_head = e->queue_next;
         if (!res->queue_head)
@@ -813,6 +822,7 @@ tm_status_t tm_resolver_create(const tm_resolver_options_t *opts, tm_resolver_t 
     if (res->max_in_flight > MAX_IN_FLIGHT_LIMIT)
         res->max_in_flight = MAX_IN_FLIGHT_LIMIT;
     tm_window_init(&res->window, (unsigned)res->max_in_flight);
+    res->pace_due_ms = -1;
     tm_loop_init(&res->loop);
     res->deadline_ms = opts->deadline_ms;
     if (opts->deadline_ms)
@@ -1132,6 +1142,8 @@ tm_status_t tm_resolver_run(tm_resolver_t *res, int max_wait_ms)
         long long stop = until;
         if (res->deadline_at && (stop < 0 || res->deadline_at < stop))
             stop = res->deadline_at;
+        if (res->pace_due_ms >= 0 && (stop < 0 || res->pace_due_ms < stop))
+            stop = res->pace_due_ms;
         int wait = -1;
         if (stop >= 0)
             wait = stop > now ? (int)(stop - now > 60000 ? 60000 : stop - now) : 0;
@@ -1177,6 +1189,8 @@ static size_t nested_watch(void *self, struct pollfd *pfd, size_t max, long long
 {
     tm_resolver_t *res = self;
     settle(res);
+    if (res->pace_due_ms >= 0 && (*due < 0 || res->pace_due_ms < *due))
+        *due = res->pace_due_ms;
     return network_busy(res) ? transport_watch(res, pfd, max, due) : 0;
 }
 

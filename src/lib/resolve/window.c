@@ -1,4 +1,4 @@
-/* window.c - the adaptive in-flight window (see window.h). */
+/* window.c - the adaptive in-flight window and its pacing (see window.h). */
 #include "resolve/window.h"
 
 void tm_window_init(tm_window_t *w, unsigned cap)
@@ -10,6 +10,8 @@ void tm_window_init(tm_window_t *w, unsigned cap)
     w->next_seq = 0;
     w->recover_seq = 0;
     w->backoffs = 0;
+    w->tokens = 0;
+    w->tokens_at_us = 0;
 }
 
 unsigned tm_window_size(const tm_window_t *w)
@@ -20,23 +22,55 @@ unsigned tm_window_size(const tm_window_t *w)
     return n > w->cap ? w->cap : n;
 }
 
-unsigned long tm_window_sent(tm_window_t *w) { return w->next_seq++; }
-
-/* The delay an answer may have spent queued and still count as clean. */
-static long long allowance(const tm_window_t *w)
+/* Before any round trip is known nothing paces the sends (the start window
+ * bounds the first burst); after, tokens come at size per round trip, up
+ * to one burst. */
+static void refill(tm_window_t *w, long long now_us)
 {
-    long long a = w->base_rtt_us / 8;
-    return a > TM_WINDOW_QUEUE_MIN_US ? a : TM_WINDOW_QUEUE_MIN_US;
+    if (w->base_rtt_us == 0)
+        return;
+    if (now_us > w->tokens_at_us) {
+        w->tokens += (double)(now_us - w->tokens_at_us) * w->size / (double)w->base_rtt_us;
+        w->tokens_at_us = now_us;
+    }
+    if (w->tokens > TM_WINDOW_BURST)
+        w->tokens = TM_WINDOW_BURST;
+}
+
+bool tm_window_may_send(tm_window_t *w, long long now_us)
+{
+    refill(w, now_us);
+    return w->base_rtt_us == 0 || w->tokens >= 1.0;
+}
+
+long long tm_window_next_send_us(tm_window_t *w, long long now_us)
+{
+    if (tm_window_may_send(w, now_us))
+        return now_us;
+    double wait = (1.0 - w->tokens) * (double)w->base_rtt_us / w->size;
+    return now_us + (long long)wait + 1;
+}
+
+unsigned long tm_window_sent(tm_window_t *w, long long now_us)
+{
+    refill(w, now_us);
+    if (w->base_rtt_us != 0)
+        w->tokens -= 1.0;
+    return w->next_seq++;
 }
 
 void tm_window_on_answer(tm_window_t *w, long long rtt_us)
 {
-    if (rtt_us < 0)
-        rtt_us = 0;
-    if (w->base_rtt_us == 0 || rtt_us < w->base_rtt_us)
-        w->base_rtt_us = rtt_us > 0 ? rtt_us : 1;
-    if (rtt_us > w->base_rtt_us + allowance(w))
-        return; /* it queued: hold the window where it is */
+    if (rtt_us < 1)
+        rtt_us = 1;
+    if (w->base_rtt_us == 0 || rtt_us < w->base_rtt_us) {
+        if (w->base_rtt_us == 0)
+            w->tokens = TM_WINDOW_BURST; /* pacing starts with a full burst */
+        w->base_rtt_us = rtt_us;
+    }
+    double queued = w->size * (double)(rtt_us - w->base_rtt_us) / (double)rtt_us;
+    if (queued > TM_WINDOW_QUEUED)
+        return; /* the path is queueing: hold the window where it is */
     if (w->slow_start)
         w->size += 1.0;
     else

@@ -1,25 +1,30 @@
-/* window.h - how many questions the resolver keeps on the network at once.
- * Private to src/lib/resolve/.
+/* window.h - how many questions the resolver keeps on the network at once,
+ * and how fast it sends them.  Private to src/lib/resolve/.
  *
  * A fixed number is wrong both ways: 512 questions sent at once to a server
  * on the same machine overflow its receive buffer (and ours), every lost
  * datagram then costs a whole --timeout, and a public resolver rate-limits a
  * client that bursts; a small fixed number leaves a batch waiting on round
  * trips over a long path.  So the window adapts, in the manner of TCP's
- * congestion control (RFC 5681 section 3.1, RFC 6298 for Karn's rule):
+ * congestion control (RFC 5681 section 3.1; Karn's rule as in RFC 6298
+ * section 3; the queue estimate of TCP Vegas):
  *
  *  - it starts at TM_WINDOW_START (at most the cap): what the tool sends to
  *    a server it knows nothing about;
  *  - it grows by one for every answer that came back on its first try
- *    without having queued (doubling per round trip), by 1/size an answer
- *    once it has backed off (one per round trip);
- *  - "queued" is measured: an answer whose round trip exceeds the lowest
- *    seen by more than max(TM_WINDOW_QUEUE_MIN_US, lowest / 8) waited in a
- *    buffer somewhere (the server's, or ours while the checks ran), so the
- *    window stops growing before that buffer overflows;
+ *    while the path holds few questions in a queue (doubling per round
+ *    trip), by 1/size an answer once it has backed off (one per round
+ *    trip).  The queue is estimated from the round trip: size x (rtt -
+ *    lowest) / rtt questions were waiting in a buffer somewhere (the
+ *    server's, or ours while the checks ran); past TM_WINDOW_QUEUED the
+ *    window holds, long before a 208 KiB socket buffer would overflow;
  *  - a try that timed out halves it (not below TM_WINDOW_FLOOR), once per
  *    window: tries sent before the back-off were already in flight and do
- *    not halve it again.
+ *    not halve it again;
+ *  - sends are paced: at most TM_WINDOW_BURST at once, then at the
+ *    window's rate (size per lowest round trip), so that answers read all
+ *    at once after the tool was busy do not release the whole window in
+ *    one burst (RFC 7661 section 4 discusses the same for TCP).
  *
  * Pure arithmetic on the numbers the resolver feeds it; unit-tested in
  * tests/unit/test_window.c. */
@@ -30,11 +35,13 @@
 
 /* Questions sent at once to a server nothing is known of yet.  A BIND on
  * the same machine with its default 208 KiB receive buffer takes 128 small
- * queries in one burst without a drop (bench/README.md "macro"). */
+ * queries in one burst without a drop (bench/README.md "Network"). */
 #define TM_WINDOW_START 128u
 #define TM_WINDOW_FLOOR 4u
-/* Queueing delay tolerated before growth stops, for short paths. */
-#define TM_WINDOW_QUEUE_MIN_US 1000LL
+/* Questions estimated to wait in queues before growth stops. */
+#define TM_WINDOW_QUEUED 32.0
+/* Sends in one burst at most once the path's round trip is known. */
+#define TM_WINDOW_BURST 64.0
 
 typedef struct {
     unsigned cap;           /* never more than this (--max-queries) */
@@ -46,14 +53,21 @@ typedef struct {
     unsigned long recover_seq; /* tries numbered below it were in flight at
                                   the last back-off */
     unsigned backoffs;      /* times the window was halved */
+    double tokens;          /* sends allowed now (pacing) */
+    long long tokens_at_us; /* when tokens was last brought up to date */
 } tm_window_t;
 
 /* cap: at least 1 (0 is taken as 1). */
 void tm_window_init(tm_window_t *w, unsigned cap);
 /* The number of questions that may be on the network now (1 to cap). */
 unsigned tm_window_size(const tm_window_t *w);
-/* Numbers a try as it is sent; give the number back with its outcome. */
-unsigned long tm_window_sent(tm_window_t *w);
+/* True when pacing lets one more try go out at now_us. */
+bool tm_window_may_send(tm_window_t *w, long long now_us);
+/* When the next try may go out (now_us when it may already). */
+long long tm_window_next_send_us(tm_window_t *w, long long now_us);
+/* Numbers a try as it is sent (and spends a pacing token); give the number
+ * back with its outcome. */
+unsigned long tm_window_sent(tm_window_t *w, long long now_us);
 /* An answer to a try sent once (Karn: a retransmitted question's answer
  * cannot tell which try it answers) came back rtt_us after it was sent. */
 void tm_window_on_answer(tm_window_t *w, long long rtt_us);
