@@ -95,6 +95,11 @@ tm_status_t tm_resolver_submit(tm_resolver_t *res, const char *name, uint16_t ty
  * delivered then. */
 tm_status_t tm_resolver_run(tm_resolver_t *res, int max_wait_ms);
 size_t tm_resolver_pending(const tm_resolver_t *res);
+/* True while a window's worth of questions waits for room on the network:
+ * a caller with more work to start (another domain) holds it back, so what
+ * it keeps in memory follows what the network can carry, not its own
+ * bound. */
+bool tm_resolver_saturated(const tm_resolver_t *res);
 
 /* ---- what stops a run ----------------------------------------------------- */
 

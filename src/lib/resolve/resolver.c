@@ -93,7 +93,8 @@ struct entry {
     entry_t *queue_next;    /* the send FIFO */
     unsigned ready;         /* its waiters on the ready list: they read answer */
     bool referenced;        /* asked again since the clock hand last passed */
-    entry_t *ring_prev, *ring_next; /* every entry, for the eviction clock */
+    bool in_ring;           /* on the eviction clock (once handed out) */
+    entry_t *ring_prev, *ring_next; /* answered entries, for the eviction clock */
 };
 
 struct tm_resolver {
@@ -122,6 +123,7 @@ struct tm_resolver {
     size_t capacity;
 
     entry_t *queue_head, **queue_tail;
+    size_t queued;          /* entries in the send FIFO */
     size_t in_flight, max_in_flight;
     tm_window_t window;
     long long pace_due_ms;  /* questions wait for pacing until then; -1 none */
@@ -215,10 +217,14 @@ static void ring_unlink(tm_resolver_t *res, entry_t *e)
     e->ring_prev = e->ring_next = NULL;
 }
 
-/* A new entry goes just behind the hand, so it gets a whole turn of the
- * clock before it can be evicted. */
+/* An entry joins the clock once its answer has been handed out, just
+ * behind the hand, so it gets a whole turn before it can be evicted.
+ * Entries still asked or waiting for delivery are not on it: a batch of
+ * thousands of domains at once has tens of thousands of those, and the
+ * sweep would walk past them for every new question. */
 static void ring_insert(tm_resolver_t *res, entry_t *e)
 {
+    e->in_ring = true;
     entry_t *before = res->hand;
     e->ring_next = before;
     e->ring_prev = before ? before->ring_prev : res->ring_tail;
@@ -245,7 +251,8 @@ static void evict(tm_resolver_t *res, entry_t *e)
     while (*p != e)
         p = &(*p)->hash_next;
     *p = e->hash_next;
-    ring_unlink(res, e);
+    if (e->in_ring)
+        ring_unlink(res, e);
     entry_free(e);
     res->nentries--;
     res->stats.evicted++;
@@ -253,8 +260,8 @@ static void evict(tm_resolver_t *res, entry_t *e)
 
 /* Second chance: the hand clears the mark of entries asked again since it
  * last passed and evicts the first unmarked answered one.  Entries still in
- * flight are passed over; when too many are, the cache grows past capacity
- * for a while (MAX_ENTRIES still bounds it). */
+ * flight are not on the clock; when too many are, the cache grows past
+ * capacity for a while (MAX_ENTRIES still bounds it). */
 static void cache_make_room(tm_resolver_t *res)
 {
     for (size_t scanned = 0; res->nentries >= res->capacity && scanned < CLOCK_SCAN_MAX;
@@ -270,6 +277,13 @@ static void cache_make_room(tm_resolver_t *res)
         else
             evict(res, e);
     }
+}
+
+/* An entry whose answer nobody waits for any more goes on the clock. */
+static void retire(tm_resolver_t *res, entry_t *e)
+{
+    if (!e->in_ring && evictable(e))
+        ring_insert(res, e);
 }
 
 /* ---- delivery --------------------------------------------------------------- */
@@ -297,6 +311,7 @@ static void entry_finish(tm_resolver_t *res, entry_t *e, tm_answer_t *ans_own)
         ready_push(res, w);
         w = next;
     }
+    retire(res, e); /* every waiter was taken back: nobody will read it */
 }
 
 /* Calls back every waiter that was ready when it started; callbacks may
@@ -317,6 +332,7 @@ static void deliver_ready(tm_resolver_t *res)
         else if (res->nested)
             w->cb(w->arg, NULL);
         w->entry->ready--;
+        retire(res, w->entry);
         tm_free(w);
         w = next;
     }
@@ -564,6 +580,7 @@ static void start_sends(tm_resolver_t *res)
         }
         entry_t *e = res->queue_head;
         res->queue_head = e->queue_next;
+        res->queued--;
         if (!res->queue_head)
             res->queue_tail = &res->queue_head;
         e->queue_next = NULL;
@@ -918,7 +935,6 @@ static tm_status_t new_entry(tm_resolver_t *res, const char *name, uint16_t type
     size_t k = hash_key(name, type) & (res->nbuckets - 1);
     e->hash_next = res->buckets[k];
     res->buckets[k] = e;
-    ring_insert(res, e);
     res->nentries++;
     *out = e;
     return TM_OK;
@@ -1016,6 +1032,7 @@ static void dispatch(tm_resolver_t *res, entry_t *e)
     e->queue_next = NULL;
     *res->queue_tail = e;
     res->queue_tail = &e->queue_next;
+    res->queued++;
 }
 
 tm_status_t tm_resolver_submit(tm_resolver_t *res, const char *name, uint16_t type,
@@ -1210,6 +1227,11 @@ void tm_resolver_as_source(tm_resolver_t *res, tm_poll_source_t *out)
 
 size_t tm_resolver_pending(const tm_resolver_t *res) { return res ? res->pending : 0; }
 
+bool tm_resolver_saturated(const tm_resolver_t *res)
+{
+    return res && res->queued >= tm_window_size(&res->window);
+}
+
 void tm_resolver_stats(const tm_resolver_t *res, tm_resolver_stats_t *out)
 {
     if (!out)
@@ -1247,6 +1269,7 @@ static void forget_waiters(tm_resolver_t *res, tm_resolve_cb cb, void *arg)
         if (w->cb == cb && w->arg == arg) {
             *p = w->next;
             w->entry->ready--;
+            retire(res, w->entry);
             tm_free(w);
             res->pending--;
         } else {

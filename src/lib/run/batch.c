@@ -79,8 +79,14 @@ static bool emit_ready(batch_t *b)
 static bool start_more(batch_t *b)
 {
     bool progress = false;
+    /* A domain more only while the network has room for its questions:
+     * -j bounds the domains in flight, the resolver's window the questions
+     * (tm_resolver_saturated), so a large -j neither floods the server nor
+     * keeps thousands of domains waiting in memory.  One domain always
+     * runs, so the batch goes on whatever the backlog. */
     while (b->stop == TM_OK && !b->failed && !b->input_done && b->running < b->jobs &&
-           b->tail - b->head < b->window) {
+           b->tail - b->head < b->window &&
+           (b->running == 0 || !tm_resolver_saturated(b->res))) {
         tm_batch_item_t item = {NULL, NULL};
         if (!b->next(b->arg, b->tail, &item)) {
             b->input_done = true;
