@@ -1068,6 +1068,32 @@ static void test_in_flight_bound(void **state)
         fail_msg("peak %u in flight, %u unanswered at the server", st.peak_in_flight, most);
 }
 
+/* Saturated while a window's worth of questions waits in the FIFO. */
+static void test_saturated(void **state)
+{
+    fixture_t *f = *state;
+    f->opts.timeout_ms = 5000;
+    f->opts.max_inflight = 4;
+    tm_resolver_t *res = make(f);
+    got_t g[12];
+    memset(g, 0, sizeof g);
+    assert_false(tm_resolver_saturated(res));
+    for (int i = 0; i < 12; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "slow-s%d.test", i);
+        assert_int_equal(tm_resolver_submit(res, name, TM_RR_A, on_answer, &g[i]), TM_OK);
+        /* Nothing is sent before run: all wait, 4 fill the window. */
+        assert_int_equal(tm_resolver_saturated(res), i >= 3);
+    }
+    assert_int_equal(tm_resolver_run(res, 50), TM_OK); /* 4 sent, 8 wait */
+    assert_true(tm_resolver_saturated(res));
+    assert_int_equal(tm_resolver_run(res, -1), TM_OK);
+    assert_false(tm_resolver_saturated(res));
+    for (int i = 0; i < 12; i++)
+        tm_answer_unref(g[i].last);
+    assert_false(tm_resolver_saturated(NULL));
+}
+
 /* Lost tries halve the window, once for a whole burst lost together, and
  * every question still gets its answer on the next try. */
 static void test_backoff(void **state)
@@ -1456,6 +1482,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_offline, setup, teardown),
         cmocka_unit_test_setup_teardown(test_norecurse, setup, teardown),
         cmocka_unit_test_setup_teardown(test_in_flight_bound, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_saturated, setup, teardown),
         cmocka_unit_test_setup_teardown(test_backoff, setup, teardown),
         cmocka_unit_test_setup_teardown(test_max_inflight_option, setup, teardown),
         cmocka_unit_test_setup_teardown(test_run_deadline_and_chained_submits, setup, teardown),
