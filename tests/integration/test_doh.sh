@@ -411,7 +411,7 @@ tm_doh "https://127.0.0.1:$TM_SILENT_PORT/dns-query" --timeout 300 --tries 1 --f
 expect_exit 3
 expect_valid_json
 expect_json '.results | length' 0
-expect_one_error "cannot use the DoH server https://127.0.0.1:$TM_SILENT_PORT/dns-query: no answer from the DoH server (1 tries, 300 ms timeout)"
+expect_one_error "cannot use the DoH server https://127.0.0.1:$TM_SILENT_PORT/dns-query: no answer from the DoH server (1 try of 300 ms)"
 
 # ---- usage errors ---------------------------------------------------------------
 

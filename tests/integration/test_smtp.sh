@@ -70,8 +70,10 @@ cat >"$TM_TMP/smtpd.py" <<'EOF'
 #   tls      aiosmtpd offering STARTTLS with the certificate
 #   plain    aiosmtpd without STARTTLS
 #   silent   accepts connections and never says a word
-#   counting like silent, and writes "open=N most=M accepted=K" to
-#            READY.count whenever a connection opens or closes
+#   counting like silent, and writes "open=N most=M accepted=K first=T
+#            last=T" to READY.count whenever a connection opens or closes
+#            (T: CLOCK_MONOTONIC seconds of the first accept and of the last
+#            close, comparable between two such servers)
 #   hostile  greets with terminal escapes, then a minimal EHLO and QUIT
 import os, select, socket, ssl, sys, threading, time
 mode, addr, port, ready = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
@@ -134,10 +136,11 @@ def hostile(conn):
         conn.close()
 
 def counting():
-    held, most, accepted = [], 0, 0
+    held, most, accepted, first, last = [], 0, 0, 0.0, 0.0
     def note():
         with open(ready + ".count.tmp", "w") as f:
-            f.write("open=%d most=%d accepted=%d\n" % (len(held), most, accepted))
+            f.write("open=%d most=%d accepted=%d first=%.6f last=%.6f\n"
+                    % (len(held), most, accepted, first, last))
         os.rename(ready + ".count.tmp", ready + ".count")
     note()
     while True:
@@ -147,6 +150,7 @@ def counting():
                 conn, _ = srv.accept()
                 held.append(conn)
                 accepted += 1
+                first = first or time.monotonic()
                 most = max(most, len(held))
             else:
                 try:
@@ -156,6 +160,7 @@ def counting():
                 if gone:
                     held.remove(s)
                     s.close()
+                    last = time.monotonic()
         note()
 
 if mode == "counting":
@@ -305,16 +310,34 @@ expect_detail_has 'STARTTLS ok'
 expect_detail_has 'mx2.smtp-two.example (127.0.0.2): connected, but no greeting within 3000 ms'
 expect_elapsed_below_ms 8000
 
-# Both silent: the probes run at once, so the run takes one timeout, not two.
+# Both silent: the probes run at once, so the run takes one timeout, not
+# two: each server's connection was opened before the other's was closed.
 SILENT2_PORT=$(port 127.0.0.1 127.0.0.2)
-smtpd_start silent 127.0.0.1 "$SILENT2_PORT"
-smtpd_start silent 127.0.0.2 "$SILENT2_PORT"
+smtpd_start counting 127.0.0.1 "$SILENT2_PORT"
+smtpd_start counting 127.0.0.2 "$SILENT2_PORT"
 tm_case "two silent servers are waited for at once"
 smtp_run "$SILENT2_PORT" --timeout 1500 --format json --only inbound.smtp smtp-two.example
 expect_exit 0
 expect_check inbound.smtp warn
 expect_json '[.results[0].checks[] | select(.id == "inbound.smtp") | .detail | scan("no greeting within 1500 ms")] | length' 2
-expect_elapsed_below_ms 2900
+one="$TM_TMP/smtpd.counting.127.0.0.1.$SILENT2_PORT.count"
+two="$TM_TMP/smtpd.counting.127.0.0.2.$SILENT2_PORT.count"
+for _ in $(seq 1 50); do
+    grep -q '^open=0 ' "$one" 2>/dev/null && grep -q '^open=0 ' "$two" 2>/dev/null && break
+    sleep 0.1
+done
+# shellcheck disable=SC2317 # called through tm_assert
+overlap() {
+    python3 - "$one" "$two" <<'EOF'
+import re, sys
+def span(path):
+    t = open(path).read()
+    return float(re.search(r"first=([\d.]+)", t).group(1)), float(re.search(r"last=([\d.]+)", t).group(1))
+(a0, a1), (b0, b1) = span(sys.argv[1]), span(sys.argv[2])
+sys.exit(0 if a0 > 0 and b0 > 0 and a0 < b1 and b0 < a1 else 1)
+EOF
+}
+tm_assert "both connections were open at once ($(cat "$one") / $(cat "$two"))" overlap
 
 # ---- a batch's probes share one event loop ------------------------------------------
 
@@ -340,7 +363,7 @@ for _ in $(seq 1 50); do
     sleep 0.1
 done
 tm_assert "the server accepted four connections ($(cat "$COUNT_FILE"))" \
-    grep -q ' accepted=4$' "$COUNT_FILE"
+    grep -q ' accepted=4 ' "$COUNT_FILE"
 tm_assert "the server held all four at once ($(cat "$COUNT_FILE"))" \
     grep -q ' most=4 ' "$COUNT_FILE"
 

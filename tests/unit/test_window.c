@@ -36,9 +36,10 @@ static void test_grows_with_answers(void **state)
     assert_int_equal(w.base_rtt_us, 20000);
 }
 
-/* An answer whose round trip says many questions wait in a queue (size
- * x (rtt - lowest) / rtt above TM_WINDOW_QUEUED) holds the window. */
-static void test_holds_when_queued(void **state)
+/* The queue estimate, size x (rtt - lowest) / rtt: below TM_WINDOW_QUEUED
+ * the window doubles; past it doubling ends for good and it holds; past
+ * TM_WINDOW_QUEUED_MAX it shrinks by one a round trip. */
+static void test_queue_estimate(void **state)
 {
     (void)state;
     tm_window_t w;
@@ -48,21 +49,39 @@ static void test_holds_when_queued(void **state)
     /* 129 x 0.04 / 0.24 = 21 queued: it grows ... */
     tm_window_on_answer(&w, 240);
     assert_int_equal(tm_window_size(&w), 130);
-    /* ... 130 x 2.8 / 3 = 121 queued: the server's buffer is filling. */
-    for (int i = 0; i < 100; i++)
-        tm_window_on_answer(&w, 3000);
+    assert_true(w.slow_start);
+    /* ... 130 x 0.1 / 0.3 = 43 queued: doubling ends, the window holds ... */
+    tm_window_on_answer(&w, 300);
     assert_int_equal(tm_window_size(&w), 130);
+    assert_false(w.slow_start);
+    /* ... and a prompt answer now adds 1/130 only. */
+    tm_window_on_answer(&w, 200);
+    assert_int_equal(tm_window_size(&w), 130);
+    /* 130 x 2.8 / 3 = 121 queued: the server's buffer is filling; one less
+     * a round trip (130 answers). */
+    for (int i = 0; i < 130; i++)
+        tm_window_on_answer(&w, 3000);
+    assert_int_equal(tm_window_size(&w), 129);
     /* On a 20 ms path the same window queues little at 21 ms ... */
     tm_window_init(&w, 512);
     tm_window_on_answer(&w, 20000);
     tm_window_on_answer(&w, 21000);
     assert_int_equal(tm_window_size(&w), 130);
+    assert_true(w.slow_start);
     /* ... and much at 40 ms. */
     tm_window_on_answer(&w, 40000);
-    assert_int_equal(tm_window_size(&w), 130);
+    assert_false(w.slow_start);
+    assert_true(tm_window_size(&w) <= 130);
     /* A lower round trip lowers the reference. */
     tm_window_on_answer(&w, 10000);
     assert_int_equal(w.base_rtt_us, 10000);
+    /* It shrinks until the estimate is back in bounds: with answers 1000
+     * times slower than the fastest, where TM_WINDOW_QUEUED_MAX wait. */
+    tm_window_init(&w, 512);
+    tm_window_on_answer(&w, 100);
+    for (int i = 0; i < 100000; i++)
+        tm_window_on_answer(&w, 100000);
+    assert_int_equal(tm_window_size(&w), (unsigned)TM_WINDOW_QUEUED_MAX);
 }
 
 /* Before a round trip is known the start window is the only bound; after,
@@ -156,7 +175,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_start),
         cmocka_unit_test(test_grows_with_answers),
-        cmocka_unit_test(test_holds_when_queued),
+        cmocka_unit_test(test_queue_estimate),
         cmocka_unit_test(test_pacing),
         cmocka_unit_test(test_backoff_once_per_window),
         cmocka_unit_test(test_floor),

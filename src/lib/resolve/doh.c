@@ -299,7 +299,10 @@ static void on_done(tm_doh_t *doh, xfer_t *x, CURLcode rc)
     }
     const char *text = x->errbuf[0] ? x->errbuf : curl_easy_strerror(rc);
     if (outcome == TM_DNS_TIMEOUT)
-        snprintf(why, sizeof why, _("no answer from the DoH server (%u tries, %u ms timeout): %s"),
+        snprintf(why, sizeof why,
+                 dngettext(TM_TEXTDOMAIN, "no answer from the DoH server (%u try of %u ms): %s",
+                           "no answer from the DoH server (%u tries of %u ms each): %s",
+                           x->tries),
                  x->tries, doh->timeout_ms, text);
     else
         snprintf(why, sizeof why, "%s%s", text, version_hint(doh, rc));

@@ -69,8 +69,21 @@ void tm_window_on_answer(tm_window_t *w, long long rtt_us)
         w->base_rtt_us = rtt_us;
     }
     double queued = w->size * (double)(rtt_us - w->base_rtt_us) / (double)rtt_us;
-    if (queued > TM_WINDOW_QUEUED)
-        return; /* the path is queueing: hold the window where it is */
+    if (queued > TM_WINDOW_QUEUED_MAX) {
+        /* A queue is building up: one less a round trip, before a buffer
+         * overflows (TCP Vegas's decrease). */
+        w->slow_start = false;
+        w->size -= 1.0 / w->size;
+        if (w->size < TM_WINDOW_FLOOR)
+            w->size = TM_WINDOW_FLOOR;
+        return;
+    }
+    if (queued > TM_WINDOW_QUEUED) {
+        /* The path starts queueing: doubling ends (HyStart's delay exit),
+         * and the window holds. */
+        w->slow_start = false;
+        return;
+    }
     if (w->slow_start)
         w->size += 1.0;
     else

@@ -11,13 +11,17 @@
  *
  *  - it starts at TM_WINDOW_START (at most the cap): what the tool sends to
  *    a server it knows nothing about;
- *  - it grows by one for every answer that came back on its first try
- *    while the path holds few questions in a queue (doubling per round
- *    trip), by 1/size an answer once it has backed off (one per round
- *    trip).  The queue is estimated from the round trip: size x (rtt -
- *    lowest) / rtt questions were waiting in a buffer somewhere (the
- *    server's, or ours while the checks ran); past TM_WINDOW_QUEUED the
- *    window holds, long before a 208 KiB socket buffer would overflow;
+ *  - the queue is estimated from each first try's round trip: size x (rtt
+ *    - lowest) / rtt questions were waiting in a buffer somewhere (the
+ *    server's, or ours while the checks ran);
+ *  - while that estimate stays below TM_WINDOW_QUEUED the window grows by
+ *    one an answer (doubling per round trip); once it is reached, doubling
+ *    ends for good (TCP HyStart's delay exit) and growth is 1/size an
+ *    answer (one per round trip);
+ *  - past TM_WINDOW_QUEUED_MAX it shrinks by 1/size an answer (TCP Vegas):
+ *    the window settles where a few dozen questions wait, long before a
+ *    208 KiB socket buffer (some 200 queries) would overflow, and a tool
+ *    slower than its answers (busy with the checks) asks for less;
  *  - a try that timed out halves it (not below TM_WINDOW_FLOOR), once per
  *    window: tries sent before the back-off were already in flight and do
  *    not halve it again;
@@ -38,8 +42,10 @@
  * queries in one burst without a drop (bench/README.md "Network"). */
 #define TM_WINDOW_START 128u
 #define TM_WINDOW_FLOOR 4u
-/* Questions estimated to wait in queues before growth stops. */
+/* Questions estimated to wait in queues: past the first doubling ends,
+ * past the second the window shrinks. */
 #define TM_WINDOW_QUEUED 32.0
+#define TM_WINDOW_QUEUED_MAX 64.0
 /* Sends in one burst at most once the path's round trip is known. */
 #define TM_WINDOW_BURST 64.0
 
