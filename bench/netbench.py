@@ -163,7 +163,8 @@ def budget_ms(critical_path, queries, bound, rtt):
 def measure(builds, runone, tmp, make_proxy, bind_port, rtt, gen, quick):
     runs = 3 if quick else 5
     bounds = {name: WINDOW_START if has_window(b) else OLD_BOUND for name, b in builds}
-    R = {"rtt": rtt, "runs": runs, "builds": [n for n, _ in builds], "bounds": bounds}
+    R = {"rtt": rtt, "runs": runs, "builds": [n for n, _ in builds], "bounds": bounds,
+         "load": "%.1f" % os.getloadavg()[0]}
     # 0 ms: the proxy forwards at once, so BIND sees the tool's bursts as sent.
     proxy = make_proxy(0)
     try:
@@ -198,19 +199,21 @@ def fmt_s(v):
 
 def cell(r):
     p = r["proxy"]
-    return "%s; %d q, %d in flight, %d retx" % (fmt_s(r["wall"]), p["queries"], p["in_flight"],
-                                                  p["retransmissions"])
+    return "%s (CPU %s); %d q, %d in flight, %d retx" % (fmt_s(r["wall"]), fmt_s(r["cpu"]),
+                                                         p["queries"], p["in_flight"],
+                                                         p["retransmissions"])
 
 
 def report(R):
     names = R["builds"]
     rtt = R["rtt"]
     L = ["Network (bench/netbench.py): %s, %d runs each (medians), same session, through the "
-         "delaying proxy" % (" vs ".join(names), R["runs"]),
+         "delaying proxy; load average %s at the start (2 cores)"
+         % (" vs ".join(names), R["runs"], R.get("load", "?")),
          "Cells: wall; questions at the proxy, most UDP questions in flight there, "
          "retransmissions (UDP questions asked twice).", ""]
     L.append("| scenario | budget | %s |" % " | ".join(names))
-    L.append("| --- | --- |%s" % " --- |" * len(names))
+    L.append("| --- | --- |" + " --- |" * len(names))
 
     def row(label, key, budget=None):
         rs = R[key]
