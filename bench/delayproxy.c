@@ -18,7 +18,9 @@
  * timerfd wakes the loop at the head's due time.
  *
  * Counting: every question that reaches it (qname, qtype), over UDP and
- * TCP.  SIGUSR1 writes the counters and the per-question counts to the stats
+ * TCP, and the most UDP queries in flight at once (from a query's arrival
+ * to the delivery of its answer: what the client has outstanding, less the
+ * time it takes a datagram to cross loopback).  SIGUSR1 writes the counters and the per-question counts to the stats
  * file and resets them.  SIGTERM/SIGINT stop it; so does -T (default 3600 s):
  * it never outlives a benchmark that forgot it.
  *
@@ -114,6 +116,7 @@ static struct {
     /* counters since the last SIGUSR1 */
     unsigned long udp_queries, udp_answers, tcp_conns, tcp_queries, dropped, stale_ids,
         untracked, max_queued;
+    unsigned long inflight, max_inflight; /* UDP queries not yet answered to the client */
     qcount_t *qtab;
     size_t qtab_used;
     uint64_t period_start;
@@ -251,11 +254,12 @@ static void dump_stats(void)
             fprintf(f,
                     "period_ms %llu\nudp_queries %lu\nudp_answers %lu\ntcp_connections %lu\n"
                     "tcp_queries %lu\nqueries %lu\ndistinct %lu\nrepeated %lu\nmost_asked %lu\n"
-                    "dropped %lu\nstale_ids %lu\nuntracked %lu\nmax_queued %lu\n",
+                    "dropped %lu\nstale_ids %lu\nuntracked %lu\nmax_queued %lu\n"
+                    "max_inflight %lu\n",
                     (unsigned long long)((now_ns() - P.period_start) / 1000000), P.udp_queries,
                     P.udp_answers, P.tcp_conns, P.tcp_queries, P.udp_queries + P.tcp_queries,
                     distinct, repeated, most, P.dropped, P.stale_ids, P.untracked,
-                    P.max_queued);
+                    P.max_queued, P.max_inflight);
             for (size_t i = 0; i < MAX_QUESTIONS * 2; i++) {
                 if (P.qtab[i].key)
                     fprintf(f, "q %lu %s\n", P.qtab[i].count, P.qtab[i].key);
@@ -271,6 +275,9 @@ static void dump_stats(void)
     P.qtab_used = 0;
     P.udp_queries = P.udp_answers = P.tcp_conns = P.tcp_queries = 0;
     P.dropped = P.stale_ids = P.untracked = P.max_queued = 0;
+    /* Read between runs of a tool, when nothing is in flight: a query lost
+     * upstream would otherwise count until its ID goes stale. */
+    P.inflight = P.max_inflight = 0;
     P.period_start = now_ns();
 }
 
@@ -573,8 +580,12 @@ static void udp_from_client(void)
         s->sent = now;
         buf[0] = (uint8_t)(id >> 8);
         buf[1] = (uint8_t)id;
-        if (!enqueue(EV_UDP_UP, buf, (size_t)n, 0, 0, NULL))
+        if (!enqueue(EV_UDP_UP, buf, (size_t)n, 0, 0, NULL)) {
             s->used = false;
+            continue;
+        }
+        if (++P.inflight > P.max_inflight)
+            P.max_inflight = P.inflight;
     }
 }
 
@@ -619,6 +630,8 @@ static void run_due(void)
         case EV_UDP_DOWN:
             if (sendto(P.udp_l, e->data, e->len, 0, (struct sockaddr *)&e->to, sizeof e->to) < 0)
                 P.dropped++;
+            if (P.inflight)
+                P.inflight--;
             break;
         default:
             tcp_event(e);

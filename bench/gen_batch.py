@@ -11,6 +11,12 @@ TMEmS inbound host.  OUTDIR/tmems-jp.trendmicro.com.zone is
 bench/zones/tmems-jp.trendmicro.com.zone plus every customer's inbound and
 relay host; OUTDIR/domains.txt lists the domains, one a line.  Tokens and
 addresses are derived from the index, so every run gets the same data.
+
+The 500-query scenario: OUTDIR/wide.example.zone holds WIDE_DOMAINS
+domains w01.wide.example ... each with WIDE_MX receiving servers (MX
+records), so checking one asks the A and AAAA of each: 500 questions in the
+second round trip; OUTDIR/wide.txt lists them.  Their addresses are in
+198.18.0.0/15 (RFC 2544: benchmarking).
 """
 import hashlib
 import os
@@ -19,6 +25,8 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 SPF = "v=spf1 include:spf.tmems-jp.trendmicro.com include:_spf.google.com ~all"
+WIDE_DOMAINS = 20
+WIDE_MX = 250
 
 
 def token(i):
@@ -56,6 +64,27 @@ def main():
     with open(os.path.join(out, "domains.txt"), "w") as f:
         for n in names:
             f.write("%s.example\n" % n)
+    write_wide(out)
+
+
+def write_wide(out):
+    """The 500-questions-a-domain zone and its list (see the top)."""
+    with open(os.path.join(out, "wide.example.zone"), "w") as f:
+        f.write("; %d domains with %d MX records each (bench/gen_batch.py)\n"
+                % (WIDE_DOMAINS, WIDE_MX))
+        f.write("$ORIGIN wide.example.\n$TTL 3600\n")
+        f.write("@ IN SOA ns1.wide.example. hostmaster.wide.example. "
+                "( 2024090101 3600 900 604800 300 )\n")
+        f.write("@ IN NS ns1\nns1 IN A 192.0.2.53\n")
+        for d in range(1, WIDE_DOMAINS + 1):
+            w = "w%02d" % d
+            f.write('%s IN TXT "v=spf1 -all"\n' % w)
+            for m in range(1, WIDE_MX + 1):
+                f.write("%s 300 IN MX %d m%03d.%s\n" % (w, m, m, w))
+                f.write("m%03d.%s 300 IN A 198.18.%d.%d\n" % (m, w, d, m))
+    with open(os.path.join(out, "wide.txt"), "w") as f:
+        for d in range(1, WIDE_DOMAINS + 1):
+            f.write("w%02d.wide.example\n" % d)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/run.sh - the whole benchmark in one command (bench/README.md).
 #
-#   bash bench/run.sh [--quick] [--write-readme] [--build DIR]
+#   bash bench/run.sh [--quick] [--write-readme] [--build DIR] [--before BIN] [--net-only]
 #
 # Installs what is missing (Debian packages; mailauth from the npm registry
 # into bench/node_modules), builds tmems-check (RelWithDebInfo) and the
@@ -9,6 +9,9 @@
 # 127.0.0.1, and runs bench/bench.py inside it: BIND 9, the proxy and every
 # tool share that namespace's own loopback, so nothing reaches beyond it.
 # Needs root (ip netns).  --quick: fewer runs, under two minutes.
+# --before BIN: another tmems-check build (an older commit's) runs the network
+# scenarios side by side with this one, in the same session; --net-only runs
+# only those (bench/netbench.py).
 # Whatever happens (normal end, error, Ctrl-C), the trap stops every process
 # left in the namespace, deletes it and removes the temp dir.
 set -euo pipefail
@@ -18,12 +21,15 @@ BENCH="$ROOT/bench"
 BUILD="$ROOT/build-bench"
 ARGS=()
 README=0
+NET_ONLY=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --quick) ARGS+=(--quick) ;;
         --write-readme) README=1 ;;
         --build) BUILD=$(realpath -m "$2"); shift ;;
-        -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --before) ARGS+=(--before "$(realpath -e "$2")"); shift ;;
+        --net-only) ARGS+=(--net-only); NET_ONLY=1 ;;
+        -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "run.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
     esac
     shift
@@ -45,6 +51,10 @@ NEEDS=(
     "ip:iproute2"
     "cc:gcc"
     "cmake:cmake"
+    "/usr/bin/python3:python3"
+)
+# The peers and the CPU profile: not needed by the network scenarios alone.
+[ "$NET_ONLY" = 1 ] || NEEDS+=(
     "valgrind:valgrind"
     "callgrind_annotate:valgrind"
     "node:nodejs"
@@ -52,7 +62,6 @@ NEEDS=(
     "spfquery.libspf2:spfquery"
     "spfquery.mail-spf-perl:spf-tools-perl"
     "/usr/lib/python3/dist-packages/spf.py:python3-spf"
-    "/usr/bin/python3:python3"
 )
 missing=()
 for pair in "${NEEDS[@]}"; do
@@ -69,7 +78,7 @@ if [ ${#missing[@]} -gt 0 ]; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
-if [ ! -f "$BENCH/node_modules/mailauth/package.json" ]; then
+if [ "$NET_ONLY" = 0 ] && [ ! -f "$BENCH/node_modules/mailauth/package.json" ]; then
     log "installing mailauth into bench/node_modules (npm registry)"
     (cd "$BENCH" && timeout 600 npm ci --no-audit --no-fund --loglevel=error)
 fi

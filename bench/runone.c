@@ -1,12 +1,12 @@
 /* runone.c - runs one command and measures it for the benchmark.
  *
- *   runone LIMIT_MS OUTFILE COMMAND [ARG...]
+ *   runone LIMIT_MS OUTFILE [-e ERRFILE] COMMAND [ARG...]
  *
  * Prints "wall_us RSS_KiB STATUS CPU_us": the wall time from just before
  * fork to the child's exit, the child's peak resident set (ru_maxrss of
  * wait4), its exit status (128 + signal when killed) and the CPU time it
  * used (user + system, its own children included).  stdout and stderr of the
- * command go to OUTFILE, stdin is /dev/null.  A command still running
+ * command go to OUTFILE (stderr to ERRFILE with -e), stdin is /dev/null.  A command still running
  * after LIMIT_MS is killed (status 137).
  *
  * Why not measure from Python: a child forked from the Python driver
@@ -21,6 +21,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -36,13 +37,24 @@ static long long now_us(void)
 
 int main(int argc, char **argv)
 {
-    if (argc < 4) {
-        fprintf(stderr, "usage: runone LIMIT_MS OUTFILE COMMAND [ARG...]\n");
+    int cmd = 3, err = -1;
+    if (argc >= 6 && strcmp(argv[3], "-e") == 0) {
+        err = open(argv[4], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        cmd = 5;
+        if (err < 0) {
+            perror("runone");
+            return 2;
+        }
+    }
+    if (argc < cmd + 1) {
+        fprintf(stderr, "usage: runone LIMIT_MS OUTFILE [-e ERRFILE] COMMAND [ARG...]\n");
         return 2;
     }
     long limit_ms = atol(argv[1]);
     int out = open(argv[2], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (err < 0)
+        err = out;
     if (out < 0 || null < 0 || limit_ms <= 0) {
         perror("runone");
         return 2;
@@ -56,9 +68,9 @@ int main(int argc, char **argv)
     if (pid == 0) {
         dup2(null, 0);
         dup2(out, 1);
-        dup2(out, 2);
-        execvp(argv[3], argv + 3);
-        perror(argv[3]);
+        dup2(err, 2);
+        execvp(argv[cmd], argv + cmd);
+        perror(argv[cmd]);
         _exit(127);
     }
     int pfd = (int)syscall(SYS_pidfd_open, pid, 0);

@@ -5,7 +5,7 @@
 #
 # Completes the options of CLI.md, the fixed values of --region, --phase,
 # --format, --lang and --color, check ids and prefixes for --only/--skip
-# (after a comma too), file names for --zone, --rules and -f, and
+# (after a comma too), file names for --zone, --rules, --cacert and -f, and
 # directories for --zone-include-dir.
 
 _tmems_check_ids="domain.name domain.exists token.present token.format token.match
@@ -48,7 +48,7 @@ _tmems_check()
     done
 
     case $prev in
-        --zone | --rules)
+        --zone | --rules | --cacert)
             _tmems_check_files
             return
             ;;
@@ -96,7 +96,7 @@ _tmems_check()
             compopt -o nospace 2>/dev/null
             return
             ;;
-        --server | --doh | --timeout | --tries | --max-queries | --company | \
+        --server | --doh | --timeout | --tries | --max-queries | --deadline | --company | \
             --token | --ip | --sender | --helo | -j | --auth-port | --smtp-port)
             # A value only the user knows.
             return
@@ -104,13 +104,13 @@ _tmems_check()
     esac
 
     if [[ $cur == -* ]]; then
-        local opts="--server --doh --zone --zone-include-dir --offline --timeout --tries --max-queries
-            --authoritative --auth-port --smtp-port --region --rules --company --token --phase --no-outbound
-            --smtp --format --lang --color --only --skip --strict -v -q -f -j
-            --version --help"
+        local opts="--server --doh --cacert --zone --zone-include-dir --offline --timeout --tries
+            --deadline --max-queries --authoritative --auth-port --smtp-port --region --rules
+            --company --token --phase --no-outbound --smtp --format --lang --color --only --skip
+            --strict -v -q -f -j --version --help"
         if [[ -n $spf ]]; then
-            opts="--ip --sender --helo --server --doh --zone --zone-include-dir --offline --timeout
-                --tries --region --rules --format --lang --color --help"
+            opts="--ip --sender --helo --server --doh --cacert --zone --zone-include-dir --offline
+                --timeout --tries --deadline --region --rules --format --lang --color --help"
         fi
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))
         return

@@ -38,14 +38,19 @@ typedef enum {
     TM_DNS_REFUSED,
     TM_DNS_TIMEOUT,
     TM_DNS_FORMERR,     /* a malformed or unusable answer */
-    TM_DNS_UNKNOWN      /* offline: nothing can tell (no zone, no rule) */
+    TM_DNS_UNKNOWN,     /* offline: nothing can tell (no zone, no rule) */
+    TM_DNS_UNREACHABLE  /* no DNS message at all: the server could not be reached
+                           or used (connection refused or closed, TLS or HTTP
+                           failure; error says which).  A transport failure,
+                           never a response code the server sent */
 } tm_dns_outcome_t;
 
 /* "NOERROR", "NODATA", ... */
 const char *tm_dns_outcome_name(tm_dns_outcome_t outcome);
 /* RFC 7208 section 4.6.4: a void lookup is NXDOMAIN or an empty answer. */
 bool tm_dns_outcome_is_void(tm_dns_outcome_t outcome);
-/* SERVFAIL, REFUSED, TIMEOUT, FORMERR: the server could not answer (temperror). */
+/* SERVFAIL, REFUSED, TIMEOUT, FORMERR, UNREACHABLE: the server could not
+ * answer (temperror). */
 bool tm_dns_outcome_is_failure(tm_dns_outcome_t outcome);
 
 /* Where an answer came from (shown in -v and JSON). */
@@ -94,7 +99,8 @@ typedef struct tm_answer {
     size_t count;
     size_t wire_size;         /* size of the DNS message that carried it (0 if not from DNS) */
     bool truncated;           /* the UDP answer had TC set (TCP was used) */
-    char *error;              /* a human-readable reason for FORMERR/TIMEOUT, or NULL */
+    char *error;              /* a human-readable reason for FORMERR/TIMEOUT/UNREACHABLE,
+                                 or NULL */
     unsigned refs;
 } tm_answer_t;
 

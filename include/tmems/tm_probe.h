@@ -7,7 +7,8 @@
  *  - views: plain data the probes fill and the checks read through
  *    tm_check_ctx_t (no I/O, no clock: a probe stamps the time it ran);
  *  - the probes themselves: I/O bounded by the options' timeout, every
- *    server of every probe in flight at once (tm_resolve, src/lib/probe/).
+ *    server of every probe of every domain in flight at once, on the run's
+ *    one event loop (tm_resolve, src/lib/probe/).
  *
  * Everything a server sent is untrusted: the views keep it raw and bounded,
  * and the check quotes it (tm_quote_dns) before a report shows it. */
@@ -186,26 +187,48 @@ typedef struct tm_smtp_view {
 tm_smtp_view_t *tm_smtp_view_create(void);
 void tm_smtp_view_destroy(tm_smtp_view_t *view); /* NULL is a no-op */
 
-/* ---- the probes (I/O) ----------------------------------------------------- */
+/* ---- the probes (I/O, on the run's event loop) ------------------------------ */
 
-/* Probes one domain: asks each authoritative target directly (its own
- * resolver, RD=0, ADDR:auth_port) for the apex SOA, TXT and MX, and greets
- * each SMTP target on smtp_port, all at once on one loop.  auth or smtp may
- * be NULL to skip that probe (its *out then stays NULL).  DNS questions are
- * bounded by timeout_ms per try and tries; each SMTP step by timeout_ms, so
- * the whole probe ends within max(tries, 6) * timeout_ms or so.  Server
- * failures are data in the views; the status is TM_OK unless memory or the
- * local system failed.  The caller destroys *auth_out and *smtp_out. */
-tm_status_t tm_probe_run(const tm_probe_options_t *opts, const char *domain,
-                         const tm_probe_targets_t *auth, const tm_probe_targets_t *smtp,
-                         tm_auth_view_t **auth_out, tm_smtp_view_t **smtp_out);
+#include "tmems/tm_resolve.h"
+
+typedef struct tm_probe tm_probe_t;
+
+/* Starts probing one domain as waits on res's event loop (tm_resolver_run
+ * drives them with every DNS question and every other domain's probes):
+ * asks each authoritative target directly (a resolver of its own, RD=0,
+ * ADDR:auth_port) for the apex SOA, TXT and MX, and greets each SMTP target
+ * on smtp_port.  auth or smtp may be NULL to skip that probe.  DNS
+ * questions are bounded by timeout_ms per try and tries, each SMTP step by
+ * timeout_ms, and everything by res's deadline.  Server failures are data
+ * in the views.  done(arg) is called once both probes have ended, from
+ * tm_resolver_run between rounds (tm_resolver_post), never from here; it
+ * may destroy the probe.  The caller frees *out with tm_probe_destroy. */
+tm_status_t tm_probe_start(tm_resolver_t *res, const tm_probe_options_t *opts,
+                           const char *domain, const tm_probe_targets_t *auth,
+                           const tm_probe_targets_t *smtp, void (*done)(void *arg), void *arg,
+                           tm_probe_t **out);
+bool tm_probe_complete(const tm_probe_t *probe);
+/* The views, handed over (NULL for a probe not run or not complete), and
+ * TM_OK, or TM_ENOMEM when an answer or a record could not be kept. */
+tm_status_t tm_probe_take(tm_probe_t *probe, tm_auth_view_t **auth_out,
+                          tm_smtp_view_t **smtp_out);
+/* Leaves the loop, closes what is still open, frees.  NULL is a no-op. */
+void tm_probe_destroy(tm_probe_t *probe);
 
 /* The probes of one domain whose recursive rounds are complete: the
  * targets tm_auth_targets and tm_smtp_targets pick from ctx->rrset, for the
- * probes tm_probe_wants_auth and tm_probe_wants_smtp select, run together
- * with ctx->opts->probe.  A view is NULL when its probe is not wanted.  The
- * caller sets ctx->auth and ctx->smtp for the judge and destroys both. */
-tm_status_t tm_probe_domain(const tm_check_ctx_t *ctx, tm_auth_view_t **auth_out,
-                            tm_smtp_view_t **smtp_out);
+ * probes tm_probe_wants_auth and tm_probe_wants_smtp select, with
+ * ctx->opts->probe, as tm_probe_start.  *out stays NULL (and done is never
+ * called) when there is nothing to probe: no probe wanted, or no target,
+ * in which case the check says why from the rrset. */
+tm_status_t tm_probe_domain_start(tm_resolver_t *res, const tm_check_ctx_t *ctx,
+                                  void (*done)(void *arg), void *arg, tm_probe_t **out);
+
+/* The same probes on an event loop of their own, waited for (tests, and a
+ * caller without a resolver).  The caller destroys *auth_out and
+ * *smtp_out. */
+tm_status_t tm_probe_run(const tm_probe_options_t *opts, const char *domain,
+                         const tm_probe_targets_t *auth, const tm_probe_targets_t *smtp,
+                         tm_auth_view_t **auth_out, tm_smtp_view_t **smtp_out);
 
 #endif

@@ -5,10 +5,20 @@
  *
  * The resolver never judges: it turns every question into a tm_answer_t
  * whose outcome says what happened (NOERROR, NODATA, NXDOMAIN, SERVFAIL,
- * REFUSED, TIMEOUT, FORMERR, or UNKNOWN offline). */
+ * REFUSED, TIMEOUT, FORMERR, or UNKNOWN offline).  A response code is only
+ * ever what a server sent; when no DNS message could be had at all (nothing
+ * listens, a TCP connection closed without an answer, a TLS or HTTP
+ * failure, or silence from a server that never answered anything) the
+ * outcome is UNREACHABLE, and tm_resolver_failure says once, for the whole
+ * run, which server and why.
+ *
+ * The resolver also owns the run's one event loop (tm_resolver_run): the
+ * DNS transport and any other waits attached to it (tm_poll_source_t: the
+ * probes) are polled together, and the run's deadline bounds them all. */
 #ifndef TMEMS_TM_RESOLVE_H
 #define TMEMS_TM_RESOLVE_H
 
+#include <poll.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -38,8 +48,28 @@ typedef struct {
     const char *doh_url;        /* RFC 8484 endpoint (http:// or https://): every DNS
                                    question is POSTed there instead of UDP/TCP; NULL =
                                    off.  Not together with servers or offline. */
-    unsigned max_inflight;      /* questions on the network at once, the rest wait in a
-                                   FIFO; 0 = 512, at most 4096 (1 = one at a time) */
+    unsigned max_inflight;      /* the most questions on the network at once, the rest
+                                   wait in a FIFO; 0 = 512, at most 4096 (1 = one at a
+                                   time).  The resolver starts at 128 (or this, when
+                                   lower) and adapts: it grows while answers come back
+                                   promptly and halves when a try times out
+                                   (src/lib/resolve/window.h) */
+    unsigned deadline_ms;       /* bounds the whole run from tm_resolver_create: no
+                                   wait of tm_resolver_run goes past it, and once it
+                                   has passed tm_resolver_run stops with TM_ENETWORK
+                                   (tm_resolver_failure_kind says DEADLINE); 0 = none */
+    const char *doh_cacert;     /* https:// DoH: a PEM file of the CA certificates to
+                                   trust instead of libcurl's default bundle (curl's
+                                   --cacert); NULL = the default */
+    const char *doh_capath;     /* a directory of hashed CA certificates (curl's
+                                   --capath); NULL = none */
+    bool silence_is_timeout;    /* a question whose every try timed out is TIMEOUT
+                                   even while the server has answered nothing yet.
+                                   Off (the default), such silence means the server
+                                   cannot be reached (UNREACHABLE); on for a
+                                   check_host() front end, where a timeout is
+                                   temperror whatever else happened (RFC 7208
+                                   section 5) */
 } tm_resolver_options_t;
 
 typedef struct tm_resolver tm_resolver_t;
@@ -70,10 +100,85 @@ typedef void (*tm_resolve_cb)(void *arg, tm_answer_t *answer_own);
  * flight is not sent again: the callback joins it. */
 tm_status_t tm_resolver_submit(tm_resolver_t *res, const char *name, uint16_t type,
                                tm_resolve_cb cb, void *arg);
-/* Drives the event loop until nothing is pending (max_wait_ms < 0) or at most
- * max_wait_ms have passed.  Callbacks run from here. */
+/* Drives the event loop until nothing is pending and no source is attached
+ * (max_wait_ms < 0) or at most max_wait_ms have passed.  Callbacks (of
+ * questions, of sources and posted calls) run from here.  TM_ENETWORK when
+ * the run failed with work still pending (tm_resolver_failure_kind: an
+ * answer was UNREACHABLE, or the deadline passed); nothing more is
+ * delivered then. */
 tm_status_t tm_resolver_run(tm_resolver_t *res, int max_wait_ms);
 size_t tm_resolver_pending(const tm_resolver_t *res);
+/* True while a window's worth of questions waits for room on the network:
+ * a caller with more work to start (another domain) holds it back, so what
+ * it keeps in memory follows what the network can carry, not its own
+ * bound. */
+bool tm_resolver_saturated(const tm_resolver_t *res);
+
+/* ---- what stops a run ----------------------------------------------------- */
+
+typedef enum {
+    TM_RESOLVER_FINE = 0,
+    TM_RESOLVER_UNREACHABLE, /* an answer was UNREACHABLE: the DNS server or DoH
+                                URL could not be used */
+    TM_RESOLVER_DEADLINE     /* deadline_ms passed with work pending */
+} tm_resolver_failure_t;
+
+tm_resolver_failure_t tm_resolver_failure_kind(const tm_resolver_t *res);
+/* The first failure as one translated line naming the server and the cause
+ * ("cannot reach the DNS server 127.0.0.1:53: connection refused"), or
+ * NULL while there is none.  Valid until the resolver is destroyed. */
+const char *tm_resolver_failure(const tm_resolver_t *res);
+
+/* ---- other waits on the same event loop ----------------------------------- */
+
+/* Monotonic milliseconds, the clock of every due time below. */
+long long tm_resolver_now_ms(void);
+
+/* Something that waits on descriptors or timers (a probe), polled in the
+ * same poll() as the DNS transport.  The caller owns the struct and keeps
+ * it unchanged while it is attached. */
+typedef struct tm_poll_source {
+    /* Writes up to max descriptors to watch into pfd (fd and events) and
+     * returns how many it has; a number above max asks to be called again
+     * with room for that many.  Sets *due_ms to the time of its next
+     * deadline when that is sooner than the value there (-1: none yet). */
+    size_t (*watch)(void *self, struct pollfd *pfd, size_t max, long long *due_ms);
+    /* What poll() reported for them (n as watch returned, revents set), at
+     * now_ms; called after every poll, also when nothing is ready, so that
+     * deadlines pass.  It may detach its own source, or others. */
+    void (*handle)(void *self, const struct pollfd *pfd, size_t n, long long now_ms);
+    void *self;
+} tm_poll_source_t;
+
+/* While attached, the source keeps tm_resolver_run(res, -1) going. */
+tm_status_t tm_resolver_attach(tm_resolver_t *res, const tm_poll_source_t *src);
+void tm_resolver_detach(tm_resolver_t *res, const tm_poll_source_t *src); /* idempotent */
+
+/* A call made by tm_resolver_run between rounds, outside every answer
+ * callback and every source's handle: where the callee may destroy the
+ * source or the job that queued it (a probe that has ended hands its
+ * result over this way).  The caller owns the struct; fn and arg are its
+ * to set, the rest the resolver's. */
+typedef struct tm_resolver_call {
+    void (*fn)(void *arg);
+    void *arg;
+    struct tm_resolver_call *next;
+    bool queued;
+} tm_resolver_call_t;
+
+/* Queues the call (once: a call already queued stays queued once).  A
+ * queued call keeps tm_resolver_run(res, -1) going. */
+void tm_resolver_post(tm_resolver_t *res, tm_resolver_call_t *call);
+/* Takes it back if it has not been made yet.  Idempotent. */
+void tm_resolver_unpost(tm_resolver_t *res, tm_resolver_call_t *call);
+
+/* A resolver as a source of another's loop (each authoritative server of
+ * --authoritative is asked through a resolver of its own): the same watch
+ * and handle, which also hands out the answers that came and sends what
+ * waits.  The attached resolver's own deadline and sources are not used,
+ * and since nobody reads its run status, an answer that could not be built
+ * (no memory) reaches its callback as NULL. */
+void tm_resolver_as_source(tm_resolver_t *res, tm_poll_source_t *out);
 /* Takes back every callback (cb, arg) not yet made, for a caller that stops
  * waiting (arg is about to be freed).  The questions themselves go on and
  * their answers stay in the cache.  Not from inside a callback: the answers
@@ -100,6 +205,12 @@ typedef struct {
     unsigned long zone_answers; /* answered from a zone file */
     unsigned long rules_answers;/* answered from the bundled rules */
     unsigned long evicted;      /* answers dropped from the cache to bound it */
+    unsigned long retransmissions; /* tries sent again after a timeout */
+    unsigned long tcp_retries;  /* questions asked again over TCP after TC */
+    unsigned peak_in_flight;    /* the most questions on the network at once */
+    unsigned window;            /* the in-flight window at the end */
+    unsigned window_cap;        /* its bound (max_inflight) */
+    unsigned backoffs;          /* times a timeout halved the window */
 } tm_resolver_stats_t;
 void tm_resolver_stats(const tm_resolver_t *res, tm_resolver_stats_t *out);
 

@@ -12,6 +12,7 @@
 #include "tmc_coverage.h"
 #include "tmc_exec.h"
 #include "tmc_msg.h"
+#include "tmc_netinfo.h"
 #include "tmems/tm_report.h"
 #include "tmems/tm_run.h"
 #include "util/tm_i18n.h"
@@ -239,11 +240,18 @@ int tmc_batch_run(const tmc_params_t *p, tm_resolver_t *res, const tm_rules_t *r
     progress_draw(&o, true);
     tm_status_t st = tm_run_batch(res, rules, &p->check, &bopts, next_item, emit_item, &o);
     progress_clear(&o);
-    if (st != TM_OK && st != TM_EIO) {
+    if (st == TM_ENETWORK && tm_resolver_failure_kind(res) != TM_RESOLVER_FINE) {
+        /* The server or URL cannot be used, or the deadline passed: said
+         * once for the run, not once per domain or per check. */
+        tmc_netinfo_failure(p, res, o.emitted, p->ndomains);
+        o.rc = worse(o.rc, TMC_EXIT_DNS_ERROR);
+    } else if (st != TM_OK && st != TM_EIO) {
         tmc_error(_("the checks could not run: %s"), tm_strerror(st));
         o.rc = worse(o.rc, TMC_EXIT_DNS_ERROR);
     }
     if (st != TM_EIO)
         frame(&o, false, now_ms() - started);
+    if (p->verbosity > 0)
+        tmc_netinfo_stats(res, now_ms() - started);
     return o.rc;
 }

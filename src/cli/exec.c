@@ -11,6 +11,7 @@
 #include "tmc_coverage.h"
 #include "tmc_exec.h"
 #include "tmc_msg.h"
+#include "tmc_netinfo.h"
 #include "tmc_params.h"
 #include "tmc_spfcmd.h"
 #include "util/file.h"
@@ -96,14 +97,19 @@ int tmc_main(int argc, char **argv)
     if (rc != TMC_EXIT_READY)
         goto done;
 
+    const char *cacert, *capath;
+    tmc_netinfo_trust(&params, &cacert, &capath);
     tm_resolver_options_t ropts = {
         .servers = params.servers,
         .nservers = params.nservers,
         .timeout_ms = params.timeout_ms,
         .tries = params.tries,
         .max_inflight = params.max_queries,
+        .deadline_ms = params.deadline_s * 1000u,
         .offline = params.offline,
         .doh_url = params.doh_url,
+        .doh_cacert = cacert,
+        .doh_capath = capath,
         .zone_files = params.zones,
         .nzones = params.nzones,
         /* One domain checked: it is the origin of a zone file that sets
@@ -111,6 +117,9 @@ int tmc_main(int argc, char **argv)
         .zone_origin = params.ndomains == 1 && params.ndomain_files == 0 ? params.domains[0].ascii
                                                                     : NULL,
         .zone_include_dir = params.zone_include_dir,
+        /* The spf command is a check_host() front end: a question that
+         * times out is temperror (RFC 7208 section 5), even the first. */
+        .silence_is_timeout = params.spf_mode,
         .rules = rules,
     };
     if (tm_resolver_create(&ropts, &res, err, sizeof(err)) != TM_OK) {

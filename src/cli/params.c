@@ -45,6 +45,8 @@ enum {
     OPT_SMTP,
     OPT_AUTH_PORT,
     OPT_SMTP_PORT,
+    OPT_DEADLINE,
+    OPT_CACERT,
     OPT_END /* one past the last: the size of the seen-options table */
 };
 
@@ -79,6 +81,8 @@ static const struct option long_options[] = {
     {"smtp", no_argument, NULL, OPT_SMTP},
     {"auth-port", required_argument, NULL, OPT_AUTH_PORT},
     {"smtp-port", required_argument, NULL, OPT_SMTP_PORT},
+    {"deadline", required_argument, NULL, OPT_DEADLINE},
+    {"cacert", required_argument, NULL, OPT_CACERT},
     {NULL, 0, NULL, 0}};
 
 const char *tmc_usage(void)
@@ -93,9 +97,14 @@ const char *tmc_usage(void)
              "  --zone FILE           answer names inside this zone file from it (repeatable)\n"
              "  --zone-include-dir DIR  allow $INCLUDE in zone files, of files below DIR only\n"
              "  --offline             never use the network\n"
-             "  --timeout MS          per-query timeout (default 2000)\n"
+             "  --timeout MS          the wait for each try of a query (default 2000)\n"
              "  --tries N             attempts per query (default 3)\n"
-             "  --max-queries N       DNS questions in flight at once, 1 to 4096 (default 512)\n"
+             "  --deadline S          the whole run ends within S seconds, every wait\n"
+             "                        included (default 120)\n"
+             "  --max-queries N       DNS questions in flight at most, 1 to 4096 (default\n"
+             "                        512); the tool starts at 128 and adapts\n"
+             "  --cacert FILE         CA certificates to trust for an https:// --doh server\n"
+             "                        (CURL_CA_BUNDLE, SSL_CERT_FILE as with curl)\n"
              "Checks:\n"
              "  --region R            jp, us, eu, anz, sg, in, uae (default jp)\n"
              "  --rules FILE          rules JSON replacing the bundled ones\n"
@@ -124,7 +133,7 @@ const char *tmc_usage(void)
              "  -f FILE               domains from FILE, one a line ('#' comments; - is stdin);\n"
              "                        a line that is not a domain name fails on its own;\n"
              "                        repeatable, the files are read in order\n"
-             "  -j N                  domains checked at once (default 32)\n"
+             "  -j N                  domains checked at once (default 256)\n"
              "  --version, --help\n"
              "\n"
              "Only --server, --zone, -f, --only, --skip and -v may be given more than once;\n"
@@ -418,10 +427,11 @@ bool tmc_params_parse(tmc_params_t *p, int argc, char **argv, char *err, size_t 
     memset(p, 0, sizeof(*p));
     p->timeout_ms = 2000;
     p->tries = 3;
+    p->deadline_s = TMC_DEADLINE_DEFAULT_S;
     p->region = "jp";
     p->check.phase = TM_PHASE_AUTO;
     p->check.outbound = true;
-    p->jobs = 32;
+    p->jobs = TM_BATCH_JOBS_DEFAULT;
 
     opterr = 0; /* our own messages, one line each */
     /* 0, not 1: glibc then rescans from scratch, so a previous parse that
@@ -490,6 +500,12 @@ bool tmc_params_parse(tmc_params_t *p, int argc, char **argv, char *err, size_t 
             if (!parse_uint(arg, 1, 10, &p->tries))
                 return fail(err, errlen, _("invalid --tries value '%s': from 1 to 10"), arg);
             break;
+        case OPT_DEADLINE:
+            if (!parse_uint(arg, 1, 86400, &p->deadline_s))
+                return fail(err, errlen,
+                            _("invalid --deadline value '%s': seconds from 1 to 86400"), arg);
+            break;
+        case OPT_CACERT: p->cacert = arg; break;
         case OPT_MAX_QUERIES:
             if (!parse_uint(arg, 1, 4096, &p->max_queries))
                 return fail(err, errlen, _("invalid --max-queries value '%s': from 1 to 4096"),
@@ -653,6 +669,9 @@ bool tmc_params_parse(tmc_params_t *p, int argc, char **argv, char *err, size_t 
     if (p->doh_url && p->nservers)
         return fail(err, errlen, _("--doh and --server exclude each other: with --doh every "
                                    "query goes to the URL"));
+    if (p->cacert && !p->doh_url)
+        return fail(err, errlen, _("--cacert only goes with --doh (the CAs of an https:// "
+                                   "DoH server)"));
     for (size_t i = 0; i < p->ndomain_files; i++) {
         if (!read_domains_file(p, p->domain_files[i], err, errlen))
             return false;

@@ -94,6 +94,10 @@ int tmc_spf_command(const tmc_params_t *p, tm_resolver_t *res, bool color)
         if (st == TM_OK)
             st = explain_malformed(d, &ev);
     }
+    if (st == TM_ENETWORK && tm_resolver_failure(res)) {
+        tmc_error("%s", tm_resolver_failure(res));
+        goto done;
+    }
     if (st != TM_OK) {
         tmc_error(_("%s: the evaluation could not run: %s"), domain, tm_strerror(st));
         goto done;

@@ -10,6 +10,7 @@
 #include "tmems/tm_check.h"
 #include "tmems/tm_probe.h"
 #include "tmems/tm_resolve.h"
+#include "tmems/tm_run.h"
 
 typedef enum {
     TMC_FORMAT_TEXT = 0,
@@ -34,6 +35,9 @@ typedef struct {
 
 #define TMC_MAX_DOMAINS 100000
 #define TMC_MAX_DOMAIN_FILES 64
+/* --deadline's default: far above a domain's worst case of tries and
+ * timeouts, well below a CI job's own limit (docs/tmems-check.1). */
+#define TMC_DEADLINE_DEFAULT_S 120
 
 typedef struct {
     /* what to do */
@@ -54,7 +58,9 @@ typedef struct {
     bool offline;
     const char *doh_url;  /* --doh, checked with tm_resolver_doh_url_valid */
     unsigned timeout_ms, tries;
+    unsigned deadline_s;   /* --deadline: the whole run's bound */
     unsigned max_queries;  /* --max-queries; 0 = the resolver's default */
+    const char *cacert;    /* --cacert: CAs for an https:// --doh server */
     /* judge */
     const char *region;
     const char *rules_file;

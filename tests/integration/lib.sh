@@ -24,6 +24,7 @@ TM_TMP=""
 TM_BIND_PID=""
 TM_BIND_PORT=""
 TM_BIND_DOH_PORT=""
+TM_BIND_DOHS_PORT=""
 TM_HELPER_PIDS=""
 TM_RC=0
 TM_ELAPSED_MS=0
@@ -155,16 +156,43 @@ sys.exit(1)
 EOF
 }
 
+# tm_test_ca DIR : a test CA (DIR/ca.pem) and a certificate it signed for
+# 127.0.0.1 and localhost (DIR/server.pem, DIR/server.key), made with
+# openssl, valid two days.  P-256 keys: quick to make.
+tm_test_ca() {
+    local dir=$1
+    mkdir -p "$dir"
+    command -v openssl >/dev/null || { tm_log "openssl is required"; exit 2; }
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
+        -subj "/CN=tmems-check test CA" -keyout "$dir/ca.key" -out "$dir/ca.pem" \
+        -addext "basicConstraints=critical,CA:TRUE" \
+        -addext "keyUsage=critical,keyCertSign,cRLSign" >/dev/null 2>&1 &&
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj "/CN=127.0.0.1" \
+        -keyout "$dir/server.key" -out "$dir/server.csr" >/dev/null 2>&1 &&
+    printf '%s\n' "subjectAltName=IP:127.0.0.1,DNS:localhost" "basicConstraints=CA:FALSE" \
+        "keyUsage=critical,digitalSignature" "extendedKeyUsage=serverAuth" >"$dir/server.ext" &&
+    openssl x509 -req -in "$dir/server.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca.key" \
+        -CAcreateserial -days 2 -extfile "$dir/server.ext" -out "$dir/server.pem" \
+        >/dev/null 2>&1 || { tm_log "openssl could not make the test CA"; exit 2; }
+}
+
 # Writes named.conf into $TM_TMP/bind: one primary zone per tests/zones file,
 # plus servfail.example whose master file is broken on purpose (BIND then
 # answers SERVFAIL for every name in it).  With a second port, BIND also
 # serves DNS over HTTPS there: http://127.0.0.1:DOH_PORT/dns-query (plain
-# HTTP, which BIND 9.18 speaks as HTTP/2 only).
+# HTTP, which BIND 9.18 speaks as HTTP/2 only).  With a third port and
+# TM_BIND_TLS_DIR (made by tm_test_ca), also over TLS:
+# https://127.0.0.1:DOHS_PORT/dns-query with DIR's server certificate.
 tm_bind_config() {
-    local port=$1 doh_port=${2:-} dir="$TM_TMP/bind" f origin doh_listen="" doh_http=""
+    local port=$1 doh_port=${2:-} dohs_port=${3:-} dir="$TM_TMP/bind" f origin doh_listen=""
+    local doh_http="" tls_block=""
     if [ -n "$doh_port" ]; then
         doh_listen="listen-on port $doh_port tls none http tm_doh { 127.0.0.1; };"
         doh_http='http tm_doh { endpoints { "/dns-query"; }; };'
+    fi
+    if [ -n "$dohs_port" ] && [ -n "${TM_BIND_TLS_DIR:-}" ]; then
+        tls_block="tls tm_tls { key-file \"$TM_BIND_TLS_DIR/server.key\"; cert-file \"$TM_BIND_TLS_DIR/server.pem\"; };"
+        doh_listen="$doh_listen listen-on port $dohs_port tls tm_tls http tm_doh { 127.0.0.1; };"
     fi
     mkdir -p "$dir"
     cat >"$dir/servfail.example.zone" <<'EOF'
@@ -176,6 +204,7 @@ $TTL 3600
 EOF
     {
         cat <<EOF
+$tls_block
 $doh_http
 options {
     directory "$dir";
@@ -201,14 +230,20 @@ EOF
 }
 
 # Starts named as a direct child of this script and waits until it answers.
+# With TM_BIND_TLS_DIR set (tm_test_ca), it also serves DoH over TLS on
+# TM_BIND_DOHS_PORT.
 tm_bind_start() {
-    local attempt port doh_port log
+    local attempt port doh_port dohs_port="" log
     command -v named >/dev/null || { tm_log "named not found (apt-get install bind9)"; exit 2; }
     for attempt in 1 2 3; do
         port=$(tm_free_port) || { tm_log "no free port found"; exit 2; }
         doh_port=$(tm_free_port) || { tm_log "no free port found"; exit 2; }
         [ "$doh_port" != "$port" ] || continue
-        tm_bind_config "$port" "$doh_port"
+        if [ -n "${TM_BIND_TLS_DIR:-}" ]; then
+            dohs_port=$(tm_free_port) || { tm_log "no free port found"; exit 2; }
+            [ "$dohs_port" != "$port" ] && [ "$dohs_port" != "$doh_port" ] || continue
+        fi
+        tm_bind_config "$port" "$doh_port" "$dohs_port"
         log="$TM_TMP/bind/named.log"
         # -g: foreground, log to stderr; -4: no IPv6 sockets; -n 1: one
         # worker thread is plenty and keeps two-core machines responsive.
@@ -217,6 +252,7 @@ tm_bind_start() {
         tm_track_pid "$TM_BIND_PID"
         TM_BIND_PORT=$port
         TM_BIND_DOH_PORT=$doh_port
+        TM_BIND_DOHS_PORT=$dohs_port
         for _ in $(seq 1 100); do
             tm_alive "$TM_BIND_PID" || break
             if grep -q 'running$' "$log" 2>/dev/null &&

@@ -111,19 +111,36 @@ no_answer "SERVFAIL" "$BIND" servfail.example
 # answers REFUSED.
 no_answer "REFUSED" "$BIND" elsewhere.test
 
+# unreachable DESCRIPTION SERVER DOMAIN CAUSE: no DNS message came at all,
+# which is no response code: one error line naming the server and the
+# cause, exit 3, no domain judged.
+unreachable() {
+    tm_case "$1"
+    tm_run_raw --server "$2" --timeout 300 --tries 1 --format json "$3"
+    expect_exit 3
+    expect_valid_json
+    expect_elapsed_below_ms "$BUDGET_MS"
+    expect_json '.results | length' 0
+    expect_stderr_one_line
+    tm_assert "stderr names the server and the cause" \
+        grep -qF "cannot reach the DNS server $2: $4" "$TM_ERR"
+}
+
 # A UDP port where nothing listens: the kernel answers ICMP port unreachable.
 closed_port=$(tm_free_port)
-no_answer "ICMP port unreachable" "127.0.0.1:$closed_port" ready.example
+unreachable "ICMP port unreachable" "127.0.0.1:$closed_port" ready.example "connection refused"
 
-# A socket that reads the query and never answers: a plain timeout.
+# A socket that reads the query and never answers.
 tm_silent_server_start
-no_answer "a server that never answers" "127.0.0.1:$TM_SILENT_PORT" ready.example
+unreachable "a server that never answers" "127.0.0.1:$TM_SILENT_PORT" ready.example \
+    "no answer from the DNS server (1 try of 300 ms)"
 
 tm_case "a silent server: text report, default checks"
 tm_run_raw --server "127.0.0.1:$TM_SILENT_PORT" --timeout 300 --tries 1 ready.example
 expect_exit 3
 expect_elapsed_below_ms "$BUDGET_MS"
-tm_assert "the text report is printed" test -s "$TM_OUT"
+expect_stdout_empty
+expect_stderr_one_line
 
 tm_case "offline needs no server at all"
 tm_run_raw --offline --server "127.0.0.1:$TM_SILENT_PORT" --timeout 300 --tries 1 \

@@ -166,13 +166,30 @@ case_garbage() {
 case_wrongid() {
     hostile_common wrongid 3 "$BUDGET_MS" domain.exists error \
         "DNS could not answer for wrongid.hostile.test: TIMEOUT"
-    expect_message domain.exists "no answer from the DNS server (1 tries, 500 ms timeout)"
+    expect_message domain.exists "no answer from the DNS server (1 try of 500 ms)"
 }
 
-# TC over UDP, then the TCP connection is reset: an error, not a verdict.
+# TC over UDP, then the TCP connection is reset: the server cannot be used
+# for that answer, a transport failure (RFC 7766 section 5), never the
+# REFUSED response code.  One error line naming the server, exit 3, no
+# domain judged.
 case_tcrefused() {
-    hostile_common tcrefused 3 "$BUDGET_MS" domain.exists error \
-        "DNS could not answer for tcrefused.hostile.test: REFUSED"
+    local why="cannot reach the DNS server 127.0.0.1:$HOSTILE_PORT: the TCP connection for a truncated answer was refused or closed without an answer"
+    tm_case "tcrefused: JSON"
+    hostile_run json tcrefused.hostile.test
+    expect_no_signal
+    expect_exit 3
+    expect_valid_json
+    expect_elapsed_below_ms "$BUDGET_MS"
+    expect_json '.results | length' 0
+    expect_stderr_one_line
+    tm_assert "stderr names the server and the cause" grep -qF -- "$why" "$TM_ERR"
+    tm_assert "no REFUSED anywhere" bash -c "! grep -q REFUSED '$TM_OUT' '$TM_ERR'"
+    tm_case "tcrefused: text"
+    hostile_run text tcrefused.hostile.test
+    expect_exit 3
+    expect_stdout_lacks "no check is printed" 'domain\.exists'
+    tm_assert "stderr names the server and the cause" grep -qF -- "$why" "$TM_ERR"
     tm_assert "the retry went over TCP" test "$(queries_of tcrefused tcp)" -ge 1
 }
 

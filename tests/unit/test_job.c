@@ -11,9 +11,12 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "check_fixture.h"
@@ -457,6 +460,47 @@ static void test_batch_emit_stops(void **state)
     tm_resolver_destroy(res);
 }
 
+/* The DNS server cannot be reached (nothing listens on its port): the batch
+ * stops at once, emits what was complete before (here the invalid first
+ * line), never a domain judged on answers that are no DNS message, and
+ * says why through the resolver, once. */
+static void test_batch_transport_failure(void **state)
+{
+    job_fx_t *fx = *state;
+    char server[32];
+    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+    struct sockaddr_in sa = {.sin_family = AF_INET};
+    socklen_t sl = sizeof(sa);
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+    assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &sl), 0);
+    close(fd);
+    snprintf(server, sizeof(server), "127.0.0.1:%u", ntohs(sa.sin_port));
+    const char *servers[1] = {server};
+    const char *zones[2] = {fx->paths[0], fx->paths[1]};
+    /* The zones answer the domains; the TMEmS SPF record needs DNS. */
+    tm_resolver_options_t ro = {.servers = servers, .nservers = 1, .zone_files = zones,
+                                .nzones = 2, .rules = fx->rules};
+    tm_resolver_t *res = NULL;
+    assert_int_equal(tm_resolver_create(&ro, &res, NULL, 0), TM_OK);
+    tm_check_options_t opts = fx->opts;
+    opts.offline = false;
+    static batch_log_t log;
+    fill(&log, 40);
+    log.names[0] = NULL;
+    tm_batch_options_t bo = {.jobs = 3};
+    assert_int_equal(tm_run_batch(res, fx->rules, &opts, &bo, next_item, emit_item, &log),
+                     TM_ENETWORK);
+    assert_int_equal(log.emitted, 1);
+    assert_int_equal(log.status[0], TM_EINVAL);
+    assert_true(log.next_calls < 40);
+    assert_int_equal(tm_resolver_failure_kind(res), TM_RESOLVER_UNREACHABLE);
+    char want[96];
+    snprintf(want, sizeof(want), "cannot reach the DNS server %s: connection refused", server);
+    assert_string_equal(tm_resolver_failure(res), want);
+    tm_resolver_destroy(res);
+}
+
 static void test_batch_empty_and_bad_arguments(void **state)
 {
     job_fx_t *fx = *state;
@@ -649,6 +693,7 @@ int main(void)
         T(test_batch_input_order_and_window),
         T(test_batch_one_at_a_time),
         T(test_batch_emit_stops),
+        T(test_batch_transport_failure),
         T(test_batch_empty_and_bad_arguments),
         T(test_batch_small_cache),
         T(test_batch_oom),

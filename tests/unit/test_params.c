@@ -105,7 +105,31 @@ static void test_defaults(void **state)
     assert_int_equal(p->color, TMC_COLOR_AUTO);
     assert_int_equal(p->verbosity, 0);
     assert_null(p->lang);
-    assert_int_equal(p->jobs, 32);
+    assert_int_equal(p->jobs, TM_BATCH_JOBS_DEFAULT);
+    assert_int_equal(p->deadline_s, TMC_DEADLINE_DEFAULT_S);
+    assert_null(p->cacert);
+}
+
+/* --deadline (seconds) and --cacert (with --doh only). */
+static void test_deadline_and_cacert(void **state)
+{
+    (void)state;
+    parsed_t *r = PARSE("--deadline", "30", "--doh", "https://dns.example/dns-query", "--cacert",
+                        "ca.pem", "example.com");
+    if (!r->ok)
+        fail_msg("%s", r->err);
+    assert_int_equal(r->p.deadline_s, 30);
+    assert_string_equal(r->p.cacert, "ca.pem");
+    r = PARSE("--deadline", "86400", "example.com");
+    assert_true(r->ok);
+    expect_refused(PARSE("--deadline", "0", "example.com"), "'0'");
+    expect_refused(PARSE("--deadline", "86401", "example.com"), "86401");
+    expect_refused(PARSE("--deadline", "2m", "example.com"), "2m");
+    r = PARSE("--deadline", "0", "example.com");
+    assert_contains(r->err, "seconds from 1 to 86400");
+    expect_refused(PARSE("--cacert", "ca.pem", "example.com"), "--cacert");
+    r = PARSE("--cacert", "ca.pem", "example.com");
+    assert_contains(r->err, "--doh");
 }
 
 static void test_every_option(void **state)
@@ -706,6 +730,7 @@ int main(void)
         T(test_spf_malformed_domain_kept),
         T(test_options_after_domain),
         T(test_max_queries),
+        T(test_deadline_and_cacert),
     };
     return cmocka_run_group_tests(tests, NULL, teardown);
 }

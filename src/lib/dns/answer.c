@@ -34,6 +34,7 @@ const char *tm_dns_outcome_name(tm_dns_outcome_t outcome)
     case TM_DNS_TIMEOUT: return "TIMEOUT";
     case TM_DNS_FORMERR: return "FORMERR";
     case TM_DNS_UNKNOWN: return "UNKNOWN";
+    case TM_DNS_UNREACHABLE: return "UNREACHABLE";
     }
     return "UNKNOWN";
 }
@@ -46,7 +47,8 @@ bool tm_dns_outcome_is_void(tm_dns_outcome_t outcome)
 bool tm_dns_outcome_is_failure(tm_dns_outcome_t outcome)
 {
     return outcome == TM_DNS_SERVFAIL || outcome == TM_DNS_REFUSED ||
-           outcome == TM_DNS_TIMEOUT || outcome == TM_DNS_FORMERR;
+           outcome == TM_DNS_TIMEOUT || outcome == TM_DNS_FORMERR ||
+           outcome == TM_DNS_UNREACHABLE;
 }
 
 /* ASCII only (RFC 4343 section 3): <ctype.h> would also fold bytes >= 0x80

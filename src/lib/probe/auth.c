@@ -2,9 +2,11 @@
  * name server directly, with RD=0 (RFC 1035 section 4.1.1) so that no
  * server answers from a cache, each through a resolver of its own so that
  * each answer is known to come from that server (a resolver with several
- * servers picks one per question).  All servers are asked at once; the
- * probe's deadline is --timeout times --tries, after which what is still
- * open is a TIMEOUT. */
+ * servers picks one per question).  Every server's resolver runs inside the
+ * run's event loop (tm_resolver_as_source), so all servers of all domains
+ * are asked at once; each question is bounded by --timeout per try and
+ * --tries, and a server that does not answer is UNREACHABLE or TIMEOUT
+ * (tm_resolve.h). */
 #include <stdio.h>
 #include <string.h>
 
@@ -25,12 +27,15 @@ typedef struct {
 struct tm_auth_probe {
     tm_auth_view_t *view;
     char *domain;
+    tm_resolver_t *loop;   /* the run's resolver, whose loop asks them all */
     tm_resolver_t *res[TM_PROBE_MAX_TARGETS];
+    tm_poll_source_t src[TM_PROBE_MAX_TARGETS];
+    bool attached[TM_PROBE_MAX_TARGETS];
     slot_t slots[TM_PROBE_MAX_TARGETS][NQUESTIONS];
     size_t outstanding;
-    long long deadline;
-    unsigned wait_ms;      /* the whole probe's bound, for the TIMEOUT reason */
     tm_status_t status;    /* an answer that could not be kept */
+    void (*notify)(void *arg);
+    void *arg;
 };
 
 static tm_answer_t **answer_field(tm_auth_server_t *s, size_t question)
@@ -42,24 +47,41 @@ static tm_answer_t **answer_field(tm_auth_server_t *s, size_t question)
     }
 }
 
+static bool server_done(const struct tm_auth_probe *p, size_t i)
+{
+    for (size_t q = 0; q < NQUESTIONS; q++) {
+        if (!p->slots[i][q].done)
+            return false;
+    }
+    return true;
+}
+
+/* From inside the server's resolver (a source of the run's loop): it only
+ * records, and tells the owner when the last answer is in. */
 static void on_answer(void *arg, tm_answer_t *answer_own)
 {
     slot_t *slot = arg;
     struct tm_auth_probe *p = slot->probe;
-    tm_answer_t **field = answer_field(&p->view->servers[slot->server], slot->question);
     if (slot->done) {
         tm_answer_unref(answer_own);
         return;
     }
+    tm_answer_t **field = answer_field(&p->view->servers[slot->server], slot->question);
     tm_answer_unref(*field);
     *field = answer_own;
     if (!answer_own && p->status == TM_OK)
         p->status = TM_ENOMEM;
     slot->done = true;
     p->outstanding--;
+    if (server_done(p, slot->server) && p->attached[slot->server]) {
+        tm_resolver_detach(p->loop, &p->src[slot->server]);
+        p->attached[slot->server] = false;
+    }
+    if (p->outstanding == 0 && p->notify)
+        p->notify(p->arg);
 }
 
-/* An answer for a question the server was never asked or did not answer. */
+/* An answer for a question the server could not even be asked. */
 static tm_status_t synthesize(struct tm_auth_probe *p, size_t server, size_t question,
                               tm_dns_outcome_t outcome, const char *reason)
 {
@@ -105,7 +127,7 @@ static tm_status_t ask_server(struct tm_auth_probe *p, const tm_probe_options_t 
         /* Cannot even ask (no socket for this address family, say): the
          * server gets no verdict, with the reason. */
         for (size_t q = 0; q < NQUESTIONS && st != TM_ENOMEM; q++)
-            st = synthesize(p, i, q, TM_DNS_FORMERR, err);
+            st = synthesize(p, i, q, TM_DNS_UNREACHABLE, err);
         return st == TM_ENOMEM ? st : TM_OK;
     }
     for (size_t q = 0; q < NQUESTIONS; q++) {
@@ -118,11 +140,15 @@ static tm_status_t ask_server(struct tm_auth_probe *p, const tm_probe_options_t 
             return st;
         p->outstanding++;
     }
-    return TM_OK;
+    tm_resolver_as_source(p->res[i], &p->src[i]);
+    st = tm_resolver_attach(p->loop, &p->src[i]);
+    p->attached[i] = st == TM_OK;
+    return st;
 }
 
-tm_status_t tm_auth_probe_start(const tm_probe_options_t *opts, const char *domain,
-                                const tm_probe_targets_t *targets, tm_auth_probe_t **out)
+tm_status_t tm_auth_probe_start(tm_resolver_t *loop, const tm_probe_options_t *opts,
+                                const char *domain, const tm_probe_targets_t *targets,
+                                void (*notify)(void *arg), void *arg, tm_auth_probe_t **out)
 {
     *out = NULL;
     struct tm_auth_probe *p = tm_calloc(1, sizeof(*p));
@@ -134,11 +160,8 @@ tm_status_t tm_auth_probe_start(const tm_probe_options_t *opts, const char *doma
         tm_auth_probe_destroy(p);
         return TM_ENOMEM;
     }
+    p->loop = loop;
     uint16_t port = opts && opts->auth_port ? opts->auth_port : TM_PROBE_DEFAULT_AUTH_PORT;
-    unsigned timeout = opts && opts->timeout_ms ? opts->timeout_ms : TM_PROBE_DEFAULT_TIMEOUT_MS;
-    unsigned tries = opts && opts->tries ? opts->tries : TM_PROBE_DEFAULT_TRIES;
-    p->wait_ms = timeout * tries;
-    p->deadline = tm_probe_now_ms() + p->wait_ms;
     p->view->port = port;
     p->view->truncated = targets->truncated;
     size_t n = targets->count < TM_PROBE_MAX_TARGETS ? targets->count : TM_PROBE_MAX_TARGETS;
@@ -153,65 +176,45 @@ tm_status_t tm_auth_probe_start(const tm_probe_options_t *opts, const char *doma
         tm_auth_probe_destroy(p);
         return st;
     }
+    /* Set last: nothing is called back from inside this function. */
+    p->notify = notify;
+    p->arg = arg;
     *out = p;
     return TM_OK;
 }
 
-/* The deadline passed: the questions still open are taken back and become
- * TIMEOUT answers. */
-static tm_status_t expire(struct tm_auth_probe *p)
+bool tm_auth_probe_done(const tm_auth_probe_t *p) { return !p || p->outstanding == 0; }
+
+tm_status_t tm_auth_probe_status(const tm_auth_probe_t *p) { return p ? p->status : TM_OK; }
+
+/* Takes back every callback still due and leaves the loop, so nothing
+ * writes into the view once it is handed over. */
+static void stop_asking(struct tm_auth_probe *p)
 {
-    char reason[96];
-    snprintf(reason, sizeof(reason), "no answer within %u ms", p->wait_ms);
-    tm_status_t st = TM_OK;
-    for (size_t i = 0; i < p->view->count; i++) {
+    for (size_t i = 0; i < TM_PROBE_MAX_TARGETS; i++) {
+        if (p->attached[i]) {
+            tm_resolver_detach(p->loop, &p->src[i]);
+            p->attached[i] = false;
+        }
+        if (!p->res[i])
+            continue;
         for (size_t q = 0; q < NQUESTIONS; q++) {
             slot_t *slot = &p->slots[i][q];
-            if (!p->res[i] || slot->done || slot->probe != p)
-                continue;
-            tm_resolver_cancel(p->res[i], on_answer, slot);
-            slot->done = true;
-            p->outstanding--;
-            if (st == TM_OK)
-                st = synthesize(p, i, q, TM_DNS_TIMEOUT, reason);
+            if (!slot->done && slot->probe == p) {
+                tm_resolver_cancel(p->res[i], on_answer, slot);
+                slot->done = true;
+                p->outstanding--;
+            }
         }
     }
-    return st;
-}
-
-tm_status_t tm_auth_probe_step(tm_auth_probe_t *p, long long now, bool *done)
-{
-    tm_status_t st = TM_OK;
-    for (size_t i = 0; i < p->view->count && p->outstanding > 0; i++) {
-        if (!p->res[i] || tm_resolver_pending(p->res[i]) == 0)
-            continue;
-        tm_status_t run = tm_resolver_run(p->res[i], 0);
-        if (run != TM_OK && st == TM_OK)
-            st = run;
-    }
-    if (st == TM_OK && p->status != TM_OK)
-        st = p->status;
-    if (st == TM_OK && p->outstanding > 0 && now >= p->deadline)
-        st = expire(p);
-    *done = p->outstanding == 0;
-    return st;
 }
 
 tm_auth_view_t *tm_auth_probe_take(tm_auth_probe_t *p)
 {
     if (!p)
         return NULL;
+    stop_asking(p);
     tm_auth_view_t *v = p->view;
-    /* Nothing may still write into the view once it is handed over. */
-    for (size_t i = 0; v && i < v->count; i++) {
-        for (size_t q = 0; q < NQUESTIONS; q++) {
-            if (p->res[i] && !p->slots[i][q].done && p->slots[i][q].probe == p) {
-                tm_resolver_cancel(p->res[i], on_answer, &p->slots[i][q]);
-                p->slots[i][q].done = true;
-                p->outstanding--;
-            }
-        }
-    }
     p->view = NULL;
     return v;
 }
@@ -220,15 +223,9 @@ void tm_auth_probe_destroy(tm_auth_probe_t *p)
 {
     if (!p)
         return;
-    for (size_t i = 0; i < TM_PROBE_MAX_TARGETS; i++) {
-        if (!p->res[i])
-            continue;
-        for (size_t q = 0; q < NQUESTIONS; q++) {
-            if (!p->slots[i][q].done && p->slots[i][q].probe == p)
-                tm_resolver_cancel(p->res[i], on_answer, &p->slots[i][q]);
-        }
+    stop_asking(p);
+    for (size_t i = 0; i < TM_PROBE_MAX_TARGETS; i++)
         tm_resolver_destroy(p->res[i]);
-    }
     tm_auth_view_destroy(p->view);
     tm_free(p->domain);
     tm_free(p);

@@ -1,5 +1,5 @@
-/* probe.h - the two probes as steppable state machines, driven together by
- * tm_probe_run (probe.c) on one loop.  Private to src/lib/probe/. */
+/* probe.h - the two probes as state machines on the run's event loop,
+ * started together by tm_probe_start (probe.c).  Private to src/lib/probe/. */
 #ifndef TMEMS_PROBE_PROBE_H
 #define TMEMS_PROBE_PROBE_H
 
@@ -20,13 +20,19 @@ long long tm_probe_now_ms(void);
 typedef struct tm_auth_probe tm_auth_probe_t;
 
 /* Sends SOA, TXT and MX of domain to every target that has an address,
- * each through its own resolver (RD=0).  The view records every target. */
-tm_status_t tm_auth_probe_start(const tm_probe_options_t *opts, const char *domain,
-                                const tm_probe_targets_t *targets, tm_auth_probe_t **out);
-/* Processes whatever has arrived, without waiting; past the deadline the
- * questions still open become TIMEOUT answers.  *done once all are in. */
-tm_status_t tm_auth_probe_step(tm_auth_probe_t *probe, long long now, bool *done);
-/* The view, handed over (NULL when taken already). */
+ * each through its own resolver (RD=0) run inside loop's event loop.  The
+ * view records every target.  notify(arg) is called from inside loop's
+ * run (never from here) when the last answer is in; it must not destroy
+ * the probe (post a tm_resolver_call_t instead). */
+tm_status_t tm_auth_probe_start(tm_resolver_t *loop, const tm_probe_options_t *opts,
+                                const char *domain, const tm_probe_targets_t *targets,
+                                void (*notify)(void *arg), void *arg, tm_auth_probe_t **out);
+/* Every answer is in (also when nothing was asked). */
+bool tm_auth_probe_done(const tm_auth_probe_t *probe);
+/* TM_ENOMEM when an answer could not be built. */
+tm_status_t tm_auth_probe_status(const tm_auth_probe_t *probe);
+/* The view, handed over (NULL when taken already); questions still open
+ * are taken back first. */
 tm_auth_view_t *tm_auth_probe_take(tm_auth_probe_t *probe);
 void tm_auth_probe_destroy(tm_auth_probe_t *probe); /* NULL is a no-op */
 

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/time.h>
+#include <time.h>
+#include <arpa/inet.h>
 
 #include <ares.h>
 
@@ -20,8 +22,6 @@
  * until c-ares reads it, and the default 208 KiB buffer drops the rest, which
  * then cost a full timeout each.  The kernel caps this at net.core.rmem_max. */
 #define RECEIVE_BUFFER (1 << 20)
-/* One UDP and one TCP socket per server at most, per channel. */
-#define POLL_MAX (2 * ARES_GETSOCK_MAXNUM)
 
 enum { CH_UDP, CH_TCP, CH_COUNT };
 
@@ -49,7 +49,7 @@ static tm_status_t init_channel(const tm_cares_config_t *cfg, bool tcp, ares_cha
               (cfg->norecurse ? ARES_FLAG_NORECURSE : 0) |
               (tcp ? ARES_FLAG_USEVC : ARES_FLAG_IGNTC);
     o.timeout = (int)cfg->timeout_ms;
-    o.tries = (int)cfg->tries;
+    o.tries = 1; /* see cares.h: the resolver tries again itself */
     o.ednspsz = EDNS_PAYLOAD;
     o.socket_receive_buffer_size = RECEIVE_BUFFER;
     rc = ares_init_options(out, &o,
@@ -159,67 +159,104 @@ tm_status_t tm_cares_send(tm_cares_t *net, bool tcp, const uint8_t *query, size_
     return TM_OK;
 }
 
-/* Milliseconds to the earliest c-ares timeout, capped at max_ms (-1 = none);
- * rounded up so that a timeout due in 0.3 ms does not spin. */
-static int next_timeout(const tm_cares_t *net, int max_ms)
+void tm_cares_describe(const tm_cares_t *net, char *buf, size_t len)
 {
-    int best = max_ms;
-    for (int i = 0; i < CH_COUNT; i++) {
-        struct timeval tv, maxtv, *maxp = NULL, *tp;
-        if (best >= 0) {
-            maxtv.tv_sec = best / 1000;
-            maxtv.tv_usec = (best % 1000) * 1000;
-            maxp = &maxtv;
-        }
-        tp = ares_timeout(net->ch[i], maxp, &tv);
-        if (!tp)
-            continue;
-        long long ms = (long long)tp->tv_sec * 1000 + (tp->tv_usec + 999) / 1000;
-        if (ms > INT_MAX)
-            ms = INT_MAX;
-        if (best < 0 || ms < best)
-            best = (int)ms;
+    struct ares_addr_port_node *servers = NULL;
+    size_t used = 0;
+    if (!buf || len == 0)
+        return;
+    buf[0] = '\0';
+    if (!net || ares_get_servers_ports(net->ch[CH_UDP], &servers) != ARES_SUCCESS)
+        return;
+    for (const struct ares_addr_port_node *s = servers; s && used < len; s = s->next) {
+        char addr[INET6_ADDRSTRLEN] = "?";
+        inet_ntop(s->family, s->family == AF_INET6 ? (const void *)&s->addr.addr6
+                                                   : (const void *)&s->addr.addr4,
+                  addr, sizeof addr);
+        unsigned port = s->udp_port ? (unsigned)s->udp_port : 53u;
+        int n = snprintf(buf + used, len - used, s->family == AF_INET6 ? "%s[%s]:%u" : "%s%s:%u",
+                         used ? ", " : "", addr, port);
+        if (n < 0)
+            break;
+        used += (size_t)n;
     }
-    return best;
+    ares_free_data(servers);
 }
 
-tm_status_t tm_cares_wait(tm_cares_t *net, int max_ms)
+/* Monotonic milliseconds, rounded up so that a timeout due in 0.3 ms does
+ * not spin. */
+static long long due_from(const struct timeval *tv)
 {
-    struct pollfd pfd[POLL_MAX];
-    int owner[POLL_MAX];
-    nfds_t n = 0;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    long long now = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return now + (long long)tv->tv_sec * 1000 + (tv->tv_usec + 999) / 1000;
+}
 
+size_t tm_cares_watch(tm_cares_t *net, struct pollfd *pfd, size_t max, long long *due_ms)
+{
+    size_t n = 0;
     if (!net)
-        return TM_EINVAL;
+        return 0;
     for (int i = 0; i < CH_COUNT; i++) {
         ares_socket_t socks[ARES_GETSOCK_MAXNUM];
         int bits = ares_getsock(net->ch[i], socks, ARES_GETSOCK_MAXNUM);
-        for (int k = 0; k < ARES_GETSOCK_MAXNUM && n < POLL_MAX; k++) {
+        for (int k = 0; k < ARES_GETSOCK_MAXNUM; k++) {
             bool r = ARES_GETSOCK_READABLE(bits, k), w = ARES_GETSOCK_WRITABLE(bits, k);
             if (!r && !w)
                 break;
-            pfd[n].fd = socks[k];
-            pfd[n].events = (short)((r ? POLLIN : 0) | (w ? POLLOUT : 0));
-            pfd[n].revents = 0;
-            owner[n] = i;
+            if (n < max) {
+                pfd[n].fd = socks[k];
+                pfd[n].events = (short)((r ? POLLIN : 0) | (w ? POLLOUT : 0));
+                pfd[n].revents = 0;
+            }
             n++;
         }
+        struct timeval tv;
+        if (ares_timeout(net->ch[i], NULL, &tv)) {
+            long long due = due_from(&tv);
+            if (*due_ms < 0 || due < *due_ms)
+                *due_ms = due;
+        }
     }
-    int timeout = next_timeout(net, max_ms);
-    int rc = poll(pfd, n, timeout);
-    if (rc < 0 && errno != EINTR)
-        return TM_ENETWORK;
-    for (nfds_t k = 0; rc > 0 && k < n; k++) {
+    return n;
+}
+
+/* Which channel owns fd (each socket belongs to one). */
+static int owner_of(const tm_cares_t *net, int fd)
+{
+    for (int i = 0; i < CH_COUNT; i++) {
+        ares_socket_t socks[ARES_GETSOCK_MAXNUM];
+        int bits = ares_getsock(net->ch[i], socks, ARES_GETSOCK_MAXNUM);
+        for (int k = 0; k < ARES_GETSOCK_MAXNUM; k++) {
+            if (!ARES_GETSOCK_READABLE(bits, k) && !ARES_GETSOCK_WRITABLE(bits, k))
+                break;
+            if (socks[k] == fd)
+                return i;
+        }
+    }
+    return -1;
+}
+
+void tm_cares_handle(tm_cares_t *net, const struct pollfd *pfd, size_t n)
+{
+    if (!net)
+        return;
+    for (size_t k = 0; k < n; k++) {
         short ev = pfd[k].revents;
         if (!ev)
             continue;
+        /* An earlier call in this loop may have closed the socket (a TCP
+         * connection c-ares gave up): only a socket c-ares still has. */
+        int owner = owner_of(net, pfd[k].fd);
+        if (owner < 0)
+            continue;
         ares_socket_t rfd = (ev & (POLLIN | POLLERR | POLLHUP)) ? pfd[k].fd : ARES_SOCKET_BAD;
         ares_socket_t wfd = (ev & POLLOUT) ? pfd[k].fd : ARES_SOCKET_BAD;
-        ares_process_fd(net->ch[owner[k]], rfd, wfd);
+        ares_process_fd(net->ch[owner], rfd, wfd);
     }
-    /* With no socket ready this still expires the queries whose try timed
-     * out, and sends them to the next server or try. */
+    /* With no socket ready this still expires the tries whose timeout has
+     * passed. */
     for (int i = 0; i < CH_COUNT; i++)
         ares_process_fd(net->ch[i], ARES_SOCKET_BAD, ARES_SOCKET_BAD);
-    return TM_OK;
 }

@@ -1,21 +1,12 @@
-/* doh.c - RFC 8484 POST over one libcurl multi handle under a poll() loop
- * (see doh.h).
+/* doh.c - RFC 8484 POST over one libcurl multi handle under the resolver's
+ * poll() loop (see doh.h).
  *
  * libcurl tells which sockets to watch (CURLMOPT_SOCKETFUNCTION) and when
- * its next timeout is due (CURLMOPT_TIMERFUNCTION); tm_doh_wait polls them
- * as tm_cares_wait polls the c-ares sockets, and hands what is ready back
- * with curl_multi_socket_action.  Every query is one transfer; transfers
- * share connections and, over HTTP/2, one connection's streams.
- *
- * Plain http:// (HTTP/2 without TLS, "h2c") has no version negotiation:
- * the client must know the server speaks HTTP/2 (RFC 9113 section 3.3), and
- * BIND's listener speaks nothing else.  libcurl 7.88 breaks a prior-knowledge
- * transfer that reuses a connection (curl issue 10634, fixed in 8.0), so one
- * transfer, the opener, starts a fresh connection with prior knowledge, and
- * the others ask for plain HTTP/2, which joins the opener's connection
- * (CURLOPT_PIPEWAIT) without the faulty switch.  A server that answers the
- * opener in HTTP/1.x gets HTTP/1.1 from then on (RFC 8484 section 5.2 only
- * recommends HTTP/2). */
+ * its next timeout is due (CURLMOPT_TIMERFUNCTION); tm_doh_watch hands them
+ * to the resolver's loop as tm_cares_watch does the c-ares sockets, and
+ * tm_doh_handle gives what is ready back with curl_multi_socket_action.
+ * Every query is one transfer; over HTTP/2 the transfers are streams of
+ * one connection. */
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
@@ -24,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 
@@ -34,11 +26,10 @@
 /* A query: header, a name of at most 255 octets, the question tail and the
  * OPT record (the resolver's QUERY_MAX). */
 #define QUERY_MAX 512
-/* Connections to an https:// server at most.  Over HTTP/2 one carries
- * every query; over HTTP/1.1 each carries one query at a time, so the
- * connection count is then also the number of transfers handed to libcurl
- * at once. */
-#define CONNECTIONS_TLS 8
+/* Connections to the server at most.  Over HTTP/2 one carries every query;
+ * over HTTP/1.1 each carries one query at a time, so the connection count
+ * is then also the number of transfers handed to libcurl at once. */
+#define CONNECTIONS 8
 /* Transfers handed to libcurl at once over HTTP/2; the rest wait in our
  * FIFO, so a transfer's timeout starts when it can really be sent.  RFC
  * 9113 section 6.5.2 recommends that a server allow at least 100 streams
@@ -46,8 +37,6 @@
 #define ACTIVE_H2 100
 /* First body buffer; doubled up to TM_DOH_BODY_MAX. */
 #define BODY_FIRST 512
-/* Free re-sends of one query after the HTTP version proved wrong. */
-#define SWITCHES_MAX 2
 /* The longest poll() without a timer from libcurl: a safety net, since
  * libcurl keeps one armed whenever a transfer is under way. */
 #define IDLE_WAIT_MS 1000
@@ -55,14 +44,6 @@
  * resolution of the URL's host.  Past it a socket is not watched and its
  * transfer ends by timeout instead of growing the table without bound. */
 #define WATCH_MAX 256
-
-/* What is known of an http:// server's HTTP version. */
-typedef enum {
-    LINK_NONE,    /* no HTTP/2 connection: the next transfer opens one */
-    LINK_OPENING, /* the opener is under way; others wait to join it */
-    LINK_UP,      /* an HTTP/2 connection answered */
-    LINK_H1       /* the server answered in HTTP/1.x */
-} link_t;
 
 typedef struct xfer xfer_t;
 
@@ -75,10 +56,7 @@ struct xfer {
     uint8_t *body;
     size_t blen, bcap;
     bool too_large, oom;
-    bool opener;      /* this try opens the h2c connection */
     unsigned tries;   /* tries started */
-    unsigned switches;
-    long version;     /* CURLOPT_HTTP_VERSION of the current try */
     char errbuf[CURL_ERROR_SIZE];
     xfer_t *next, *prev; /* the FIFO (next only) or the active list */
 };
@@ -94,16 +72,13 @@ struct tm_doh {
     char *url;
     unsigned timeout_ms, tries;
     bool https;
-    bool tls_h1;    /* https://: ALPN chose HTTP/1.1 */
-    link_t link;    /* http:// */
-    bool h2_seen;   /* http://: an HTTP/2 response came: never fall back */
+    bool h1;        /* HTTP/1.1: http://, or ALPN chose it for https:// */
+    char *cacert, *capath;
     bool global_init;
     bool oom;       /* a socket could not be recorded: wait reports it */
 
     watch_t *watch;
     size_t nwatch, watch_cap;
-    struct pollfd *pfd;
-    size_t pfd_cap;
     bool timer_set;
     long long timer_due;
 
@@ -119,27 +94,9 @@ static long long now_ms(void)
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* RFC 8484 section 5.2: HTTP/2 is the minimum recommended version.  Over
- * TLS it is negotiated with ALPN (RFC 7301), HTTP/1.1 if the server offers
- * only that. */
-static long version_for(const tm_doh_t *doh, bool opener)
-{
-    if (doh->https)
-        return CURL_HTTP_VERSION_2TLS;
-    if (doh->link == LINK_H1)
-        return CURL_HTTP_VERSION_1_1;
-    return opener ? CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE : CURL_HTTP_VERSION_2_0;
-}
-
-static size_t active_cap(const tm_doh_t *doh)
-{
-    if (doh->https)
-        return doh->tls_h1 ? CONNECTIONS_TLS : ACTIVE_H2;
-    /* HTTP/1.1 over the one connection: one query at a time.  Otherwise
-     * the joiners wait for the opener's connection inside libcurl, their
-     * timeouts running alongside the opener's. */
-    return doh->link == LINK_H1 ? 1 : ACTIVE_H2;
-}
+/* Transfers handed to libcurl at once: the streams of one HTTP/2
+ * connection, or one per connection over HTTP/1.1. */
+static size_t active_cap(const tm_doh_t *doh) { return doh->h1 ? CONNECTIONS : ACTIVE_H2; }
 
 /* ---- libcurl's callbacks ----------------------------------------------------- */
 
@@ -255,24 +212,14 @@ static void enqueue(tm_doh_t *doh, xfer_t *x)
     doh->queue_tail = &x->next;
 }
 
-/* Hands x to libcurl for one try with the current HTTP version. */
+/* Hands x to libcurl for one try. */
 static tm_status_t start(tm_doh_t *doh, xfer_t *x)
 {
     x->blen = 0;
     x->too_large = false;
     x->errbuf[0] = '\0';
-    x->opener = !doh->https && doh->link == LINK_NONE;
-    x->version = version_for(doh, x->opener);
-    if (x->opener)
-        doh->link = LINK_OPENING;
-    /* The opener never reuses a connection (see the top of this file). */
-    if (curl_easy_setopt(x->easy, CURLOPT_HTTP_VERSION, x->version) != CURLE_OK ||
-        curl_easy_setopt(x->easy, CURLOPT_FRESH_CONNECT, x->opener ? 1L : 0L) != CURLE_OK ||
-        curl_multi_add_handle(doh->multi, x->easy) != CURLM_OK) {
-        if (x->opener)
-            doh->link = LINK_NONE;
+    if (curl_multi_add_handle(doh->multi, x->easy) != CURLM_OK)
         return TM_ENOMEM;
-    }
     x->prev = NULL;
     x->next = doh->active_head;
     if (x->next)
@@ -299,68 +246,36 @@ static void pump(tm_doh_t *doh)
         x->next = NULL;
         x->tries++;
         if (start(doh, x) != TM_OK)
-            finish(x, TM_ENOMEM, TM_DNS_SERVFAIL, NULL);
+            finish(x, TM_ENOMEM, TM_DNS_UNREACHABLE, NULL);
     }
 }
 
-/* A response tells which version the server speaks. */
-static void learn_version(tm_doh_t *doh, long http_version)
+/* http:// speaks HTTP/1.1; a server that answers it with HTTP/2 frames
+ * (libcurl then sees "HTTP/0.9") speaks nothing else. */
+static const char *version_hint(const tm_doh_t *doh, CURLcode rc)
 {
-    bool h2 = http_version >= CURL_HTTP_VERSION_2_0;
-    if (doh->https) {
-        doh->tls_h1 = !h2;
-        return;
-    }
-    doh->link = h2 ? LINK_UP : LINK_H1;
-    doh->h2_seen = doh->h2_seen || h2;
-}
-
-/* http:// only, after a failed try: what the failure says of the server's
- * version.  True asks for a free re-send with the version now chosen. */
-static bool relink(tm_doh_t *doh, xfer_t *x, CURLcode rc)
-{
-    if (doh->https)
-        return false;
-    if (x->opener && doh->link == LINK_OPENING)
-        doh->link = LINK_NONE;
-    if (x->switches >= SWITCHES_MAX)
-        return false;
-    /* HTTP/2 was answered in HTTP/1.x or the connection was dropped before
-     * any HTTP/2 answer: the opener and the joiners on its connection all
-     * see it, whichever ends first switches. */
-    if (x->version != CURL_HTTP_VERSION_1_1 && tm_doh_h2_refused(rc) && !doh->h2_seen) {
-        doh->link = LINK_H1;
-        return true;
-    }
-    /* libcurl reports HTTP/2 frames answering an HTTP/1.1 request as
-     * "HTTP/0.9": a joiner found no connection and tried the Upgrade that
-     * the server does not do, or the fallback to HTTP/1.1 was wrong. */
-    if (rc == CURLE_UNSUPPORTED_PROTOCOL && !x->opener) {
-        if (doh->link == LINK_UP || doh->link == LINK_H1)
-            doh->link = LINK_NONE;
-        return true;
-    }
-    /* A joiner lost its connection: the next try opens a new one. */
-    if (!x->opener && doh->link == LINK_UP && tm_doh_h2_refused(rc))
-        doh->link = LINK_NONE;
-    return false;
+    if (doh->https || rc != CURLE_UNSUPPORTED_PROTOCOL)
+        return "";
+    return _(" (http:// URLs speak HTTP/1.1; a server that speaks only HTTP/2, as BIND's "
+             "DoH listener does, needs https://)");
 }
 
 static void on_done(tm_doh_t *doh, xfer_t *x, CURLcode rc)
 {
     long status = 0, version = 0;
     char *ctype = NULL;
-    char why[CURL_ERROR_SIZE + 96];
+    char why[CURL_ERROR_SIZE + 256];
     bool retry;
 
     curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
     curl_easy_getinfo(x->easy, CURLINFO_HTTP_VERSION, &version);
     curl_easy_getinfo(x->easy, CURLINFO_CONTENT_TYPE, &ctype);
     active_unlink(doh, x);
-    if (status > 0)
-        learn_version(doh, version);
+    /* ALPN's choice shows in the first response (RFC 7301). */
+    if (doh->https && status > 0)
+        doh->h1 = version < CURL_HTTP_VERSION_2_0;
     if (x->oom) {
-        finish(x, TM_ENOMEM, TM_DNS_SERVFAIL, NULL);
+        finish(x, TM_ENOMEM, TM_DNS_UNREACHABLE, NULL);
         return;
     }
     if (rc == CURLE_OK) {
@@ -377,12 +292,6 @@ static void on_done(tm_doh_t *doh, xfer_t *x, CURLcode rc)
         finish(x, TM_OK, TM_DNS_FORMERR, why);
         return;
     }
-    if (relink(doh, x, rc)) {
-        x->switches++;
-        enqueue(doh, x);
-        x->tries--; /* pump counts a try; a switch is not one */
-        return;
-    }
     tm_dns_outcome_t outcome = tm_doh_classify_transport((int)rc, &retry);
     if (retry && x->tries < doh->tries) {
         enqueue(doh, x);
@@ -390,10 +299,13 @@ static void on_done(tm_doh_t *doh, xfer_t *x, CURLcode rc)
     }
     const char *text = x->errbuf[0] ? x->errbuf : curl_easy_strerror(rc);
     if (outcome == TM_DNS_TIMEOUT)
-        snprintf(why, sizeof why, _("no answer from the DoH server (%u tries, %u ms timeout): %s"),
+        snprintf(why, sizeof why,
+                 dngettext(TM_TEXTDOMAIN, "no answer from the DoH server (%u try of %u ms): %s",
+                           "no answer from the DoH server (%u tries of %u ms each): %s",
+                           x->tries),
                  x->tries, doh->timeout_ms, text);
     else
-        snprintf(why, sizeof why, _("DoH request failed after %u tries: %s"), x->tries, text);
+        snprintf(why, sizeof why, "%s%s", text, version_hint(doh, rc));
     finish(x, TM_OK, outcome, why);
 }
 
@@ -417,8 +329,7 @@ static void drain(tm_doh_t *doh)
 
 static tm_status_t setup_multi(tm_doh_t *doh)
 {
-    /* http://: one connection, the opener's, carries every stream. */
-    long conns = doh->https ? CONNECTIONS_TLS : 1;
+    long conns = CONNECTIONS;
     doh->multi = curl_multi_init();
     if (!doh->multi)
         return TM_ENOMEM;
@@ -464,14 +375,33 @@ tm_status_t tm_doh_create(const tm_doh_config_t *cfg, tm_doh_t **out, char *err,
     }
     doh->global_init = true;
     const curl_version_info_data *info = curl_version_info(CURLVERSION_NOW);
+    if (!info) {
+        tm_err_printf(err, errlen, "%s", _("cannot set up libcurl for DNS over HTTPS"));
+        st = TM_ENETWORK;
+        goto fail;
+    }
     if (doh->https && !(info->features & CURL_VERSION_SSL)) {
         tm_err_printf(err, errlen, "%s", _("this libcurl has no TLS support: https:// DoH URLs cannot be used"));
         st = TM_EUNSUPPORTED;
         goto fail;
     }
-    /* Without HTTP/2 in libcurl, plain http:// can only be HTTP/1.1. */
-    if (!(info->features & CURL_VERSION_HTTP2))
-        doh->link = LINK_H1;
+    doh->h1 = !doh->https || !(info->features & CURL_VERSION_HTTP2);
+    /* A trust file that cannot be read would fail every handshake with a
+     * vague TLS error: say so now, naming it. */
+    if ((cfg->cacert && access(cfg->cacert, R_OK) != 0) ||
+        (cfg->capath && access(cfg->capath, R_OK | X_OK) != 0)) {
+        const char *what = cfg->cacert && access(cfg->cacert, R_OK) != 0 ? cfg->cacert
+                                                                          : cfg->capath;
+        tm_err_printf(err, errlen, _("cannot read the CA certificates '%s': %s"), what,
+                      strerror(errno));
+        st = TM_EIO;
+        goto fail;
+    }
+    if ((cfg->cacert && !(doh->cacert = tm_strdup(cfg->cacert))) ||
+        (cfg->capath && !(doh->capath = tm_strdup(cfg->capath)))) {
+        st = TM_ENOMEM;
+        goto fail;
+    }
     doh->url = tm_strndup(cfg->url, tm_doh_url_len(cfg->url));
     if (!doh->url) {
         st = TM_ENOMEM;
@@ -533,8 +463,9 @@ void tm_doh_destroy(tm_doh_t *doh)
     if (doh->global_init)
         curl_global_cleanup();
     tm_free(doh->url);
+    tm_free(doh->cacert);
+    tm_free(doh->capath);
     tm_free(doh->watch);
-    tm_free(doh->pfd);
     tm_free(doh);
 }
 
@@ -542,8 +473,19 @@ static bool setup_easy(tm_doh_t *doh, xfer_t *x)
 {
     CURL *e = x->easy;
     /* TLS verification stays on: a DoH server is trusted for every answer
-     * it gives, so it must prove who it is (RFC 8484 section 10). */
+     * it gives, so it must prove who it is (RFC 8484 section 10).  The CAs
+     * are libcurl's default bundle unless the caller names others, as
+     * curl's --cacert and --capath do. */
+    if (doh->cacert && curl_easy_setopt(e, CURLOPT_CAINFO, doh->cacert) != CURLE_OK)
+        return false;
+    if (doh->capath && curl_easy_setopt(e, CURLOPT_CAPATH, doh->capath) != CURLE_OK)
+        return false;
     return curl_easy_setopt(e, CURLOPT_URL, doh->url) == CURLE_OK &&
+           /* RFC 8484 section 5.2: HTTP/2 where ALPN offers it (https://);
+            * plain http:// is HTTP/1.1 (see doh.h). */
+           curl_easy_setopt(e, CURLOPT_HTTP_VERSION,
+                            doh->https ? CURL_HTTP_VERSION_2TLS : CURL_HTTP_VERSION_1_1) ==
+               CURLE_OK &&
            curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https") == CURLE_OK &&
            curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L) == CURLE_OK &&
            curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L) == CURLE_OK &&
@@ -586,54 +528,45 @@ tm_status_t tm_doh_send(tm_doh_t *doh, const uint8_t *query, size_t len, tm_doh_
     return TM_OK;
 }
 
-tm_status_t tm_doh_wait(tm_doh_t *doh, int max_ms)
+size_t tm_doh_watch(tm_doh_t *doh, struct pollfd *pfd, size_t max, long long *due_ms)
+{
+    if (!doh)
+        return 0;
+    pump(doh);
+    if (!doh->active_head)
+        return 0;
+    long long due = doh->timer_set ? doh->timer_due : now_ms() + IDLE_WAIT_MS;
+    if (*due_ms < 0 || due < *due_ms)
+        *due_ms = due;
+    for (size_t k = 0; k < doh->nwatch && k < max; k++) {
+        pfd[k].fd = doh->watch[k].fd;
+        pfd[k].events = doh->watch[k].events;
+        pfd[k].revents = 0;
+    }
+    return doh->nwatch;
+}
+
+tm_status_t tm_doh_handle(tm_doh_t *doh, const struct pollfd *pfd, size_t n)
 {
     int running = 0;
+    bool any = false;
 
     if (!doh)
         return TM_EINVAL;
-    pump(doh);
-    if (!doh->active_head)
-        return TM_OK;
-    int timeout = max_ms;
-    if (doh->timer_set) {
-        long long left = doh->timer_due - now_ms();
-        if (left < 0)
-            left = 0;
-        if (left > INT_MAX)
-            left = INT_MAX;
-        if (timeout < 0 || left < timeout)
-            timeout = (int)left;
-    } else if (timeout < 0 || timeout > IDLE_WAIT_MS) {
-        timeout = IDLE_WAIT_MS;
-    }
-    if (doh->pfd_cap < doh->nwatch) {
-        struct pollfd *p = tm_realloc(doh->pfd, doh->nwatch * sizeof *p);
-        if (!p)
-            return TM_ENOMEM;
-        doh->pfd = p;
-        doh->pfd_cap = doh->nwatch;
-    }
-    /* A copy: libcurl changes the watch list while it works. */
-    nfds_t n = doh->nwatch;
-    for (nfds_t k = 0; k < n; k++) {
-        doh->pfd[k].fd = doh->watch[k].fd;
-        doh->pfd[k].events = doh->watch[k].events;
-        doh->pfd[k].revents = 0;
-    }
-    int rc = poll(doh->pfd, n, timeout);
-    if (rc < 0 && errno != EINTR)
-        return TM_ENETWORK;
-    for (nfds_t k = 0; rc > 0 && k < n; k++) {
-        short ev = doh->pfd[k].revents;
+    /* pfd is the caller's copy: libcurl changes the watch list while it
+     * works. */
+    for (size_t k = 0; k < n; k++) {
+        short ev = pfd[k].revents;
         if (!ev)
             continue;
+        any = true;
         int mask = ((ev & (POLLIN | POLLHUP)) ? CURL_CSELECT_IN : 0) |
                    ((ev & POLLOUT) ? CURL_CSELECT_OUT : 0) |
                    ((ev & (POLLERR | POLLNVAL)) ? CURL_CSELECT_ERR : 0);
-        curl_multi_socket_action(doh->multi, doh->pfd[k].fd, mask, &running);
+        curl_multi_socket_action(doh->multi, pfd[k].fd, mask, &running);
     }
-    if ((doh->timer_set && now_ms() >= doh->timer_due) || (rc == 0 && !doh->timer_set)) {
+    if (doh->active_head &&
+        ((doh->timer_set && now_ms() >= doh->timer_due) || (!any && !doh->timer_set))) {
         /* Cleared first: libcurl sets the next one from inside the call. */
         doh->timer_set = false;
         curl_multi_socket_action(doh->multi, CURL_SOCKET_TIMEOUT, 0, &running);

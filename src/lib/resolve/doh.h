@@ -9,6 +9,7 @@
 #ifndef TMEMS_RESOLVE_DOH_H
 #define TMEMS_RESOLVE_DOH_H
 
+#include <poll.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -40,23 +41,20 @@ bool tm_doh_url_check(const char *url, const char **why);
 size_t tm_doh_url_len(const char *url);
 
 /* The outcome of a completed HTTP exchange.  TM_DNS_NOERROR means "parse
- * the body as a DNS message"; anything else is the failure, with one line
- * in why: a status outside 2xx is SERVFAIL ("DoH server answered HTTP 500";
- * RFC 8484 section 4.2.1: only 2xx carries a DNS answer), any other media
- * type FORMERR.  content_type may be NULL (the header was missing). */
+ * the body as a DNS message"; anything else is a transport failure
+ * (TM_DNS_UNREACHABLE: no DNS message came), with one line in why: a
+ * status outside 2xx ("the DoH server answered HTTP 404"; RFC 8484 section
+ * 4.2.1: only 2xx carries a DNS answer) or another media type (the URL does
+ * not serve DNS).  content_type may be NULL (the header was missing). */
 tm_dns_outcome_t tm_doh_classify_http(long status, const char *content_type, char *why,
                                       size_t whylen);
 
 /* A transfer that failed below HTTP (libcurl's CURLcode as an int): the
  * outcome to report (a timeout is TIMEOUT; connection, TLS and protocol
- * failures are SERVFAIL: the server did not serve; an oversized answer
- * is FORMERR) and whether another try may succeed. */
+ * failures are UNREACHABLE: no DNS message came; an oversized answer is
+ * FORMERR) and whether another try may succeed (a timeout or a connection
+ * that broke, not a refused connection or a certificate). */
 tm_dns_outcome_t tm_doh_classify_transport(int curl_code, bool *retry);
-
-/* True when the failure suggests the server does not speak HTTP/2 with
- * prior knowledge (it answered in HTTP/1.x or closed the connection): the
- * transport then falls back to HTTP/1.1 for http:// URLs. */
-bool tm_doh_h2_refused(int curl_code);
 
 /* ---- the transport ---------------------------------------------------------- */
 
@@ -74,6 +72,10 @@ typedef struct {
     const char *url;     /* checked with tm_doh_url_check */
     unsigned timeout_ms; /* per try, the whole HTTP exchange */
     unsigned tries;      /* transport failures are tried again up to this */
+    const char *cacert;  /* PEM file of the CAs to trust for https://, as curl's
+                            --cacert; NULL = libcurl's default bundle */
+    const char *capath;  /* directory of hashed CA certificates, as curl's
+                            --capath; NULL = none */
 } tm_doh_config_t;
 
 /* On failure err gets one English line.  The caller frees *out with
@@ -87,9 +89,13 @@ void tm_doh_destroy(tm_doh_t *doh);
  * tm_dns_build_query with ID 0, RFC 8484 section 4.1). */
 tm_status_t tm_doh_send(tm_doh_t *doh, const uint8_t *query, size_t len, tm_doh_cb cb,
                         void *arg);
-/* Waits at most max_ms (-1 = until something happens, 0 = only what is
- * ready) for network activity or a timer, and processes it.  Callbacks run
- * from here.  TM_ENOMEM when bookkeeping could not be allocated. */
-tm_status_t tm_doh_wait(tm_doh_t *doh, int max_ms);
+/* The sockets libcurl wants watched, at most max into pfd (the number
+ * needed is returned: call again with room for it when it exceeds max), and
+ * in *due_ms libcurl's next timer when that is sooner. */
+size_t tm_doh_watch(tm_doh_t *doh, struct pollfd *pfd, size_t max, long long *due_ms);
+/* Hands what poll reported (n as tm_doh_watch filled) and a due timer to
+ * libcurl, and calls back the transfers that ended.  TM_ENOMEM when
+ * bookkeeping could not be allocated. */
+tm_status_t tm_doh_handle(tm_doh_t *doh, const struct pollfd *pfd, size_t n);
 
 #endif

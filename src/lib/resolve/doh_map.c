@@ -199,21 +199,21 @@ tm_dns_outcome_t tm_doh_classify_http(long status, const char *content_type, cha
      * a 2xx status; any other status means the server did not answer. */
     if (status < 200 || status > 299) {
         if (why && whylen)
-            snprintf(why, whylen, _("DoH server answered HTTP %ld"), status);
-        return TM_DNS_SERVFAIL;
+            snprintf(why, whylen, _("the server answered HTTP %ld"), status);
+        return TM_DNS_UNREACHABLE;
     }
     if (!content_type) {
         if (why && whylen)
-            snprintf(why, whylen, _("DoH server answered without a content type (expected %s)"),
+            snprintf(why, whylen, _("the server answered without a content type (expected %s)"),
                      TM_DOH_MEDIA_TYPE);
-        return TM_DNS_FORMERR;
+        return TM_DNS_UNREACHABLE;
     }
     if (!is_dns_message(content_type)) {
         quote_value(content_type, quoted);
         if (why && whylen)
-            snprintf(why, whylen, _("DoH server answered with content type '%s', not %s"),
+            snprintf(why, whylen, _("the server answered with content type '%s', not %s"),
                      quoted, TM_DOH_MEDIA_TYPE);
-        return TM_DNS_FORMERR;
+        return TM_DNS_UNREACHABLE;
     }
     return TM_DNS_NOERROR;
 }
@@ -221,17 +221,15 @@ tm_dns_outcome_t tm_doh_classify_http(long status, const char *content_type, cha
 tm_dns_outcome_t tm_doh_classify_transport(int curl_code, bool *retry)
 {
     bool again = false;
-    tm_dns_outcome_t outcome = TM_DNS_SERVFAIL;
+    tm_dns_outcome_t outcome = TM_DNS_UNREACHABLE;
 
     switch ((CURLcode)curl_code) {
     case CURLE_OPERATION_TIMEDOUT:
         outcome = TM_DNS_TIMEOUT;
         again = true;
         break;
-    /* The connection broke or never came up: a later try may find the
+    /* The connection broke after it came up: a later try may find the
      * server again, as a UDP query is sent again after a lost datagram. */
-    case CURLE_COULDNT_RESOLVE_HOST:
-    case CURLE_COULDNT_CONNECT:
     case CURLE_SEND_ERROR:
     case CURLE_RECV_ERROR:
     case CURLE_GOT_NOTHING:
@@ -246,27 +244,12 @@ tm_dns_outcome_t tm_doh_classify_transport(int curl_code, bool *retry)
         outcome = TM_DNS_FORMERR;
         break;
     default:
-        /* TLS and certificate failures, unsupported protocols, redirects:
-         * trying again gives the same result. */
+        /* A refused connection, a host name that does not resolve, TLS and
+         * certificate failures, unsupported protocols: trying again gives
+         * the same result. */
         break;
     }
     if (retry)
         *retry = again;
     return outcome;
-}
-
-bool tm_doh_h2_refused(int curl_code)
-{
-    switch ((CURLcode)curl_code) {
-    case CURLE_HTTP2:             /* an HTTP/1.x reply where frames were expected */
-    case CURLE_HTTP2_STREAM:      /* closed before the first stream ended */
-    case CURLE_PARTIAL_FILE:      /* "stream not closed cleanly": the connection went */
-    case CURLE_GOT_NOTHING:       /* closed after reading the connection preface */
-    case CURLE_WEIRD_SERVER_REPLY:
-    case CURLE_RECV_ERROR:        /* reset after the preface */
-    case CURLE_SEND_ERROR:        /* closed while the preface was being sent */
-        return true;
-    default:
-        return false;
-    }
 }

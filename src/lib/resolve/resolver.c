@@ -6,7 +6,13 @@
  * waiters; an entry is QUEUED (waiting for a free in-flight slot), SENT, or
  * DONE with its answer.  Answers are handed to callbacks only from
  * tm_resolver_run, so a caller never sees its callback run inside its own
- * submit. */
+ * submit.
+ *
+ * Every try of a question waits timeout_ms; a try that times out is sent
+ * again here, up to `tries` (c-ares itself is given one try: see cares.h).
+ * How many questions are on the network at once is window.h's adaptive
+ * window.  The event loop is loop.h's: the transport and the attached
+ * sources, all under the run's deadline. */
 #include <arpa/inet.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -19,6 +25,8 @@
 #include "resolve/cares.h"
 #include "resolve/chain.h"
 #include "resolve/doh.h"
+#include "resolve/loop.h"
+#include "resolve/window.h"
 #include "tmems/tm_resolve.h"
 #include "util/tm_i18n.h"
 
@@ -26,7 +34,8 @@
  * rest wait in a FIFO.  A hostile SPF tree can name thousands of hosts, and
  * each query in flight holds c-ares state and a slot on the server.  The
  * caller may lower it (to 1 for a server that must be asked one question at
- * a time) or raise it up to MAX_IN_FLIGHT_LIMIT. */
+ * a time) or raise it up to MAX_IN_FLIGHT_LIMIT.  Below it the adaptive
+ * window (window.h) decides. */
 #define MAX_IN_FLIGHT 512
 #define MAX_IN_FLIGHT_LIMIT 4096u
 /* Distinct questions one resolver holds at once; past it submit fails with
@@ -73,7 +82,10 @@ struct entry {
     uint16_t type;
     entry_state_t state;
     bool via_tcp;           /* the UDP answer was truncated */
-    uint16_t id;            /* the query ID while SENT */
+    uint16_t id;            /* the query ID while SENT, the same for every try */
+    unsigned tries;         /* tries sent for the current transport (UDP or TCP) */
+    unsigned long seq;      /* the window's number of the latest try */
+    long long sent_us;      /* when the latest try went out */
     tm_answer_t *answer;    /* DONE: the answer, or NULL when it could not be built */
     waiter_t *waiters;      /* callers waiting for the answer */
     waiter_t **waiters_tail;
@@ -81,7 +93,8 @@ struct entry {
     entry_t *queue_next;    /* the send FIFO */
     unsigned ready;         /* its waiters on the ready list: they read answer */
     bool referenced;        /* asked again since the clock hand last passed */
-    entry_t *ring_prev, *ring_next; /* every entry, for the eviction clock */
+    bool in_ring;           /* on the eviction clock (once handed out) */
+    entry_t *ring_prev, *ring_next; /* answered entries, for the eviction clock */
 };
 
 struct tm_resolver {
@@ -92,6 +105,16 @@ struct tm_resolver {
     size_t nzones;
     tm_cares_t *net;        /* NULL offline: no socket is ever made */
     tm_doh_t *doh;          /* --doh: every query goes here, net stays NULL */
+    char where[320];        /* the servers or the URL, for failure messages */
+    tm_poll_source_t transport; /* net or doh as the loop's first source */
+    tm_loop_t loop;         /* the poll() of the transport and the sources */
+    long long deadline_at;  /* monotonic ms; 0 = none */
+    unsigned deadline_ms;
+    tm_resolver_failure_t failure_kind;
+    char failure[512];      /* the first failure, translated */
+    unsigned long answers;  /* DNS messages received: a server that sent one
+                               is reachable, so its silence is a TIMEOUT */
+    bool silence_is_timeout; /* tm_resolver_options_t */
 
     entry_t **buckets;
     size_t nbuckets, nentries;
@@ -102,7 +125,10 @@ struct tm_resolver {
     size_t sweep_rest;      /* new entries that skip the sweep: see cache_make_room */
 
     entry_t *queue_head, **queue_tail;
+    size_t queued;          /* entries in the send FIFO */
     size_t in_flight, max_in_flight;
+    tm_window_t window;
+    long long pace_due_ms;  /* questions wait for pacing until then; -1 none */
     /* c-ares 1.18 sends the ID it is given (ares_send), so IDs are chosen
      * here: random, and unique among the queries in flight. */
     uint8_t ids_used[65536 / 8];
@@ -111,8 +137,12 @@ struct tm_resolver {
     uint64_t rnd_fallback;
 
     waiter_t *ready_head, **ready_tail; /* answers to hand out from run */
+    tm_resolver_call_t *calls_head, **calls_tail; /* tm_resolver_post */
     size_t pending;         /* waiters not yet called back */
     bool oom;               /* an answer could not be built: run reports it */
+    bool nested;            /* runs in another's loop: hands out NULL for an answer
+                               that could not be built (nobody reads run's status) */
+    tm_status_t loop_error; /* the transport's bookkeeping failed: run reports it */
     tm_resolver_stats_t stats;
 };
 
@@ -189,10 +219,14 @@ static void ring_unlink(tm_resolver_t *res, entry_t *e)
     e->ring_prev = e->ring_next = NULL;
 }
 
-/* A new entry goes just behind the hand, so it gets a whole turn of the
- * clock before it can be evicted. */
+/* An entry joins the clock once its answer has been handed out, just
+ * behind the hand, so it gets a whole turn before it can be evicted.
+ * Entries still asked or waiting for delivery are not on it: a batch of
+ * thousands of domains at once has tens of thousands of those, and the
+ * sweep would walk past them for every new question. */
 static void ring_insert(tm_resolver_t *res, entry_t *e)
 {
+    e->in_ring = true;
     entry_t *before = res->hand;
     e->ring_next = before;
     e->ring_prev = before ? before->ring_prev : res->ring_tail;
@@ -219,7 +253,8 @@ static void evict(tm_resolver_t *res, entry_t *e)
     while (*p != e)
         p = &(*p)->hash_next;
     *p = e->hash_next;
-    ring_unlink(res, e);
+    if (e->in_ring)
+        ring_unlink(res, e);
     entry_free(e);
     res->nentries--;
     res->stats.evicted++;
@@ -227,8 +262,8 @@ static void evict(tm_resolver_t *res, entry_t *e)
 
 /* Second chance: the hand clears the mark of entries asked again since it
  * last passed and evicts the first unmarked answered one.  Entries still in
- * flight are passed over; when too many are, the cache grows past capacity
- * for a while (MAX_ENTRIES still bounds it). */
+ * flight are not on the clock; when too many are, the cache grows past
+ * capacity for a while (MAX_ENTRIES still bounds it). */
 static void cache_make_room(tm_resolver_t *res)
 {
     /* A sweep that found nothing to evict (a zone of 100,000 MX hosts asks
@@ -259,6 +294,13 @@ static void cache_make_room(tm_resolver_t *res)
     res->sweep_rest = evicted || res->nentries < res->capacity ? 0 : CLOCK_SCAN_MAX;
 }
 
+/* An entry whose answer nobody waits for any more goes on the clock. */
+static void retire(tm_resolver_t *res, entry_t *e)
+{
+    if (!e->in_ring && evictable(e))
+        ring_insert(res, e);
+}
+
 /* ---- delivery --------------------------------------------------------------- */
 
 static void ready_push(tm_resolver_t *res, waiter_t *w)
@@ -284,6 +326,7 @@ static void entry_finish(tm_resolver_t *res, entry_t *e, tm_answer_t *ans_own)
         ready_push(res, w);
         w = next;
     }
+    retire(res, e); /* every waiter was taken back: nobody will read it */
 }
 
 /* Calls back every waiter that was ready when it started; callbacks may
@@ -301,8 +344,11 @@ static void deliver_ready(tm_resolver_t *res)
          * when the callback submits and so makes room in the cache. */
         if (ans)
             w->cb(w->arg, tm_answer_ref(ans));
+        else if (res->nested)
+            w->cb(w->arg, NULL);
         if (--w->entry->ready == 0)
             res->sweep_rest = 0; /* the entry may be evictable now: sweep again */
+        retire(res, w->entry);
         tm_free(w);
         w = next;
     }
@@ -472,6 +518,46 @@ static void release_id(tm_resolver_t *res, uint16_t id)
     res->ids_used[id >> 3] &= (uint8_t)~(1u << (id & 7));
 }
 
+static long long now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+long long tm_resolver_now_ms(void) { return now_us() / 1000; }
+
+/* The first failure is the one worth telling: later ones follow from it. */
+static void set_failure(tm_resolver_t *res, tm_resolver_failure_t kind, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void set_failure(tm_resolver_t *res, tm_resolver_failure_t kind, const char *fmt, ...)
+{
+    if (res->failure_kind != TM_RESOLVER_FINE)
+        return;
+    res->failure_kind = kind;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(res->failure, sizeof res->failure, fmt, ap);
+    va_end(ap);
+}
+
+/* An answer that is no DNS message: the transport failed.  The run learns
+ * of it once, with the server's name; the answer keeps the reason. */
+static tm_answer_t *unreachable(tm_resolver_t *res, const entry_t *e, const char *reason)
+{
+    if (res->doh)
+        set_failure(res, TM_RESOLVER_UNREACHABLE, _("cannot use the DoH server %s: %s"),
+                    res->where, reason);
+    else if (strchr(res->where, ','))
+        set_failure(res, TM_RESOLVER_UNREACHABLE, _("cannot reach the DNS servers %s: %s"),
+                    res->where, reason);
+    else
+        set_failure(res, TM_RESOLVER_UNREACHABLE, _("cannot reach the DNS server %s: %s"),
+                    res->where, reason);
+    return error_answer(e->name, e->type, TM_DNS_UNREACHABLE, reason);
+}
+
 /* A query left the network: its slot and its ID are free again. */
 static void net_done(tm_resolver_t *res, entry_t *e, tm_answer_t *ans_own)
 {
@@ -487,6 +573,7 @@ static tm_status_t build_query(const tm_resolver_t *res, const entry_t *e, uint8
     return tm_dns_build_query(e->name, e->type, e->id, res->norecurse, q, QUERY_MAX, qlen);
 }
 
+/* One try: numbered by the window, timed for its round trip. */
 static void send_entry(tm_resolver_t *res, entry_t *e, bool tcp)
 {
     uint8_t q[QUERY_MAX];
@@ -498,27 +585,80 @@ static void send_entry(tm_resolver_t *res, entry_t *e, bool tcp)
         return;
     }
     e->state = ENTRY_SENT;
+    e->tries++;
+    e->sent_us = now_us();
+    e->seq = tm_window_sent(&res->window, e->sent_us);
     st = res->doh ? tm_doh_send(res->doh, q, qlen, on_doh, e)
                   : tm_cares_send(res->net, tcp, q, qlen, on_net, e);
     if (st != TM_OK)
         net_done(res, e, NULL);
 }
 
+/* Sends from the FIFO while the window has room and pacing allows; when
+ * pacing holds questions back, pace_due_ms says when to go on. */
 static void start_sends(tm_resolver_t *res)
 {
-    while (res->queue_head && res->in_flight < res->max_in_flight) {
+    size_t window = tm_window_size(&res->window);
+    long long now = now_us();
+    res->pace_due_ms = -1;
+    while (res->queue_head && res->in_flight < window) {
+        if (!tm_window_may_send(&res->window, now)) {
+            res->pace_due_ms = (tm_window_next_send_us(&res->window, now) + 999) / 1000;
+            break;
+        }
         entry_t *e = res->queue_head;
         res->queue_head = e->queue_next;
+        res->queued--;
         if (!res->queue_head)
             res->queue_tail = &res->queue_head;
         e->queue_next = NULL;
         res->in_flight++;
+        if (res->in_flight > res->stats.peak_in_flight)
+            res->stats.peak_in_flight = (unsigned)res->in_flight;
         res->stats.sent++;
         /* RFC 8484 section 4.1: ID 0 over DoH, so that HTTP caches can
          * share the answer; HTTP matches answers to requests. */
         e->id = res->doh ? 0 : take_id(res);
+        e->tries = 0;
         send_entry(res, e, false);
     }
+}
+
+/* A DNS message came for e's latest try: the server is reachable, and a
+ * first try's round trip tells the window how the path is doing (Karn: a
+ * retried question's answer may answer either try). */
+static void got_message(tm_resolver_t *res, const entry_t *e)
+{
+    res->answers++;
+    if (e->tries == 1)
+        tm_window_on_answer(&res->window, now_us() - e->sent_us);
+}
+
+/* e's latest try timed out: it goes out again while tries are left (the
+ * window halves for it); true when it did. */
+static bool try_again(tm_resolver_t *res, entry_t *e)
+{
+    tm_window_on_timeout(&res->window, e->seq);
+    if (e->tries >= res->tries)
+        return false;
+    res->stats.retransmissions++;
+    send_entry(res, e, e->via_tcp);
+    return true;
+}
+
+/* Every try timed out.  A server that has answered something in this run
+ * is there and did not answer this question (TIMEOUT); one that has never
+ * answered anything cannot be reached. */
+static tm_answer_t *timed_out(tm_resolver_t *res, const entry_t *e)
+{
+    char why[256];
+    snprintf(why, sizeof why,
+             dngettext(TM_TEXTDOMAIN, "no answer from the DNS server (%u try of %u ms)",
+                       "no answer from the DNS server (%u tries of %u ms each)", res->tries),
+             res->tries, res->timeout_ms);
+    if (res->answers == 0 && !res->silence_is_timeout)
+        return unreachable(res, e, why);
+    return error_answer(e->name, e->type, TM_DNS_TIMEOUT, why);
 }
 
 static void on_net(void *arg, tm_cares_result_t result, const uint8_t *msg, size_t len,
@@ -527,18 +667,20 @@ static void on_net(void *arg, tm_cares_result_t result, const uint8_t *msg, size
     entry_t *e = arg;
     tm_resolver_t *res = e->res;
     tm_answer_t *ans = NULL;
-    char why[160];
 
     switch (result) {
     case TM_CARES_CANCELLED:
         return; /* the resolver is being destroyed and frees the entry */
     case TM_CARES_ANSWER:
+        got_message(res, e);
         if (tm_dns_parse_response(msg, len, e->name, e->type, &ans) != TM_OK)
             ans = NULL;
         /* RFC 7766 section 5: a truncated UDP answer is asked again over
          * TCP.  A message larger than our advertised payload counts too. */
         if (ans && !e->via_tcp && (ans->truncated || len > 4096)) {
             e->via_tcp = true;
+            e->tries = 0;
+            res->stats.tcp_retries++;
             tm_answer_unref(ans);
             /* The slot stays taken; send_entry frees it if it fails. */
             send_entry(res, e, true);
@@ -548,12 +690,17 @@ static void on_net(void *arg, tm_cares_result_t result, const uint8_t *msg, size
             ans->truncated = true;
         break;
     case TM_CARES_TIMEOUT:
-        snprintf(why, sizeof why, _("no answer from the DNS server (%u tries, %u ms timeout)"),
-                 res->tries, res->timeout_ms);
-        ans = error_answer(e->name, e->type, TM_DNS_TIMEOUT, why);
+        if (try_again(res, e))
+            return;
+        ans = timed_out(res, e);
         break;
     case TM_CARES_REFUSED:
-        ans = error_answer(e->name, e->type, TM_DNS_REFUSED, reason);
+        /* Nothing answered: not the REFUSED response code (RFC 1035 section
+         * 4.1.1), which only a server that answers can send. */
+        ans = unreachable(res, e,
+                          e->via_tcp ? _("the TCP connection for a truncated answer was "
+                                         "refused or closed without an answer")
+                                     : _("connection refused"));
         break;
     case TM_CARES_FAILED:
         ans = error_answer(e->name, e->type, TM_DNS_FORMERR, reason);
@@ -563,22 +710,32 @@ static void on_net(void *arg, tm_cares_result_t result, const uint8_t *msg, size
 }
 
 /* DoH answers parse with the same code as UDP answers, so the verdicts
- * cannot differ; HTTP and transport failures become outcomes with their
- * reason.  There is no truncation to recover from: an HTTP body carries the
- * whole message (RFC 8484 section 6). */
+ * cannot differ; HTTP and transport failures are no DNS message at all.
+ * There is no truncation to recover from: an HTTP body carries the whole
+ * message (RFC 8484 section 6).  doh.c tries again itself. */
 static void on_doh(void *arg, tm_status_t status, tm_dns_outcome_t failure, const uint8_t *msg,
                    size_t len, const char *reason)
 {
     entry_t *e = arg;
+    tm_resolver_t *res = e->res;
     tm_answer_t *ans = NULL;
 
     if (status == TM_OK && failure == TM_DNS_NOERROR) {
+        got_message(res, e);
         if (tm_dns_parse_response(msg, len, e->name, e->type, &ans) != TM_OK)
             ans = NULL;
+    } else if (status == TM_OK && failure == TM_DNS_TIMEOUT) {
+        tm_window_on_timeout(&res->window, e->seq);
+        ans = res->answers || res->silence_is_timeout
+                  ? error_answer(e->name, e->type, TM_DNS_TIMEOUT, reason)
+                  : unreachable(res, e, reason);
+    } else if (status == TM_OK && failure == TM_DNS_UNREACHABLE) {
+        ans = unreachable(res, e, reason);
     } else if (status == TM_OK) {
+        res->answers++; /* a body came, but not a usable DNS message */
         ans = error_answer(e->name, e->type, failure, reason);
     }
-    net_done(e->res, e, ans);
+    net_done(res, e, ans);
 }
 
 /* ---- the API ---------------------------------------------------------------------- */
@@ -620,9 +777,7 @@ static tm_status_t setup_net(tm_resolver_t *res, const tm_resolver_options_t *op
 {
     char csv[TM_RESOLVER_MAX_SERVERS * (INET6_ADDRSTRLEN + 10)];
     size_t used = 0;
-    tm_cares_config_t cfg = {.timeout_ms = res->timeout_ms,
-                             .tries = res->tries,
-                             .norecurse = res->norecurse};
+    tm_cares_config_t cfg = {.timeout_ms = res->timeout_ms, .norecurse = res->norecurse};
 
     if (opts->nservers > TM_RESOLVER_MAX_SERVERS) {
         tm_err_printf(err, errlen, _("too many DNS servers (at most %d)"), TM_RESOLVER_MAX_SERVERS);
@@ -640,7 +795,10 @@ static tm_status_t setup_net(tm_resolver_t *res, const tm_resolver_options_t *op
         used += (size_t)snprintf(csv + used, sizeof csv - used, "%s%s", i ? "," : "", one);
     }
     cfg.servers_csv = opts->nservers ? csv : NULL;
-    return tm_cares_create(&cfg, &res->net, err, errlen);
+    tm_status_t st = tm_cares_create(&cfg, &res->net, err, errlen);
+    if (st == TM_OK)
+        tm_cares_describe(res->net, res->where, sizeof res->where);
+    return st;
 }
 
 static tm_status_t setup_doh(tm_resolver_t *res, const tm_resolver_options_t *opts, char *err,
@@ -648,8 +806,34 @@ static tm_status_t setup_doh(tm_resolver_t *res, const tm_resolver_options_t *op
 {
     tm_doh_config_t cfg = {.url = opts->doh_url,
                            .timeout_ms = res->timeout_ms,
-                           .tries = res->tries};
+                           .tries = res->tries,
+                           .cacert = opts->doh_cacert,
+                           .capath = opts->doh_capath};
+    snprintf(res->where, sizeof res->where, "%.*s", (int)tm_doh_url_len(opts->doh_url),
+             opts->doh_url);
     return tm_doh_create(&cfg, &res->doh, err, errlen);
+}
+
+/* ---- the transport as the loop's first source ---------------------------------- */
+
+static size_t transport_watch(void *self, struct pollfd *pfd, size_t max, long long *due)
+{
+    tm_resolver_t *res = self;
+    return res->doh ? tm_doh_watch(res->doh, pfd, max, due)
+                    : tm_cares_watch(res->net, pfd, max, due);
+}
+
+static void transport_handle(void *self, const struct pollfd *pfd, size_t n, long long now)
+{
+    tm_resolver_t *res = self;
+    (void)now;
+    if (res->doh) {
+        tm_status_t st = tm_doh_handle(res->doh, pfd, n);
+        if (st != TM_OK && res->loop_error == TM_OK)
+            res->loop_error = st;
+    } else {
+        tm_cares_handle(res->net, pfd, n);
+    }
 }
 
 tm_status_t tm_resolver_create(const tm_resolver_options_t *opts, tm_resolver_t **out,
@@ -686,10 +870,18 @@ tm_status_t tm_resolver_create(const tm_resolver_options_t *opts, tm_resolver_t 
     res->rules = opts->rules;
     res->queue_tail = &res->queue_head;
     res->ready_tail = &res->ready_head;
+    res->calls_tail = &res->calls_head;
     res->capacity = opts->cache_entries ? opts->cache_entries : DEFAULT_CACHE_ENTRIES;
     res->max_in_flight = opts->max_inflight ? opts->max_inflight : MAX_IN_FLIGHT;
     if (res->max_in_flight > MAX_IN_FLIGHT_LIMIT)
         res->max_in_flight = MAX_IN_FLIGHT_LIMIT;
+    tm_window_init(&res->window, (unsigned)res->max_in_flight);
+    res->pace_due_ms = -1;
+    tm_loop_init(&res->loop);
+    res->deadline_ms = opts->deadline_ms;
+    res->silence_is_timeout = opts->silence_is_timeout;
+    if (opts->deadline_ms)
+        res->deadline_at = tm_resolver_now_ms() + opts->deadline_ms;
     res->nbuckets = 256;
     res->buckets = tm_calloc(res->nbuckets, sizeof *res->buckets);
     if (!res->buckets) {
@@ -703,6 +895,7 @@ tm_status_t tm_resolver_create(const tm_resolver_options_t *opts, tm_resolver_t 
         st = opts->doh_url ? setup_doh(res, opts, err, errlen) : setup_net(res, opts, err, errlen);
         if (st != TM_OK)
             goto fail;
+        res->transport = (tm_poll_source_t){transport_watch, transport_handle, res};
     }
     *out = res;
     return TM_OK;
@@ -738,6 +931,7 @@ void tm_resolver_destroy(tm_resolver_t *res)
     tm_free(res->buckets);
     for (size_t i = 0; i < res->nzones; i++)
         tm_zone_destroy(res->zones[i]);
+    tm_loop_clear(&res->loop);
     tm_free(res);
 }
 
@@ -779,7 +973,6 @@ static tm_status_t new_entry(tm_resolver_t *res, const char *name, uint16_t type
     size_t k = hash_key(name, type) & (res->nbuckets - 1);
     e->hash_next = res->buckets[k];
     res->buckets[k] = e;
-    ring_insert(res, e);
     res->nentries++;
     *out = e;
     return TM_OK;
@@ -877,6 +1070,7 @@ static void dispatch(tm_resolver_t *res, entry_t *e)
     e->queue_next = NULL;
     *res->queue_tail = e;
     res->queue_tail = &e->queue_next;
+    res->queued++;
 }
 
 tm_status_t tm_resolver_submit(tm_resolver_t *res, const char *name, uint16_t type,
@@ -902,45 +1096,69 @@ tm_status_t tm_resolver_submit(tm_resolver_t *res, const char *name, uint16_t ty
     return TM_OK;
 }
 
-static long long now_ms(void)
+/* The posted calls, one at a time from the live list: a call may take
+ * back (or free) one queued after it. */
+static void make_calls(tm_resolver_t *res)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    while (res->calls_head) {
+        tm_resolver_call_t *c = res->calls_head;
+        res->calls_head = c->next;
+        if (!res->calls_head)
+            res->calls_tail = &res->calls_head;
+        c->next = NULL;
+        c->queued = false;
+        /* c may be freed by its own call: nothing touches it after. */
+        c->fn(c->arg);
+    }
 }
 
-tm_status_t tm_resolver_run(tm_resolver_t *res, int max_wait_ms)
+/* Callbacks first: they may submit, and what they submit is sent before
+ * the loop sleeps. */
+static void settle(tm_resolver_t *res)
 {
-    if (!res)
-        return TM_EINVAL;
-    long long deadline = max_wait_ms >= 0 ? now_ms() + max_wait_ms : 0;
-    tm_status_t st = TM_OK;
-
-    for (;;) {
-        /* Deliver first: callbacks may submit, and what they submit must be
-         * sent before the loop sleeps on the network. */
+    do {
         deliver_ready(res);
+        make_calls(res);
         start_sends(res);
-        if (res->ready_head)
-            continue;
-        if (res->pending == 0)
-            break;
-        if ((!res->net && !res->doh) || (res->in_flight == 0 && !res->queue_head))
-            break; /* nothing can make progress (cannot happen) */
-        int wait = -1;
-        if (max_wait_ms >= 0) {
-            long long left = deadline - now_ms();
-            wait = left > 0 ? (int)(left > 60000 ? 60000 : left) : 0;
-        }
-        st = res->doh ? tm_doh_wait(res->doh, wait) : tm_cares_wait(res->net, wait);
-        if (st != TM_OK)
-            break;
-        if (max_wait_ms >= 0 && now_ms() >= deadline) {
-            deliver_ready(res);
-            start_sends(res);
+    } while (res->ready_head || res->calls_head);
+}
+
+void tm_resolver_post(tm_resolver_t *res, tm_resolver_call_t *call)
+{
+    if (!res || !call || !call->fn || call->queued)
+        return;
+    call->queued = true;
+    call->next = NULL;
+    *res->calls_tail = call;
+    res->calls_tail = &call->next;
+}
+
+void tm_resolver_unpost(tm_resolver_t *res, tm_resolver_call_t *call)
+{
+    if (!res || !call || !call->queued)
+        return;
+    for (tm_resolver_call_t **p = &res->calls_head; *p; p = &(*p)->next) {
+        if (*p == call) {
+            *p = call->next;
             break;
         }
     }
+    res->calls_tail = &res->calls_head;
+    while (*res->calls_tail)
+        res->calls_tail = &(*res->calls_tail)->next;
+    call->next = NULL;
+    call->queued = false;
+}
+
+static bool network_busy(const tm_resolver_t *res)
+{
+    return (res->net || res->doh) && (res->in_flight > 0 || res->queue_head);
+}
+
+static tm_status_t take_error(tm_resolver_t *res)
+{
+    tm_status_t st = res->loop_error;
+    res->loop_error = TM_OK;
     if (st == TM_OK && res->oom) {
         res->oom = false;
         st = TM_ENOMEM;
@@ -948,15 +1166,121 @@ tm_status_t tm_resolver_run(tm_resolver_t *res, int max_wait_ms)
     return st;
 }
 
+tm_status_t tm_resolver_run(tm_resolver_t *res, int max_wait_ms)
+{
+    if (!res)
+        return TM_EINVAL;
+    long long until = max_wait_ms >= 0 ? tm_resolver_now_ms() + max_wait_ms : -1;
+    tm_status_t st = TM_OK;
+
+    for (;;) {
+        settle(res);
+        bool sources = tm_loop_count(&res->loop) > 0;
+        if (res->pending == 0 && !sources)
+            break;
+        /* The server or URL cannot be used: the run is over (the answers
+         * already delivered said so; the rest would only say it again). */
+        if (res->failure_kind != TM_RESOLVER_FINE) {
+            st = TM_ENETWORK;
+            break;
+        }
+        if (!network_busy(res) && !sources)
+            break; /* nothing can make progress (cannot happen) */
+        long long now = tm_resolver_now_ms();
+        if (res->deadline_at && now >= res->deadline_at) {
+            set_failure(res, TM_RESOLVER_DEADLINE,
+                        _("the run did not finish within its deadline of %u s"),
+                        (res->deadline_ms + 999) / 1000);
+            st = TM_ENETWORK;
+            break;
+        }
+        long long stop = until;
+        if (res->deadline_at && (stop < 0 || res->deadline_at < stop))
+            stop = res->deadline_at;
+        if (res->pace_due_ms >= 0 && (stop < 0 || res->pace_due_ms < stop))
+            stop = res->pace_due_ms;
+        int wait = -1;
+        if (stop >= 0)
+            wait = stop > now ? (int)(stop - now > 60000 ? 60000 : stop - now) : 0;
+        st = tm_loop_wait(&res->loop, network_busy(res) ? &res->transport : NULL, wait);
+        if (st == TM_OK)
+            st = take_error(res);
+        if (st != TM_OK)
+            break;
+        if (until >= 0 && tm_resolver_now_ms() >= until) {
+            settle(res);
+            break;
+        }
+    }
+    if (st == TM_OK)
+        st = take_error(res);
+    return st;
+}
+
+tm_resolver_failure_t tm_resolver_failure_kind(const tm_resolver_t *res)
+{
+    return res ? res->failure_kind : TM_RESOLVER_FINE;
+}
+
+const char *tm_resolver_failure(const tm_resolver_t *res)
+{
+    return res && res->failure_kind != TM_RESOLVER_FINE ? res->failure : NULL;
+}
+
+tm_status_t tm_resolver_attach(tm_resolver_t *res, const tm_poll_source_t *src)
+{
+    return res ? tm_loop_attach(&res->loop, src) : TM_EINVAL;
+}
+
+void tm_resolver_detach(tm_resolver_t *res, const tm_poll_source_t *src)
+{
+    if (res)
+        tm_loop_detach(&res->loop, src);
+}
+
+/* ---- a resolver inside another's loop ------------------------------------------ */
+
+static size_t nested_watch(void *self, struct pollfd *pfd, size_t max, long long *due)
+{
+    tm_resolver_t *res = self;
+    settle(res);
+    if (res->pace_due_ms >= 0 && (*due < 0 || res->pace_due_ms < *due))
+        *due = res->pace_due_ms;
+    return network_busy(res) ? transport_watch(res, pfd, max, due) : 0;
+}
+
+static void nested_handle(void *self, const struct pollfd *pfd, size_t n, long long now)
+{
+    tm_resolver_t *res = self;
+    if (n > 0 || network_busy(res))
+        transport_handle(res, pfd, n, now);
+    settle(res);
+}
+
+void tm_resolver_as_source(tm_resolver_t *res, tm_poll_source_t *out)
+{
+    res->nested = true;
+    *out = (tm_poll_source_t){nested_watch, nested_handle, res};
+}
+
 size_t tm_resolver_pending(const tm_resolver_t *res) { return res ? res->pending : 0; }
+
+bool tm_resolver_saturated(const tm_resolver_t *res)
+{
+    return res && res->queued >= tm_window_size(&res->window);
+}
 
 void tm_resolver_stats(const tm_resolver_t *res, tm_resolver_stats_t *out)
 {
     if (!out)
         return;
     memset(out, 0, sizeof *out);
-    if (res)
-        *out = res->stats;
+    if (!res)
+        return;
+    *out = res->stats;
+    out->window = tm_window_size(&res->window);
+    out->window_cap = res->window.cap;
+    out->backoffs = res->window.backoffs;
 }
 
 typedef struct {
@@ -983,6 +1307,7 @@ static void forget_waiters(tm_resolver_t *res, tm_resolve_cb cb, void *arg)
         if (w->cb == cb && w->arg == arg) {
             *p = w->next;
             w->entry->ready--;
+            retire(res, w->entry);
             tm_free(w);
             res->pending--;
         } else {
@@ -1038,5 +1363,8 @@ tm_status_t tm_resolver_fetch(tm_resolver_t *res, const tm_questions_t *question
     /* ctx lives on this stack: no callback may reach it after return. */
     if (ctx.answered < ctx.asked)
         forget_waiters(res, on_fetch, &ctx);
+    /* An answer that is no DNS message ends the run (tm_resolver_failure). */
+    if (st == TM_OK && res->failure_kind != TM_RESOLVER_FINE)
+        st = TM_ENETWORK;
     return st != TM_OK ? st : ctx.status;
 }

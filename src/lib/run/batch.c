@@ -2,7 +2,12 @@
  * flight, results handed out in input order as soon as the head of the
  * queue is complete.  A window of started-but-not-emitted items bounds the
  * memory: a slow domain holds back at most `window` finished results, and
- * none is started further than that past the oldest one not yet emitted. */
+ * none is started further than that past the oldest one not yet emitted.
+ *
+ * When the run itself fails (tm_resolver_failure: the DNS server or DoH URL
+ * cannot be used, or the deadline passed) no further domain is started or
+ * judged: the domains complete before it are emitted in order, and the
+ * batch returns TM_ENETWORK for the caller to say why, once. */
 #include "tmems/tm_run.h"
 
 typedef struct batch batch_t;
@@ -28,6 +33,7 @@ struct batch {
     size_t running;      /* jobs started and not complete */
     bool input_done;
     bool pumping, again; /* pump is re-entered from job callbacks */
+    bool failed;         /* the run failed (tm_resolver_failure) */
     tm_status_t stop;    /* what emit returned to stop the batch */
 };
 
@@ -36,9 +42,11 @@ static void pump(batch_t *b);
 static void on_job_done(void *arg, tm_job_t *job)
 {
     slot_t *s = arg;
-    (void)job;
     s->done = true;
     s->batch->running--;
+    if (tm_job_status(job) == TM_ENETWORK &&
+        tm_resolver_failure_kind(s->batch->res) != TM_RESOLVER_FINE)
+        s->batch->failed = true;
     pump(s->batch);
 }
 
@@ -53,6 +61,8 @@ static bool emit_ready(batch_t *b)
         if (!s->done)
             break;
         tm_status_t st = s->job ? tm_job_status(s->job) : s->status;
+        if (b->failed && st == TM_ENETWORK)
+            break; /* the run failed here: tm_run_batch says so */
         tm_result_t *result = st == TM_OK ? tm_job_take_result(s->job) : NULL;
         tm_job_destroy(s->job);
         s->job = NULL;
@@ -69,8 +79,14 @@ static bool emit_ready(batch_t *b)
 static bool start_more(batch_t *b)
 {
     bool progress = false;
-    while (b->stop == TM_OK && !b->input_done && b->running < b->jobs &&
-           b->tail - b->head < b->window) {
+    /* A domain more only while the network has room for its questions:
+     * -j bounds the domains in flight, the resolver's window the questions
+     * (tm_resolver_saturated), so a large -j neither floods the server nor
+     * keeps thousands of domains waiting in memory.  One domain always
+     * runs, so the batch goes on whatever the backlog. */
+    while (b->stop == TM_OK && !b->failed && !b->input_done && b->running < b->jobs &&
+           b->tail - b->head < b->window &&
+           (b->running == 0 || !tm_resolver_saturated(b->res))) {
         tm_batch_item_t item = {NULL, NULL};
         if (!b->next(b->arg, b->tail, &item)) {
             b->input_done = true;
@@ -157,11 +173,18 @@ tm_status_t tm_run_batch(tm_resolver_t *res, const tm_rules_t *rules,
     pump(&b);
     while (b.stop == TM_OK && (b.head < b.tail || !b.input_done)) {
         tm_status_t st = TM_OK;
-        if (b.running > 0)
+        if (b.running > 0 && !b.failed)
             st = tm_resolver_run(res, -1);
-        if (b.running > 0)
-            abort_running(&b, st);
+        if (b.running > 0) {
+            if (tm_resolver_failure_kind(res) != TM_RESOLVER_FINE)
+                b.failed = true;
+            abort_running(&b, b.failed ? TM_ENETWORK : st);
+        }
         pump(&b);
+        if (b.failed && b.running == 0) {
+            b.stop = TM_ENETWORK;
+            break;
+        }
     }
     /* Stopped by emit: the jobs still in flight are dropped unreported. */
     for (size_t i = b.head; i < b.tail; i++)

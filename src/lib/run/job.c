@@ -15,6 +15,7 @@ struct tm_job {
     tm_check_ctx_t ctx;      /* as derived by the latest round */
     size_t outstanding;      /* answers still due in this round */
     tm_status_t status;      /* the first failure: no further round after it */
+    tm_probe_t *probe;       /* --authoritative, --smtp: under way or done */
     bool complete;
     tm_job_done_cb done;
     void *done_arg;
@@ -39,16 +40,17 @@ static tm_status_t round_needs(tm_job_t *job, tm_questions_t *need)
     return st;
 }
 
-/* Nothing is missing: the judge runs on the final context. */
+/* Nothing is missing: the judge runs on the final context, with what the
+ * probes saw (tm_probe.h); the findings keep nothing of the views. */
 static tm_status_t judge(tm_job_t *job)
 {
     tm_result_t *r = job->result;
     tm_check_ctx_t *ctx = &job->ctx;
-    /* --authoritative, --smtp: the probes run once the rrset is complete,
-     * bounded by --timeout (tm_probe.h); the findings keep nothing of them. */
     tm_auth_view_t *auth = NULL;
     tm_smtp_view_t *smtp = NULL;
-    tm_status_t st = tm_probe_domain(ctx, &auth, &smtp);
+    tm_status_t st = job->probe ? tm_probe_take(job->probe, &auth, &smtp) : TM_OK;
+    tm_probe_destroy(job->probe);
+    job->probe = NULL;
     ctx->auth = auth;
     ctx->smtp = smtp;
     if (st == TM_OK)
@@ -79,9 +81,28 @@ static void finish(tm_job_t *job)
 {
     if (job->status == TM_OK)
         job->status = judge(job);
+    tm_probe_destroy(job->probe);
+    job->probe = NULL;
     job->complete = true;
     if (job->done)
         job->done(job->done_arg, job);
+}
+
+/* The probes ended (from the resolver's loop, between rounds). */
+static void on_probed(void *arg) { finish(arg); }
+
+/* Once the rounds are complete: the probes, when wanted, run on the same
+ * event loop as every other domain's DNS; the job waits for them. */
+static void probe_or_finish(tm_job_t *job)
+{
+    if (job->status == TM_OK) {
+        tm_status_t st = tm_probe_domain_start(job->res, &job->ctx, on_probed, job, &job->probe);
+        if (st != TM_OK)
+            job->status = st;
+        else if (job->probe)
+            return;
+    }
+    finish(job);
 }
 
 static void on_answer(void *arg, tm_answer_t *answer_own);
@@ -129,12 +150,17 @@ static void advance(tm_job_t *job)
             break; /* every question is answered already: nothing can change */
     }
     tm_questions_clear(&need);
-    finish(job);
+    probe_or_finish(job);
 }
 
 static void on_answer(void *arg, tm_answer_t *answer_own)
 {
     tm_job_t *job = arg;
+    /* No DNS message at all: the server or URL cannot be used, and no
+     * verdict of this domain would mean anything (tm_resolver_failure says
+     * why, once for the run). */
+    if (answer_own && answer_own->outcome == TM_DNS_UNREACHABLE && job->status == TM_OK)
+        job->status = TM_ENETWORK;
     tm_status_t st = tm_rrset_put_own(job->result->rrset, answer_own);
     if (st != TM_OK && job->status == TM_OK)
         job->status = st;
@@ -209,6 +235,8 @@ void tm_job_abort(tm_job_t *job, tm_status_t why)
     if (job->outstanding > 0)
         tm_resolver_cancel(job->res, on_answer, job);
     job->outstanding = 0;
+    tm_probe_destroy(job->probe);
+    job->probe = NULL;
     if (job->status == TM_OK)
         job->status = why != TM_OK ? why : TM_ENETWORK;
     finish(job);
@@ -220,6 +248,7 @@ void tm_job_destroy(tm_job_t *job)
         return;
     if (!job->complete && job->outstanding > 0)
         tm_resolver_cancel(job->res, on_answer, job);
+    tm_probe_destroy(job->probe);
     tm_result_destroy(job->result);
     tm_free(job);
 }
