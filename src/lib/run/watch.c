@@ -18,6 +18,7 @@
  * host, SPF includes, MX targets' addresses) go to the resolvers, and each
  * one that answers is asked once per watch. */
 #include <errno.h>
+#include <stdlib.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
@@ -245,6 +246,8 @@ static void on_apex(tm_watch_t *w)
     retry_later(w);
 }
 
+static int by_name(const void *a, const void *b) { return strcmp(a, b); }
+
 static void on_ns(tm_watch_t *w)
 {
     const tm_answer_t *a = tm_ask_answer(w->disc, 0);
@@ -264,6 +267,8 @@ static void on_ns(tm_watch_t *w)
             snprintf(w->ns[w->nns++], sizeof(w->ns[0]), "%s", host);
     }
     w->snap.truncated = a->count > TM_WATCH_MAX_NS;
+    /* In name order: a resolver rotates the NS set, the table should not. */
+    qsort(w->ns, w->nns, sizeof(w->ns[0]), by_name);
     tm_ask_question_t q[2 * TM_WATCH_MAX_NS];
     for (size_t i = 0; i < w->nns; i++) {
         q[2 * i] = (tm_ask_question_t){w->ns[i], TM_RR_A};
@@ -815,8 +820,8 @@ static void update_horizon(tm_watch_t *w)
     uint32_t ttl = w->opts.old_ttl_given ? w->opts.old_ttl_s : w->snap.old_ttl_s;
     tm_watch_horizon_t h;
     tm_watch_horizon_compute(w->all_ready_since, known, ttl, w->opts.old_ttl_given, &h);
-    bool moved = h.known != w->snap.horizon.known || h.at_ms != w->snap.horizon.at_ms ||
-                 h.ttl_s != w->snap.horizon.ttl_s;
+    bool moved = h.known != w->snap.horizon.known ||
+                 (h.known && (h.at_ms != w->snap.horizon.at_ms || h.ttl_s != w->snap.horizon.ttl_s));
     w->snap.horizon = h;
     if (moved)
         emit(w, TM_WATCH_EV_HORIZON, 0, TM_WATCH_PENDING);

@@ -56,7 +56,8 @@ static const tm_answer_t *support_get(const tm_watch_view_t *v, const char *name
 /* Moves what the checks need from the support rrsets into the view's;
  * the names neither holds go to missing.  *progress: something was added. */
 static tm_status_t take_support(const tm_watch_view_t *v, const tm_questions_t *need,
-                                tm_rrset_t *rrset, tm_questions_t *missing, bool *progress)
+                                tm_rrset_t *rrset, tm_questions_t *missing, bool *progress,
+                                size_t *nmissing)
 {
     *progress = false;
     for (size_t i = 0; i < need->count; i++) {
@@ -65,6 +66,8 @@ static tm_status_t take_support(const tm_watch_view_t *v, const tm_questions_t *
             continue;
         const tm_answer_t *a = support_get(v, q->name, q->type);
         if (!a) {
+            /* Counted here: another view may have listed it already. */
+            (*nmissing)++;
             tm_status_t st = tm_questions_add(missing, NULL, q->name, q->type);
             if (st != TM_OK)
                 return st;
@@ -172,7 +175,7 @@ static tm_status_t gather(const tm_watch_view_t *v, tm_rrset_t *rrset, tm_check_
     tm_questions_t want;
     tm_questions_init(&want);
     tm_status_t st = TM_OK;
-    size_t missing_before = need->count;
+    size_t nmissing = 0;
     *complete = false;
     for (unsigned round = 0; round < JUDGE_ROUNDS && st == TM_OK; round++) {
         tm_check_ctx_init(ctx, v->domain, v->display, rrset, v->rules, v->opts);
@@ -187,12 +190,12 @@ static tm_status_t gather(const tm_watch_view_t *v, tm_rrset_t *rrset, tm_check_
         if (st != TM_OK || want.count == 0)
             break;
         bool progress = false;
-        st = take_support(v, &want, rrset, need, &progress);
+        st = take_support(v, &want, rrset, need, &progress, &nmissing);
         if (!progress)
             break;
     }
     tm_questions_clear(&want);
-    *complete = st == TM_OK && need->count == missing_before;
+    *complete = st == TM_OK && nmissing == 0;
     return st;
 }
 
