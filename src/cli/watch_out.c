@@ -151,8 +151,8 @@ static tm_status_t put_horizon(tm_buf_t *buf, const tm_watch_snapshot_t *snap, i
         tmc_watch_clock(h->at_ms, now, when, sizeof(when));
         return tm_buf_printf(buf,
                              now >= h->at_ms
-                                 ? _("horizon: every resolver has shown the new MX since %s at the "
-                                     "latest (old MX TTL %u s)")
+                                 ? _("horizon: %s has passed: every resolver shows the new MX "
+                                     "(old MX TTL %u s)")
                                  : _("horizon: every resolver shows the new MX by %s at the latest "
                                      "(old MX TTL %u s)"),
                              when, h->ttl_s);

@@ -86,6 +86,9 @@ tm_status_t tm_ask_start(tm_resolver_t *loop, const tm_resolver_options_t *serve
         return TM_ENOMEM;
     a->loop = loop;
     a->n = n;
+    /* Called from the loop only (tm_resolver_post), never from here. */
+    a->done = done;
+    a->arg = arg;
     a->call.fn = finished;
     a->call.arg = a;
     size_t cells = n ? n : 1;
@@ -134,8 +137,6 @@ tm_status_t tm_ask_start(tm_resolver_t *loop, const tm_resolver_options_t *serve
     }
     if (st != TM_OK)
         goto fail;
-    a->done = done;
-    a->arg = arg;
     if (n == 0)
         tm_resolver_post(loop, &a->call);
     *out = a;
