@@ -206,6 +206,7 @@ bool tmc_watch_params_parse(int argc, char **argv, char **rest, tmc_params_t *p,
                             tmc_watch_params_t *wp, char *err, size_t errlen)
 {
     memset(wp, 0, sizeof(*wp));
+    memset(p, 0, sizeof(*p)); /* clearable whatever fails */
     wp->interval_s = TMC_WATCH_INTERVAL_DEFAULT_S;
     bool seen[W_COUNT] = {false};
     int n = 0;
@@ -238,6 +239,9 @@ bool tmc_watch_params_parse(int argc, char **argv, char **rest, tmc_params_t *p,
             return false;
     }
     rest[n] = NULL;
+    /* "watch spf ..." would make the common parser the spf command's. */
+    if (n > 1 && strcmp(rest[1], "spf") == 0)
+        return fail(err, errlen, _("watch watches one DOMAIN; the spf subcommand is separate"));
     if (!tmc_params_parse(p, n, rest, err, errlen))
         return false;
     if (p->help || p->version)
