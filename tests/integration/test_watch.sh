@@ -158,7 +158,13 @@ wait_serial "$S2" 2024090101 || exit 2
 
 # The caching resolver forwards everything to the primary; no prefetch, so
 # an answer leaves the cache exactly when its TTL runs out.
-named_start cache "recursion yes; allow-query { any; }; forward only; forwarders { 127.0.0.1 port $P; }; prefetch 0; @@ZONES@@"
+# It also answers DNS over HTTPS, with a certificate of the test's own CA.
+tm_test_ca "$TM_TMP/tls"
+DOH=$(tm_free_port) || exit 2
+named_start cache "recursion yes; allow-query { any; }; forward only; forwarders { 127.0.0.1 port $P; }; prefetch 0;
+    listen-on port $DOH tls tm_tls http tm_doh { 127.0.0.1; }; @@ZONES@@
+tls tm_tls { key-file \"$TM_TMP/tls/server.key\"; cert-file \"$TM_TMP/tls/server.pem\"; };
+http tm_doh { endpoints { \"/dns-query\"; }; };"
 C=$PORT_cache
 
 AUTH_PORT=$(tm_free_port_on 127.0.0.2 127.0.0.3 127.0.0.4) || { tm_log "no free port"; exit 2; }
@@ -276,6 +282,16 @@ expect_json '[.[] | select(.event=="change" and .address=="127.0.0.4" and .state
 expect_json '[.[] | select(.event=="horizon")][-1].old_mx_ttl' "$MX_TTL"
 expect_json '[.[] | select(.event=="horizon")][-1].ttl_source' "observed"
 expect_json '([.[] | select(.event=="horizon")][-1].horizon_ms - ([.[] | select(.event=="change" and .address=="127.0.0.4" and .state=="ready")][0].time_ms)) / 1000 | round' "$MX_TTL"
+
+tm_case "DoH: the resolver watched and asked over DNS over HTTPS"
+tm_run_raw watch "$D" --doh "https://127.0.0.1:$DOH/dns-query" --cacert "$TM_TMP/tls/ca.pem" --auth-port "$AUTH_PORT" \
+    --timeout 1000 --tries 2 --interval 1 --deadline 10 --format jsonl
+expect_exit 0
+jq -s '.' "$TM_OUT" >"$TM_TMP/doh.all"
+TM_OUT="$TM_TMP/doh.all"
+expect_json '.[0].servers | map(.address) | join(",")' \
+    "127.0.0.2,127.0.0.3,127.0.0.4,https://127.0.0.1:$DOH/dns-query"
+expect_json '.[-1].servers | map(.state) | unique | join(",")' "ready"
 
 # ---- 2. the cache horizon, --until caches -------------------------------------
 
