@@ -227,6 +227,37 @@ bool tm_check_selected(const char *id, const char *only, const char *skip);
  * item that names no check. */
 bool tm_check_list_valid(const char *list, const char **bad, size_t *badlen);
 
+/* The option without which a check does not run at all (and is absent from
+ * the results): its probe talks to servers beyond the resolver. */
+typedef enum {
+    TM_CHECK_NEEDS_NOTHING = 0,
+    TM_CHECK_NEEDS_AUTHORITATIVE, /* dns.consistency */
+    TM_CHECK_NEEDS_SMTP           /* inbound.smtp */
+} tm_check_needs_t;
+
+tm_check_needs_t tm_check_needs(const char *id);
+/* "--authoritative", "--smtp"; NULL for TM_CHECK_NEEDS_NOTHING. */
+const char *tm_check_needs_option(tm_check_needs_t needs);
+/* What the check is for, in one line, translated (tmems-check checks);
+ * NULL for an id not in the catalogue.  Static: never freed. */
+const char *tm_check_description(const char *id);
+
+/* Why a selection runs nothing it names: the --only item (not
+ * NUL-terminated; NULL when --only and --skip together leave no check at
+ * all), a check it selects, and the option that check needs. */
+typedef struct {
+    const char *item;
+    size_t item_len;
+    const char *id;
+    tm_check_needs_t needs;
+} tm_check_selection_gap_t;
+
+/* True when every item of opts->only selects a check that runs with opts
+ * (not only checks whose option is missing, as "--only dns.consistency"
+ * without --authoritative) and the selection runs at least one check;
+ * else false with *gap filled.  The lists must be valid. */
+bool tm_check_selection_runs(const tm_check_options_t *opts, tm_check_selection_gap_t *gap);
+
 /* The questions the selected checks still need, given what ctx->rrset holds.
  * An empty list means the judge can run.  Called once per round. */
 tm_status_t tm_checks_needs(const tm_check_ctx_t *ctx, tm_questions_t *need);

@@ -55,7 +55,7 @@ static const char *status_sgr(tm_check_status_t s)
     return "\033[35m";
 }
 
-static const char *section_heading(tm_section_t s)
+const char *tm_report_section_heading(tm_section_t s)
 {
     switch (s) {
     case TM_SECTION_DOMAIN: return _("Domain name (全般 / ドメイン名)");
@@ -378,9 +378,18 @@ static tm_status_t put_spf_tree(tm_buf_t *out, const tm_result_t *r)
     if (!spf || !spf->tree || spf->nrecords != 1)
         return TM_OK;
     tm_status_t st = spf->lower_bound
-                         ? tm_buf_printf(out, _("SPF tree (at least %u DNS lookups, limit %u)\n"),
+                         ? tm_buf_printf(out,
+                                         dngettext(TM_TEXTDOMAIN,
+                                                   "SPF tree (at least %u DNS lookup, limit %u)\n",
+                                                   "SPF tree (at least %u DNS lookups, limit "
+                                                   "%u)\n",
+                                                   spf->lookups),
                                          spf->lookups, TM_SPF_LOOKUP_LIMIT)
-                         : tm_buf_printf(out, _("SPF tree (%u DNS lookups, limit %u)\n"),
+                         : tm_buf_printf(out,
+                                         dngettext(TM_TEXTDOMAIN,
+                                                   "SPF tree (%u DNS lookup, limit %u)\n",
+                                                   "SPF tree (%u DNS lookups, limit %u)\n",
+                                                   spf->lookups),
                                          spf->lookups, TM_SPF_LOOKUP_LIMIT);
     if (st == TM_OK)
         st = put_spf_node(out, spf->tree->root, 1);
@@ -444,7 +453,7 @@ static tm_status_t put_sections(const text_ctx_t *c, const tm_result_t *r)
             if (section_of(f) != (tm_section_t)s)
                 continue;
             if (!heading) {
-                st = tm_buf_printf(c->out, "%s\n", section_heading((tm_section_t)s));
+                st = tm_buf_printf(c->out, "%s\n", tm_report_section_heading((tm_section_t)s));
                 heading = true;
             }
             if (st == TM_OK)
