@@ -85,7 +85,10 @@ if(TM_BUILD_TESTS)
   add_test(NAME i18n.lang
            COMMAND bash ${CMAKE_SOURCE_DIR}/tests/i18n/check_lang.sh
                    $<TARGET_FILE:tmems-check>)
-  set_tests_properties(i18n.msgfmt_check i18n.complete i18n.columns i18n.lang
+  # A count in a message is a plural message (dngettext), in both catalogues.
+  add_test(NAME i18n.plurals
+           COMMAND bash ${CMAKE_SOURCE_DIR}/tests/i18n/check_plurals.sh)
+  set_tests_properties(i18n.msgfmt_check i18n.complete i18n.columns i18n.lang i18n.plurals
                        PROPERTIES LABELS i18n TIMEOUT 120)
   # The bash completion offers options, values and files.
   add_test(NAME docs.completion
