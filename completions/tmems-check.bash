@@ -3,7 +3,7 @@
 # bash-completion loads it on first use.  Without bash-completion:
 #   source completions/tmems-check.bash
 #
-# Completes the options of CLI.md, the fixed values of --region, --phase,
+# Completes the options of docs/cli.md, the fixed values of --region, --phase,
 # --format, --lang and --color, check ids and prefixes for --only/--skip
 # (after a comma too), file names for --zone, --rules, --cacert and -f, and
 # directories for --zone-include-dir.

@@ -1,4 +1,4 @@
-/* tm_check.h - the judge: every rule of CHECKS.md as a pure function of
+/* tm_check.h - the judge: every rule of docs/checks.md as a pure function of
  * (rrset, rules, options) -> finding.  No I/O, no clock, no globals.
  *
  * Findings carry already-translated text (gettext at creation) and raw DNS
@@ -216,7 +216,7 @@ void tm_findings_assess(const tm_findings_t *f, bool strict, tm_assessment_t *ou
 /* True when the console puts a red (!) on the finding's section for it. */
 bool tm_finding_console_flag(const tm_finding_t *f);
 
-/* The catalogue in CHECKS.md order. */
+/* The catalogue in docs/checks.md order. */
 const tm_check_def_t *tm_check_catalogue(size_t *count);
 /* The definition for an id, or NULL. */
 const tm_check_def_t *tm_check_find(const char *id);

@@ -68,7 +68,7 @@ tm_status_t tm_report_junit_suite(const tm_result_t *result, const tm_assessment
 /* The closing </testsuites>. */
 tm_status_t tm_report_junit_end(tm_buf_t *out);
 
-/* ---- tmems-check spf: one check_host() evaluation (CLI.md) ------------- */
+/* ---- tmems-check spf: one check_host() evaluation (docs/cli.md) ------------- */
 
 typedef struct {
     const char *domain;
@@ -81,7 +81,7 @@ typedef struct {
  * trace, one line a term, DNS data escaped. */
 tm_status_t tm_report_spf_text(const tm_spf_eval_view_t *view, const tm_spf_eval_t *eval,
                                bool color, tm_buf_t *out);
-/* The evaluation as the JSON object of CLI.md, pretty-printed. */
+/* The evaluation as the JSON object of docs/cli.md, pretty-printed. */
 tm_status_t tm_report_spf_json(const tm_spf_eval_view_t *view, const tm_spf_eval_t *eval,
                                tm_buf_t *out);
 

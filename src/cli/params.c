@@ -1,4 +1,4 @@
-/* params.c - argv to tmc_params_t (CLI.md "Options").  Every value is
+/* params.c - argv to tmc_params_t (docs/cli.md "Options").  Every value is
  * checked here, so a mistake costs the user one clear line and exit 2, and
  * never a half-run check. */
 #include <errno.h>
@@ -314,7 +314,7 @@ static bool drop_repeats(tmc_params_t *p, char *err, size_t errlen)
 
 /* -f FILE: one domain a line, '#' starts a comment, blank lines are
  * skipped, '-' is standard input.  A line that is not a domain name is
- * kept with its reason: it is reported for that line (CLI.md). */
+ * kept with its reason: it is reported for that line (docs/cli.md). */
 static bool read_domains_file(tmc_params_t *p, const char *path, char *err, size_t errlen)
 {
     char *text = NULL, problem[128];

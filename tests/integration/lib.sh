@@ -517,7 +517,7 @@ tm_run() {
     tm_run_raw --server "127.0.0.1:$TM_BIND_PORT" "$@"
 }
 
-# The checks of the domain and inbound sections (issue 2); the SPF and rules
+# The checks of the domain and inbound sections (docs/checks.md); the SPF and rules
 # checks are selected out so they cannot change these expectations.
 TM_INBOUND_ONLY="domain.,token.,mx.,company.,inbound."
 
@@ -575,7 +575,7 @@ expect_check() {
 }
 
 # expect_check_oneof ID "STATUS STATUS..." [RESULT_INDEX]
-# Only where CHECKS.md leaves the status open; each use says why.
+# Only where docs/checks.md leaves the status open; each use says why.
 expect_check_oneof() {
     local got s
     got=$(tm_status_of "$1" "${3:-0}")
@@ -586,7 +586,7 @@ expect_check_oneof() {
 }
 
 # expect_checks "id=status id=status|status ..." [RESULT_INDEX]
-# "a|b" accepts either (only where CHECKS.md leaves the status open).
+# "a|b" accepts either (only where docs/checks.md leaves the status open).
 expect_checks() {
     local pair want
     for pair in $1; do
@@ -654,7 +654,7 @@ expect_elapsed_below_ms() {
     fi
 }
 
-# The usage-error contract of CLI.md: exit 2, one line on stderr, no stdout.
+# The usage-error contract of docs/cli.md: exit 2, one line on stderr, no stdout.
 expect_usage_error() {
     expect_exit 2
     expect_stdout_empty

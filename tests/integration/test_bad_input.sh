@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # test_bad_input.sh - usage errors (exit 2) and DNS that does not answer
-# (exit 3) per CLI.md, against a real BIND 9 on 127.0.0.1.
+# (exit 3) per docs/cli.md, against a real BIND 9 on 127.0.0.1.
 #
 # Run by ctest as: bash test_bad_input.sh /path/to/tmems-check
 #
-# CLI.md, exit 2: "usage or input error ... A message on stderr, nothing on
+# docs/cli.md, exit 2: "usage or input error ... A message on stderr, nothing on
 # stdout, no query sent".  Exit 3: "no fail, but at least one check is error".
 
 # shellcheck source=tests/integration/lib.sh

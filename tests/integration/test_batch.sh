@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# test_batch.sh - many domains at once (issue 4, "Many domains") against a
+# test_batch.sh - many domains at once (-f, -j: docs/cli.md) against a
 # real BIND 9 on 127.0.0.1: a generated zone batch.test holds customer
 # domains c00001 ... c10000 of five kinds with known verdicts; 1,000 of them
 # are checked with -j 64 --format jsonl from -f, and every JSON line is
@@ -22,7 +22,7 @@ N_ZONE=10000
 
 # ---- the generated zone -----------------------------------------------------
 #
-# kind by number mod 10 (the verdict is what CHECKS.md gives each situation;
+# kind by number mod 10 (the verdict is what docs/checks.md gives each situation;
 # each mirrors a scenario of tests/zones with a known verdict):
 #   0-5 ready    token, SPF with the Japan include, MX 300 to company acme  pass
 #   6   notoken  before the cutover (own MX host) and no ownership token     fail

@@ -8,7 +8,7 @@
 #
 # Run by ctest as: bash test_doh.sh /path/to/tmems-check
 #
-# The central assertion (issue 4): the verdicts over DoH equal the verdicts
+# The central assertion (docs/design.md "The judge"): the verdicts over DoH equal the verdicts
 # over UDP on every integration scenario.  Every domain test_inbound.sh
 # checks and every zone in tests/zones/ is run once over UDP (--server) and
 # once over https:// DoH, with each option set test_inbound.sh varies; the
@@ -415,7 +415,7 @@ expect_one_error "cannot use the DoH server https://127.0.0.1:$TM_SILENT_PORT/dn
 
 # ---- usage errors ---------------------------------------------------------------
 
-# CLI.md: exit 2, one line on stderr, nothing on stdout, no query sent.
+# docs/cli.md: exit 2, one line on stderr, nothing on stdout, no query sent.
 usage() {
     tm_case "$1"
     shift

@@ -4,7 +4,7 @@
 # truncation then a reset TCP connection, a 64 KB TXT set, 1,000 TXT records,
 # a CNAME loop, a 20-step CNAME chain, an include fan-out bomb, macros that
 # expand to the longest name, answers after the timeout, and a TCP server
-# that trickles one byte a second (issue 6, "Hostile DNS").
+# that trickles one byte a second (DNS data is untrusted: docs/design.md).
 #
 # Run by ctest as: bash test_hostile.sh /path/to/tmems-check
 #
@@ -30,7 +30,7 @@ BUDGET_MS=$((TIMEOUT_MS * TRIES * 2 * 4 + 2000))
 SLOW_BUDGET_MS=2500
 RSS_LIMIT_KB=$((64 * 1024))
 # hostile_dns.py: 1,000 TXT records, 10 includes per name.
-SPF_TREE_BOUND=30      # TM_SPF_TREE_BOUND (CHECKS.md: 10 + 20)
+SPF_TREE_BOUND=30      # TM_SPF_TREE_BOUND (docs/checks.md: 10 + 20)
 SPF_DEPTH_MAX=12       # TM_SPF_TREE_DEPTH_MAX
 
 PY=/usr/bin/python3
@@ -223,7 +223,7 @@ case_chain20() {
     hostile_common chain20 3 "$BUDGET_MS" domain.exists error "CNAME chain longer than 16 steps"
 }
 
-# Every name includes ten more.  CHECKS.md: expansion stops once the tree
+# Every name includes ten more.  docs/checks.md: expansion stops once the tree
 # passed 10 + 20 lookups, and the count is then a lower bound.  The work is
 # bounded: each fetch round adds at most the bound's worth of names, and
 # there are at most as many rounds as the depth limit allows.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# test_smtp.sh - --smtp and inbound.smtp (CHECKS.md inbound) against real
+# test_smtp.sh - --smtp and inbound.smtp (docs/checks.md "Receiving servers") against real
 # SMTP servers on loopback: Debian's python3-aiosmtpd with and without
 # STARTTLS (a self-signed certificate made here with openssl), a closed
 # port, a server that accepts and never greets, and one whose greeting

@@ -1,4 +1,4 @@
-/* test_check_registry.c - the catalogue (CHECKS.md order, stable ids,
+/* test_check_registry.c - the catalogue (docs/checks.md order, stable ids,
  * sections), --only/--skip selection with prefixes, list validation for the
  * CLI, what the selected checks need fetched, and tm_checks_run: catalogue
  * order, every selected check reported, and --no-outbound turning outbound
@@ -13,7 +13,7 @@
 #include "tmems/tm_spf.h"
 
 /* The ids of the domain and inbound tables and company.relay_host, in the
- * order CHECKS.md lists them.  Other sections may add ids in between. */
+ * order docs/checks.md lists them.  Other sections may add ids in between. */
 static const struct {
     const char *id;
     tm_section_t section;
@@ -132,7 +132,7 @@ static void test_list_valid(void **state)
     size_t badlen = 0;
     const char *ok[] = {"mx.ttl", "mx.", "token.,mx.ttl", "company.", "domain.name,inbound.",
                         "company.relay_host,company.inbound_host",
-                        /* CLI.md's own example of a prefix */
+                        /* docs/cli.md's own example of a prefix */
                         "spf.", "spf.lookups,spf.all"};
     for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
         if (!tm_check_list_valid(ok[i], &bad, &badlen))

@@ -1,4 +1,4 @@
-/* consistency.c - dns.consistency (CHECKS.md domain, only with
+/* consistency.c - dns.consistency (docs/checks.md, only with
  * --authoritative): every authoritative server of the zone and the recursive
  * answer agree on the SOA serial, the MX set, the ownership token and the
  * SPF record.  During an MX cutover, or with a secondary that stopped

@@ -1,4 +1,4 @@
-/* smtp_check.c - inbound.smtp (CHECKS.md inbound, only with --smtp): each
+/* smtp_check.c - inbound.smtp (docs/checks.md, only with --smtp): each
  * receiving server accepts TCP 25, greets with 220 (RFC 5321 section 4.3.1),
  * answers EHLO, and offers STARTTLS (RFC 3207) that completes.  TMEmS
  * delivers the scanned mail to these servers; when it cannot connect, the

@@ -1,4 +1,4 @@
-/* text.c - the human report (CLI.md "The text report").
+/* text.c - the human report (docs/cli.md "The text report").
  *
  * Findings carry DNS data inside their text, already escaped by the one
  * policy of src/lib/util/text.c (tm_quote_dns): their text is neutralised,
@@ -269,7 +269,7 @@ static tm_status_t put_rr(tm_buf_t *out, const tm_rr_t *rr)
         return st;
     }
     /* Each character-string on its own, so a token split across strings
-     * shows as the split it is (CHECKS.md token.format). */
+     * shows as the split it is (docs/checks.md token.format). */
     size_t off = 0;
     for (size_t i = 0; i < rr->u.txt.nstrings && st == TM_OK; i++) {
         size_t n = rr->u.txt.string_lens ? rr->u.txt.string_lens[i] : rr->u.txt.len;
@@ -338,7 +338,7 @@ static tm_status_t put_records(tm_buf_t *out, const tm_result_t *r)
     return st;
 }
 
-/* -v: the SPF tree with the lookups each branch costs (CHECKS.md: show the
+/* -v: the SPF tree with the lookups each branch costs (docs/checks.md: show the
  * count per branch), DNS-querying terms only; depth bounded by the tree. */
 static tm_status_t put_spf_node(tm_buf_t *out, const tm_spf_node_t *node, unsigned indent)
 {

@@ -24,7 +24,7 @@
 #define TTL_MAX 2147483647LL    /* RFC 2181 section 8 */
 #define RANGES_MAX 64
 #define CIDR_TEXT_MAX 64
-/* spf.tmems_ranges evaluates every address of every range (CHECKS.md), so
+/* spf.tmems_ranges evaluates every address of every range (docs/checks.md), so
  * the rules bound the work: Japan has 512. */
 #define RANGE_ADDRESSES_MAX 65536ULL
 #define RECORDS_MAX 64
@@ -546,7 +546,7 @@ static tm_status_t parse_token(perr_t *e, const cJSON *root, tm_rules_t *rules)
         (st = member(e, obj, path, "prefix", &prefix, sub, sizeof sub)) != TM_OK)
         return st;
     /* Printable ASCII without spaces: the prefix is matched against the start
-     * of a TXT string ("tmes=" in CHECKS.md). */
+     * of a TXT string ("tmes=" in docs/checks.md). */
     bool ok = cJSON_IsString(prefix) && prefix->valuestring[0] != '\0' &&
               strlen(prefix->valuestring) <= TOKEN_PREFIX_MAX;
     for (const char *p = ok ? prefix->valuestring : ""; *p && ok; p++)
