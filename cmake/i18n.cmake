@@ -64,7 +64,8 @@ install(FILES ${TM_MAN_GZ} DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 install(FILES ${CMAKE_SOURCE_DIR}/completions/tmems-check.bash
         DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions
         RENAME tmems-check)
-install(FILES ${CMAKE_SOURCE_DIR}/docs/checks.md ${CMAKE_SOURCE_DIR}/docs/json.md
+install(FILES ${CMAKE_SOURCE_DIR}/docs/cli.md ${CMAKE_SOURCE_DIR}/docs/checks.md
+              ${CMAKE_SOURCE_DIR}/docs/json.md
               ${CMAKE_SOURCE_DIR}/docs/ci.md ${CMAKE_SOURCE_DIR}/docs/rules.md
         DESTINATION ${CMAKE_INSTALL_DOCDIR})
 
@@ -93,8 +94,8 @@ if(TM_BUILD_TESTS)
   # The bash completion offers options, values and files.
   add_test(NAME docs.completion
            COMMAND bash ${CMAKE_SOURCE_DIR}/tests/docs/test_completion.sh)
-  # The man page renders without a groff warning and names every option the
-  # program accepts.
+  # The man page renders without a groff warning; --help, the man page and
+  # the completion list the same options, and the same check ids.
   add_test(NAME docs.manpage
            COMMAND bash ${CMAKE_SOURCE_DIR}/tests/docs/test_manpage.sh
                    $<TARGET_FILE:tmems-check>)
