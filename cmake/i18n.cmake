@@ -103,7 +103,10 @@ if(TM_BUILD_TESTS)
   add_test(NAME docs.ci_examples
            COMMAND bash ${CMAKE_SOURCE_DIR}/tests/docs/test_ci_examples.sh
                    $<TARGET_FILE:tmems-check>)
-  set_tests_properties(docs.completion docs.manpage docs.ci_examples
+  # README.md shows the demo's report as the tool prints it.
+  add_test(NAME docs.readme
+           COMMAND bash ${CMAKE_SOURCE_DIR}/tests/docs/test_readme.sh)
+  set_tests_properties(docs.completion docs.manpage docs.ci_examples docs.readme
                        PROPERTIES LABELS docs TIMEOUT 120)
 
   # Golden files: the text report, byte for byte, in both languages
