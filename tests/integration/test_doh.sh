@@ -8,8 +8,9 @@
 #
 # Run by ctest as: bash test_doh.sh /path/to/tmems-check
 #
-# The central assertion (docs/design.md "The judge"): the verdicts over DoH equal the verdicts
-# over UDP on every integration scenario.  Every domain test_inbound.sh
+# The central assertion (the judge sees the same records whatever the
+# transport: docs/design.md "The judge"): the verdicts over DoH equal the
+# verdicts over UDP on every integration scenario.  Every domain test_inbound.sh
 # checks and every zone in tests/zones/ is run once over UDP (--server) and
 # once over https:// DoH, with each option set test_inbound.sh varies; the
 # check statuses, verdicts, phases, companies and exit statuses must be the
@@ -242,25 +243,6 @@ tm_assert "stderr names the file" grep -qF "no-such-ca.pem" "$TM_ERR"
 tm_case "--cacert without --doh is a usage error"
 tm_run_raw --cacert "$CA" ready.example
 expect_usage_error
-
-# ---- timing of one domain, DoH and UDP ----------------------------------------
-
-# Best of five runs each (the first run of a process pays for loading; the
-# best shows the transport).  Printed for the log only: timing decides no
-# test (bench/ measures).
-best_ms() {
-    local best=999999
-    for _ in 1 2 3 4 5; do
-        "$@"
-        [ "$TM_ELAPSED_MS" -lt "$best" ] && best=$TM_ELAPSED_MS
-    done
-    echo "$best"
-}
-tm_case "timing of ready.example"
-udp_ms=$(best_ms tm_run --format json ready.example)
-doh_ms=$(best_ms tm_doh "$DOH_URL" --format json ready.example)
-printf 'timing, ready.example against local BIND (best of 5): UDP %d ms, DoH over https %d ms\n' \
-    "$udp_ms" "$doh_ms"
 
 # ---- broken DoH endpoints -----------------------------------------------------
 
