@@ -255,7 +255,7 @@ bad_server_start() {
     local portfile="$TM_TMP/$1.port"
     shift
     rm -f "$portfile"
-    python3 - "$portfile" "$@" <<'EOF' &
+    "$TM_PYTHON" - "$portfile" "$@" <<'EOF' &
 import http.server, os, random, ssl, sys, threading
 
 class Handler(http.server.BaseHTTPRequestHandler):

@@ -326,7 +326,7 @@ for _ in $(seq 1 50); do
 done
 # shellcheck disable=SC2317 # called through tm_assert
 overlap() {
-    python3 - "$one" "$two" <<'EOF'
+    "$TM_PYTHON" - "$one" "$two" <<'EOF'
 import re, sys
 def span(path):
     t = open(path).read()
