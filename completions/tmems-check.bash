@@ -3,9 +3,11 @@
 # bash-completion loads it on first use.  Without bash-completion:
 #   source completions/tmems-check.bash
 #
-# Completes the options of CLI.md, the fixed values of --region, --phase,
-# --format, --lang and --color, check ids and prefixes for --only/--skip
-# (after a comma too), file names for --zone, --rules, --cacert and -f, and
+# Completes the subcommands and options of docs/cli.md (tests/docs/
+# test_manpage.sh keeps them equal to --help and the man page), the fixed
+# values of --region, --phase, --format, --lang and --color, check ids and
+# prefixes for --only/--skip (after a comma too; the same list as
+# `tmems-check checks`), file names for --zone, --rules, --cacert and -f, and
 # directories for --zone-include-dir.
 
 _tmems_check_ids="domain.name domain.exists token.present token.format token.match
@@ -37,7 +39,7 @@ _tmems_check()
         cur=${cur#*=}
     fi
 
-    local spf= watch=
+    local spf= watch= checks=
     local i
     for ((i = 1; i < cword; i++)); do
         if [[ ${words[i]} == spf ]]; then
@@ -46,6 +48,10 @@ _tmems_check()
         fi
         if [[ ${words[i]} == watch ]]; then
             watch=1
+            break
+        fi
+        if [[ ${words[i]} == checks ]]; then
+            checks=1
             break
         fi
         [[ ${words[i]} == -* ]] || break
@@ -80,7 +86,7 @@ _tmems_check()
         --format)
             if [[ -n $watch ]]; then
                 COMPREPLY=($(compgen -W "text jsonl" -- "$cur"))
-            elif [[ -n $spf ]]; then
+            elif [[ -n $spf || -n $checks ]]; then
                 COMPREPLY=($(compgen -W "text json" -- "$cur"))
             else
                 COMPREPLY=($(compgen -W "text json jsonl junit" -- "$cur"))
@@ -121,7 +127,10 @@ _tmems_check()
             --strict -v -q -f -j --version --help"
         if [[ -n $spf ]]; then
             opts="--ip --sender --helo --server --doh --cacert --zone --zone-include-dir --offline
-                --timeout --tries --deadline --region --rules --format --lang --color --help"
+                --timeout --tries --deadline --max-queries --region --rules --format --lang
+                --color --help"
+        elif [[ -n $checks ]]; then
+            opts="--format --lang --help"
         fi
         if [[ -n $watch ]]; then
             opts="--interval --deadline --until --expect-mx --expect-spf --old-ttl --server --doh
@@ -133,8 +142,8 @@ _tmems_check()
     fi
 
     # The subcommand, as the first word that is not an option.
-    if ((cword == 1)) && [[ -z $spf$watch ]]; then
-        COMPREPLY=($(compgen -W "spf watch" -- "$cur"))
+    if ((cword == 1)) && [[ -z $spf$watch$checks ]]; then
+        COMPREPLY=($(compgen -W "spf watch checks" -- "$cur"))
     fi
 }
 

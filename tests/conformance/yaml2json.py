@@ -2,8 +2,8 @@
 """Convert the openspf RFC 7208 test suite (YAML) into the JSON the C harness
 test_rfc7208 reads, then optionally run the harness on it.
 
-The conversion applies the driver rules of the suite (see
-shared/conformance/README.md):
+The conversion applies the driver rules of the suite (the comments at the
+top of rfc7208-tests.yml):
 
 * names are looked up case-insensitively without a trailing dot, so zone
   names are written lower-case without it;
