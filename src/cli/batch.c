@@ -112,17 +112,10 @@ static tm_status_t render(out_t *o, const tm_result_t *result, const tm_assessme
             st = tm_report_text(result, &topts, &out);
         break;
     }
-    case TMC_FORMAT_JSON: {
-        tm_buf_t item;
-        tm_buf_init(&item);
-        st = tm_report_json_result(result, a, &item);
-        if (st == TM_OK)
-            st = tm_report_json_stream_item(&o->meta, item.data ? item.data : "",
-                                            o->json_items, &out);
+    case TMC_FORMAT_JSON:
+        st = tm_report_json_stream_item(result, a, o->json_items, &out);
         o->json_items += st == TM_OK;
-        tm_buf_clear(&item);
         break;
-    }
     case TMC_FORMAT_JSONL:
         st = tm_report_json_result(result, a, &out);
         if (st == TM_OK)
@@ -213,7 +206,7 @@ static void frame(out_t *o, bool begin, long elapsed_ms)
     tm_status_t st = TM_OK;
     if (o->p->format == TMC_FORMAT_JSON)
         st = begin ? tm_report_json_stream_begin(&o->meta, &out)
-                   : tm_report_json_stream_end(&o->meta, elapsed_ms, &out);
+                   : tm_report_json_stream_end(elapsed_ms, &out);
     else if (o->p->format == TMC_FORMAT_JUNIT)
         st = begin ? tm_report_junit_begin(&out) : tm_report_junit_end(&out);
     if (st == TM_OK)
