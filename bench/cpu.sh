@@ -142,7 +142,11 @@ for bin in "${BINS[@]}"; do
     for format in jsonl json; do
         total=$(callgrind "$format.$i" "$bin" -j "$JOBS" -f "$TMP/domains.txt" --format "$format")
         results=$(grep -c '"ascii":' "$TMP/out.$format.$i" || true)
-        report=$(inclusive "$format.$i" tm_report_json_result)
+        if [ "$format" = json ]; then
+            report=$(inclusive "$format.$i" tm_report_json_stream_item)
+        else
+            report=$(inclusive "$format.$i" tm_report_json_result)
+        fi
         printf '  %-5s %s domains (%s results): %s instructions, %s a domain, marginal %s;' \
             "$format" "$COUNT" "$results" "$total" "$((total / COUNT))" \
             "$(((total - one) / COUNT))"

@@ -23,10 +23,21 @@ tm_status_t tm_jw_status(const tm_jw_t *w)
     return w->st;
 }
 
+/* Most pieces are a few bytes into a buffer that has room: copied here
+ * directly; tm_buf_append grows the buffer (and keeps its limit) otherwise. */
 static void put(tm_jw_t *w, const char *s, size_t n)
 {
-    if (w->st == TM_OK)
-        w->st = tm_buf_append(w->out, s, n);
+    tm_buf_t *b = w->out;
+    if (w->st != TM_OK)
+        return;
+    size_t limit = b->limit ? b->limit : TM_BUF_DEFAULT_LIMIT;
+    if (b->data && n < b->cap - b->len && b->len + n <= limit) {
+        memcpy(b->data + b->len, s, n);
+        b->len += n;
+        b->data[b->len] = '\0';
+        return;
+    }
+    w->st = tm_buf_append(b, s, n);
 }
 
 #define PUT_LITERAL(w, lit) put((w), (lit), sizeof(lit) - 1)
@@ -108,17 +119,37 @@ void tm_jw_key(tm_jw_t *w, const char *key)
         w->st = w->st == TM_OK ? TM_EINVAL : w->st;
         return;
     }
-    if (w->any[w->top])
-        PUT_LITERAL(w, ",");
+    /* The separator, the line and its indentation, the key and its colon:
+     * one piece, as most keys are short literals. */
+    char piece[160];
+    size_t keylen = strlen(key), indent = pretty(w) ? 2 * (size_t)(w->level > 0 ? w->level : 0) : 0;
+    if (keylen + indent + 8 > sizeof piece) {
+        if (w->any[w->top])
+            PUT_LITERAL(w, ",");
+        if (pretty(w))
+            new_line(w, w->level);
+        PUT_LITERAL(w, "\"");
+        put(w, key, keylen);
+        put(w, "\": ", pretty(w) ? 3 : 2);
+    } else {
+        size_t k = 0;
+        if (w->any[w->top])
+            piece[k++] = ',';
+        if (pretty(w)) {
+            piece[k++] = '\n';
+            memset(piece + k, ' ', indent);
+            k += indent;
+        }
+        piece[k++] = '"';
+        memcpy(piece + k, key, keylen);
+        k += keylen;
+        piece[k++] = '"';
+        piece[k++] = ':';
+        if (pretty(w))
+            piece[k++] = ' ';
+        put(w, piece, k);
+    }
     w->any[w->top] = true;
-    if (pretty(w))
-        new_line(w, w->level);
-    PUT_LITERAL(w, "\"");
-    put(w, key, strlen(key));
-    if (pretty(w))
-        PUT_LITERAL(w, "\": ");
-    else
-        PUT_LITERAL(w, "\":");
     w->after_key = true;
 }
 
