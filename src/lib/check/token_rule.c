@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "check/token_rule.h"
+#include "tmems/tm_util.h"
 #include "util/tm_i18n.h"
 
 static bool ascii_alnum(unsigned char c)
@@ -35,17 +36,10 @@ bool tm_token_given_valid(const char *given, const char *prefix, unsigned length
     size_t bad = 0;
     while (bad < len && ascii_alnum((unsigned char)v[bad]))
         bad++;
-    /* The value as given, on one line: a control byte shows as '?' (the
-     * reason says what it is). */
+    /* The value as given, on one line, escaped by the one policy
+     * (src/lib/util/text.c): a control byte shows as its \xNN. */
     char shown[160];
-    size_t k = 0;
-    for (const char *g = given; *g && k + 4 < sizeof(shown); g++)
-        shown[k++] = ((unsigned char)*g < 0x20 || *g == 0x7f) ? '?' : *g;
-    if (given[k] != '\0' && k + 4 >= sizeof(shown)) {
-        memcpy(shown + k, "...", 3);
-        k += 3;
-    }
-    shown[k] = '\0';
+    tm_text_escape_cut(shown, sizeof shown, given, strlen(given), TM_TEXT_RAW);
     char what[64];
     unsigned char c = bad < len ? (unsigned char)v[bad] : 0;
     if (c > 0x20 && c < 0x7f)

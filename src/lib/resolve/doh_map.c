@@ -175,20 +175,6 @@ static bool is_dns_message(const char *ctype)
     return *ctype == '\0' || *ctype == ';';
 }
 
-/* The header value is the server's: quoted only in printable ASCII and
- * shortened, so a report cannot carry control bytes or grow without bound. */
-static void quote_value(const char *in, char out[QUOTE_MAX + 4])
-{
-    size_t k = 0;
-    for (; in[k] && k < QUOTE_MAX; k++)
-        out[k] = (in[k] >= 0x20 && in[k] < 0x7f) ? in[k] : '?';
-    if (in[k]) {
-        memcpy(out + k, "...", 3);
-        k += 3;
-    }
-    out[k] = '\0';
-}
-
 tm_dns_outcome_t tm_doh_classify_http(long status, const char *content_type, char *why,
                                       size_t whylen)
 {
@@ -209,7 +195,11 @@ tm_dns_outcome_t tm_doh_classify_http(long status, const char *content_type, cha
         return TM_DNS_UNREACHABLE;
     }
     if (!is_dns_message(content_type)) {
-        quote_value(content_type, quoted);
+        /* The header value is the server's: escaped (an HTTP field is
+         * ASCII, RFC 9110 section 5.5) and shortened, so a report cannot
+         * carry control bytes or grow without bound. */
+        tm_text_escape_cut(quoted, sizeof quoted, content_type, strlen(content_type),
+                           TM_TEXT_ASCII);
         if (why && whylen)
             snprintf(why, whylen, _("the server answered with content type '%s', not %s"),
                      quoted, TM_DOH_MEDIA_TYPE);

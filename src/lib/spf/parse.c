@@ -42,26 +42,9 @@ static bool fail(pstate_t *ps, size_t rel, const char *reason)
 void spf_error_set(tm_spf_parse_error_t *err, const char *text, size_t term_off, size_t term_len,
                    size_t offset, const char *reason)
 {
-    static const char hex[] = "0123456789abcdef";
-    size_t o = 0;
-    for (size_t i = 0; i < term_len; i++) {
-        unsigned char c = (unsigned char)text[term_off + i];
-        size_t need = (c < 0x20 || c > 0x7e || c == '\\') ? 4 : 1;
-        if (o + need > TM_SPF_ERROR_TERM_MAX - 3) {
-            memcpy(err->term + o, "...", 3);
-            o += 3;
-            break;
-        }
-        if (need == 4) {
-            err->term[o++] = '\\';
-            err->term[o++] = 'x';
-            err->term[o++] = hex[c >> 4];
-            err->term[o++] = hex[c & 15];
-        } else {
-            err->term[o++] = (char)c;
-        }
-    }
-    err->term[o] = '\0';
+    /* The record must be ASCII (section 3): every other byte is shown as
+     * \xNN, by the escaping policy of src/lib/util/text.c. */
+    tm_text_escape_cut(err->term, sizeof err->term, text + term_off, term_len, TM_TEXT_ASCII);
     err->offset = offset;
     err->term_offset = term_off;
     err->term_index = 0;
