@@ -68,6 +68,11 @@ static inline char tm_ascii_lower(char c)
     return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
 }
 
+/* strncasecmp and strcasecmp for ASCII only, whatever the locale: A-Z
+ * fold to a-z, every other byte compares as itself (util/ascii.c). */
+int tm_ascii_ncasecmp(const char *a, const char *b, size_t n);
+int tm_ascii_casecmp(const char *a, const char *b);
+
 /* FNV-1a, 64 bits: start from TM_FNV1A_INIT, fold bytes in. */
 #define TM_FNV1A_INIT 14695981039346656037ULL
 #define TM_FNV1A_PRIME 1099511628211ULL

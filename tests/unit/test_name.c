@@ -370,16 +370,6 @@ static void test_name_hash(void **state)
     assert_true(h == want);
 }
 
-/* tm_ascii_lower folds A-Z only. */
-static void test_ascii_lower(void **state)
-{
-    (void)state;
-    for (int c = 0; c < 256; c++) {
-        char want = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : (char)c;
-        assert_int_equal(tm_ascii_lower((char)c), want);
-    }
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -395,7 +385,6 @@ int main(void)
         cmocka_unit_test(test_locale_independent),
         cmocka_unit_test(test_canonical),
         cmocka_unit_test(test_name_hash),
-        cmocka_unit_test(test_ascii_lower),
     };
     return cmocka_run_group_tests(tests, build_names, NULL);
 }

@@ -2,7 +2,6 @@
  * the published value and --token of the given one. */
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include "check/token_rule.h"
 #include "tmems/tm_util.h"
@@ -28,7 +27,7 @@ bool tm_token_given_valid(const char *given, const char *prefix, unsigned length
                           const char **value, char *msg, size_t msglen)
 {
     size_t plen = strlen(prefix);
-    const char *v = strncasecmp(given, prefix, plen) == 0 ? given + plen : given;
+    const char *v = tm_ascii_ncasecmp(given, prefix, plen) == 0 ? given + plen : given;
     size_t len = strlen(v);
     *value = v;
     if (tm_token_value_valid(v, len, length))

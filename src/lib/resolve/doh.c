@@ -13,7 +13,6 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -359,7 +358,7 @@ tm_status_t tm_doh_create(const tm_doh_config_t *cfg, tm_doh_t **out, char *err,
     doh->timeout_ms = cfg->timeout_ms ? cfg->timeout_ms : 2000;
     doh->tries = cfg->tries ? cfg->tries : 1;
     doh->queue_tail = &doh->queue_head;
-    doh->https = strncasecmp(cfg->url, "https://", 8) == 0;
+    doh->https = tm_ascii_ncasecmp(cfg->url, "https://", 8) == 0;
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
         tm_err_printf(err, errlen, "%s", _("cannot set up libcurl for DNS over HTTPS"));
         st = TM_ENETWORK;

@@ -4,7 +4,6 @@
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include <curl/curl.h>
 
@@ -136,9 +135,9 @@ bool tm_doh_url_check(const char *url, const char **why)
                                 "name in its xn-- form and percent-encode the path)"));
     }
     size_t scheme;
-    if (strncasecmp(url, "https://", 8) == 0)
+    if (tm_ascii_ncasecmp(url, "https://", 8) == 0)
         scheme = 8;
-    else if (strncasecmp(url, "http://", 7) == 0)
+    else if (tm_ascii_ncasecmp(url, "http://", 7) == 0)
         scheme = 7;
     else
         return fail(why, N_("only http:// and https:// URLs are supported"));
@@ -167,7 +166,7 @@ static bool is_dns_message(const char *ctype)
     size_t wl = strlen(want);
     while (*ctype == ' ' || *ctype == '\t')
         ctype++;
-    if (strncasecmp(ctype, want, wl) != 0)
+    if (tm_ascii_ncasecmp(ctype, want, wl) != 0)
         return false;
     ctype += wl;
     while (*ctype == ' ' || *ctype == '\t')

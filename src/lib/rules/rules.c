@@ -176,9 +176,8 @@ static bool company_from_suffix(const char *suffix, const char *host, char *comp
     /* At least one label character and the dot before the suffix. */
     if (hlen < slen + 2 || host[hlen - slen - 1] != '.')
         return false;
-    for (size_t i = 0; i < slen; i++)
-        if (tm_ascii_lower(host[hlen - slen + i]) != tm_ascii_lower(suffix[i]))
-            return false;
+    if (tm_ascii_ncasecmp(host + hlen - slen, suffix, slen) != 0)
+        return false;
     size_t label_len = hlen - slen - 1;
     /* Exactly one label: "a.b.in.tmems-jp..." is no company host. */
     if (label_len > TM_LABEL_MAX || memchr(host, '.', label_len) != NULL || label_len >= len)

@@ -149,19 +149,10 @@ uint64_t tm_name_hash(const char *name, uint16_t type)
     return tm_fnv1a_step(h, (uint8_t)type);
 }
 
-static bool ascii_equal_ci(const char *a, const char *b, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (tm_ascii_lower(a[i]) != tm_ascii_lower(b[i]))
-            return false;
-    }
-    return true;
-}
-
 bool tm_name_equal(const char *a, const char *b)
 {
     size_t la = len_without_dot(a), lb = len_without_dot(b);
-    return la == lb && ascii_equal_ci(a, b, la);
+    return la == lb && tm_ascii_ncasecmp(a, b, la) == 0;
 }
 
 bool tm_name_has_suffix(const char *name, const char *suffix)
@@ -169,7 +160,7 @@ bool tm_name_has_suffix(const char *name, const char *suffix)
     size_t ln = len_without_dot(name), ls = len_without_dot(suffix);
     if (ls == 0 || ln < ls)
         return false;
-    if (!ascii_equal_ci(name + ln - ls, suffix, ls))
+    if (tm_ascii_ncasecmp(name + ln - ls, suffix, ls) != 0)
         return false;
     return ln == ls || name[ln - ls - 1] == '.';
 }
