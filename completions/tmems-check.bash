@@ -37,11 +37,15 @@ _tmems_check()
         cur=${cur#*=}
     fi
 
-    local spf=
+    local spf= watch=
     local i
     for ((i = 1; i < cword; i++)); do
         if [[ ${words[i]} == spf ]]; then
             spf=1
+            break
+        fi
+        if [[ ${words[i]} == watch ]]; then
+            watch=1
             break
         fi
         [[ ${words[i]} == -* ]] || break
@@ -69,8 +73,14 @@ _tmems_check()
             COMPREPLY=($(compgen -W "pre post auto" -- "$cur"))
             return
             ;;
+        --until)
+            COMPREPLY=($(compgen -W "auth caches" -- "$cur"))
+            return
+            ;;
         --format)
-            if [[ -n $spf ]]; then
+            if [[ -n $watch ]]; then
+                COMPREPLY=($(compgen -W "text jsonl" -- "$cur"))
+            elif [[ -n $spf ]]; then
                 COMPREPLY=($(compgen -W "text json" -- "$cur"))
             else
                 COMPREPLY=($(compgen -W "text json jsonl junit" -- "$cur"))
@@ -97,7 +107,8 @@ _tmems_check()
             return
             ;;
         --server | --doh | --timeout | --tries | --max-queries | --deadline | --company | \
-            --token | --ip | --sender | --helo | -j | --auth-port | --smtp-port)
+            --token | --ip | --sender | --helo | -j | --auth-port | --smtp-port | --interval | \
+            --expect-mx | --expect-spf | --old-ttl)
             # A value only the user knows.
             return
             ;;
@@ -112,13 +123,18 @@ _tmems_check()
             opts="--ip --sender --helo --server --doh --cacert --zone --zone-include-dir --offline
                 --timeout --tries --deadline --region --rules --format --lang --color --help"
         fi
+        if [[ -n $watch ]]; then
+            opts="--interval --deadline --until --expect-mx --expect-spf --old-ttl --server --doh
+                --cacert --timeout --tries --auth-port --region --rules --company --token
+                --no-outbound --strict --format --lang --color --help"
+        fi
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))
         return
     fi
 
     # The subcommand, as the first word that is not an option.
-    if ((cword == 1)) && [[ -z $spf ]]; then
-        COMPREPLY=($(compgen -W "spf" -- "$cur"))
+    if ((cword == 1)) && [[ -z $spf$watch ]]; then
+        COMPREPLY=($(compgen -W "spf watch" -- "$cur"))
     fi
 }
 

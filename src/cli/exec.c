@@ -14,13 +14,14 @@
 #include "tmc_netinfo.h"
 #include "tmc_params.h"
 #include "tmc_spfcmd.h"
+#include "tmc_watch.h"
 #include "util/file.h"
 #include "tmems/tm_report.h"
 #include "tmems/tm_run.h"
 #include "util/tm_i18n.h"
 
 /* Reads a --rules file: a regular file of at most TM_RULES_FILE_MAX bytes. */
-static int load_rules(const tmc_params_t *p, tm_rules_t **rules)
+int tmc_load_rules(const tmc_params_t *p, tm_rules_t **rules)
 {
     if (!p->rules_file) {
         if (tm_rules_bundled(p->region, rules) != TM_OK) {
@@ -78,6 +79,8 @@ int tmc_main(int argc, char **argv)
             lang = v;
     }
     tmc_i18n_init(lang);
+    if (argc > 1 && strcmp(argv[1], "watch") == 0)
+        return tmc_watch_main(argc - 1, argv + 1);
 
     if (!tmc_params_parse(&params, argc, argv, err, sizeof(err))) {
         tmc_error("%s", err);
@@ -85,6 +88,7 @@ int tmc_main(int argc, char **argv)
     }
     if (params.help) {
         fputs(tmc_usage(), stdout);
+        fputs(tmc_watch_synopsis(), stdout);
         rc = TMC_EXIT_READY;
         goto done;
     }
@@ -93,7 +97,7 @@ int tmc_main(int argc, char **argv)
         rc = TMC_EXIT_READY;
         goto done;
     }
-    rc = load_rules(&params, &rules);
+    rc = tmc_load_rules(&params, &rules);
     if (rc != TMC_EXIT_READY)
         goto done;
 

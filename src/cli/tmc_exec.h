@@ -3,6 +3,8 @@
 #ifndef TMEMS_TMC_EXEC_H
 #define TMEMS_TMC_EXEC_H
 
+#include "tmc_params.h"
+
 /* Exit statuses (CLI.md "Exit status"). */
 enum {
     TMC_EXIT_READY = 0,
@@ -12,5 +14,9 @@ enum {
 };
 
 int tmc_main(int argc, char **argv);
+
+/* The rules of --region, or of a --rules file: TMC_EXIT_READY, or
+ * TMC_EXIT_USAGE after a message on stderr. */
+int tmc_load_rules(const tmc_params_t *p, tm_rules_t **rules);
 
 #endif
