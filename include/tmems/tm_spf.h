@@ -244,6 +244,11 @@ typedef struct {
     const char *default_explanation; /* for fail without a usable exp=; NULL: none */
     uint64_t timestamp;         /* %{t} (the evaluator reads no clock) */
     bool trace;                 /* record every term visited in out->trace */
+    /* The limits of section 4.6.4 on DNS-querying terms and on void
+     * lookups; 0 means the RFC's (10 and 2).  Set higher only to learn what
+     * a record over the limits means to its author (the proof of the SPF
+     * remedy, src/lib/check/spf_remedy.c), never for a receiver's verdict. */
+    unsigned lookup_limit, void_limit;
 } tm_spf_query_t;
 
 /* Sets the defaults: every pointer NULL, no trace. */

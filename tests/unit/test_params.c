@@ -768,7 +768,7 @@ static void test_choice_rows(void **state)
     r = PARSE("--phase", "later", "a.example");
     assert_string_equal(r->err, "invalid --phase 'later': use pre, post or auto");
     r = PARSE("--format", "xml", "a.example");
-    assert_string_equal(r->err, "invalid --format 'xml': use text, json, jsonl or junit");
+    assert_string_equal(r->err, "invalid --format 'xml': use text, json, jsonl, junit or html");
     r = PARSE("--colour", "blue", "a.example");
     assert_string_equal(r->err, "invalid --color 'blue': use auto, always or never");
     r = PARSE("--lang", "fr", "a.example");

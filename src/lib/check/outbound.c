@@ -12,6 +12,7 @@
 
 #include "check/checks.h"
 #include "check/spf_fix.h"
+#include "check/spf_remedy.h"
 #include "tmems/tm_spf.h"
 #include "util/tm_i18n.h"
 
@@ -273,6 +274,16 @@ static tm_status_t lookups_fix(const tm_check_ctx_t *ctx, tm_finding_t *out)
     tm_spf_suggestion_t s;
     tm_status_t st = tm_spf_suggest(ctx, TM_SPF_GOAL_LOOKUPS, &s);
     bool fixable = st == TM_OK && s.fixability == TM_SPF_FIXABLE;
+    /* Over the limit and the safe changes are not enough: the remedy
+     * flattens what is the customer's own, or says what to decide. */
+    if (st == TM_OK && !fixable && ctx->spf->lookups > TM_SPF_LOOKUP_LIMIT) {
+        bool written = false;
+        st = tm_spf_remedy_fix(ctx, out, &written);
+        if (st != TM_OK || written) {
+            tm_spf_suggestion_clear(&s);
+            return st;
+        }
+    }
     if (fixable && s.legacy_replaced)
         st = tm_finding_fix(out, dngettext(TM_TEXTDOMAIN,
                                            "Replace the legacy include:%s (%u lookup) with "

@@ -3,7 +3,9 @@
  *
  * - ready needs the token, the MX and SPF judged: a record whose decisive
  *   checks all skipped (offline with nothing known, for example) makes the
- *   verdict unknown, never ready;
+ *   verdict unknown, never ready; so does a skipped check the record needs
+ *   (spf.lookups offline with part of the tree unknown: the unknown part
+ *   may hold any number of lookups);
  * - a decisive check that did not run (--only/--skip) makes it "the selected
  *   checks passed", which is not a readiness verdict;
  * - with --strict a warning fails the verdict like a failure;
@@ -69,13 +71,23 @@ bool tm_finding_console_flag(const tm_finding_t *f)
 }
 
 /* The decisive areas of the catalogue whose checks are all absent from the
- * findings or all present. */
-static void areas_of(const tm_findings_t *f, unsigned *not_judged, unsigned *not_selected)
+ * findings (*not_selected) or all skipped (*skipped), and in *not_judged
+ * those plus the areas that a skipped check they need (needed_for) leaves
+ * not judged while a decisive check of theirs passed (the record is there):
+ * a record that is missing, wrong, or not needed (info) is judged already,
+ * whatever skips because of it. */
+static void areas_of(const tm_findings_t *f, unsigned *not_judged, unsigned *skipped,
+                     unsigned *not_selected)
 {
-    unsigned ran = 0, judged = 0, missing = 0;
+    unsigned ran = 0, judged = 0, missing = 0, passed = 0, undecided = 0;
     size_t n;
     const tm_check_def_t *cat = tm_check_catalogue(&n);
     for (size_t c = 0; c < n; c++) {
+        for (size_t i = 0; cat[c].needed_for && i < f->count; i++) {
+            const tm_finding_t *x = &f->items[i];
+            if (x->id && strcmp(x->id, cat[c].id) == 0 && x->status == TM_CHECK_SKIP)
+                undecided |= cat[c].needed_for;
+        }
         if (!cat[c].decisive)
             continue;
         bool present = false;
@@ -87,11 +99,14 @@ static void areas_of(const tm_findings_t *f, unsigned *not_judged, unsigned *not
             ran |= cat[c].decisive;
             if (x->status != TM_CHECK_SKIP)
                 judged |= cat[c].decisive;
+            if (x->status == TM_CHECK_PASS || x->status == TM_CHECK_WARN)
+                passed |= cat[c].decisive;
         }
         if (!present)
             missing |= cat[c].decisive;
     }
-    *not_judged = ran & ~judged;
+    *skipped = ran & ~judged;
+    *not_judged = *skipped | (undecided & passed);
     *not_selected = missing;
 }
 
@@ -114,7 +129,8 @@ void tm_findings_assess(const tm_findings_t *f, bool strict, tm_assessment_t *ou
         if (!(def->console_expected & bit))
             unexpected |= 1u << x->section;
     }
-    areas_of(f, &out->not_judged, &out->not_selected);
+    unsigned skipped;
+    areas_of(f, &out->not_judged, &skipped, &out->not_selected);
 
     if (out->fails > 0 || (strict && out->warns > 0))
         out->verdict = TM_VERDICT_NOT_READY;
@@ -129,7 +145,10 @@ void tm_findings_assess(const tm_findings_t *f, bool strict, tm_assessment_t *ou
     out->console_expected = flagged & ~unexpected;
     if (flagged)
         out->console = TM_CONSOLE_REQUIRED;
-    else if (out->errors > 0 || out->not_judged || out->not_selected)
+    else if (out->errors > 0 || skipped || out->not_selected)
+        /* what the console shows needs the records it checks; the lookup
+         * count left unknown offline (needed_for) is the tool's own
+         * verdict's concern */
         out->console = TM_CONSOLE_UNKNOWN;
     else
         out->console = TM_CONSOLE_COMPLETE;
