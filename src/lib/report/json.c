@@ -47,7 +47,7 @@ static cJSON *json_finding(const tm_finding_t *f)
         tm_json_add(obj, "detail", tm_json_cstring(f->detail)) &&
         tm_json_add(obj, "fix", tm_json_cstring(f->fix)) &&
         add_fix_records(obj, f->fix_records) &&
-        tm_json_add(obj, "console", cJSON_CreateBool(def && def->console)) &&
+        tm_json_add(obj, "console", cJSON_CreateBool(def && def->console && !f->console_off)) &&
         tm_json_add(obj, "console_flag", cJSON_CreateBool(tm_finding_console_flag(f))))
         return obj;
     cJSON_Delete(obj);
@@ -278,7 +278,9 @@ static cJSON *json_console_view(const tm_assessment_t *a)
         tm_json_add(obj, "flagged", json_names(a->console_flagged, section_name,
                                                 TM_SECTION_COUNT)) &&
         tm_json_add(obj, "expected", json_names(a->console_expected, section_name,
-                                                 TM_SECTION_COUNT)))
+                                                 TM_SECTION_COUNT)) &&
+        tm_json_add(obj, "unknown", json_names(a->console_unknown, section_name,
+                                                TM_SECTION_COUNT)))
         return obj;
     cJSON_Delete(obj);
     return NULL;
