@@ -104,4 +104,31 @@ tm_run --format json --no-outbound spf-oldranges.example
 expect_json '.results[0].checks[] | select(.id == "spf.include") | .console' "false"
 expect_json '.results[0].checks[] | select(.id == "spf.include") | .summary | contains("SPFレコード内")' "false"
 
+# ---- zones BIND refuses to load: input error, exit 2 -------------------------
+
+tm_case "a quoted TXT string over 255 bytes: exit 2 with file:line"
+long=$(printf 'a%.0s' $(seq 1 256))
+printf '$ORIGIN longtxt.example.\n$TTL 300\n@ IN SOA ns1 hm 1 2 3 4 5\n@ IN NS ns1\n@ IN TXT "v=spf1 include:spf.tmems-jp.trendmicro.com ~all %s"\n' "$long" \
+    >"$TM_TMP/longtxt.example.zone"
+if named-checkzone -q longtxt.example "$TM_TMP/longtxt.example.zone" >/dev/null 2>&1; then
+    tm_fail "named-checkzone loads the zone: the case tests nothing"
+else
+    tm_pass
+fi
+tm_run_raw --offline --zone "$TM_TMP/longtxt.example.zone" longtxt.example
+expect_exit 2
+tm_assert "names the file and line" grep -q "longtxt.example.zone' line 5: a quoted string is longer than 255 bytes" "$TM_ERR"
+
+tm_case "a CNAME beside other data: exit 2 with file:line"
+printf '$ORIGIN cnamedata.example.\n$TTL 300\n@ IN SOA ns1 hm 1 2 3 4 5\n@ IN NS ns1\next IN CNAME other.example.\next IN MX 10 acme.in.tmems-jp.trendmicro.com.\n' \
+    >"$TM_TMP/cnamedata.example.zone"
+if named-checkzone -q cnamedata.example "$TM_TMP/cnamedata.example.zone" >/dev/null 2>&1; then
+    tm_fail "named-checkzone loads the zone: the case tests nothing"
+else
+    tm_pass
+fi
+tm_run_raw --offline --zone "$TM_TMP/cnamedata.example.zone" ext.cnamedata.example
+expect_exit 2
+tm_assert "names the file and line" grep -q "cnamedata.example.zone' line 6: 'ext.cnamedata.example' has a CNAME record and other data" "$TM_ERR"
+
 tm_finish
