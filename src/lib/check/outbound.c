@@ -183,10 +183,19 @@ tm_status_t tm_check_spf_present(const tm_check_ctx_t *ctx, tm_finding_t *out)
         st = tm_finding_detail(out, _("The console does not flag a missing record, but "
                                       "receivers cannot tell that TMEmS may send for the "
                                       "domain, and mail it relays can fail SPF."));
+    /* Which servers send the domain's mail besides TMEmS is the customer's
+     * to say: a record of TMEmS alone, pasted, would turn their mail from
+     * none into softfail (or fail), so the line holds a placeholder and is
+     * no pasteable record (docs/checks.md spf.present). */
     if (st == TM_OK)
-        st = tm_finding_fix(out, _("Publish, adding your own mail servers (ip4:...):"));
+        st = tm_finding_fix(out, _("Publish one record that lists every server that sends the "
+                                   "domain's mail and TMEmS: replace ip4:<your-mail-server> by "
+                                   "their addresses (ip4:/ip6:, or include: of your mail "
+                                   "provider), and leave it out only when all outgoing mail "
+                                   "goes through TMEmS:"));
     if (st == TM_OK)
-        st = tm_spf_fix_line(ctx, TM_SPF_GOAL_PRESENT, out, NULL);
+        st = tm_finding_fix(out, "%s. 3600 IN TXT \"v=spf1 ip4:<your-mail-server> include:%s ~all\"",
+                            ctx->domain, ctx->rules->spf_include);
     return st;
 }
 
