@@ -396,14 +396,15 @@ tm_status_t tm_check_mx_tmems(const tm_check_ctx_t *ctx, tm_finding_t *out)
                 st = tm_finding_detail(out, _("Senders deliver to the most preferred host and try "
                                               "TMEmS only when it does not answer, so the mail "
                                               "skips the scan."));
+            /* The same replacement as mx.bypass gives for the other hosts
+             * (one report, one MX set): TMEmS alone, which queues the mail
+             * itself while the customer's server is down. */
             if (st == TM_OK)
-                st = tm_finding_fix(out, _("Make the TMEmS inbound host the most preferred MX; "
-                                           "the MX records become:"));
-            if (st == TM_OK) {
-                st = fix_mx_set(ctx, mx, true, out);
-                if (st == TM_ERANGE) /* no room above TMEmS: TMEmS alone */
-                    st = cutover_fix(ctx, out);
-            }
+                st = tm_finding_fix(out, _("Make the TMEmS inbound host the only MX (TMEmS "
+                                           "queues mail itself while your server is down; see "
+                                           "mx.bypass); the MX records become:"));
+            if (st == TM_OK)
+                st = cutover_fix(ctx, out);
             return st;
         }
         st = pre ? tm_finding_set(out, TM_CHECK_INFO,
