@@ -271,8 +271,8 @@ static void domain_free(tmc_domain_t *d)
     free(d->invalid);
 }
 
-/* A domain listed twice in the -f file is checked once, in the place it
- * was first listed (arguments are taken as given).  Sorting copies of the
+/* A domain listed twice (in -f files or as arguments) is checked once, in
+ * the place it was first listed.  Sorting copies of the
  * names keeps this O(n log n) for the largest lists. */
 static bool drop_repeats(tmc_params_t *p, char *err, size_t errlen)
 {
@@ -281,7 +281,7 @@ static bool drop_repeats(tmc_params_t *p, char *err, size_t errlen)
     if (!names)
         return fail(err, errlen, "%s", _("out of memory"));
     for (size_t i = 0; i < p->ndomains; i++) {
-        if (p->domains[i].ascii && p->domains[i].line)
+        if (p->domains[i].ascii)
             names[n++] = (name_at_t){p->domains[i].ascii, i};
     }
     qsort(names, n, sizeof(*names), by_name_then_index);
@@ -623,8 +623,14 @@ bool tmc_params_parse(tmc_params_t *p, int argc, char **argv, char *err, size_t 
             break;
         case OPT_VERSION: p->version = true; return true;
         case OPT_HELP: p->help = true; return true;
-        case 'v': p->verbosity = p->verbosity < 0 ? 1 : p->verbosity + 1; break;
-        case 'q': p->verbosity = -1; break;
+        case 'v':
+        case 'q':
+            /* -q -v would silently give one of them: refuse, as for any
+             * option given twice. */
+            if ((c == 'v' && p->verbosity < 0) || (c == 'q' && p->verbosity > 0))
+                return fail(err, errlen, _("-q and -v exclude each other"));
+            p->verbosity = c == 'q' ? -1 : p->verbosity + 1;
+            break;
         case 'j':
             if (!parse_uint(arg, 1, 4096, &p->jobs))
                 return fail(err, errlen, _("invalid -j value '%s': from 1 to 4096"), arg);

@@ -131,4 +131,16 @@ tm_run_raw --offline --zone "$TM_TMP/cnamedata.example.zone" ext.cnamedata.examp
 expect_exit 2
 tm_assert "names the file and line" grep -q "cnamedata.example.zone' line 6: 'ext.cnamedata.example' has a CNAME record and other data" "$TM_ERR"
 
+# ---- command line -----------------------------------------------------------------
+
+tm_case "-q with -v: usage error"
+tm_run -q -v ready.example
+expect_usage_error
+tm_assert "says why" grep -q -- "-q and -v exclude each other" "$TM_ERR"
+
+tm_case "the same domain twice as arguments: checked once"
+tm_run -q ready.example READY.example.
+expect_exit 0
+tm_assert "one verdict line" test "$(grep -c . "$TM_OUT")" -eq 1
+
 tm_finish
