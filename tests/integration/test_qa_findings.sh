@@ -143,4 +143,10 @@ tm_run -q ready.example READY.example.
 expect_exit 0
 tm_assert "one verdict line" test "$(grep -c . "$TM_OUT")" -eq 1
 
+tm_case "a zone file that starts with a UTF-8 BOM: named"
+printf '\xef\xbb\xbf$ORIGIN bom.example.\n@ 300 IN TXT "x"\n' >"$TM_TMP/bom.example.zone"
+tm_run_raw --offline --zone "$TM_TMP/bom.example.zone" bom.example
+expect_exit 2
+tm_assert "names the BOM" grep -q "line 1: the file starts with a UTF-8 byte order mark (BOM)" "$TM_ERR"
+
 tm_finish

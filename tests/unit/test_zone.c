@@ -440,6 +440,13 @@ static void test_bind_refuses(void **state)
     snprintf(want, sizeof want,
              "zone file '%s' line 3: 'www.example.jp' has a CNAME record and other data", cname);
     expect_load_error(cname, NULL, TM_EPARSE, want);
+
+    /* a UTF-8 byte order mark is named, not "invalid number" */
+    const char *bom = write_zone("bom.zone", "\xef\xbb\xbf$ORIGIN example.jp.\n"
+                                             "@ 300 IN TXT \"x\"\n");
+    snprintf(want, sizeof want,
+             "zone file '%s' line 1: the file starts with a UTF-8 byte order mark (BOM)", bom);
+    expect_load_error(bom, NULL, TM_EPARSE, want);
 }
 
 static void test_errors(void **state)

@@ -438,6 +438,15 @@ tm_status_t zone_text_prepare(const char *src, size_t len, size_t generate_max,
     *line = 0;
     if (why && whylen)
         why[0] = '\0';
+    /* A byte order mark some editors write: BIND does not load the file
+     * either, and libzscanner would say only "invalid number". */
+    if (st == TM_OK && len >= 3 && memcmp(src, "\xef\xbb\xbf", 3) == 0) {
+        *line = 1;
+        if (why && whylen)
+            snprintf(why, whylen, "%s",
+                     _("the file starts with a UTF-8 byte order mark (BOM); save it without one"));
+        st = TM_EPARSE;
+    }
     while (st == TM_OK && pos < len) {
         bool ended_lf;
         cur.len = 0;
