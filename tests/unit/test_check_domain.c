@@ -1,4 +1,4 @@
-/* test_check_domain.c - the 全般 / ドメイン名 section of CHECKS.md:
+/* test_check_domain.c - the 全般 / ドメイン名 section of docs/checks.md:
  * domain.name, domain.exists and the ownership token (token.present,
  * token.format, token.match), each a pure function of a hand-built rrset. */
 #include <setjmp.h>
@@ -294,7 +294,7 @@ static void test_format_hex_passes(void **state)
 static void test_format_alnum_passes(void **state)
 {
     fx_t *fx = *state;
-    /* the seed says letters and digits: upper case is not a defect */
+    /* the onboarding guide says letters and digits: upper case is not a defect */
     assert_int_equal(format_of(fx, "tmes=" FX_TOKEN)->status, TM_CHECK_PASS);
 }
 
