@@ -211,8 +211,8 @@ static void domain_free(tmc_domain_t *d)
     free(d->invalid);
 }
 
-/* A domain listed twice in the -f file is checked once, in the place it
- * was first listed (arguments are taken as given).  Sorting copies of the
+/* A domain listed twice (in -f files or as arguments) is checked once, in
+ * the place it was first listed.  Sorting copies of the
  * names keeps this O(n log n) for the largest lists. */
 static bool drop_repeats(tmc_params_t *p, char *err, size_t errlen)
 {
@@ -221,7 +221,7 @@ static bool drop_repeats(tmc_params_t *p, char *err, size_t errlen)
     if (!names)
         return fail(err, errlen, "%s", _("out of memory"));
     for (size_t i = 0; i < p->ndomains; i++) {
-        if (p->domains[i].ascii && p->domains[i].line)
+        if (p->domains[i].ascii)
             names[n++] = (name_at_t){p->domains[i].ascii, i};
     }
     qsort(names, n, sizeof(*names), by_name_then_index);
@@ -547,15 +547,21 @@ static bool on_spf_input(tmc_params_t *p, const opt_spec_t *o, const char *arg, 
 static bool on_verbose(tmc_params_t *p, const opt_spec_t *o, const char *arg, char *err,
                        size_t errlen)
 {
-    (void)o, (void)arg, (void)err, (void)errlen;
-    p->verbosity = p->verbosity < 0 ? 1 : p->verbosity + 1;
+    (void)o, (void)arg;
+    /* -q -v would silently give one of them: refuse, as for any option
+     * given twice. */
+    if (p->verbosity < 0)
+        return fail(err, errlen, _("-q and -v exclude each other"));
+    p->verbosity++;
     return true;
 }
 
 static bool on_quiet(tmc_params_t *p, const opt_spec_t *o, const char *arg, char *err,
                      size_t errlen)
 {
-    (void)o, (void)arg, (void)err, (void)errlen;
+    (void)o, (void)arg;
+    if (p->verbosity > 0)
+        return fail(err, errlen, _("-q and -v exclude each other"));
     p->verbosity = -1;
     return true;
 }

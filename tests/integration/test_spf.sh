@@ -391,14 +391,24 @@ publish_fix() {
     expect_json '.results[0].spf.records' 1
 }
 
-# spf.present: the suggested record, exactly as docs/checks.md gives it.
-expect_fix_line spf-none.example spf.present
-tm_assert "spf.present suggests include:spf.tmems-jp ~all" \
-    test "$(fix_lines spf-none.example spf.present)" = "spf-none.example. 3600 IN TXT \"$SITE_RECORD\""
-if publish_fix spf-none.example spf.present; then
-    expect_exit 0
-    expect_checks "$(spf_exp pass)"
-fi
+# spf.present: which servers send besides TMEmS is the customer's to say, so
+# the line has a placeholder and no pasteable record (a record of TMEmS
+# alone would turn their own mail from none into softfail); with the
+# placeholder filled in, the record passes (docs/checks.md spf.present).
+tm_case "spf-none.example: spf.present gives a line to fill in, no fix_records"
+cp "$JSON_DIR/spf-none.example.json" "$TM_OUT"
+expect_json '.results[0].checks[] | select(.id == "spf.present") | .fix_records | length' 0
+tm_assert "spf.present line holds the placeholder" \
+    test "$(fix_lines spf-none.example spf.present)" = "spf-none.example. 3600 IN TXT \"v=spf1 ip4:<your-mail-server> include:spf.tmems-jp.trendmicro.com ~all\""
+tm_case "spf-none.example: the spf.present line, filled in and published"
+filled="$TM_TMP/filled-spf-none.example.zone"
+cp "$Z/spf-none.example.zone" "$filled"
+fix_lines spf-none.example spf.present | sed 's/<your-mail-server>/198.51.100.25/' >>"$filled"
+if named-checkzone -q spf-none.example "$filled" >/dev/null 2>&1; then tm_pass; else tm_fail "named-checkzone rejects the filled-in line"; fi
+tm_run_raw --offline --zone "$filled" "${VENDOR_ZONES[@]}" --format json spf-none.example
+expect_check spf.present pass
+expect_check spf.include pass
+expect_check spf.tmems_ranges pass
 
 # Legacy include: replaced by the site include, 3 lookups become 1.
 expect_fix_line spf-legacy.example spf.include
@@ -629,10 +639,13 @@ done
 offline spf-13lookups.example protection.outlook.com
 # spf.mailer.elsewhere.test is in no zone: offline it is unknown, which is
 # skip, never error (docs/checks.md "Offline"); the rest of the record is
-# judged, but not the lookup count, so the verdict is unknown (exit 3).
+# judged, but neither the lookup count nor, since it comes before the TMEmS
+# include, whether the data-center addresses pass: the verdict is unknown
+# (exit 3), never ready.
 tm_case "spf-refused.example offline"
 tm_run_raw --offline --zone "$Z/spf-refused.example.zone" "${VENDOR_ZONES[@]}" --format json spf-refused.example
 expect_exit 3
+expect_json '.results[0].outcome' unknown
 expect_json '.results[0].not_judged | join(",")' spf
 expect_checks "spf.present=pass spf.single=pass spf.syntax=pass spf.include=pass
  spf.include_target=skip spf.tmems_ranges=skip spf.all=pass"

@@ -367,7 +367,7 @@ static tm_status_t eval_bounds(tm_spf_ctx_t *ctx, const tm_spf_query_t *base, co
         if (st == TM_OK && ev.state != TM_SPF_DONE)
             out->complete = false;
         r->parts[r->nparts++] = (tm_spf_subrange_t){ends[k], ev.result, ev.lookups,
-                                                    ev.void_lookups};
+                                                    ev.void_lookups, ev.offline_unknown};
     }
     tm_spf_eval_clear(&ev);
     if (st == TM_OK)
