@@ -357,7 +357,9 @@ static void test_rebuild(void **state)
         fx_answer_all(&z, rrset, &need);
         assert_true(++rounds < 10);
     }
-    assert_int_equal(rounds, 3);
+    /* the apex record, then _spf; the site record is asked in the first
+     * round already (its live ranges are judged too) */
+    assert_int_equal(rounds, 2);
     tm_spf_analysis_t *fresh = NULL;
     assert_int_equal(tm_spf_analysis_build(rrset, "example.co.jp", &rules, NULL, &fresh), TM_OK);
     assert_true(a->complete && fresh->complete);
