@@ -110,6 +110,11 @@ typedef struct {
                              TXT, of the same kind (an SPF line replaces the
                              owner's v=spf1 records, a tmes= line its tokens, and
                              other TXT records stay).  docs/json.md, fix_records. */
+    /* The lengths of detail, fix and fix_records as finding.c's setters
+     * left them, and their allocations, so that appending a line does not
+     * copy every line before it (an MX set of thousands of hosts).  Only
+     * finding.c keeps them; 0 means "not known: measure the text". */
+    size_t detail_len, detail_cap, fix_len, fix_cap, fix_records_len, fix_records_cap;
     /* With status skip: the check could not judge because what it needs
      * is unknown (offline, a name that no zone file holds).  A decisive
      * check that did not judge leaves its record not judged, and a console

@@ -309,7 +309,10 @@ tm_status_t tm_check_token_format(const tm_check_ctx_t *ctx, tm_finding_t *out)
     st = tm_finding_set(out, TM_CHECK_FAIL,
                         _("The ownership token is malformed, so the console cannot verify it"));
     if (st == TM_OK) {
+        tm_free(out->detail);
         out->detail = scratch.detail;
+        out->detail_len = scratch.detail_len;
+        out->detail_cap = scratch.detail_cap;
         scratch.detail = NULL;
         st = tm_finding_fix(out, _("Publish the token exactly as the console shows it, as one "
                                    "string:"));
