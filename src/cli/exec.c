@@ -14,10 +14,10 @@
 #include "tmc_netinfo.h"
 #include "tmc_params.h"
 #include "tmc_spfcmd.h"
-#include "util/file.h"
+#include "tmems/tm_file.h"
 #include "tmems/tm_report.h"
 #include "tmems/tm_run.h"
-#include "util/tm_i18n.h"
+#include "tmems/tm_i18n.h"
 
 /* Reads a --rules file: a regular file of at most TM_RULES_FILE_MAX bytes. */
 static int load_rules(const tmc_params_t *p, tm_rules_t **rules)
@@ -63,6 +63,7 @@ int tmc_main(int argc, char **argv)
     tmc_params_t params;
     char err[1024];
     tm_rules_t *rules = NULL;
+    tm_static_records_t *rules_records = NULL;
     tm_resolver_t *res = NULL;
     int rc = TMC_EXIT_USAGE;
 
@@ -96,6 +97,12 @@ int tmc_main(int argc, char **argv)
     rc = load_rules(&params, &rules);
     if (rc != TMC_EXIT_READY)
         goto done;
+    tm_status_t rst = tm_run_rules_records(rules, &rules_records);
+    if (rst != TM_OK) {
+        tmc_error("%s", tm_strerror(rst));
+        rc = TMC_EXIT_USAGE;
+        goto done;
+    }
 
     const char *cacert, *capath;
     tmc_netinfo_trust(&params, &cacert, &capath);
@@ -120,7 +127,7 @@ int tmc_main(int argc, char **argv)
         /* The spf command is a check_host() front end: a question that
          * times out is temperror (RFC 7208 section 5), even the first. */
         .silence_is_timeout = params.spf_mode,
-        .rules = rules,
+        .records = rules_records,
     };
     if (tm_resolver_create(&ropts, &res, err, sizeof(err)) != TM_OK) {
         tmc_error("%s", err);
@@ -152,6 +159,7 @@ int tmc_main(int argc, char **argv)
                          : tmc_batch_run(&params, res, rules, use_color(&params));
 done:
     tm_resolver_destroy(res);
+    tm_static_records_destroy(rules_records);
     tm_rules_destroy(rules);
     tmc_params_clear(&params);
     return rc;

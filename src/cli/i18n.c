@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "tmc_i18n.h"
-#include "util/tm_i18n.h"
+#include "tmems/tm_i18n.h"
 
 #ifndef TM_LOCALEDIR_FROM_BINDIR
 #define TM_LOCALEDIR_FROM_BINDIR "../share/locale"

@@ -8,7 +8,7 @@
 #include "tmc_i18n.h"
 #include "tmc_msg.h"
 #include "tmems/tm_util.h"
-#include "util/tm_i18n.h"
+#include "tmems/tm_i18n.h"
 
 void tmc_error(const char *fmt, ...)
 {

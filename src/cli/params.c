@@ -9,11 +9,11 @@
 #include <string.h>
 #include <strings.h>
 
-#include "check/token_rule.h"
+#include "tmems/tm_token.h"
 #include "tmc_params.h"
 #include "tmems/tm_spf.h"
-#include "util/file.h"
-#include "util/tm_i18n.h"
+#include "tmems/tm_file.h"
+#include "tmems/tm_i18n.h"
 
 enum {
     OPT_SERVER = 256,

@@ -345,41 +345,6 @@ static void test_company_from_host(void **state)
     tm_rules_destroy(jp);
 }
 
-static void test_answer(void **state)
-{
-    (void)state;
-    tm_rules_t *r = load("jp");
-    tm_answer_t *a = tm_rules_answer(r, "SPF.TMEMS-JP.TrendMicro.com.", TM_RR_TXT);
-    assert_non_null(a);
-    assert_int_equal(a->outcome, TM_DNS_NOERROR);
-    assert_int_equal(a->source, TM_SRC_RULES);
-    assert_int_equal(a->type, TM_RR_TXT);
-    assert_string_equal(a->name, "spf.tmems-jp.trendmicro.com");
-    assert_int_equal(a->count, 1);
-    assert_int_equal(a->rrs[0].ttl, 3600);
-    assert_int_equal(a->rrs[0].u.txt.len, strlen(r->records[0].value));
-    assert_memory_equal(a->rrs[0].u.txt.data, r->records[0].value, a->rrs[0].u.txt.len);
-    tm_answer_unref(a);
-
-    a = tm_rules_answer(r, "spfc.tmes.trendmicro.com", TM_RR_TXT);
-    assert_non_null(a);
-    assert_string_equal(a->rrs[0].u.txt.data, r->records[3].value);
-    tm_answer_unref(a);
-
-    assert_null(tm_rules_answer(r, "spf.tmems-jp.trendmicro.com", TM_RR_MX));
-    assert_null(tm_rules_answer(r, "example.com", TM_RR_TXT));
-    assert_null(tm_rules_answer(r, "x.spf.tmems-jp.trendmicro.com", TM_RR_TXT));
-
-    /* No allocation, no answer; and nothing leaks on the way. */
-    for (unsigned long n = 1; n < 8; n++) {
-        tm_alloc_fail_after(n);
-        a = tm_rules_answer(r, "spf.tmes.trendmicro.com", TM_RR_TXT);
-        tm_alloc_fail_after(0);
-        tm_answer_unref(a);
-    }
-    tm_rules_destroy(r);
-}
-
 static void test_cloud_for(void **state)
 {
     (void)state;
@@ -754,7 +719,6 @@ int main(void)
         cmocka_unit_test_teardown(test_other_sites, reset_alloc),
         cmocka_unit_test(test_hosts),
         cmocka_unit_test(test_company_from_host),
-        cmocka_unit_test_teardown(test_answer, reset_alloc),
         cmocka_unit_test(test_cloud_for),
         cmocka_unit_test(test_bad_documents),
         cmocka_unit_test(test_raw_nul_refused),

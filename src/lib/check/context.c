@@ -5,8 +5,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "check/checks.h"
-#include "util/tm_i18n.h"
+#include "checks.h"
+#include "tmems/tm_i18n.h"
 
 const tm_answer_t *tm_ctx_txt(const tm_check_ctx_t *ctx)
 {

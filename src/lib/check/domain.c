@@ -5,8 +5,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "check/checks.h"
-#include "util/tm_i18n.h"
+#include "checks.h"
+#include "tmems/tm_i18n.h"
 
 tm_status_t tm_check_domain_name(const tm_check_ctx_t *ctx, tm_finding_t *out)
 {

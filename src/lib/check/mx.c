@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check/checks.h"
-#include "util/tm_i18n.h"
+#include "checks.h"
+#include "tmems/tm_i18n.h"
 
 /* The MX answer when it holds records; otherwise fills *out (error, skip, or
  * the given status for "no MX") and returns NULL. */

@@ -11,10 +11,10 @@
 #include <string.h>
 #include <strings.h>
 
-#include "check/checks.h"
-#include "check/spf_fix.h"
+#include "checks.h"
+#include "spf_fix.h"
 #include "tmems/tm_spf.h"
-#include "util/tm_i18n.h"
+#include "tmems/tm_i18n.h"
 
 /* The analysis when the apex record can be judged; otherwise fills *out. */
 static const tm_spf_analysis_t *usable(const tm_check_ctx_t *ctx, tm_finding_t *out,

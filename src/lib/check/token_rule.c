@@ -4,8 +4,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "check/token_rule.h"
-#include "util/tm_i18n.h"
+#include "tmems/tm_token.h"
+#include "tmems/tm_i18n.h"
 
 static bool ascii_alnum(unsigned char c)
 {

@@ -12,7 +12,7 @@
  *   makes itself, registry.c). */
 #include <string.h>
 
-#include "check/finding.h"
+#include "finding.h"
 
 const char *tm_area_name(tm_area_t area)
 {

@@ -12,9 +12,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "probe/probe.h"
-#include "probe/smtp_reply.h"
-#include "probe/tls.h"
+#include "probe.h"
+#include "smtp_reply.h"
+#include "tls.h"
 
 #define ERR_MAX 256
 #define CMD_MAX (TM_NAME_MAX + 16)

@@ -16,7 +16,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
-#include "probe/tls.h"
+#include "tls.h"
 
 /* Bytes of a certificate's commonName kept (RFC 5280 upper bound: 64). */
 #define CN_MAX 256

@@ -6,8 +6,8 @@
 
 #include <cjson/cJSON.h>
 
-#include "rules/json_alloc.h"
-#include "report/json_util.h"
+#include "tmems/tm_json_alloc.h"
+#include "json_util.h"
 #include "tmems/tm_report.h"
 #include "tmems/tm_spf.h"
 

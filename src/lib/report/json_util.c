@@ -3,7 +3,7 @@
  * two-space layout of CLI.md. */
 #include <string.h>
 
-#include "report/json_util.h"
+#include "json_util.h"
 
 /* A string from anywhere (DNS data included) as a JSON string, or NULL when
  * memory ran out.  The escaping policy of src/lib/util/text.c in JSON's own

@@ -19,9 +19,9 @@
 
 #include <curl/curl.h>
 
-#include "resolve/errbuf.h"
-#include "resolve/doh.h"
-#include "util/tm_i18n.h"
+#include "errbuf.h"
+#include "doh.h"
+#include "tmems/tm_i18n.h"
 
 /* A query: header, a name of at most 255 octets, the question tail and the
  * OPT record (the resolver's QUERY_MAX). */

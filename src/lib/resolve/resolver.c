@@ -1,6 +1,6 @@
 /* resolver.c - the fetch loop: every (name, type) question is answered once
  * per resolver, from the zone file whose origin covers it, else offline from
- * the bundled rules, else from DNS with many questions in flight at once.
+ * the static records, else from DNS with many questions in flight at once.
  *
  * Each question gets one cache entry.  Callers wait on an entry through
  * waiters; an entry is QUEUED (waiting for a free in-flight slot), SENT, or
@@ -21,14 +21,14 @@
 #include <sys/random.h>
 #include <time.h>
 
-#include "resolve/errbuf.h"
-#include "resolve/cares.h"
-#include "resolve/chain.h"
-#include "resolve/doh.h"
-#include "resolve/loop.h"
-#include "resolve/window.h"
+#include "errbuf.h"
+#include "cares.h"
+#include "chain.h"
+#include "doh.h"
+#include "loop.h"
+#include "window.h"
 #include "tmems/tm_resolve.h"
-#include "util/tm_i18n.h"
+#include "tmems/tm_i18n.h"
 
 /* By default at most this many questions are on the network at once; the
  * rest wait in a FIFO.  A hostile SPF tree can name thousands of hosts, and
@@ -100,7 +100,7 @@ struct entry {
 struct tm_resolver {
     unsigned timeout_ms, tries;
     bool offline, norecurse;
-    const tm_rules_t *rules;
+    const tm_static_records_t *records;
     tm_zone_t *zones[TM_RESOLVER_MAX_ZONES];
     size_t nzones;
     tm_cares_t *net;        /* NULL offline: no socket is ever made */
@@ -396,27 +396,17 @@ static tm_answer_t *error_answer(const char *name, uint16_t type, tm_dns_outcome
     return ans;
 }
 
-static bool rules_know(const tm_rules_t *rules, const char *name, uint16_t type)
-{
-    for (size_t i = 0; rules && i < rules->nrecords; i++) {
-        if (rules->records[i].type == type && tm_name_equal(rules->records[i].name, name))
-            return true;
-    }
-    return false;
-}
-
-/* Offline, outside every zone: the rules' record, else nothing known. */
+/* Offline, outside every zone: the static record, else nothing known.
+ * NULL when the answer could not be built (out of memory). */
 static tm_answer_t *offline_answer(tm_resolver_t *res, const char *name, uint16_t type)
 {
-    tm_answer_t *ans = res->rules ? tm_rules_answer(res->rules, name, type) : NULL;
+    tm_answer_t *ans = NULL;
+    if (tm_static_records_answer(res->records, name, type, &ans) != TM_OK)
+        return NULL;
     if (ans) {
-        res->stats.rules_answers++;
+        res->stats.static_answers++;
         return ans;
     }
-    /* tm_rules_answer also gives NULL when an allocation failed: that is
-     * out of memory, never "unknown" (found by tests/unit/test_oom.c). */
-    if (rules_know(res->rules, name, type))
-        return NULL;
     ans = tm_answer_create(name, type, TM_DNS_UNKNOWN);
     if (ans)
         ans->source = TM_SRC_NONE;
@@ -424,7 +414,7 @@ static tm_answer_t *offline_answer(tm_resolver_t *res, const char *name, uint16_
 }
 
 /* A zone answers name; when its CNAME chain leaves the zone, the chain goes
- * on in the zone that covers the target, or offline in the rules.  When the
+ * on in the zone that covers the target, or offline in the static records.  When the
  * target needs DNS, NULL is returned and *dns_target gets it (the caller
  * frees it); *oom tells an allocation failure from that. */
 static tm_answer_t *zone_chain(tm_resolver_t *res, const tm_zone_t *z, const char *name,
@@ -463,7 +453,7 @@ static tm_answer_t *zone_chain(tm_resolver_t *res, const tm_zone_t *z, const cha
         tm_answer_unref(ans);
         ans = merged;
         if (!z)
-            break; /* the rules and "unknown" end every chain */
+            break; /* the static records and "unknown" end every chain */
     }
     *oom = ans == NULL;
     return ans;
@@ -867,7 +857,7 @@ tm_status_t tm_resolver_create(const tm_resolver_options_t *opts, tm_resolver_t 
         res->tries = MAX_TRIES;
     res->offline = opts->offline;
     res->norecurse = opts->norecurse;
-    res->rules = opts->rules;
+    res->records = opts->records;
     res->queue_tail = &res->queue_head;
     res->ready_tail = &res->ready_head;
     res->calls_tail = &res->calls_head;
@@ -1044,7 +1034,7 @@ static void chase(tm_resolver_t *res, entry_t *e, const char *target)
     }
 }
 
-/* Where a new question goes: answered now (zone, rules, offline unknown),
+/* Where a new question goes: answered now (zone, static records, offline unknown),
  * after a chase, or into the send FIFO. */
 static void dispatch(tm_resolver_t *res, entry_t *e)
 {

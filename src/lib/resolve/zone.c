@@ -15,11 +15,11 @@
 
 #include <libzscanner/scanner.h>
 
-#include "resolve/errbuf.h"
-#include "resolve/zone_text.h"
+#include "errbuf.h"
+#include "zone_text.h"
 #include "tmems/tm_resolve.h"
-#include "util/file.h"
-#include "util/tm_i18n.h"
+#include "tmems/tm_file.h"
+#include "tmems/tm_i18n.h"
 
 /* Bounds on what one zone file may cost. */
 #define ZONE_FILE_MAX ((size_t)64 << 20)

@@ -13,8 +13,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "resolve/zone_text.h"
-#include "util/tm_i18n.h"
+#include "zone_text.h"
+#include "tmems/tm_i18n.h"
 
 /* A $GENERATE line's template width: more would be no name and no RDATA. */
 #define GENERATE_WIDTH_MAX 255

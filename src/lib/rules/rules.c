@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "rules/rules_data.h"
+#include "rules_data.h"
 
 /* jp first: it is the default data center (CHECKS.md); the others in the
  * order of CLI.md's --region. test_rules checks this list against the
@@ -207,31 +207,6 @@ const tm_rules_site_t *tm_rules_other_site_of_host(const tm_rules_t *rules, cons
             return &rules->other_sites[i];
     }
     return NULL;
-}
-
-tm_answer_t *tm_rules_answer(const tm_rules_t *rules, const char *name, uint16_t type)
-{
-    if (!rules || !name)
-        return NULL;
-    tm_answer_t *ans = NULL;
-    for (size_t i = 0; i < rules->nrecords; i++) {
-        const tm_rules_record_t *rec = &rules->records[i];
-        if (rec->type != type || !tm_name_equal(rec->name, name))
-            continue;
-        if (!ans) {
-            ans = tm_answer_create(rec->name, type, TM_DNS_NOERROR);
-            if (!ans)
-                return NULL;
-            ans->source = TM_SRC_RULES;
-        }
-        /* Several entries for one name form one RRset, as in DNS. The TTL is
-         * nominal: these answers never come from a cache. */
-        if (tm_answer_add_txt1(ans, 3600, rec->value) != TM_OK) {
-            tm_answer_unref(ans);
-            return NULL;
-        }
-    }
-    return ans;
 }
 
 const tm_rules_cloud_t *tm_rules_cloud_for(const tm_rules_t *rules, const char *host)

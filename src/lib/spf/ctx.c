@@ -6,7 +6,7 @@
 #include <ctype.h>
 #include <string.h>
 
-#include "spf/spf_internal.h"
+#include "spf_internal.h"
 
 struct tm_spf_ctx {
     const tm_rrset_t *rrset;

@@ -3,7 +3,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "spf/spf_internal.h"
+#include "spf_internal.h"
 
 const char *tm_spf_result_name(tm_spf_result_t result)
 {

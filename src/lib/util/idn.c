@@ -7,7 +7,7 @@
 #include <strings.h>
 
 #include "tmems/tm_util.h"
-#include "util/tm_i18n.h"
+#include "tmems/tm_i18n.h"
 
 static bool is_ascii(const char *s)
 {

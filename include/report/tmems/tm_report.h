@@ -10,7 +10,8 @@
 
 #include <stdbool.h>
 
-#include "tmems/tm_run.h"
+#include "tmems/tm_check.h"
+#include "tmems/tm_result.h"
 #include "tmems/tm_spf.h"
 #include "tmems/tm_util.h"
 

@@ -1,7 +1,7 @@
-/* file.h - the one bounded reader for the files a user names: --zone,
- * --rules and -f (internal). */
-#ifndef TMEMS_UTIL_FILE_H
-#define TMEMS_UTIL_FILE_H
+/* tm_file.h - the one bounded reader for the files a user names: --zone,
+ * --rules and -f. */
+#ifndef TMEMS_TM_FILE_H
+#define TMEMS_TM_FILE_H
 
 #include <stdbool.h>
 #include <stddef.h>

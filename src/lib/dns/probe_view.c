@@ -1,7 +1,8 @@
-/* views.c - the views the probes fill and the checks read (tm_probe.h). */
+/* probe_view.c - the views the probes fill and the checks read
+ * (tmems/tm_probe_view.h). */
 #include <string.h>
 
-#include "tmems/tm_probe.h"
+#include "tmems/tm_probe_view.h"
 
 tm_auth_view_t *tm_auth_view_create(void) { return tm_calloc(1, sizeof(tm_auth_view_t)); }
 

@@ -95,9 +95,6 @@ bool tm_rules_company_from_host(const tm_rules_t *rules, const char *host, char 
  * NULL otherwise. */
 const tm_rules_site_t *tm_rules_other_site_of_host(const tm_rules_t *rules, const char *host,
                                                    char *company, size_t len);
-/* The bundled answer for (name, type): a new NOERROR answer with source
- * TM_SRC_RULES, or NULL when the rules do not know the name. */
-tm_answer_t *tm_rules_answer(const tm_rules_t *rules, const char *name, uint16_t type);
 /* The cloud service whose suffix the host has, or NULL. */
 const tm_rules_cloud_t *tm_rules_cloud_for(const tm_rules_t *rules, const char *host);
 

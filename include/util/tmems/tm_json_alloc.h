@@ -1,9 +1,9 @@
-/* json_alloc.h - routes cJSON's allocations through tm_malloc/tm_free, so the
+/* tm_json_alloc.h - routes cJSON's allocations through tm_malloc/tm_free, so the
  * out-of-memory tests reach the JSON code too, and tells a parse that failed
  * for want of memory from one that failed on bad input (cJSON returns NULL
  * for both).  Used by the rules parser and the JSON report only. */
-#ifndef TMEMS_JSON_ALLOC_H
-#define TMEMS_JSON_ALLOC_H
+#ifndef TMEMS_TM_JSON_ALLOC_H
+#define TMEMS_TM_JSON_ALLOC_H
 
 #include <stdbool.h>
 

@@ -1,5 +1,6 @@
 /* tm_resolve.h - the fetch layer: answers (name, type) questions from zone
- * files, the bundled rules (offline) or DNS (c-ares over UDP/TCP), all
+ * files, static records (offline: the bundled vendor records, which the
+ * caller builds from the rules) or DNS (c-ares over UDP/TCP, or DoH), all
  * questions in flight at once on one channel, each (name, type) asked once
  * per resolver (a cache shared by every domain of the run).
  *
@@ -24,11 +25,12 @@
 #include <stdint.h>
 
 #include "tmems/tm_dns.h"
-#include "tmems/tm_rules.h"
 #include "tmems/tm_status.h"
 
 #define TM_RESOLVER_MAX_SERVERS 8
 #define TM_RESOLVER_MAX_ZONES 64
+
+typedef struct tm_static_records tm_static_records_t;
 
 typedef struct {
     const char *const *servers; /* "ADDR", "ADDR:PORT", "[V6]:PORT"; none = system resolvers */
@@ -42,7 +44,9 @@ typedef struct {
     const char *zone_origin;    /* names before any $ORIGIN of a zone file are relative
                                    to it (the one domain checked); NULL = the root */
     const char *zone_include_dir; /* $INCLUDE reads files below it only; NULL = off */
-    const tm_rules_t *rules;    /* answers offline for the names it knows; may be NULL */
+    const tm_static_records_t *records; /* offline, outside every zone file: answers
+                                   for the names it holds; may be NULL.  Not
+                                   copied: it must outlive the resolver */
     size_t cache_entries;       /* answered questions kept for reuse (second-chance
                                    eviction past it); 0 = 8192 */
     const char *doh_url;        /* RFC 8484 endpoint (http:// or https://): every DNS
@@ -203,7 +207,7 @@ typedef struct {
     unsigned long sent;         /* questions that went to the network */
     unsigned long cache_hits;   /* answered from the resolver cache */
     unsigned long zone_answers; /* answered from a zone file */
-    unsigned long rules_answers;/* answered from the bundled rules */
+    unsigned long static_answers; /* answered from the static records */
     unsigned long evicted;      /* answers dropped from the cache to bound it */
     unsigned long retransmissions; /* tries sent again after a timeout */
     unsigned long tcp_retries;  /* questions asked again over TCP after TC */
@@ -213,6 +217,30 @@ typedef struct {
     unsigned backoffs;          /* times a timeout halved the window */
 } tm_resolver_stats_t;
 void tm_resolver_stats(const tm_resolver_t *res, tm_resolver_stats_t *out);
+
+/* ---- static records ------------------------------------------------------
+ * Records the caller vouches for, answered like an authoritative server's
+ * when the resolver is offline and no zone file covers the name: the
+ * bundled vendor records of the data center, which the run layer builds
+ * from the rules (tm_run_rules_records, tm_run.h).  The resolver does not
+ * know where they came from. */
+
+/* An empty set whose answers carry source (TM_SRC_RULES for the vendor's
+ * records).  The caller frees *out with tm_static_records_destroy. */
+tm_status_t tm_static_records_create(tm_dns_source_t source, tm_static_records_t **out);
+void tm_static_records_destroy(tm_static_records_t *recs); /* NULL is a no-op */
+/* Adds a TXT record of one string (split into 255-octet strings as zone
+ * files do).  TM_EINVAL for a name that is not a host name, TM_ERANGE past
+ * 4096 records or for a text no TXT record can carry, TM_ENOMEM. */
+tm_status_t tm_static_records_add_txt(tm_static_records_t *recs, const char *name, uint32_t ttl,
+                                      const char *text);
+size_t tm_static_records_count(const tm_static_records_t *recs);
+/* The answer for (name, type): *out gets a new NOERROR answer holding
+ * every record of that name and type (one RRset), or NULL when the set
+ * holds none (TM_OK both).  TM_ENOMEM when the answer could not be built:
+ * never confused with "not held". */
+tm_status_t tm_static_records_answer(const tm_static_records_t *recs, const char *name,
+                                     uint16_t type, tm_answer_t **out);
 
 /* ---- zone files (also used directly by tests) ---------------------------- */
 

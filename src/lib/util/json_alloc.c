@@ -1,5 +1,5 @@
-/* json_alloc.c - cJSON allocation hooks (see json_alloc.h). */
-#include "rules/json_alloc.h"
+/* json_alloc.c - cJSON allocation hooks (see tmems/tm_json_alloc.h). */
+#include "tmems/tm_json_alloc.h"
 
 #include <cjson/cJSON.h>
 

@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "tmems/tm_dns.h"
+#include "tmems/tm_probe_view.h"
 #include "tmems/tm_rules.h"
 #include "tmems/tm_status.h"
 #include "tmems/tm_util.h"
@@ -40,10 +41,9 @@ const char *tm_section_name(tm_section_t section); /* "domain", "inbound", ... *
 typedef enum { TM_PHASE_AUTO = 0, TM_PHASE_PRE, TM_PHASE_POST } tm_phase_t;
 const char *tm_phase_name(tm_phase_t phase); /* "auto", "pre", "post" */
 
-/* The probes' options and views (tm_probe.h). */
+/* How the probes talk to servers (tm_probe.h): the judge only carries it
+ * for the run layer, which starts the probes. */
 struct tm_probe_options;
-struct tm_auth_view;
-struct tm_smtp_view;
 
 typedef struct {
     const char *company;  /* --company, or NULL */
@@ -53,8 +53,8 @@ typedef struct {
     bool offline;
     const char *only;     /* comma-separated ids or prefixes ("spf."), or NULL */
     const char *skip;
-    bool authoritative;   /* --authoritative: dns.consistency runs (tm_probe.h) */
-    bool smtp;            /* --smtp: inbound.smtp runs (tm_probe.h) */
+    bool authoritative;   /* --authoritative: dns.consistency runs (tm_probe_view.h) */
+    bool smtp;            /* --smtp: inbound.smtp runs (tm_probe_view.h) */
     const struct tm_probe_options *probe; /* how the probes talk to servers; NULL =
                                              defaults.  Read by the run layer only */
 } tm_check_options_t;
@@ -235,5 +235,24 @@ tm_status_t tm_checks_needs(const tm_check_ctx_t *ctx, tm_questions_t *need);
 bool tm_checks_want_spf(const tm_check_options_t *opts);
 /* Runs every selected check in catalogue order. */
 tm_status_t tm_checks_run(const tm_check_ctx_t *ctx, tm_findings_t *out);
+
+/* ---- the checks that need a probe ------------------------------------------
+ * dns.consistency (with --authoritative) asks each authoritative server
+ * itself, and inbound.smtp (with --smtp) greets each receiving server: the
+ * catalogue says which option enables them and which servers they need;
+ * the run layer probes those once the domain's rounds are complete and
+ * hands what the probes saw to the checks (ctx->auth, ctx->smtp). */
+
+/* True when the selected checks include dns.consistency with
+ * opts->authoritative on (inbound.smtp with opts->smtp on) and the run is
+ * not offline. */
+bool tm_checks_want_auth_probe(const tm_check_options_t *opts);
+bool tm_checks_want_smtp_probe(const tm_check_options_t *opts);
+/* The servers to probe for ctx->domain, from the rrset the rounds filled:
+ * *auth for dns.consistency, *smtp for inbound.smtp.  A probe that is not
+ * wanted, or that has no server to ask, leaves its list empty (count 0);
+ * the check then says why from the rrset.  Allocates nothing. */
+void tm_checks_probe_targets(const tm_check_ctx_t *ctx, tm_probe_targets_t *auth,
+                             tm_probe_targets_t *smtp);
 
 #endif

@@ -1,8 +1,8 @@
-/* token_rule.h - the ownership token's form (the onboarding guide, Step
+/* tm_token.h - the ownership token's form (the onboarding guide, Step
  * 2-1: a TXT record "tmes=" followed by the 32 letters and digits the
  * console shows), shared by token.format and the --token option. */
-#ifndef TMEMS_CHECK_TOKEN_RULE_H
-#define TMEMS_CHECK_TOKEN_RULE_H
+#ifndef TMEMS_TM_TOKEN_H
+#define TMEMS_TM_TOKEN_H
 
 #include <stdbool.h>
 #include <stddef.h>

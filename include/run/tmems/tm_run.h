@@ -11,29 +11,18 @@
 #include "tmems/tm_check.h"
 #include "tmems/tm_dns.h"
 #include "tmems/tm_resolve.h"
+#include "tmems/tm_result.h"
 #include "tmems/tm_rules.h"
 
 /* The bound on fetch rounds for one domain: the SPF tree is at most this
  * deep before the expansion bound of CHECKS.md stops it anyway. */
 #define TM_RUN_MAX_ROUNDS 40
 
-typedef struct {
-    char *domain;            /* as given (U-label form for IDN) */
-    char *ascii;             /* A-label, canonical */
-    tm_phase_t phase;        /* PRE or POST as decided; AUTO when undecided (the MX
-                                answer was a DNS error) */
-    bool phase_derived;      /* true when --phase auto decided it from the MX */
-    char *company;           /* NULL when unknown */
-    tm_company_source_t company_source;
-    tm_findings_t findings;  /* selected checks, catalogue order */
-    tm_check_status_t verdict;
-    tm_rrset_t *rrset;       /* every answer used, for -v and JSON "records" */
-    struct tm_spf_analysis *spf; /* NULL when the domain has no SPF record or outbound is off */
-    unsigned rounds;         /* fetch rounds used */
-    const tm_rules_t *rules; /* the rules judged against (not owned) */
-} tm_result_t;
-
-void tm_result_destroy(tm_result_t *result); /* NULL is a no-op */
+/* The records the rules vouch for (tm_rules_t records: the data center's
+ * SPF records), as the static source a resolver answers offline from
+ * (tm_resolver_options_t records).  NULL rules gives an empty set.  The
+ * caller frees *out with tm_static_records_destroy, after the resolver. */
+tm_status_t tm_run_rules_records(const tm_rules_t *rules, tm_static_records_t **out);
 
 /* Checks one domain.  `ascii` must already be a valid canonical name and
  * `display` its form for people (may equal ascii).  *out is set on TM_OK;
