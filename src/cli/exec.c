@@ -13,8 +13,10 @@
 #include "tmc_msg.h"
 #include "tmc_netinfo.h"
 #include "tmc_params.h"
+#include "tmc_plugin_dir.h"
 #include "tmc_spfcmd.h"
 #include "tmems/tm_file.h"
+#include "tmems/tm_probe.h"
 #include "tmems/tm_report.h"
 #include "tmems/tm_run.h"
 #include "tmems/tm_i18n.h"
@@ -104,6 +106,20 @@ int tmc_main(int argc, char **argv)
         goto done;
     }
 
+    /* The plugins are looked for only by the runs that load one. */
+    char plugin_dir[4096] = "";
+    bool probe_smtp = tm_checks_want_smtp_probe(&params.check);
+    if (params.doh_url || probe_smtp)
+        tmc_plugindir(plugin_dir, sizeof plugin_dir);
+    params.probe.plugin_dir = plugin_dir;
+    /* A missing TLS plugin is an error of the installation: it must not
+     * read as a STARTTLS failure of every server. */
+    if (probe_smtp && tm_probe_tls_ready(&params.probe, err, sizeof(err)) != TM_OK) {
+        tmc_error("%s", err);
+        rc = TMC_EXIT_USAGE;
+        goto done;
+    }
+
     const char *cacert, *capath;
     tmc_netinfo_trust(&params, &cacert, &capath);
     tm_resolver_options_t ropts = {
@@ -128,6 +144,7 @@ int tmc_main(int argc, char **argv)
          * times out is temperror (RFC 7208 section 5), even the first. */
         .silence_is_timeout = params.spf_mode,
         .records = rules_records,
+        .plugin_dir = plugin_dir,
     };
     if (tm_resolver_create(&ropts, &res, err, sizeof(err)) != TM_OK) {
         tmc_error("%s", err);

@@ -45,6 +45,9 @@ typedef struct tm_probe_options {
     uint16_t smtp_port;  /* 0 = 25 */
     const char *helo;    /* the EHLO name; NULL, or one that is not printable
                             ASCII without spaces = TM_PROBE_DEFAULT_HELO */
+    const char *plugin_dir; /* where the TLS plugin of STARTTLS is
+                               (tmems/tm_plugin.h); NULL = where the package
+                               installs it */
 } tm_probe_options_t;
 
 
@@ -73,6 +76,13 @@ tm_status_t tm_probe_take(tm_probe_t *probe, tm_auth_view_t **auth_out,
                           tm_smtp_view_t **smtp_out);
 /* Leaves the loop, closes what is still open, frees.  NULL is a no-op. */
 void tm_probe_destroy(tm_probe_t *probe);
+
+/* Loads the TLS client the SMTP probe uses for STARTTLS (a plugin, which
+ * brings OpenSSL: tmems/tm_plugin.h), once per process.  A caller that
+ * probes SMTP asks first: without it every STARTTLS would fail, and a
+ * broken installation would read as a finding about every server.  On
+ * failure err says which file and why. */
+tm_status_t tm_probe_tls_ready(const tm_probe_options_t *opts, char *err, size_t errlen);
 
 /* The same probes on an event loop of their own, waited for (tests, and a
  * caller without a resolver).  The caller destroys *auth_out and

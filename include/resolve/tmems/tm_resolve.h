@@ -67,6 +67,8 @@ typedef struct {
                                    --cacert); NULL = the default */
     const char *doh_capath;     /* a directory of hashed CA certificates (curl's
                                    --capath); NULL = none */
+    const char *plugin_dir;     /* where the DoH plugin is (tmems/tm_plugin.h), for
+                                   doh_url; NULL = where the package installs it */
     bool silence_is_timeout;    /* a question whose every try timed out is TIMEOUT
                                    even while the server has answered nothing yet.
                                    Off (the default), such silence means the server

@@ -105,6 +105,7 @@ struct tm_resolver {
     size_t nzones;
     tm_cares_t *net;        /* NULL offline: no socket is ever made */
     tm_doh_t *doh;          /* --doh: every query goes here, net stays NULL */
+    const tm_doh_api_t *doh_api; /* the DoH plugin's table, with doh */
     char where[320];        /* the servers or the URL, for failure messages */
     tm_poll_source_t transport; /* net or doh as the loop's first source */
     tm_loop_t loop;         /* the poll() of the transport and the sources */
@@ -578,7 +579,7 @@ static void send_entry(tm_resolver_t *res, entry_t *e, bool tcp)
     e->tries++;
     e->sent_us = now_us();
     e->seq = tm_window_sent(&res->window, e->sent_us);
-    st = res->doh ? tm_doh_send(res->doh, q, qlen, on_doh, e)
+    st = res->doh ? res->doh_api->send(res->doh, q, qlen, on_doh, e)
                   : tm_cares_send(res->net, tcp, q, qlen, on_net, e);
     if (st != TM_OK)
         net_done(res, e, NULL);
@@ -801,7 +802,16 @@ static tm_status_t setup_doh(tm_resolver_t *res, const tm_resolver_options_t *op
                            .capath = opts->doh_capath};
     snprintf(res->where, sizeof res->where, "%.*s", (int)tm_doh_url_len(opts->doh_url),
              opts->doh_url);
-    return tm_doh_create(&cfg, &res->doh, err, errlen);
+    const char *why = NULL;
+    if (!tm_doh_url_check(opts->doh_url, &why)) {
+        tm_err_printf(err, errlen, _("invalid DoH URL '%s': %s"), opts->doh_url, _(why));
+        return TM_EINVAL;
+    }
+    /* libcurl is loaded here, by the one run that needs it. */
+    tm_status_t st = tm_doh_api_load(opts->plugin_dir, &res->doh_api, err, errlen);
+    if (st != TM_OK)
+        return st;
+    return res->doh_api->create(&cfg, &res->doh, err, errlen);
 }
 
 /* ---- the transport as the loop's first source ---------------------------------- */
@@ -809,7 +819,7 @@ static tm_status_t setup_doh(tm_resolver_t *res, const tm_resolver_options_t *op
 static size_t transport_watch(void *self, struct pollfd *pfd, size_t max, long long *due)
 {
     tm_resolver_t *res = self;
-    return res->doh ? tm_doh_watch(res->doh, pfd, max, due)
+    return res->doh ? res->doh_api->watch(res->doh, pfd, max, due)
                     : tm_cares_watch(res->net, pfd, max, due);
 }
 
@@ -818,7 +828,7 @@ static void transport_handle(void *self, const struct pollfd *pfd, size_t n, lon
     tm_resolver_t *res = self;
     (void)now;
     if (res->doh) {
-        tm_status_t st = tm_doh_handle(res->doh, pfd, n);
+        tm_status_t st = res->doh_api->handle(res->doh, pfd, n);
         if (st != TM_OK && res->loop_error == TM_OK)
             res->loop_error = st;
     } else {
@@ -903,7 +913,8 @@ void tm_resolver_destroy(tm_resolver_t *res)
     /* First the transport: c-ares calls back every query still in flight
      * with a cancellation, which touches no entry. */
     tm_cares_destroy(res->net);
-    tm_doh_destroy(res->doh);
+    if (res->doh)
+        res->doh_api->destroy(res->doh);
     waiter_t *w = res->ready_head;
     while (w) {
         waiter_t *next = w->next;

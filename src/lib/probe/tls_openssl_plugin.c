@@ -1,4 +1,7 @@
-/* tls.c - OpenSSL for the STARTTLS probe (see tls.h).
+/* tls_openssl_plugin.c - OpenSSL for the STARTTLS probe (see tls.h): the
+ * TLS plugin, tls.so, which links OpenSSL so that the program does not
+ * (tmems/tm_plugin.h).  Everything but its table is hidden; memory comes
+ * from the host's allocator.
  *
  * The socket goes through a BIO of our own rather than OpenSSL's socket
  * BIO: it sends with MSG_NOSIGNAL, so a server that resets the connection
@@ -17,6 +20,9 @@
 #include <openssl/x509v3.h>
 
 #include "tls.h"
+
+/* The program's allocator, given by bind before any call. */
+static const tm_plugin_host_t *program;
 
 /* Bytes of a certificate's commonName kept (RFC 5280 upper bound: 64). */
 #define CN_MAX 256
@@ -95,10 +101,13 @@ static int sock_create(BIO *bio)
 
 /* ---- context and connections ---------------------------------------------- */
 
-tm_status_t tm_tls_ctx_create(tm_tls_ctx_t **out, char *err, size_t errlen)
+static void tls_ctx_destroy(tm_tls_ctx_t *ctx);
+static void tls_conn_destroy(tm_tls_conn_t *conn);
+
+static tm_status_t tls_ctx_create(tm_tls_ctx_t **out, char *err, size_t errlen)
 {
     *out = NULL;
-    tm_tls_ctx_t *ctx = tm_calloc(1, sizeof(*ctx));
+    tm_tls_ctx_t *ctx = program->calloc(1, sizeof(*ctx));
     if (!ctx)
         return TM_ENOMEM;
     ERR_clear_error();
@@ -109,7 +118,7 @@ tm_status_t tm_tls_ctx_create(tm_tls_ctx_t **out, char *err, size_t errlen)
         !BIO_meth_set_ctrl(ctx->method, sock_ctrl) ||
         !BIO_meth_set_create(ctx->method, sock_create)) {
         openssl_reason("cannot set up TLS", err, errlen);
-        tm_tls_ctx_destroy(ctx);
+        tls_ctx_destroy(ctx);
         return TM_ENETWORK;
     }
     /* Verification is recorded, not enforced (tls.h). */
@@ -120,20 +129,21 @@ tm_status_t tm_tls_ctx_create(tm_tls_ctx_t **out, char *err, size_t errlen)
     return TM_OK;
 }
 
-void tm_tls_ctx_destroy(tm_tls_ctx_t *ctx)
+static void tls_ctx_destroy(tm_tls_ctx_t *ctx)
 {
     if (!ctx)
         return;
     SSL_CTX_free(ctx->ssl);
     BIO_meth_free(ctx->method);
-    tm_free(ctx);
+    program->free(ctx);
 }
 
-tm_status_t tm_tls_conn_create(tm_tls_ctx_t *ctx, int fd, const char *host, size_t max_read,
-                               tm_tls_conn_t **out, char *err, size_t errlen)
+static tm_status_t tls_conn_create(tm_tls_ctx_t *ctx, int fd, const char *host,
+                                   size_t max_read, tm_tls_conn_t **out, char *err,
+                                   size_t errlen)
 {
     *out = NULL;
-    tm_tls_conn_t *conn = tm_calloc(1, sizeof(*conn));
+    tm_tls_conn_t *conn = program->calloc(1, sizeof(*conn));
     if (!conn)
         return TM_ENOMEM;
     conn->sock.fd = fd;
@@ -146,7 +156,7 @@ tm_status_t tm_tls_conn_create(tm_tls_ctx_t *ctx, int fd, const char *host, size
     if (!conn->ssl || !bio) {
         openssl_reason("cannot set up TLS", err, errlen);
         BIO_free(bio);
-        tm_tls_conn_destroy(conn);
+        tls_conn_destroy(conn);
         return TM_ENOMEM;
     }
     BIO_set_data(bio, &conn->sock);
@@ -160,7 +170,7 @@ tm_status_t tm_tls_conn_create(tm_tls_ctx_t *ctx, int fd, const char *host, size
     return TM_OK;
 }
 
-void tm_tls_conn_destroy(tm_tls_conn_t *conn)
+static void tls_conn_destroy(tm_tls_conn_t *conn)
 {
     if (!conn)
         return;
@@ -171,7 +181,7 @@ void tm_tls_conn_destroy(tm_tls_conn_t *conn)
         ERR_clear_error();
         SSL_free(conn->ssl);
     }
-    tm_free(conn);
+    program->free(conn);
 }
 
 /* Maps the result of an SSL_* call. */
@@ -204,7 +214,7 @@ static tm_tls_io_t io_result(tm_tls_conn_t *conn, int rc, const char *what, char
     }
 }
 
-tm_tls_io_t tm_tls_handshake(tm_tls_conn_t *conn, char *err, size_t errlen)
+static tm_tls_io_t tls_handshake(tm_tls_conn_t *conn, char *err, size_t errlen)
 {
     ERR_clear_error();
     errno = 0;
@@ -220,8 +230,8 @@ tm_tls_io_t tm_tls_handshake(tm_tls_conn_t *conn, char *err, size_t errlen)
     return io;
 }
 
-tm_tls_io_t tm_tls_read(tm_tls_conn_t *conn, char *buf, size_t len, size_t *done, char *err,
-                        size_t errlen)
+static tm_tls_io_t tls_read(tm_tls_conn_t *conn, char *buf, size_t len, size_t *done,
+                            char *err, size_t errlen)
 {
     *done = 0;
     ERR_clear_error();
@@ -230,8 +240,8 @@ tm_tls_io_t tm_tls_read(tm_tls_conn_t *conn, char *buf, size_t len, size_t *done
     return rc == 1 ? TM_TLS_OK : io_result(conn, rc, "TLS read", err, errlen);
 }
 
-tm_tls_io_t tm_tls_write(tm_tls_conn_t *conn, const char *buf, size_t len, size_t *done,
-                         char *err, size_t errlen)
+static tm_tls_io_t tls_write(tm_tls_conn_t *conn, const char *buf, size_t len, size_t *done,
+                             char *err, size_t errlen)
 {
     *done = 0;
     ERR_clear_error();
@@ -254,17 +264,17 @@ static tm_status_t subject_cn(X509 *cert, char **out)
         ERR_clear_error();
         return TM_OK;
     }
-    *out = tm_strndup((const char *)utf8, (size_t)n < CN_MAX ? (size_t)n : CN_MAX);
+    *out = program->strndup((const char *)utf8, (size_t)n < CN_MAX ? (size_t)n : CN_MAX);
     OPENSSL_free(utf8);
     return *out ? TM_OK : TM_ENOMEM;
 }
 
-tm_status_t tm_tls_describe(tm_tls_conn_t *conn, int64_t now, tm_smtp_server_t *out)
+static tm_status_t tls_describe(tm_tls_conn_t *conn, int64_t now, tm_smtp_server_t *out)
 {
     const char *version = SSL_get_version(conn->ssl);
     const char *cipher = SSL_get_cipher_name(conn->ssl);
-    if ((version && !(out->tls_version = tm_strdup(version))) ||
-        (cipher && !(out->tls_cipher = tm_strdup(cipher))))
+    if ((version && !(out->tls_version = program->strdup(version))) ||
+        (cipher && !(out->tls_cipher = program->strdup(cipher))))
         return TM_ENOMEM;
     X509 *cert = SSL_get1_peer_certificate(conn->ssl);
     if (!cert)
@@ -282,7 +292,24 @@ tm_status_t tm_tls_describe(tm_tls_conn_t *conn, int64_t now, tm_smtp_server_t *
     long verify = SSL_get_verify_result(conn->ssl);
     out->cert_verified = verify == X509_V_OK;
     if (st == TM_OK && !out->cert_verified &&
-        !(out->verify_error = tm_strdup(X509_verify_cert_error_string(verify))))
+        !(out->verify_error = program->strdup(X509_verify_cert_error_string(verify))))
         st = TM_ENOMEM;
     return st;
 }
+
+/* ---- the plugin's table ------------------------------------------------------ */
+
+static void plugin_bind(const tm_plugin_host_t *services) { program = services; }
+
+__attribute__((visibility("default"))) const tm_tls_api_t tm_tls_plugin = {
+    .header = {.version = TM_VERSION, .abi = TM_TLS_PLUGIN_ABI, .size = sizeof(tm_tls_api_t),
+               .bind = plugin_bind},
+    .ctx_create = tls_ctx_create,
+    .ctx_destroy = tls_ctx_destroy,
+    .conn_create = tls_conn_create,
+    .conn_destroy = tls_conn_destroy,
+    .handshake = tls_handshake,
+    .read = tls_read,
+    .write = tls_write,
+    .describe = tls_describe,
+};

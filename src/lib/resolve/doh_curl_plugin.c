@@ -1,5 +1,7 @@
-/* doh.c - RFC 8484 POST over one libcurl multi handle under the resolver's
- * poll() loop (see doh.h).
+/* doh_curl_plugin.c - RFC 8484 POST over one libcurl multi handle under the
+ * resolver's poll() loop (see doh.h): the DoH plugin, doh.so, which links
+ * libcurl so that the program does not (tmems/tm_plugin.h).  Everything
+ * but its table is hidden; memory comes from the host's allocator.
  *
  * libcurl tells which sockets to watch (CURLMOPT_SOCKETFUNCTION) and when
  * its next timeout is due (CURLMOPT_TIMERFUNCTION); tm_doh_watch hands them
@@ -22,6 +24,10 @@
 #include "errbuf.h"
 #include "doh.h"
 #include "tmems/tm_i18n.h"
+#include "tmems/tm_plugin.h"
+
+/* The program's allocator and messages, given by bind before any call. */
+static const tm_plugin_host_t *program;
 
 /* A query: header, a name of at most 255 octets, the question tail and the
  * OPT record (the resolver's QUERY_MAX). */
@@ -118,7 +124,7 @@ static int on_socket(CURL *easy, curl_socket_t fd, int what, void *userp, void *
             return 0; /* see WATCH_MAX */
         if (doh->nwatch == doh->watch_cap) {
             size_t cap = doh->watch_cap ? doh->watch_cap * 2 : 8;
-            watch_t *w = tm_realloc(doh->watch, cap * sizeof *w);
+            watch_t *w = program->realloc(doh->watch, cap * sizeof *w);
             if (!w) {
                 doh->oom = true;
                 return 0;
@@ -167,7 +173,7 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *userp)
             cap *= 2;
         if (cap > TM_DOH_BODY_MAX)
             cap = TM_DOH_BODY_MAX;
-        uint8_t *b = tm_realloc(x->body, cap);
+        uint8_t *b = program->realloc(x->body, cap);
         if (!b) {
             x->oom = true;
             return 0;
@@ -188,8 +194,8 @@ static void xfer_free(xfer_t *x)
         return;
     if (x->easy)
         curl_easy_cleanup(x->easy);
-    tm_free(x->body);
-    tm_free(x);
+    program->free(x->body);
+    program->free(x);
 }
 
 static void active_unlink(tm_doh_t *doh, xfer_t *x)
@@ -347,8 +353,10 @@ static tm_status_t setup_multi(tm_doh_t *doh)
     return TM_OK;
 }
 
-tm_status_t tm_doh_create(const tm_doh_config_t *cfg, tm_doh_t **out, char *err,
-                          size_t errlen)
+static void doh_destroy(tm_doh_t *doh);
+
+static tm_status_t doh_create(const tm_doh_config_t *cfg, tm_doh_t **out, char *err,
+                              size_t errlen)
 {
     const char *why = NULL;
     tm_status_t st;
@@ -361,7 +369,7 @@ tm_status_t tm_doh_create(const tm_doh_config_t *cfg, tm_doh_t **out, char *err,
         tm_err_printf(err, errlen, _("invalid DoH URL '%s': %s"), cfg->url ? cfg->url : "", _(why));
         return TM_EINVAL;
     }
-    doh = tm_calloc(1, sizeof *doh);
+    doh = program->calloc(1, sizeof *doh);
     if (!doh)
         return TM_ENOMEM;
     doh->timeout_ms = cfg->timeout_ms ? cfg->timeout_ms : 2000;
@@ -397,12 +405,12 @@ tm_status_t tm_doh_create(const tm_doh_config_t *cfg, tm_doh_t **out, char *err,
         st = TM_EIO;
         goto fail;
     }
-    if ((cfg->cacert && !(doh->cacert = tm_strdup(cfg->cacert))) ||
-        (cfg->capath && !(doh->capath = tm_strdup(cfg->capath)))) {
+    if ((cfg->cacert && !(doh->cacert = program->strdup(cfg->cacert))) ||
+        (cfg->capath && !(doh->capath = program->strdup(cfg->capath)))) {
         st = TM_ENOMEM;
         goto fail;
     }
-    doh->url = tm_strndup(cfg->url, tm_doh_url_len(cfg->url));
+    doh->url = program->strndup(cfg->url, tm_doh_url_len(cfg->url));
     if (!doh->url) {
         st = TM_ENOMEM;
         goto fail;
@@ -438,12 +446,12 @@ tm_status_t tm_doh_create(const tm_doh_config_t *cfg, tm_doh_t **out, char *err,
     return TM_OK;
 fail:
     if (st == TM_ENOMEM && err && errlen && !err[0])
-        tm_err_printf(err, errlen, "%s", tm_strerror(st));
-    tm_doh_destroy(doh);
+        tm_err_printf(err, errlen, "%s", program->strerror(st));
+    doh_destroy(doh);
     return st;
 }
 
-void tm_doh_destroy(tm_doh_t *doh)
+static void doh_destroy(tm_doh_t *doh)
 {
     if (!doh)
         return;
@@ -462,11 +470,11 @@ void tm_doh_destroy(tm_doh_t *doh)
     curl_slist_free_all(doh->headers);
     if (doh->global_init)
         curl_global_cleanup();
-    tm_free(doh->url);
-    tm_free(doh->cacert);
-    tm_free(doh->capath);
-    tm_free(doh->watch);
-    tm_free(doh);
+    program->free(doh->url);
+    program->free(doh->cacert);
+    program->free(doh->capath);
+    program->free(doh->watch);
+    program->free(doh);
 }
 
 static bool setup_easy(tm_doh_t *doh, xfer_t *x)
@@ -507,12 +515,12 @@ static bool setup_easy(tm_doh_t *doh, xfer_t *x)
            curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L) == CURLE_OK;
 }
 
-tm_status_t tm_doh_send(tm_doh_t *doh, const uint8_t *query, size_t len, tm_doh_cb cb,
-                        void *arg)
+static tm_status_t doh_send(tm_doh_t *doh, const uint8_t *query, size_t len, tm_doh_cb cb,
+                            void *arg)
 {
     if (!doh || !query || !cb || len == 0 || len > QUERY_MAX)
         return TM_EINVAL;
-    xfer_t *x = tm_calloc(1, sizeof *x);
+    xfer_t *x = program->calloc(1, sizeof *x);
     if (!x)
         return TM_ENOMEM;
     x->cb = cb;
@@ -528,7 +536,7 @@ tm_status_t tm_doh_send(tm_doh_t *doh, const uint8_t *query, size_t len, tm_doh_
     return TM_OK;
 }
 
-size_t tm_doh_watch(tm_doh_t *doh, struct pollfd *pfd, size_t max, long long *due_ms)
+static size_t doh_watch(tm_doh_t *doh, struct pollfd *pfd, size_t max, long long *due_ms)
 {
     if (!doh)
         return 0;
@@ -546,7 +554,7 @@ size_t tm_doh_watch(tm_doh_t *doh, struct pollfd *pfd, size_t max, long long *du
     return doh->nwatch;
 }
 
-tm_status_t tm_doh_handle(tm_doh_t *doh, const struct pollfd *pfd, size_t n)
+static tm_status_t doh_handle(tm_doh_t *doh, const struct pollfd *pfd, size_t n)
 {
     int running = 0;
     bool any = false;
@@ -579,3 +587,17 @@ tm_status_t tm_doh_handle(tm_doh_t *doh, const struct pollfd *pfd, size_t n)
     }
     return TM_OK;
 }
+
+/* ---- the plugin's table --------------------------------------------------------- */
+
+static void plugin_bind(const tm_plugin_host_t *services) { program = services; }
+
+__attribute__((visibility("default"))) const tm_doh_api_t tm_doh_plugin = {
+    .header = {.version = TM_VERSION, .abi = TM_DOH_PLUGIN_ABI, .size = sizeof(tm_doh_api_t),
+               .bind = plugin_bind},
+    .create = doh_create,
+    .destroy = doh_destroy,
+    .send = doh_send,
+    .watch = doh_watch,
+    .handle = doh_handle,
+};
