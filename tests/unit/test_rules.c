@@ -71,6 +71,13 @@ static void test_regions_match_blobs(void **state)
             named = named || strcmp(regions[i], b->region) == 0;
         assert_true(named);
         assert_int_equal(b->len, strlen(b->json));
+        /* What the build read from each file (cmake/embed_rules.cmake) is
+         * what the parser reads from it. */
+        tm_rules_t *parsed = NULL;
+        assert_int_equal(tm_rules_parse(b->json, b->len, "bundled", &parsed, NULL, 0), TM_OK);
+        assert_string_equal(b->site, parsed->site);
+        assert_string_equal(b->inbound_suffix, parsed->inbound_suffix);
+        tm_rules_destroy(parsed);
     }
     assert_int_equal(nblobs, nregions);
 }

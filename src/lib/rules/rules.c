@@ -76,25 +76,22 @@ tm_status_t tm_rules_add_other_sites(tm_rules_t *rules)
         return TM_ENOMEM;
     size_t n = 0;
     tm_status_t st = TM_OK;
+    /* The site names and suffixes were read from the files at build time
+     * (cmake/embed_rules.cmake): no other file is parsed here. */
     for (const tm_rules_blob_t *blob = tm_rules_blobs; blob->region && st == TM_OK; blob++) {
         if (strcmp(blob->region, rules->region) == 0)
             continue;
-        tm_rules_t *other = NULL;
-        st = parse_bundled(blob->region, &other);
-        if (st != TM_OK)
-            break;
         /* A --rules file may describe a bundled site under another region
          * name: its hosts are then this site's own, not another's. */
-        if (!tm_name_equal(other->inbound_suffix, rules->inbound_suffix)) {
+        if (!tm_name_equal(blob->inbound_suffix, rules->inbound_suffix)) {
             tm_rules_site_t *s = &sites[n];
-            s->region = tm_strdup(other->region);
-            s->site = tm_strdup(other->site);
-            s->inbound_suffix = tm_strdup(other->inbound_suffix);
+            s->region = tm_strdup(blob->region);
+            s->site = tm_strdup(blob->site);
+            s->inbound_suffix = tm_strdup(blob->inbound_suffix);
             n++;
             if (!s->region || !s->site || !s->inbound_suffix)
                 st = TM_ENOMEM;
         }
-        tm_rules_destroy(other);
     }
     if (st != TM_OK) {
         sites_free(sites, n);
