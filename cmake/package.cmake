@@ -6,8 +6,9 @@
 # builds tmems-check_<version>_<arch>.deb for Debian 12.  Its Depends line is
 # computed by dpkg-shlibdeps (package dpkg-dev) from the libraries the binary
 # and its plugins link (cmake/plugins.cmake), so it names the same packages
-# the build used: libc-ares2, libcjson1, libzscanner4, libidn2-0, libc6 for
-# the binary, libcurl4 for the DoH plugin, libssl3 for the TLS plugin.
+# the build used: libc-ares2, libcjson1, libzscanner4, libc6 for the
+# binary, libcurl4 for the DoH plugin, libssl3 for the TLS plugin, libidn2-0
+# for the IDN plugin.
 
 set(CPACK_PACKAGE_NAME tmems-check)
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})

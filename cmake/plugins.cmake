@@ -1,7 +1,8 @@
 # plugins.cmake - the program's plugins (include/util/tmems/tm_plugin.h):
-# the code that needs libcurl (DNS over HTTPS) or OpenSSL (the STARTTLS
-# probe), built as shared objects that link those libraries, so that the
-# program maps them only in the runs that use them.
+# the code that needs libcurl (DNS over HTTPS), OpenSSL (the STARTTLS
+# probe) or libidn2 (internationalised names), built as shared objects that
+# link those libraries, so that the program maps them only in the runs that
+# use them.
 #
 #   <build>/plugins/<name>.so                      (tests run from the tree)
 #   <prefix>/<libdir>/tmems-check/<name>.so        (installed, and packaged:
@@ -54,6 +55,8 @@ tm_plugin(doh INCLUDE util dns resolve
           SOURCES src/lib/resolve/doh_curl_plugin.c src/lib/resolve/doh_map.c
                   src/lib/resolve/errbuf.c
           LINKS PkgConfig::CURL)
+# IDNA2008 for the names that need it (libidn2 brings libunistring).
+tm_plugin(idn INCLUDE util SOURCES src/lib/util/idn_plugin.c LINKS PkgConfig::IDN2)
 # The STARTTLS probe's TLS client.
 tm_plugin(tls INCLUDE util dns
           SOURCES src/lib/probe/tls_openssl_plugin.c

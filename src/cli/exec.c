@@ -16,6 +16,7 @@
 #include "tmc_plugin_dir.h"
 #include "tmc_spfcmd.h"
 #include "tmems/tm_file.h"
+#include "tmems/tm_plugin.h"
 #include "tmems/tm_probe.h"
 #include "tmems/tm_report.h"
 #include "tmems/tm_run.h"
@@ -81,6 +82,9 @@ int tmc_main(int argc, char **argv)
             lang = v;
     }
     tmc_i18n_init(lang);
+    /* The plugins (libcurl, OpenSSL, libidn2) are looked for in the build
+     * tree or next to this binary, by the first run that loads one. */
+    tm_plugin_set_locator(tmc_plugindir);
 
     if (!tmc_params_parse(&params, argc, argv, err, sizeof(err))) {
         tmc_error("%s", err);
@@ -106,15 +110,10 @@ int tmc_main(int argc, char **argv)
         goto done;
     }
 
-    /* The plugins are looked for only by the runs that load one. */
-    char plugin_dir[4096] = "";
-    bool probe_smtp = tm_checks_want_smtp_probe(&params.check);
-    if (params.doh_url || probe_smtp)
-        tmc_plugindir(plugin_dir, sizeof plugin_dir);
-    params.probe.plugin_dir = plugin_dir;
     /* A missing TLS plugin is an error of the installation: it must not
      * read as a STARTTLS failure of every server. */
-    if (probe_smtp && tm_probe_tls_ready(&params.probe, err, sizeof(err)) != TM_OK) {
+    if (tm_checks_want_smtp_probe(&params.check) &&
+        tm_probe_tls_ready(&params.probe, err, sizeof(err)) != TM_OK) {
         tmc_error("%s", err);
         rc = TMC_EXIT_USAGE;
         goto done;
@@ -144,7 +143,6 @@ int tmc_main(int argc, char **argv)
          * times out is temperror (RFC 7208 section 5), even the first. */
         .silence_is_timeout = params.spf_mode,
         .records = rules_records,
-        .plugin_dir = plugin_dir,
     };
     if (tm_resolver_create(&ropts, &res, err, sizeof(err)) != TM_OK) {
         tmc_error("%s", err);

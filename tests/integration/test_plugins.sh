@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# test_plugins.sh - libcurl and OpenSSL are loaded only by the runs that use
-# them (include/util/tmems/tm_plugin.h): the binary does not link them, a
-# run without --doh and --smtp never maps them, --doh maps the DoH plugin
-# and libcurl, --smtp the TLS plugin and OpenSSL; a missing or foreign
+# test_plugins.sh - libcurl, OpenSSL and libidn2 are loaded only by the
+# runs that use them (include/util/tmems/tm_plugin.h): the binary does not
+# link them, a run without --doh and --smtp never maps libcurl or OpenSSL,
+# --doh maps the DoH plugin and libcurl, --smtp the TLS plugin and OpenSSL,
+# an internationalised name the IDN plugin and libidn2; a missing or foreign
 # plugin is a usage error naming the file, before any DNS.
 #
 # The dynamic loader's own log (LD_DEBUG=files, ld.so(8)) says what was
@@ -41,6 +42,10 @@ expect_stderr_has() {
     if grep -qF -- "$1" "$TM_ERR"; then tm_pass; else tm_fail "stderr lacks: $1"; fi
 }
 
+expect_stderr_lacks() {
+    if grep -qF -- "$1" "$TM_ERR"; then tm_fail "stderr has: $1"; else tm_pass; fi
+}
+
 # expect_not_loaded NAME : no file NAME.so* was mapped (doh, tls, libcurl).
 expect_not_loaded() {
     if grep -qE "^$1\.so" "$LOADED"; then
@@ -50,10 +55,10 @@ expect_not_loaded() {
     fi
 }
 
-tm_case "the binary links neither libcurl nor OpenSSL"
+tm_case "the binary links neither libcurl nor OpenSSL nor libidn2"
 needed=$(LC_ALL=C readelf -d "$TM_BIN" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
 tm_assert "NEEDED lists the c-ares library (sanity)" grep -q '^libcares' <<<"$needed"
-for lib in libcurl libssl libcrypto libgnutls; do
+for lib in libcurl libssl libcrypto libgnutls libidn2 libunistring; do
     tm_assert "NEEDED has no $lib" bash -c "! grep -q '^$lib' <<<'$needed'"
 done
 
@@ -61,12 +66,29 @@ tm_case "the offline demo maps no plugin, libcurl or OpenSSL"
 loaded_by --offline --zone "$ZONE" acme-corp.example
 expect_exit 0
 expect_loaded libcares.so.2
-for lib in doh tls libcurl libssl libcrypto; do expect_not_loaded "$lib"; done
+for lib in doh tls idn libcurl libssl libcrypto libidn2 libunistring; do
+    expect_not_loaded "$lib"
+done
 
 tm_case "--version maps nothing more"
 loaded_by --version
 expect_exit 0
-for lib in doh tls libcurl libssl libcrypto; do expect_not_loaded "$lib"; done
+for lib in doh tls idn libcurl libssl libcrypto libidn2 libunistring; do
+    expect_not_loaded "$lib"
+done
+
+tm_case "an internationalised name maps the IDN plugin and libidn2, nothing else"
+loaded_by --offline --zone "$ZONE" 例え.jp
+expect_usage_error
+expect_stderr_has "no zone file holds xn--r8jz45g.jp"
+expect_loaded idn.so
+expect_loaded libidn2.so.0
+for lib in doh tls libcurl libssl; do expect_not_loaded "$lib"; done
+
+tm_case "an A-label typed as such is checked by the IDN plugin too"
+loaded_by --offline --zone "$ZONE" xn--r8jz45g.jp
+expect_usage_error
+expect_loaded idn.so
 
 tm_case "--doh maps the DoH plugin and libcurl, not the TLS plugin"
 loaded_by --doh "http://127.0.0.1:$CLOSED/dns-query" --timeout 500 --tries 1 acme-corp.example
@@ -105,6 +127,19 @@ TMEMS_CHECK_PLUGINDIR=$EMPTY tm_run_raw --smtp --server "127.0.0.1:$CLOSED" acme
 expect_usage_error
 expect_stderr_has "STARTTLS cannot be probed: the TLS plugin is missing or broken"
 expect_stderr_has "$EMPTY/tls.so: cannot open shared object file"
+
+tm_case "a missing IDN plugin is a usage error naming the file, not an invalid name"
+TMEMS_CHECK_PLUGINDIR=$EMPTY tm_run_raw --offline --zone "$ZONE" 例え.jp
+expect_usage_error
+expect_stderr_has "internationalised names cannot be checked: the IDN plugin is missing or broken"
+expect_stderr_has "$EMPTY/idn.so: cannot open shared object file"
+expect_stderr_lacks "invalid domain name"
+
+tm_case "a missing IDN plugin stops a -f list too, before any DNS"
+printf 'acme-corp.example\n例え.jp\n' >"$TM_TMP/idn-list"
+TMEMS_CHECK_PLUGINDIR=$EMPTY tm_run_raw --offline --zone "$ZONE" -f "$TM_TMP/idn-list"
+expect_usage_error
+expect_stderr_has "$EMPTY/idn.so: cannot open shared object file"
 
 tm_case "a run without --doh or --smtp needs no plugin at all"
 TMEMS_CHECK_PLUGINDIR=$EMPTY tm_run_raw --offline --zone "$ZONE" acme-corp.example

@@ -28,8 +28,18 @@ for path in bin/tmems-check \
     [ -f "$prefix/$path" ] && ok "$path" || bad "$path missing"
 done
 [ -x "$prefix/bin/tmems-check" ] && ok "bin/tmems-check is executable" || bad "not executable"
-n=$(find "$prefix" -path '*/tmems-check/doh.so' -o -path '*/tmems-check/tls.so' | wc -l)
-[ "$n" -eq 2 ] && ok "the plugins are installed" || bad "$n plugins installed, expected 2"
+n=$(find "$prefix" -path '*/tmems-check/doh.so' -o -path '*/tmems-check/tls.so' \
+     -o -path '*/tmems-check/idn.so' | wc -l)
+[ "$n" -eq 3 ] && ok "the plugins are installed" || bad "$n plugins installed, expected 3"
+# Outside the build tree, an internationalised name loads the installed IDN
+# plugin: the error is the want of a zone file for its A-label, not a
+# missing plugin.
+out=$(env -i PATH=/usr/bin:/bin "$prefix/bin/tmems-check" --offline 例え.jp 2>&1)
+if printf '%s\n' "$out" | grep -q 'xn--r8jz45g.jp' && ! printf '%s\n' "$out" | grep -q plugin; then
+    ok "the installed binary finds its IDN plugin"
+else
+    bad "IDN from the installed binary: $out"
+fi
 # Outside the build tree, the binary loads the installed plugin: a DoH run
 # on a closed port is a transport error (exit 3), not a missing plugin (2).
 out=$(env -i PATH=/usr/bin:/bin "$prefix/bin/tmems-check" --doh http://127.0.0.1:9/dns-query \

@@ -44,13 +44,18 @@ typedef struct tm_plugin_header {
     void (*bind)(const tm_plugin_host_t *host);
 } tm_plugin_header_t;
 
-/* The file of plugin name ("doh", "tls") in dir: "<dir>/<name>.so".  dir
- * NULL is the directory the plugins are installed in
- * (${libdir}/tmems-check); the command line passes the build tree's or the
- * one next to the running binary (src/cli/plugin_dir.c). */
+/* The file of plugin name ("doh", "tls", "idn") in dir: "<dir>/<name>.so". */
 #define TM_PLUGIN_SUFFIX ".so"
 
-/* Opens the plugin name of dir ("" or NULL: the installed directory) once
+/* Where the plugins are when a caller names no directory: the program
+ * says, once, with a function called on the first load that needs it (the
+ * command line finds the build tree's or the one next to the running
+ * binary, src/cli/plugin_dir.c, and a run that loads no plugin pays
+ * nothing for the search).  Without a locator, or when it writes an empty
+ * string, it is where the package installs them (${libdir}/tmems-check). */
+void tm_plugin_set_locator(void (*locate)(char *out, size_t outlen));
+
+/* Opens the plugin name of dir ("" or NULL: the locator's) once
  * per process (later calls for the same file return the same table; the
  * file is never closed), finds its table `symbol`, checks its header
  * (version, abi, at least min_size bytes) and binds it.  On

@@ -96,9 +96,16 @@ bool tm_name_has_suffix(const char *name, const char *suffix);
  * with IDNA2008 (RFC 5891, libidn2) to its A-label form, validated, and
  * canonicalised.  ascii gets the A-label name, display the U-label name
  * (equal to ascii for a plain ASCII name); both TM_NAME_MAX + 1 bytes.  On
- * failure *why (if not NULL) gets a static English reason. */
+ * failure *why (if not NULL) gets a static English reason: TM_EINVAL for a
+ * name that is not valid, TM_EUNSUPPORTED when a name that needs IDNA2008
+ * meets a missing IDN plugin (libidn2 is loaded only for those names,
+ * tmems/tm_plugin.h), TM_ENOMEM. */
 tm_status_t tm_domain_from_user(const char *input, char ascii[TM_NAME_MAX + 1],
                                 char display[TM_NAME_MAX * 4 + 1], const char **why);
+/* Whether the IDN plugin can be loaded (tm_domain_from_user needs it for
+ * non-ASCII names and A-labels): TM_OK, else TM_EUNSUPPORTED and err gets
+ * a translated message with the loader's reason (the file it tried). */
+tm_status_t tm_idn_ready(char *err, size_t errlen);
 
 /* ---- IP addresses and CIDR blocks -------------------------------------- */
 

@@ -24,6 +24,24 @@ typedef struct {
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static loaded_t loaded[LOADED_MAX];
 static size_t nloaded;
+static void (*locator)(char *out, size_t outlen);
+static char located[PATH_MAX_LEN]; /* what the locator said; "" = not asked yet */
+
+void tm_plugin_set_locator(void (*locate)(char *out, size_t outlen))
+{
+    pthread_mutex_lock(&lock);
+    locator = locate;
+    located[0] = '\0';
+    pthread_mutex_unlock(&lock);
+}
+
+/* The directory of plugins no caller named; the caller holds the lock. */
+static const char *default_dir(void)
+{
+    if (!located[0] && locator)
+        locator(located, sizeof located);
+    return located[0] ? located : TM_PLUGIN_DIR;
+}
 
 static const tm_plugin_host_t host = {
     .malloc = tm_malloc,
@@ -84,12 +102,14 @@ tm_status_t tm_plugin_load(const char *dir, const char *name, const char *symbol
     *table = NULL;
     if (!name || !symbol || strlen(name) >= NAME_MAX_LEN || strchr(name, '/'))
         return TM_EINVAL;
-    char path[PATH_MAX_LEN];
-    int n = snprintf(path, sizeof path, "%s/%s" TM_PLUGIN_SUFFIX, dir && *dir ? dir : TM_PLUGIN_DIR,
-                     name);
-    if (n < 0 || (size_t)n >= sizeof path)
-        return TM_ERANGE;
     pthread_mutex_lock(&lock);
+    char path[PATH_MAX_LEN];
+    int n = snprintf(path, sizeof path, "%s/%s" TM_PLUGIN_SUFFIX,
+                     dir && *dir ? dir : default_dir(), name);
+    if (n < 0 || (size_t)n >= sizeof path) {
+        pthread_mutex_unlock(&lock);
+        return TM_ERANGE;
+    }
     tm_status_t st = TM_OK;
     for (size_t i = 0; i < nloaded && !*table; i++) {
         if (strcmp(loaded[i].path, path) == 0)
