@@ -44,11 +44,13 @@ static long now_ms(void)
     return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* The exit status of many domains (tmems-check(1) EXIT STATUS): 1 beats 3
- * beats 0.  Each domain's comes from its assessment, the one its report
- * renders, so the two cannot disagree. */
+/* The exit status of many domains (tmems-check(1) EXIT STATUS): 4 (the
+ * report was not written) beats 1 beats 3 beats 0.  Each domain's comes from
+ * its assessment, the one its report renders, so the two cannot disagree. */
 static int worse(int a, int b)
 {
+    if (a == TMC_EXIT_WRITE || b == TMC_EXIT_WRITE)
+        return TMC_EXIT_WRITE;
     if (a == TMC_EXIT_FAIL || b == TMC_EXIT_FAIL)
         return TMC_EXIT_FAIL;
     if (a == TMC_EXIT_DNS_ERROR || b == TMC_EXIT_DNS_ERROR)
@@ -157,7 +159,7 @@ static tm_status_t emit_item(void *arg, size_t index, tm_status_t status, tm_res
     const tmc_params_t *p = o->p;
     const tmc_domain_t *d = &p->domains[index];
     if (d->invalid) {
-        /* A bad line of -f costs that line only (CLI.md): its message, and a
+        /* A bad line of -f costs that line only (docs/cli.md): its message, and a
          * result whose domain.name fails, in its place. */
         progress_clear(o);
         tmc_error(_("%s:%lu: invalid domain name '%s': %s"),
@@ -191,7 +193,7 @@ static tm_status_t emit_item(void *arg, size_t index, tm_status_t status, tm_res
     if (st == TM_EIO) {
         progress_clear(o);
         tmc_error("%s", _("the report could not be written to standard output"));
-        o->rc = worse(o->rc, TMC_EXIT_DNS_ERROR);
+        o->rc = worse(o->rc, TMC_EXIT_WRITE);
         return st; /* nobody reads the rest */
     }
     if (st != TM_OK) {
@@ -205,8 +207,9 @@ static tm_status_t emit_item(void *arg, size_t index, tm_status_t status, tm_res
     return TM_OK;
 }
 
-/* The opening or closing of the one document of json and junit. */
-static void frame(out_t *o, bool begin, long elapsed_ms)
+/* The opening or closing of the one document of json and junit; false
+ * when it could not be written. */
+static bool frame(out_t *o, bool begin, long elapsed_ms)
 {
     tm_buf_t out;
     tm_buf_init(&out);
@@ -219,10 +222,14 @@ static void frame(out_t *o, bool begin, long elapsed_ms)
     if (st == TM_OK)
         st = write_out(o, &out);
     tm_buf_clear(&out);
-    if (st != TM_OK) {
+    if (st == TM_EIO) {
         tmc_error("%s", _("the report could not be written to standard output"));
+        o->rc = worse(o->rc, TMC_EXIT_WRITE);
+    } else if (st != TM_OK) {
+        tmc_error(_("the report could not be made: %s"), tm_strerror(st));
         o->rc = worse(o->rc, TMC_EXIT_DNS_ERROR);
     }
+    return st == TM_OK;
 }
 
 int tmc_batch_run(const tmc_params_t *p, tm_resolver_t *res, const tm_rules_t *rules, bool color)
@@ -236,7 +243,8 @@ int tmc_batch_run(const tmc_params_t *p, tm_resolver_t *res, const tm_rules_t *r
     o.stdout_tty = isatty(STDOUT_FILENO);
     tm_batch_options_t bopts = {.jobs = p->jobs};
 
-    frame(&o, true, 0);
+    if (!frame(&o, true, 0))
+        return o.rc; /* nobody would read the results */
     progress_draw(&o, true);
     tm_status_t st = tm_run_batch(res, rules, &p->check, &bopts, next_item, emit_item, &o);
     progress_clear(&o);

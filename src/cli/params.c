@@ -1,4 +1,4 @@
-/* params.c - argv to tmc_params_t (CLI.md "Options").  Every value is
+/* params.c - argv to tmc_params_t (docs/cli.md "Options").  Every value is
  * checked here, so a mistake costs the user one clear line and exit 2, and
  * never a half-run check. */
 #include <errno.h>
@@ -142,12 +142,16 @@ const char *tmc_usage(void)
              "  tmems-check spf [OPTIONS] DOMAIN --ip ADDR [--sender ADDR] [--helo NAME]\n"
              "                        RFC 7208 check_host() for one address, with its trace;\n"
              "                        a malformed DOMAIN gives the result none (RFC 7208\n"
-             "                        section 4.3)\n"
+             "                        section 4.3); see tmems-check spf --help\n"
+             "  tmems-check checks [--format text|json]\n"
+             "                        the check ids --only and --skip take, with what each\n"
+             "                        checks\n"
              "\n"
              "Exit status: 0 ready (or, with --only/--skip leaving out the token, MX or SPF\n"
              "checks, every selected check passed), 1 not ready (a check failed, or warned\n"
              "under --strict), 2 usage or input error, 3 verdict unknown (DNS did not\n"
-             "answer, or the token, MX or SPF records could not be judged).\n");
+             "answer, or the token, MX or SPF records could not be judged), 4 the report\n"
+             "could not be written to standard output.\n");
 }
 
 static bool fail(char *err, size_t errlen, const char *fmt, ...)
@@ -317,7 +321,7 @@ static bool drop_repeats(tmc_params_t *p, char *err, size_t errlen)
 
 /* -f FILE: one domain a line, '#' starts a comment, blank lines are
  * skipped, '-' is standard input.  A line that is not a domain name is
- * kept with its reason: it is reported for that line (CLI.md). */
+ * kept with its reason: it is reported for that line (docs/cli.md). */
 static bool read_domains_file(tmc_params_t *p, const char *path, char *err, size_t errlen)
 {
     char *text = NULL, problem[128];
@@ -338,7 +342,10 @@ static bool read_domains_file(tmc_params_t *p, const char *path, char *err, size
         if (len >= sizeof(line) && keep == sizeof(line) - 1) {
             /* No name is a kilobyte long: the line is reported, cut. */
             char why[128];
-            snprintf(why, sizeof(why), _("the line is longer than %zu bytes"), sizeof(line) - 1);
+            snprintf(why, sizeof(why),
+                     dngettext(TM_TEXTDOMAIN, "the line is longer than %zu byte",
+                               "the line is longer than %zu bytes", sizeof(line) - 1),
+                     sizeof(line) - 1);
             snprintf(line + 60, sizeof(line) - 60, "...");
             tmc_domain_t *d = new_domain(p, err, errlen);
             ok = d != NULL;
@@ -398,7 +405,7 @@ static bool check_list(const char *option, const char *list, char *err, size_t e
         return true;
     char item[128];
     snprintf(item, sizeof(item), "%.*s", (int)(badlen < 100 ? badlen : 100), bad);
-    snprintf(err, errlen, _("%s: '%s' names no check (ids are listed in docs/checks.md)"), option,
+    snprintf(err, errlen, _("%s: '%s' names no check; tmems-check checks lists them"), option,
              item);
     return false;
 }
@@ -620,7 +627,9 @@ bool tmc_params_parse(tmc_params_t *p, int argc, char **argv, char *err, size_t 
                                 arg);
                 p->ip = arg;
             } else if (strlen(arg) > TM_SPF_INPUT_MAX) {
-                return fail(err, errlen, _("%s is longer than %d bytes"),
+                return fail(err, errlen,
+                            dngettext(TM_TEXTDOMAIN, "%s is longer than %d byte",
+                                      "%s is longer than %d bytes", TM_SPF_INPUT_MAX),
                             c == OPT_SENDER ? "--sender" : "--helo", TM_SPF_INPUT_MAX);
             } else if (c == OPT_SENDER) {
                 p->sender = arg;

@@ -1,9 +1,9 @@
 /* test_idn.c - tm_domain_from_user: what a user types becomes the A-label
  * form DNS uses under IDNA2008 (RFC 5890-5892, via libidn2 in the IDN
- * plugin), shown to people in its U-label form (CHECKS.md domain.name: "IDN
- * accepted and shown as both U-label and A-label"); every invalid name is
- * refused with a reason; without the plugin, ASCII names still work and
- * the others are refused as unsupported, never as invalid. */
+ * plugin), shown to people in its U-label form (docs/checks.md domain.name:
+ * internationalised names are accepted and shown in both forms); every
+ * invalid name is refused with a reason; without the plugin, ASCII names
+ * still work and the others are refused as unsupported, never as invalid. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,4 +1,4 @@
-/* test_oom.c - out of memory everywhere (issue 6, "Reliability"): every
+/* test_oom.c - out of memory everywhere (docs/design.md "Conventions"): every
  * allocation of a full check of a realistic domain is failed in turn, and
  * each time the whole pipeline must stop with TM_ENOMEM, free everything
  * (run under ASan or valgrind to see a leak) and never crash.

@@ -1,4 +1,4 @@
-/* test_params.c - the command line of CLI.md "Options" as tmc_params_parse
+/* test_params.c - the command line of docs/cli.md "Options" as tmc_params_parse
  * reads it: every option and its default, every bad value refused with a
  * message naming it, unknown options, missing values, --token with and
  * without "tmes=", up to 8 --server values in their IPv4 and IPv6 forms,
@@ -225,7 +225,7 @@ static void test_enumerations(void **state)
     parsed_t *r = PARSE("--lang", "en", "example.com");
     assert_true(r->ok);
     assert_string_equal(r->p.lang, "en");
-    /* CLI.md: ids or prefixes such as "spf." */
+    /* docs/cli.md: ids or prefixes such as "spf." */
     r = PARSE("--only", "spf.", "--skip", "spf.ptr,mx.", "example.com");
     if (!r->ok)
         fail_msg("%s", r->err);

@@ -1,4 +1,4 @@
-/* test_report_json.c - the JSON of CLI.md: every field, in order, with the
+/* test_report_json.c - the JSON of docs/json.md: every field, in order, with the
  * right types and values; strings always valid UTF-8, control characters
  * escaped by cJSON (ESC as \u001b). */
 #include <setjmp.h>
@@ -336,7 +336,7 @@ static void test_document(void **state)
     assert_true(out.len > 0 && out.data[out.len - 1] == '\n');
     assert_non_null(strchr(out.data, '\n')); /* pretty-printed */
     assert_non_null(strstr(out.data, "\\u001b.json"));
-    /* Two-space indentation, one space after ':', as in CLI.md. */
+    /* Two-space indentation, one space after ':', as in docs/json.md. */
     assert_null(strchr(out.data, '\t'));
     static const char head[] = "{\n  \"schema\": 1,\n  \"tool\": \"tmems-check\",\n";
     assert_true(strncmp(out.data, head, sizeof head - 1) == 0);

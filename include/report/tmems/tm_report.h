@@ -69,7 +69,7 @@ tm_status_t tm_report_junit_suite(const tm_result_t *result, const tm_assessment
 /* The closing </testsuites>. */
 tm_status_t tm_report_junit_end(tm_buf_t *out);
 
-/* ---- tmems-check spf: one check_host() evaluation (CLI.md) ------------- */
+/* ---- tmems-check spf: one check_host() evaluation (docs/cli.md) ------------- */
 
 typedef struct {
     const char *domain;
@@ -82,8 +82,19 @@ typedef struct {
  * trace, one line a term, DNS data escaped. */
 tm_status_t tm_report_spf_text(const tm_spf_eval_view_t *view, const tm_spf_eval_t *eval,
                                bool color, tm_buf_t *out);
-/* The evaluation as the JSON object of CLI.md, pretty-printed. */
+/* The evaluation as the JSON object of docs/cli.md, pretty-printed. */
 tm_status_t tm_report_spf_json(const tm_spf_eval_view_t *view, const tm_spf_eval_t *eval,
                                tm_buf_t *out);
+
+/* ---- tmems-check checks: the catalogue (docs/cli.md) ------------------- */
+
+/* The heading of a console section, translated, as the text report shows it. */
+const char *tm_report_section_heading(tm_section_t section);
+/* Every check of the catalogue under its section's heading: id, "(!)" when
+ * the console flags it, and its one-line description; then what "(!)"
+ * means. */
+tm_status_t tm_report_catalogue_text(tm_buf_t *out);
+/* The same as a JSON document (docs/json.md, "tmems-check checks"). */
+tm_status_t tm_report_catalogue_json(tm_buf_t *out);
 
 #endif

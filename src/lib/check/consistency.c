@@ -1,4 +1,4 @@
-/* consistency.c - dns.consistency (CHECKS.md domain, only with
+/* consistency.c - dns.consistency (docs/checks.md, only with
  * --authoritative): every authoritative server of the zone and the recursive
  * answer agree on the SOA serial, the MX set, the ownership token and the
  * SPF record.  During an MX cutover, or with a secondary that stopped
@@ -594,7 +594,11 @@ tm_status_t tm_check_dns_consistency(const tm_check_ctx_t *ctx, tm_finding_t *ou
             st = add_ttl_note(out, j);
     }
     if (st == TM_OK && view->truncated)
-        st = tm_finding_detail(out, _("Only the first %d addresses of the NS set were asked."),
+        st = tm_finding_detail(out,
+                               dngettext(TM_TEXTDOMAIN,
+                                         "Only the first %d address of the NS set was asked.",
+                                         "Only the first %d addresses of the NS set were asked.",
+                                         TM_PROBE_MAX_TARGETS),
                                TM_PROBE_MAX_TARGETS);
 done:
     judge_clear(j);

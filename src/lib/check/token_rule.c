@@ -56,20 +56,35 @@ bool tm_token_given_valid(const char *given, const char *prefix, unsigned length
                  : c > 0x7f ? _("a non-ASCII character")
                             : _("a control character"));
     if (len == 0)
-        snprintf(msg, msglen, _("invalid --token '%s': the token is empty; give the %u letters "
-                                "and digits the console shows"),
+        snprintf(msg, msglen,
+                 dngettext(TM_TEXTDOMAIN,
+                           "invalid --token '%s': the token is empty; give the %u letter or "
+                           "digit the console shows",
+                           "invalid --token '%s': the token is empty; give the %u letters and "
+                           "digits the console shows",
+                           length),
                  shown, length);
     else if (bad < len && v == given)
         snprintf(msg, msglen,
-                 _("invalid --token '%s': character %zu is %s, not an ASCII letter or digit; "
-                   "give the %u characters the console shows, with or without %s, and no "
-                   "quotes"),
+                 dngettext(TM_TEXTDOMAIN,
+                           "invalid --token '%s': character %zu is %s, not an ASCII letter or "
+                           "digit; give the %u character the console shows, with or without %s, "
+                           "and no quotes",
+                           "invalid --token '%s': character %zu is %s, not an ASCII letter or "
+                           "digit; give the %u characters the console shows, with or without "
+                           "%s, and no quotes",
+                           length),
                  shown, bad + 1, what, length, prefix);
     else if (bad < len)
         snprintf(msg, msglen,
-                 _("invalid --token '%s': character %zu after %s is %s, not an ASCII letter or "
-                   "digit; give the %u characters the console shows, with or without %s, and "
-                   "no quotes"),
+                 dngettext(TM_TEXTDOMAIN,
+                           "invalid --token '%s': character %zu after %s is %s, not an ASCII "
+                           "letter or digit; give the %u character the console shows, with or "
+                           "without %s, and no quotes",
+                           "invalid --token '%s': character %zu after %s is %s, not an ASCII "
+                           "letter or digit; give the %u characters the console shows, with or "
+                           "without %s, and no quotes",
+                           length),
                  shown, bad + 1, prefix, what, length, prefix);
     else
         snprintf(msg, msglen,

@@ -195,8 +195,10 @@ static bool rdata_name_last(walk_t *w, tm_cursor_t *c, char *out, uint16_t type)
     if (!read_name(w, c, out))
         return false;
     if (!tm_cursor_eof(c)) {
-        fail(w, _("%s record has %zu stray bytes after its name"), tm_rrtype_name(type),
-             tm_cursor_left(c));
+        fail(w,
+             dngettext(TM_TEXTDOMAIN, "%s record has %zu stray byte after its name",
+                       "%s record has %zu stray bytes after its name", tm_cursor_left(c)),
+             tm_rrtype_name(type), tm_cursor_left(c));
         return false;
     }
     return true;
@@ -221,7 +223,10 @@ static tm_status_t add_txt(walk_t *w, tm_answer_t *ans, const wire_rr_t *rr)
         n++;
     }
     if (n > TM_TXT_MAX_STRINGS) {
-        fail(w, _("TXT record with more than %d character-strings"), TM_TXT_MAX_STRINGS);
+        fail(w,
+             dngettext(TM_TEXTDOMAIN, "TXT record with more than %d character-string",
+                       "TXT record with more than %d character-strings", TM_TXT_MAX_STRINGS),
+             TM_TXT_MAX_STRINGS);
         return TM_EINVAL;
     }
     const char **strs = tm_malloc((n ? n : 1) * sizeof *strs);
@@ -257,7 +262,9 @@ static tm_status_t add_record(walk_t *w, tm_answer_t *ans, const wire_rr_t *rr)
     case TM_RR_AAAA: {
         size_t want = rr->type == TM_RR_A ? 4 : 16;
         if (rr->rdlen != want) {
-            fail(w, _("%s record with %zu bytes of data instead of %zu"),
+            fail(w,
+                 dngettext(TM_TEXTDOMAIN, "%s record with %zu byte of data instead of %zu",
+                           "%s record with %zu bytes of data instead of %zu", rr->rdlen),
                  tm_rrtype_name(rr->type), rr->rdlen, want);
             return TM_EINVAL;
         }
@@ -294,7 +301,10 @@ static tm_status_t add_record(walk_t *w, tm_answer_t *ans, const wire_rr_t *rr)
             }
         }
         if (!tm_cursor_eof(&c)) {
-            fail(w, _("SOA record has %zu stray bytes"), tm_cursor_left(&c));
+            fail(w,
+                 dngettext(TM_TEXTDOMAIN, "SOA record has %zu stray byte",
+                           "SOA record has %zu stray bytes", tm_cursor_left(&c)),
+                 tm_cursor_left(&c));
             return TM_EINVAL;
         }
         return tm_answer_add_soa(ans, ttl, n1, n2, v[0], v[1], v[2], v[3], v[4]);
@@ -343,7 +353,10 @@ static tm_status_t frame(walk_t *w, const char *qname, uint16_t qtype, uint16_t 
     tm_cursor_init(&c, w->msg, w->len);
     if (!tm_cursor_u16(&c, &id) || !tm_cursor_u16(&c, flags) || !tm_cursor_u16(&c, &qd) ||
         !tm_cursor_u16(&c, &an) || !tm_cursor_u16(&c, &ns) || !tm_cursor_u16(&c, &ar)) {
-        fail(w, _("message shorter than the 12-byte DNS header (%zu bytes)"), w->len);
+        fail(w,
+             dngettext(TM_TEXTDOMAIN, "message shorter than the 12-byte DNS header (%zu byte)",
+                       "message shorter than the 12-byte DNS header (%zu bytes)", w->len),
+             w->len);
         return TM_EINVAL;
     }
     if (!(*flags & FLAG_QR)) {
@@ -353,7 +366,10 @@ static tm_status_t frame(walk_t *w, const char *qname, uint16_t qtype, uint16_t 
     /* A response repeats the one question asked (RFC 1035 section 4.1.2);
      * some servers leave it out of error responses. */
     if (qd > 1) {
-        fail(w, _("response carries %u questions"), qd);
+        fail(w,
+             dngettext(TM_TEXTDOMAIN, "response carries %u question",
+                       "response carries %u questions", qd),
+             qd);
         return TM_EINVAL;
     }
     if (qd == 1) {
@@ -442,7 +458,10 @@ static tm_status_t collect(walk_t *w, const wire_rr_t *rrs, size_t nrrs, const c
         if (*found || !cname)
             return TM_OK;
         if (nseen == MAX_CNAME_STEPS) {
-            fail(w, _("CNAME chain longer than %d steps"), MAX_CNAME_STEPS);
+            fail(w,
+                 dngettext(TM_TEXTDOMAIN, "CNAME chain longer than %d step",
+                           "CNAME chain longer than %d steps", MAX_CNAME_STEPS),
+                 MAX_CNAME_STEPS);
             return TM_EINVAL;
         }
         strcpy(seen[nseen++], canon);
@@ -483,7 +502,10 @@ tm_status_t tm_dns_parse_response(const uint8_t *msg, size_t len, const char *qn
     if (!query_key(qname, key))
         strcpy(key, qn);
     if (len > TM_DNS_MSG_MAX) {
-        fail(&w, _("message of %zu bytes exceeds the DNS maximum"), len);
+        fail(&w,
+             dngettext(TM_TEXTDOMAIN, "message of %zu byte exceeds the DNS maximum",
+                       "message of %zu bytes exceeds the DNS maximum", len),
+             len);
         st = TM_EINVAL;
         goto done;
     }

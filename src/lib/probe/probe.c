@@ -2,8 +2,7 @@
  * each authoritative server's resolver and the SMTP connections are
  * sources of the one poll() that also carries the DNS of every other
  * domain, so a server that never answers holds up only its own domain,
- * and a batch's probes overlap (DESIGN.md: everything that waits runs on
- * one event loop). */
+ * and a batch's probes overlap (docs/design.md "One event loop"). */
 #include <errno.h>
 #include <time.h>
 

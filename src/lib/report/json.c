@@ -1,4 +1,4 @@
-/* json.c - the JSON document of CLI.md, field for field and in its order.
+/* json.c - the JSON document of docs/json.md, field for field and in its order.
  *
  * Every string is made valid UTF-8 first (RFC 8259 section 8.1 requires it);
  * cJSON then escapes the control characters, so ESC arrives as \u001b. */
@@ -115,7 +115,7 @@ static cJSON *json_records(const tm_result_t *r)
     return NULL;
 }
 
-/* The names of the tree flags a term carries (additive to CLI.md). */
+/* The names of the tree flags a term carries (additive to docs/json.md). */
 static cJSON *json_term_flags(unsigned flags)
 {
     static const struct {
@@ -177,7 +177,7 @@ static cJSON *json_spf_node(const tm_spf_node_t *node)
     return NULL;
 }
 
-/* CLI.md "spf": null when the domain has no SPF record. */
+/* docs/json.md "spf": null when the domain has no SPF record. */
 static cJSON *json_spf(const tm_spf_analysis_t *spf)
 {
     if (!spf || spf->nrecords == 0)

@@ -1,6 +1,6 @@
 /* json_util.c - the JSON building blocks every renderer shares: strings
  * from untrusted bytes, escaped by the one policy, adds that never leak, and printing in the
- * two-space layout of CLI.md. */
+ * two-space layout of docs/json.md. */
 #include <string.h>
 
 #include "json_util.h"
@@ -162,7 +162,7 @@ tm_status_t tm_json_print(const cJSON *root, bool pretty, tm_buf_t *out)
     } else {
         /* cJSON indents with tabs and puts one after each ':'.  A raw tab
          * can only be layout (inside strings cJSON writes \t), so it becomes
-         * the two-space indentation of CLI.md, or one space after ':'. */
+         * the two-space indentation of docs/json.md, or one space after ':'. */
         for (const char *p = text; *p && st == TM_OK; p++) {
             if (*p != '\t')
                 st = tm_buf_putc(out, *p);

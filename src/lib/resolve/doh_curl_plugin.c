@@ -294,7 +294,10 @@ static void on_done(tm_doh_t *doh, xfer_t *x, CURLcode rc)
         return;
     }
     if (x->too_large || rc == CURLE_FILESIZE_EXCEEDED) {
-        snprintf(why, sizeof why, _("DoH answer larger than %d bytes"), TM_DOH_BODY_MAX);
+        snprintf(why, sizeof why,
+                 dngettext(TM_TEXTDOMAIN, "DoH answer larger than %d byte",
+                           "DoH answer larger than %d bytes", TM_DOH_BODY_MAX),
+                 TM_DOH_BODY_MAX);
         finish(x, TM_OK, TM_DNS_FORMERR, why);
         return;
     }

@@ -304,7 +304,9 @@ static tm_status_t take_record(loader_t *ld, const zs_scanner_t *s, uint16_t fil
         return TM_EPARSE;
     }
     if (z->nrecs >= ZONE_RECORDS_MAX) {
-        tm_err_printf(ld->err, ld->errlen, _("zone file '%s' has more than %zu records"),
+        tm_err_printf(ld->err, ld->errlen,
+                dngettext(TM_TEXTDOMAIN, "zone file '%s' has more than %zu record",
+                          "zone file '%s' has more than %zu records", ZONE_RECORDS_MAX),
                 ld->files[0], ZONE_RECORDS_MAX);
         return TM_ERANGE;
     }
@@ -403,7 +405,10 @@ static tm_status_t include(loader_t *ld, zs_scanner_t *s, uint16_t file, uint64_
     }
     if (depth >= ZONE_INCLUDE_DEPTH_MAX || ld->nfiles >= ZONE_FILES_MAX) {
         tm_err_printf(ld->err, ld->errlen,
-                _("zone file '%s' line %llu: more than %d files or %d levels of $INCLUDE"),
+                dngettext(TM_TEXTDOMAIN,
+                          "zone file '%s' line %llu: more than %d file or %d levels of $INCLUDE",
+                          "zone file '%s' line %llu: more than %d files or %d levels of $INCLUDE",
+                          ZONE_FILES_MAX),
                 path, (unsigned long long)line, ZONE_FILES_MAX, ZONE_INCLUDE_DEPTH_MAX);
         return TM_ERANGE;
     }

@@ -352,7 +352,10 @@ static tm_status_t expand_generate(zone_text_t *t, const tm_buf_t *line, uint64_
     const token_t *type = &tok[k], *rhs = &tok[k + 1];
     unsigned long count = (stop - start) / step + 1;
     if (count > generate_max - t->generated) {
-        snprintf(why, whylen, _("$GENERATE makes more than %zu records"), generate_max);
+        snprintf(why, whylen,
+                 dngettext(TM_TEXTDOMAIN, "$GENERATE makes more than %zu record",
+                           "$GENERATE makes more than %zu records", generate_max),
+                 generate_max);
         return TM_ERANGE;
     }
     t->generated += count;

@@ -7,8 +7,8 @@
 
 #include "rules_data.h"
 
-/* jp first: it is the default data center (CHECKS.md); the others in the
- * order of CLI.md's --region. test_rules checks this list against the
+/* jp first: it is the default data center (docs/checks.md); the others in the
+ * order of --region's list (docs/cli.md). test_rules checks this list against the
  * embedded blobs, so a new data/rules/<region>.json must be named here. */
 static const char *const bundled_regions[] = {"jp", "us", "eu", "anz", "sg", "in", "uae", NULL};
 

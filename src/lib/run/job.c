@@ -1,6 +1,6 @@
 /* job.c - one domain from question to findings without blocking: the judge
  * says what it lacks, every question of that round goes to the resolver at
- * once, and the last answer of the round starts the next one (DESIGN.md
+ * once, and the last answer of the round starts the next one (docs/design.md
  * "fetch, then judge").  tm_run_domain is this with one job, so the round
  * step below is the only place a round is worked out. */
 #include "tmems/tm_probe.h"
@@ -152,7 +152,7 @@ static void submit_round(tm_job_t *job, const tm_questions_t *need)
 
 /* Works out rounds until one has questions to wait for, or the job is done.
  * TM_RUN_MAX_ROUNDS bounds the fetches: past it the judge runs on what is
- * there (the SPF expansion bound of CHECKS.md stops well before). */
+ * there (the SPF expansion bound of docs/checks.md stops well before). */
 static void advance(tm_job_t *job)
 {
     tm_questions_t need;
