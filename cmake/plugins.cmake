@@ -50,11 +50,16 @@ function(tm_plugin name)
   install(TARGETS ${target} LIBRARY DESTINATION ${TM_PLUGIN_INSTALL_DIR})
 endfunction()
 
-# DNS over HTTPS: the transport, its decisions and its error lines.
+# DNS over HTTPS: the transport, its decisions and its error lines.  The
+# pure helpers of util it calls (the clock, ASCII case, escaping) are
+# linked in from the util library, hidden: no state of the program's is
+# shared through them, and the allocator still comes through the table.
+set_target_properties(tm_util PROPERTIES POSITION_INDEPENDENT_CODE ON)
 tm_plugin(doh INCLUDE util dns resolve
           SOURCES src/lib/resolve/doh_curl_plugin.c src/lib/resolve/doh_map.c
                   src/lib/resolve/errbuf.c
-          LINKS PkgConfig::CURL)
+          LINKS PkgConfig::CURL tm_util)
+target_link_options(tm_plugin_doh PRIVATE -Wl,--exclude-libs,ALL)
 # IDNA2008 for the names that need it (libidn2 brings libunistring).
 tm_plugin(idn INCLUDE util SOURCES src/lib/util/idn_plugin.c LINKS PkgConfig::IDN2)
 # The STARTTLS probe's TLS client.

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "tmc_batch.h"
@@ -37,13 +36,6 @@ typedef struct {
     long progress_ms;
 } out_t;
 
-static long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* The exit status of many domains (tmems-check(1) EXIT STATUS): 4 (the
  * report was not written) beats 1 beats 3 beats 0.  Each domain's comes from
  * its assessment, the one its report renders, so the two cannot disagree. */
@@ -71,7 +63,7 @@ static void progress_clear(out_t *o)
 
 static void progress_draw(out_t *o, bool force)
 {
-    long now = now_ms();
+    long now = (long)tm_monotonic_ms();
     if (!o->progress || (!force && o->progress_shown && now - o->progress_ms < PROGRESS_INTERVAL_MS))
         return;
     char line[160];
@@ -114,17 +106,10 @@ static tm_status_t render(out_t *o, const tm_result_t *result, const tm_assessme
             st = tm_report_text(result, &topts, &out);
         break;
     }
-    case TMC_FORMAT_JSON: {
-        tm_buf_t item;
-        tm_buf_init(&item);
-        st = tm_report_json_result(result, a, &item);
-        if (st == TM_OK)
-            st = tm_report_json_stream_item(&o->meta, item.data ? item.data : "",
-                                            o->json_items, &out);
+    case TMC_FORMAT_JSON:
+        st = tm_report_json_stream_item(result, a, o->json_items, &out);
         o->json_items += st == TM_OK;
-        tm_buf_clear(&item);
         break;
-    }
     case TMC_FORMAT_JSONL:
         st = tm_report_json_result(result, a, &out);
         if (st == TM_OK)
@@ -216,7 +201,7 @@ static bool frame(out_t *o, bool begin, long elapsed_ms)
     tm_status_t st = TM_OK;
     if (o->p->format == TMC_FORMAT_JSON)
         st = begin ? tm_report_json_stream_begin(&o->meta, &out)
-                   : tm_report_json_stream_end(&o->meta, elapsed_ms, &out);
+                   : tm_report_json_stream_end(elapsed_ms, &out);
     else if (o->p->format == TMC_FORMAT_JUNIT)
         st = begin ? tm_report_junit_begin(&out) : tm_report_junit_end(&out);
     if (st == TM_OK)
@@ -234,7 +219,7 @@ static bool frame(out_t *o, bool begin, long elapsed_ms)
 
 int tmc_batch_run(const tmc_params_t *p, tm_resolver_t *res, const tm_rules_t *rules, bool color)
 {
-    long started = now_ms();
+    long started = (long)tm_monotonic_ms();
     const char *term = getenv("TERM");
     out_t o = {.p = p, .res = res, .rules = rules, .color = color, .rc = TMC_EXIT_READY,
                .meta = {.region = rules->region, .rules = rules->source}};
@@ -258,8 +243,8 @@ int tmc_batch_run(const tmc_params_t *p, tm_resolver_t *res, const tm_rules_t *r
         o.rc = worse(o.rc, TMC_EXIT_DNS_ERROR);
     }
     if (st != TM_EIO)
-        frame(&o, false, now_ms() - started);
+        frame(&o, false, (long)tm_monotonic_ms() - started);
     if (p->verbosity > 0)
-        tmc_netinfo_stats(res, now_ms() - started);
+        tmc_netinfo_stats(res, (long)tm_monotonic_ms() - started);
     return o.rc;
 }

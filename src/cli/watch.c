@@ -52,7 +52,7 @@ const char *tmc_watch_usage(void)
              "Output:\n"
              "  --format F            text (a live table on a terminal, one line per change\n"
              "                        otherwise) or jsonl (one JSON event per change)\n"
-             "  --lang L, --color W\n"
+             "  --lang L, --color W, --help\n"
              "\n"
              "Load: each poll asks each server 3 questions (the zone's SOA, the domain's\n"
              "MX and TXT), each sent at most --tries times (and once over TCP when\n"

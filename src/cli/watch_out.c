@@ -199,7 +199,10 @@ static tm_status_t line_start(tm_buf_t *buf, const tm_watch_snapshot_t *snap, in
         st = tm_buf_printf(buf, _("; a poll every %u s until %s"), snap->interval_ms / 1000,
                            until);
     if (st == TM_OK && snap->truncated)
-        st = tm_buf_printf(buf, _(" (only the first %d servers)"), TM_WATCH_MAX_SERVERS);
+        st = tm_buf_printf(buf,
+                           dngettext(TM_TEXTDOMAIN, " (only the first %d server)",
+                                     " (only the first %d servers)", TM_WATCH_MAX_SERVERS),
+                           TM_WATCH_MAX_SERVERS);
     if (st == TM_OK)
         st = tm_buf_putc(buf, '\n');
     if (st == TM_OK)

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """check_options.py BINARY ROOT - the options of the domain checks, of the spf
-subcommand and of the checks subcommand are the same set in the --help text,
+subcommand, of the checks subcommand and of the watch subcommand are the same set in the --help text,
 in the man page (docs/tmems-check.1) and in the bash completion
 (completions/tmems-check.bash); the check ids are the same list in
 `tmems-check checks`, in the completion and in docs/checks.md.
@@ -9,9 +9,9 @@ Each source is parsed the way a reader takes it:
 - --help: the option column of the lines that start with two spaces and a
   dash (the description after the column may name other options);
 - the man page: the .TP heads of OPTIONS (the domain checks) and of THE SPF
-  SUBCOMMAND and THE CHECKS SUBCOMMAND;
-- the completion: the three opts="..." lists, in the order main, spf,
-  checks, and _tmems_check_ids.
+  SUBCOMMAND, THE CHECKS SUBCOMMAND and THE WATCH SUBCOMMAND;
+- the completion: the four opts="..." lists, in the order main, spf,
+  checks, watch, and _tmems_check_ids.
 """
 import json
 import os
@@ -89,8 +89,8 @@ def main():
     man = man_sections(open(os.path.join(root, "docs/tmems-check.1"), encoding="utf-8").read())
     comp_text = open(os.path.join(root, "completions/tmems-check.bash"), encoding="utf-8").read()
     comp, comp_ids = completion_lists(comp_text)
-    if len(comp) != 3:
-        print(f"FAIL the completion has {len(comp)} opts lists, expected 3 (main, spf, checks)")
+    if len(comp) != 4:
+        print(f"FAIL the completion has {len(comp)} opts lists, expected 4 (main, spf, checks, watch)")
         sys.exit(1)
 
     same("options of the domain checks", {
@@ -105,6 +105,10 @@ def main():
         "checks --help": help_options(run(binary, "checks", "--help")),
         "the man page (THE CHECKS SUBCOMMAND)": tp_heads(man.get("THE CHECKS SUBCOMMAND", [])),
         "the completion": comp[2]})
+    same("options of tmems-check watch", {
+        "watch --help": help_options(run(binary, "watch", "--help")),
+        "the man page (THE WATCH SUBCOMMAND)": tp_heads(man.get("THE WATCH SUBCOMMAND", [])),
+        "the completion": comp[3]})
 
     # The check ids: the catalogue's order everywhere it is a list.
     catalogue = [c["id"] for c in json.loads(run(binary, "checks", "--format", "json"))["checks"]]

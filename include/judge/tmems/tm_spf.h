@@ -520,6 +520,13 @@ typedef struct tm_spf_analysis tm_spf_analysis_t;
 tm_status_t tm_spf_analysis_build(const tm_rrset_t *rrset, const char *domain,
                                   const tm_rules_t *rules, tm_questions_t *need,
                                   tm_spf_analysis_t **out);
+/* The next round's analysis in place of *analysis (freed; NULL starts
+ * afresh), once rrset holds more answers: the records the previous one
+ * parsed are kept, so a domain fetched in several rounds parses each record
+ * once.  *analysis is NULL on failure. */
+tm_status_t tm_spf_analysis_rebuild(tm_spf_analysis_t **analysis, const tm_rrset_t *rrset,
+                                    const char *domain, const tm_rules_t *rules,
+                                    tm_questions_t *need);
 /* Only the questions still missing (builds and drops an analysis). */
 tm_status_t tm_spf_analysis_needs(const tm_rrset_t *rrset, const char *domain,
                                   const tm_rules_t *rules, tm_questions_t *need);

@@ -35,20 +35,22 @@ typedef struct {
  * out (this is also one line of --format jsonl). */
 tm_status_t tm_report_json_result(const tm_result_t *result, const tm_assessment_t *assessment,
                                   tm_buf_t *out);
-/* The whole document: {"schema":1, ..., "results":[...], "elapsed_ms":N},
- * pretty-printed, from results already rendered by tm_report_json_result. */
-tm_status_t tm_report_json_document(const tm_json_meta_t *meta, const char *const *results,
-                                    size_t count, long elapsed_ms, tm_buf_t *out);
 
-/* The same document written in pieces, so that a batch holds one result at
- * a time: begin, then one item per result (index 0, 1, ... in order), then
- * end.  The bytes are exactly those of tm_report_json_document, whose
- * layout they are cut from. */
+/* The --format json document, {"schema":1, ..., "results":[...],
+ * "elapsed_ms":N} in the two-space layout of docs/json.md, written in
+ * pieces so that a batch holds one result at a time: begin, then one item
+ * per result (index 0, 1, ... in order), then end.  Each piece is appended
+ * to out, or nothing on failure. */
 tm_status_t tm_report_json_stream_begin(const tm_json_meta_t *meta, tm_buf_t *out);
-tm_status_t tm_report_json_stream_item(const tm_json_meta_t *meta, const char *result,
-                                       size_t index, tm_buf_t *out);
-tm_status_t tm_report_json_stream_end(const tm_json_meta_t *meta, long elapsed_ms,
-                                      tm_buf_t *out);
+tm_status_t tm_report_json_stream_item(const tm_result_t *result,
+                                       const tm_assessment_t *assessment, size_t index,
+                                       tm_buf_t *out);
+tm_status_t tm_report_json_stream_end(long elapsed_ms, tm_buf_t *out);
+/* The whole document at once: the same pieces.  assessments holds one per
+ * result, or is NULL (each assessed without --strict). */
+tm_status_t tm_report_json_document(const tm_json_meta_t *meta, const tm_result_t *const *results,
+                                    const tm_assessment_t *assessments, size_t count,
+                                    long elapsed_ms, tm_buf_t *out);
 
 /* ---- JUnit XML (--format junit), streamed domain by domain -------------
  * A document is begin, one suite per domain, end: GitLab and Jenkins read

@@ -9,7 +9,6 @@
  * with that reason where the bad term could change their verdict, so that
  * none contradicts the record. */
 #include <string.h>
-#include <strings.h>
 
 #include "checks.h"
 #include "spf_fix.h"
@@ -56,7 +55,7 @@ static bool bad_term_names(const tm_spf_analysis_t *a, const char *name)
     for (size_t i = 0; root && len && i < root->nerrors; i++) {
         const char *term = root->errors[i].term;
         for (const char *p = term; *p; p++) {
-            if (strncasecmp(p, name, len) == 0)
+            if (tm_ascii_ncasecmp(p, name, len) == 0)
                 return true;
         }
     }

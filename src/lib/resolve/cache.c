@@ -17,14 +17,7 @@
 #define CLOCK_SCAN_MAX 256
 #define FIRST_BUCKETS 256
 
-static size_t hash_key(const char *name, uint16_t type)
-{
-    uint64_t h = 1469598103934665603ull; /* FNV-1a */
-    for (const char *p = name; *p; p++)
-        h = (h ^ (uint8_t)*p) * 1099511628211ull;
-    h = (h ^ type) * 1099511628211ull;
-    return (size_t)h;
-}
+static size_t hash_key(const char *name, uint16_t type) { return (size_t)tm_name_hash(name, type); }
 
 tm_status_t tm_rcache_init(tm_resolver_t *res)
 {

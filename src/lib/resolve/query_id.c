@@ -3,9 +3,9 @@
 #include <stdbool.h>
 #include <string.h>
 #include <sys/random.h>
-#include <time.h>
 
 #include "query_id.h"
+#include "tmems/tm_util.h"
 
 void tm_query_ids_init(tm_query_ids_t *ids) { memset(ids, 0, sizeof *ids); }
 
@@ -18,12 +18,9 @@ static uint16_t random_u16(tm_query_ids_t *ids)
         } else {
             /* No kernel entropy this early: still vary the IDs (xorshift
              * seeded from the clock and the state's address). */
-            if (!ids->fallback) {
-                struct timespec ts;
-                clock_gettime(CLOCK_MONOTONIC, &ts);
-                ids->fallback = ((uint64_t)ts.tv_nsec << 20) ^ (uint64_t)ts.tv_sec ^
-                                (uint64_t)(uintptr_t)ids ^ 0x9E3779B97F4A7C15ull;
-            }
+            if (!ids->fallback)
+                ids->fallback = ((uint64_t)tm_monotonic_us() << 20) ^ (uint64_t)(uintptr_t)ids ^
+                                0x9E3779B97F4A7C15ull;
             ids->fallback ^= ids->fallback << 13;
             ids->fallback ^= ids->fallback >> 7;
             ids->fallback ^= ids->fallback << 17;

@@ -29,8 +29,6 @@
 #define MAX_TIMEOUT_MS 600000u
 #define MAX_TRIES 20u
 
-long long tm_resolver_now_ms(void) { return tm_rnet_now_us() / 1000; }
-
 void tm_resolver_set_failure(tm_resolver_t *res, tm_resolver_failure_t kind, const char *fmt, ...)
 {
     if (res->failure_kind != TM_RESOLVER_FINE)
@@ -87,7 +85,7 @@ tm_status_t tm_resolver_create(const tm_resolver_options_t *opts, tm_resolver_t 
     res->deadline_ms = opts->deadline_ms;
     res->silence_is_timeout = opts->silence_is_timeout;
     if (opts->deadline_ms)
-        res->deadline_at = tm_resolver_now_ms() + opts->deadline_ms;
+        res->deadline_at = tm_monotonic_ms() + opts->deadline_ms;
     tm_query_ids_init(&res->ids);
     st = tm_rcache_init(res);
     if (st != TM_OK)
@@ -123,20 +121,6 @@ void tm_resolver_destroy(tm_resolver_t *res)
     tm_free(res);
 }
 
-/* Lower case, no trailing dot. */
-static bool canon_name(const char *in, char out[TM_RESOLVER_NAME_TEXT_MAX + 1])
-{
-    size_t n = strlen(in);
-    if (n > 0 && in[n - 1] == '.')
-        n--;
-    if (n > TM_RESOLVER_NAME_TEXT_MAX)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        out[i] = (in[i] >= 'A' && in[i] <= 'Z') ? (char)(in[i] - 'A' + 'a') : in[i];
-    out[n] = '\0';
-    return true;
-}
-
 tm_status_t tm_resolver_submit(tm_resolver_t *res, const char *name, uint16_t type,
                                tm_resolve_cb cb, void *arg)
 {
@@ -144,7 +128,7 @@ tm_status_t tm_resolver_submit(tm_resolver_t *res, const char *name, uint16_t ty
 
     if (!res || !name || !cb)
         return TM_EINVAL;
-    if (!canon_name(name, canon))
+    if (!tm_name_canonical(name, strlen(name), canon, sizeof canon))
         return TM_ERANGE;
     waiter_t *w = tm_calloc(1, sizeof *w);
     if (!w)
@@ -229,7 +213,7 @@ tm_status_t tm_resolver_run(tm_resolver_t *res, int max_wait_ms)
 {
     if (!res)
         return TM_EINVAL;
-    long long until = max_wait_ms >= 0 ? tm_resolver_now_ms() + max_wait_ms : -1;
+    long long until = max_wait_ms >= 0 ? tm_monotonic_ms() + max_wait_ms : -1;
     tm_status_t st = TM_OK;
 
     for (;;) {
@@ -245,7 +229,7 @@ tm_status_t tm_resolver_run(tm_resolver_t *res, int max_wait_ms)
         }
         if (!tm_rnet_busy(res) && !sources)
             break; /* nothing can make progress (cannot happen) */
-        long long now = tm_resolver_now_ms();
+        long long now = tm_monotonic_ms();
         if (res->deadline_at && now >= res->deadline_at) {
             tm_resolver_set_failure(res, TM_RESOLVER_DEADLINE,
                         _("the run did not finish within its deadline of %u s"),
@@ -266,7 +250,7 @@ tm_status_t tm_resolver_run(tm_resolver_t *res, int max_wait_ms)
             st = take_error(res);
         if (st != TM_OK)
             break;
-        if (until >= 0 && tm_resolver_now_ms() >= until) {
+        if (until >= 0 && tm_monotonic_ms() >= until) {
             settle(res);
             break;
         }

@@ -166,8 +166,6 @@ void tm_rsrc_dispatch(tm_resolver_t *res, entry_t *e);
 
 /* ---- transport.c ---- */
 
-/* Monotonic microseconds. */
-long long tm_rnet_now_us(void);
 /* The c-ares or DoH transport of opts (not offline). */
 tm_status_t tm_rnet_setup(tm_resolver_t *res, const tm_resolver_options_t *opts, char *err,
                           size_t errlen);

@@ -7,7 +7,6 @@
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "errbuf.h"
 #include "resolver_state.h"
@@ -21,13 +20,6 @@ static void on_net(void *arg, tm_cares_result_t result, const uint8_t *msg, size
                    const char *reason);
 static void on_doh(void *arg, tm_status_t status, tm_dns_outcome_t failure, const uint8_t *msg,
                    size_t len, const char *reason);
-
-long long tm_rnet_now_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
 
 /* An answer that is no DNS message: the transport failed.  The run learns
  * of it once, with the server's name; the answer keeps the reason. */
@@ -73,7 +65,7 @@ static void send_entry(tm_resolver_t *res, entry_t *e, bool tcp)
     }
     e->state = ENTRY_SENT;
     e->tries++;
-    e->sent_us = tm_rnet_now_us();
+    e->sent_us = tm_monotonic_us();
     e->seq = tm_window_sent(&res->window, e->sent_us);
     st = res->doh ? res->doh_api->send(res->doh, q, qlen, on_doh, e)
                   : tm_cares_send(res->net, tcp, q, qlen, on_net, e);
@@ -86,7 +78,7 @@ static void send_entry(tm_resolver_t *res, entry_t *e, bool tcp)
 void tm_rnet_start_sends(tm_resolver_t *res)
 {
     size_t window = tm_window_size(&res->window);
-    long long now = tm_rnet_now_us();
+    long long now = tm_monotonic_us();
     res->pace_due_ms = -1;
     while (res->queue_head && res->in_flight < window) {
         if (!tm_window_may_send(&res->window, now)) {
@@ -118,7 +110,7 @@ static void got_message(tm_resolver_t *res, const entry_t *e)
 {
     res->answers++;
     if (e->tries == 1)
-        tm_window_on_answer(&res->window, tm_rnet_now_us() - e->sent_us);
+        tm_window_on_answer(&res->window, tm_monotonic_us() - e->sent_us);
 }
 
 /* e's latest try timed out: it goes out again while tries are left (the

@@ -58,35 +58,22 @@ __attribute__((format(printf, 4, 5))) static tm_status_t fail(perr_t *e, tm_stat
     return st;
 }
 
-/* A value from the file, made safe to show on a terminal: printable ASCII
- * kept, every other byte as \xNN, long values cut. */
+/* A value from the file in quotes, escaped by the one policy
+ * (src/lib/util/text.c) so that it is safe to show on a terminal, a long
+ * one cut with "...". */
 static void quote(const char *s, char *out, size_t outlen)
 {
-    size_t o = 0;
-    size_t i = 0;
     if (outlen < 8) {
         if (outlen)
             out[0] = '\0';
         return;
     }
-    out[o++] = '"';
-    for (; s[i] && i < QUOTE_MAX; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (o + 8 >= outlen)
-            break;
-        if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
-            out[o++] = (char)c;
-        } else {
-            snprintf(out + o, outlen - o, "\\x%02x", c);
-            o += 4;
-        }
-    }
-    if (s[i] && o + 5 < outlen) {
-        memcpy(out + o, "...", 3);
-        o += 3;
-    }
-    out[o++] = '"';
-    out[o] = '\0';
+    size_t room = outlen - 2 < QUOTE_MAX + 8 ? outlen - 2 : QUOTE_MAX + 8;
+    out[0] = '"';
+    tm_text_escape_cut(out + 1, room, s, strlen(s), TM_TEXT_QUOTED);
+    size_t n = strlen(out);
+    out[n] = '"';
+    out[n + 1] = '\0';
 }
 
 /* Paths are short (at most three levels of known keys); a cut one ends in

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "idn_api.h"
 #include "tmems/tm_util.h"
@@ -93,7 +92,7 @@ tm_status_t tm_domain_from_user(const char *input, char ascii[TM_NAME_MAX + 1],
             reason = N_("out of memory");
             goto done;
         }
-        if (cs != TM_OK || strcasecmp(alabel, ascii) != 0) {
+        if (cs != TM_OK || tm_ascii_casecmp(alabel, ascii) != 0) {
             reason = N_("the name has an invalid A-label (xn--)");
             goto done;
         }
