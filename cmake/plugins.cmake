@@ -55,6 +55,10 @@ endfunction()
 # linked in from the util library, hidden: no state of the program's is
 # shared through them, and the allocator still comes through the table.
 set_target_properties(tm_util PROPERTIES POSITION_INDEPENDENT_CODE ON)
+# Position-independent code would reach util's one thread-local variable
+# (json_alloc.c) through __tls_get_addr, making the program need the
+# dynamic loader as a library: the initial-exec model keeps TLS direct.
+target_compile_options(tm_util PRIVATE -ftls-model=initial-exec)
 tm_plugin(doh INCLUDE util dns resolve
           SOURCES src/lib/resolve/doh_curl_plugin.c src/lib/resolve/doh_map.c
                   src/lib/resolve/errbuf.c
