@@ -4,8 +4,8 @@
 #include <ctype.h>
 #include <string.h>
 
-#include "check/checks.h"
-#include "util/tm_i18n.h"
+#include "checks.h"
+#include "tmems/tm_i18n.h"
 
 tm_status_t tm_check_domain_name(const tm_check_ctx_t *ctx, tm_finding_t *out)
 {

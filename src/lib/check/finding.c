@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "check/finding.h"
+#include "finding.h"
 
 const char *tm_check_status_name(tm_check_status_t status)
 {

@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check/checks.h"
-#include "check/mx_spf_keep.h"
-#include "util/tm_i18n.h"
+#include "checks.h"
+#include "mx_spf_keep.h"
+#include "tmems/tm_i18n.h"
 
 /* The MX answer when it holds records; otherwise fills *out (error, skip, or
  * the given status for "no MX") and returns NULL. */

@@ -2,8 +2,8 @@
  * the tool's own verdict and what the TMEmS console shows, kept apart so
  * that 完了 on the console and "ready" here can never be confused
  * (docs/checks.md "The verdict"). */
-#include "report/verdict_words.h"
-#include "util/tm_i18n.h"
+#include "verdict_words.h"
+#include "tmems/tm_i18n.h"
 
 /* The decisive records named in a verdict, joined by the list separator. */
 static tm_status_t put_areas(tm_buf_t *out, unsigned areas)
