@@ -41,7 +41,7 @@ def main(argv):
  * The HTML report's style sheet and script, inline in the page (no request
  * leaves it).  The page's Content-Security-Policy allows exactly these two
  * by their SHA-256 (CSP Level 3, hash-source). */
-#include "report/html_assets.h"
+#include "html_assets.h"
 
 const char tm_html_style[] =
 %s;

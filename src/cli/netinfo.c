@@ -37,8 +37,8 @@ void tmc_netinfo_stats(const tm_resolver_t *res, long elapsed_ms)
              dngettext(TM_TEXTDOMAIN, "%lu question sent", "%lu questions sent", st.sent),
              st.sent);
     snprintf(flight, sizeof flight,
-             dngettext(TM_TEXTDOMAIN, "at most %u in flight (window %u of %u)",
-                       "at most %u in flight (window %u of %u)", st.peak_in_flight),
+             dngettext(TM_TEXTDOMAIN, "at most %u in flight (window at the end %u of %u)",
+                       "at most %u in flight (window at the end %u of %u)", st.peak_in_flight),
              st.peak_in_flight, st.window, st.window_cap);
     snprintf(again, sizeof again,
              dngettext(TM_TEXTDOMAIN, "%lu retransmitted", "%lu retransmitted",

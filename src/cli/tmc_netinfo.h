@@ -15,7 +15,7 @@
 void tmc_netinfo_failure(const tmc_params_t *p, const tm_resolver_t *res, size_t checked,
                          size_t total);
 
-/* -v: "DNS: 16 questions sent, at most 16 in flight (window 144 of 512),
+/* -v: "DNS: 16 questions sent, at most 16 in flight (window at the end 144 of 512),
  * 0 retransmitted, 0.07 s". */
 void tmc_netinfo_stats(const tm_resolver_t *res, long elapsed_ms);
 

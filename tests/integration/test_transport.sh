@@ -191,7 +191,7 @@ expect_exit 3
 sleep 0.2
 sent=$(awk '{print $1, $2}' "$SILENT_LOG" | sort -u | wc -l)
 tm_assert "stderr: $sent questions sent, $sent retransmitted ($(tr '\n' ' ' <"$TM_ERR"))" \
-    grep -qE "^DNS: $sent questions sent, at most $sent in flight \(window [0-9]+ of 512\), $sent retransmitted, [0-9.]+ s$" "$TM_ERR"
+    grep -qE "^DNS: $sent questions sent, at most $sent in flight \(window at the end [0-9]+ of 512\), $sent retransmitted, [0-9.]+ s$" "$TM_ERR"
 
 # The deadline comes long before the first timeout: every question was
 # asked once, and the run ends on the deadline, saying so.
