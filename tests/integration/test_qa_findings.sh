@@ -10,7 +10,9 @@
 # - a range that the site record as served lists and the bundled rules lack
 #   is evaluated too (docs/checks.md spf.tmems_ranges);
 # - a console check skipped with --skip leaves the console's view unknown,
-#   never 完了; --no-outbound: spf.include is no console check.
+#   never 完了; --no-outbound: spf.include is no console check;
+# - a domain that is an alias (CNAME): every Fix line is written at the
+#   canonical name, never beside the CNAME (RFC 1034 section 3.6.2).
 . "$(dirname "$0")/lib.sh"
 tm_init "$@"
 tm_bind_start
@@ -130,6 +132,25 @@ fi
 tm_run_raw --offline --zone "$TM_TMP/cnamedata.example.zone" ext.cnamedata.example
 expect_exit 2
 tm_assert "names the file and line" grep -q "cnamedata.example.zone' line 6: 'ext.cnamedata.example' has a CNAME record and other data" "$TM_ERR"
+
+# ---- a domain that is an alias (CNAME) ------------------------------------------
+
+tm_case "offline: the Fix of an alias is written at the canonical name"
+tm_run_raw --offline --zone "$Z/alias.example.zone" --zone "$Z/spf-fixable.example.zone" \
+    --zone "$Z/tmems-jp.trendmicro.com.zone" --format json ext.alias.example
+expect_exit 1
+expect_check spf.include warn
+expect_json '[.results[0].checks[] | .fix_records // [] | .[]] | length > 0' "true"
+expect_json '[.results[0].checks[] | .fix_records // [] | .[] | select(startswith("spf-fixable.example. ") | not)] | length' "0"
+expect_json '.results[0].checks[] | select(.id == "domain.exists") | .summary' \
+    "ext.alias.example exists in DNS: an alias (CNAME) of spf-fixable.example"
+
+tm_case "online: no Fix line is written beside the CNAME"
+tm_run --format json ext.alias.example
+expect_json '.results[0].outcome == "ready"' "false"
+expect_json '.results[0].checks[] | select(.id == "domain.exists") | .summary' \
+    "ext.alias.example exists in DNS: an alias (CNAME) of spf-fixable.example"
+expect_json '[.results[0].checks[] | (.fix // "") | split("\n") | .[] | select(test("ext\\.alias\\.example\\. [0-9]+ IN"))] | length' "0"
 
 # ---- command line -----------------------------------------------------------------
 

@@ -47,6 +47,35 @@ static void test_display_kept(void **state)
     assert_string_equal(fx->ctx.display, "例え.jp");
 }
 
+/* RFC 1034 section 3.6.2: an alias's records are its canonical name's, so
+ * that name owns every Fix line; without a chain the domain does. */
+static void test_owner_is_the_canonical_name_of_an_alias(void **state)
+{
+    fx_t *fx = *state;
+    init(fx);
+    assert_string_equal(fx->ctx.owner, FX_DOMAIN);
+    tm_answer_t *mx = tm_answer_create(FX_DOMAIN, TM_RR_MX, TM_DNS_NOERROR);
+    assert_non_null(mx);
+    assert_int_equal(tm_answer_add_mx(mx, 300, 10, FX_TMEMS), TM_OK);
+    assert_int_equal(tm_answer_set_canonical(mx, "hanbun.example"), TM_OK);
+    fx_put(fx, mx);
+    init(fx);
+    assert_string_equal(fx->ctx.domain, FX_DOMAIN);
+    assert_string_equal(fx->ctx.owner, "hanbun.example");
+}
+
+static void test_owner_from_txt_when_mx_has_no_chain(void **state)
+{
+    fx_t *fx = *state;
+    fx_outcome(fx, FX_DOMAIN, TM_RR_MX, TM_DNS_NODATA);
+    tm_answer_t *txt = tm_answer_create(FX_DOMAIN, TM_RR_TXT, TM_DNS_NODATA);
+    assert_non_null(txt);
+    assert_int_equal(tm_answer_set_canonical(txt, "target.example"), TM_OK);
+    fx_put(fx, txt);
+    init(fx);
+    assert_string_equal(fx->ctx.owner, "target.example");
+}
+
 static void test_auto_post_only_tmems(void **state)
 {
     fx_t *fx = *state;
@@ -480,6 +509,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(test_no_answers_yet),
         T(test_display_kept),
+        T(test_owner_is_the_canonical_name_of_an_alias),
+        T(test_owner_from_txt_when_mx_has_no_chain),
         T(test_auto_post_only_tmems),
         T(test_auto_post_tied_lowest),
         T(test_auto_post_tmems_as_backup),

@@ -139,6 +139,24 @@ static void test_tmems_post_pass(void **state)
     assert_contains(f->summary, FX_TMEMS);
 }
 
+/* The domain is an alias: the Fix names the canonical owner, never the
+ * alias (a record beside a CNAME makes the zone unloadable). */
+static void test_tmems_fix_written_at_canonical_name(void **state)
+{
+    fx_t *fx = *state;
+    tm_answer_t *mx = tm_answer_create(FX_DOMAIN, TM_RR_MX, TM_DNS_NOERROR);
+    assert_non_null(mx);
+    assert_int_equal(tm_answer_add_mx(mx, 300, 5, "mail.hanbun.example"), TM_OK);
+    assert_int_equal(tm_answer_add_mx(mx, 300, 10, FX_TMEMS), TM_OK);
+    assert_int_equal(tm_answer_set_canonical(mx, "hanbun.example"), TM_OK);
+    fx_put(fx, mx);
+    tm_finding_t *f = fx_run(fx, tm_check_mx_tmems);
+    assert_int_equal(f->status, TM_CHECK_FAIL);
+    assert_non_null(f->fix_records);
+    assert_string_equal(f->fix_records, "hanbun.example. 300 IN MX 10 " FX_TMEMS ".");
+    assert_null(strstr(f->fix, FX_DOMAIN "."));
+}
+
 static void test_tmems_pre_info(void **state)
 {
     fx_t *fx = *state;
@@ -1026,6 +1044,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         T(test_present_pass),
+        T(test_tmems_fix_written_at_canonical_name),
         T(test_present_nodata_fails),
         T(test_present_fix_names_company),
         T(test_present_nxdomain_fails),

@@ -57,7 +57,7 @@ tm_status_t tm_check_company_id(const tm_check_ctx_t *ctx, tm_finding_t *out)
             st = tm_finding_detail(out, _("Mail for this domain would be delivered to another "
                                           "customer's TMEmS account, which rejects it."));
         if (st == TM_OK)
-            st = tm_finding_fix_record(out, "%s. %u IN MX 10 %s.%s.", ctx->domain,
+            st = tm_finding_fix_record(out, "%s. %u IN MX 10 %s.%s.", ctx->owner,
                                        ctx->rules->mx_ttl_max, ctx->company,
                                        ctx->rules->inbound_suffix);
         return st;

@@ -177,6 +177,19 @@ void tm_check_ctx_init(tm_check_ctx_t *ctx, const char *domain, const char *disp
     ctx->rules = rules;
     ctx->opts = opts;
 
+    /* RFC 1034 section 3.6.2: an alias holds no records of its own; its MX
+     * and TXT answers are those of the chain's end, and a record written at
+     * the alias makes the zone unloadable.  The apex answers name that end. */
+    ctx->owner = domain;
+    const tm_answer_t *apex[2] = {tm_ctx_mx(ctx), tm_ctx_txt(ctx)};
+    for (size_t i = 0; i < 2; i++) {
+        if (apex[i] && apex[i]->canonical && apex[i]->canonical[0] &&
+            !tm_name_equal(apex[i]->canonical, domain)) {
+            ctx->owner = apex[i]->canonical;
+            break;
+        }
+    }
+
     /* The company the MX points at: the TMEmS host with the lowest
      * preference; of two at one value the first by host name (as mx.tmems
      * names it), so that the answer order, which servers rotate, never

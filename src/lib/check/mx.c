@@ -49,8 +49,8 @@ static tm_status_t cutover_fix(const tm_check_ctx_t *ctx, tm_finding_t *out)
     char host[TM_NAME_MAX + 1];
     uint32_t ttl = fix_ttl(ctx, tm_ctx_mx(ctx));
     if (ctx->company[0] && tm_rules_inbound_host(ctx->rules, ctx->company, host, sizeof(host)))
-        return tm_finding_fix_record(out, "%s. %u IN MX 10 %s.", ctx->domain, ttl, host);
-    return tm_finding_fix(out, "%s. %u IN MX 10 <company-id>.%s.", ctx->domain, ttl,
+        return tm_finding_fix_record(out, "%s. %u IN MX 10 %s.", ctx->owner, ttl, host);
+    return tm_finding_fix(out, "%s. %u IN MX 10 <company-id>.%s.", ctx->owner, ttl,
                           ctx->rules->inbound_suffix);
 }
 
@@ -136,9 +136,9 @@ static tm_status_t mx_set_lines(const tm_check_ctx_t *ctx, const tm_answer_t *mx
     qsort(lines, n, sizeof(*lines), line_order);
     uint32_t ttl = fix_ttl(ctx, mx);
     for (size_t i = 0; i < n && st == TM_OK; i++)
-        st = pasteable ? tm_finding_fix_record(out, "%s. %u IN MX %u %s.", ctx->domain, ttl,
+        st = pasteable ? tm_finding_fix_record(out, "%s. %u IN MX %u %s.", ctx->owner, ttl,
                                                lines[i].preference, lines[i].host)
-                       : tm_finding_fix(out, "%s. %u IN MX %u %s.", ctx->domain, ttl,
+                       : tm_finding_fix(out, "%s. %u IN MX %u %s.", ctx->owner, ttl,
                                         lines[i].preference, lines[i].host);
 done:
     tm_free(lines);
@@ -506,7 +506,7 @@ static tm_status_t bypass_accounts(const tm_check_ctx_t *ctx, size_t accounts, c
                                "it under 受信サーバ > 詳細な設定; --company gives the exact "
                                "line):"));
     if (st == TM_OK)
-        st = tm_finding_fix(out, "%s. %u IN MX 10 <company-id>.%s.", ctx->domain,
+        st = tm_finding_fix(out, "%s. %u IN MX 10 <company-id>.%s.", ctx->owner,
                             fix_ttl(ctx, tm_ctx_mx(ctx)), ctx->rules->inbound_suffix);
     return st;
 }

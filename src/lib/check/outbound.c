@@ -195,7 +195,7 @@ tm_status_t tm_check_spf_present(const tm_check_ctx_t *ctx, tm_finding_t *out)
                                    "goes through TMEmS:"));
     if (st == TM_OK)
         st = tm_finding_fix(out, "%s. 3600 IN TXT \"v=spf1 ip4:<your-mail-server> include:%s ~all\"",
-                            ctx->domain, ctx->rules->spf_include);
+                            ctx->owner, ctx->rules->spf_include);
     return st;
 }
 

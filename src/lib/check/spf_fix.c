@@ -318,7 +318,7 @@ static tm_status_t zone_line(const tm_check_ctx_t *ctx, const tm_buf_t *record, 
 {
     tm_buf_t line;
     tm_buf_init(&line);
-    tm_status_t st = tm_buf_printf(&line, "%s. 3600 IN TXT", ctx->domain);
+    tm_status_t st = tm_buf_printf(&line, "%s. 3600 IN TXT", ctx->owner);
     /* Strings are joined without a separator (RFC 7208 section 3.3), so a
      * cut before a space reads naturally and means the same. */
     for (size_t at = 0, n; st == TM_OK && at < record->len; at += n) {
