@@ -11,6 +11,8 @@
 #   is evaluated too (docs/checks.md spf.tmems_ranges);
 # - a console check skipped with --skip leaves the console's view unknown,
 #   never 完了; --no-outbound: spf.include is no console check;
+# - an MX at a misspelt TMEmS inbound host is never ready and never offered
+#   as a receiving server; the report names the host probably meant;
 # - a domain that is an alias (CNAME): every Fix line is written at the
 #   canonical name, never beside the CNAME (RFC 1034 section 3.6.2).
 . "$(dirname "$0")/lib.sh"
@@ -132,6 +134,28 @@ fi
 tm_run_raw --offline --zone "$TM_TMP/cnamedata.example.zone" ext.cnamedata.example
 expect_exit 2
 tm_assert "names the file and line" grep -q "cnamedata.example.zone' line 6: 'ext.cnamedata.example' has a CNAME record and other data" "$TM_ERR"
+
+# ---- MX at a misspelt TMEmS host --------------------------------------------------
+
+tm_case "an MX at a misspelt TMEmS inbound host: not ready, the host meant named"
+tm_run --format json mx-nearmiss.example
+expect_exit 1
+expect_check mx.tmems fail
+expect_json '.results[0].checks[] | select(.id == "mx.tmems") | .summary | contains("probably acme.in.tmems-jp.trendmicro.com was meant")' "true"
+expect_json '.results[0].checks[] | select(.id == "inbound.servers") | .fix // "" | contains("tmem-jp")' "false"
+tm_run_raw --offline --zone "$Z/mx-nearmiss.example.zone" --format json mx-nearmiss.example
+expect_exit 1
+expect_check mx.tmems fail
+expect_json '.results[0].outcome' "not_ready"
+tm_run --phase pre mx-nearmiss.example
+expect_exit 1
+expect_stdout_lacks "no 'nothing to fix'" 'nothing to fix'
+for host in x.in.tmems-jp.trendmicro.co. in.tmems-jp.trendmicr.com.; do
+    sed "s|acme.in.tmem-jp.trendmicro.com.|$host|" "$Z/mx-nearmiss.example.zone" >"$TM_TMP/nearmiss.zone"
+    tm_run_raw --offline --zone "$TM_TMP/nearmiss.zone" --format json mx-nearmiss.example
+    expect_exit 1
+    expect_check mx.tmems fail
+done
 
 # ---- a domain that is an alias (CNAME) ------------------------------------------
 

@@ -157,6 +157,31 @@ static void test_tmems_fix_written_at_canonical_name(void **state)
     assert_null(strstr(f->fix, FX_DOMAIN "."));
 }
 
+/* A misspelt TMEmS host fails in either phase and names the host meant;
+ * the line is shown to check, never a pasteable record (a guess). */
+static void test_tmems_near_miss_fails(void **state)
+{
+    fx_t *fx = *state;
+    FX_MX(fx, 300, {10, "acme.in.tmem-jp.trendmicro.com"});
+    for (int pre = 0; pre < 2; pre++) {
+        fx->opts.phase = pre ? TM_PHASE_PRE : TM_PHASE_AUTO;
+        tm_finding_t *f = fx_run(fx, tm_check_mx_tmems);
+        assert_int_equal(f->status, TM_CHECK_FAIL);
+        assert_contains(f->summary, "probably " FX_TMEMS " was meant");
+        assert_contains(f->fix, FX_DOMAIN ". 300 IN MX 10 " FX_TMEMS ".");
+        assert_null(f->fix_records);
+    }
+}
+
+/* With the TMEmS host most preferred, a misspelt backup is mx.bypass's. */
+static void test_tmems_near_miss_backup(void **state)
+{
+    fx_t *fx = *state;
+    FX_MX(fx, 300, {10, FX_TMEMS}, {20, "acme.in.tmem-jp.trendmicro.com"});
+    assert_int_equal(fx_run(fx, tm_check_mx_tmems)->status, TM_CHECK_PASS);
+    assert_int_equal(fx_run(fx, tm_check_company_id)->status, TM_CHECK_PASS);
+}
+
 static void test_tmems_pre_info(void **state)
 {
     fx_t *fx = *state;
@@ -1045,6 +1070,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(test_present_pass),
         T(test_tmems_fix_written_at_canonical_name),
+        T(test_tmems_near_miss_fails),
+        T(test_tmems_near_miss_backup),
         T(test_present_nodata_fails),
         T(test_present_fix_names_company),
         T(test_present_nxdomain_fails),

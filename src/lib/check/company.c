@@ -20,6 +20,10 @@ tm_status_t tm_check_company_id(const tm_check_ctx_t *ctx, tm_finding_t *out)
             return tm_finding_set(out, TM_CHECK_SKIP,
                                   _("The company ID is unknown: the MX target lacks its "
                                     "trailing dot (see mx.target); give it with --company"));
+        if (tm_mx_has_kind(ctx, mx, TM_MX_HOST_NEAR_MISS))
+            return tm_finding_set(out, TM_CHECK_SKIP,
+                                  _("The company ID is unknown: the MX names a misspelt TMEmS "
+                                    "host (see mx.tmems); give it with --company"));
         if (tm_mx_has_kind(ctx, mx, TM_MX_HOST_OTHER_SITE))
             return tm_finding_set(out, TM_CHECK_SKIP,
                                   _("The company ID is unknown: the MX names another site's "

@@ -234,8 +234,10 @@ typedef struct {
     const tm_rr_t *first_other;  /* a host that is not TMEmS at the lowest value */
     const tm_rr_t *not_inbound;  /* a TMEmS name that receives no mail: the relay
                                     host, or the inbound suffix alone */
+    const tm_rr_t *near_miss;    /* a misspelt TMEmS inbound host */
     tm_mx_host_t other_site_host;
     tm_mx_host_t no_dot_host;
+    tm_mx_host_t near_miss_host;
 } mx_view_t;
 
 /* True when rr comes before *best: lower preference, then name. */
@@ -272,6 +274,14 @@ static void view_mx(const tm_check_ctx_t *ctx, const tm_answer_t *mx, mx_view_t 
                 v->no_dot = rr;
                 v->no_dot_host = h;
             }
+            break;
+        case TM_MX_HOST_NEAR_MISS:
+            if (earlier(rr, v->near_miss)) {
+                v->near_miss = rr;
+                v->near_miss_host = h;
+            }
+            if (rr->u.mx.preference == v->lowest && earlier(rr, v->first_other))
+                v->first_other = rr;
             break;
         case TM_MX_HOST_NOT_INBOUND:
             if (earlier(rr, v->not_inbound))
@@ -341,6 +351,33 @@ static tm_status_t tmems_not_inbound(const tm_check_ctx_t *ctx, const char *host
     return st;
 }
 
+/* The MX names a misspelt TMEmS inbound host: no sender can deliver there,
+ * and the name is no TMEmS name, so the mail never reaches TMEmS.  The host
+ * meant is a guess (the company ID may be misspelt too), so its line is
+ * shown to check, not given as a pasteable record. */
+static tm_status_t tmems_near_miss(const tm_check_ctx_t *ctx, const mx_view_t *v,
+                                   tm_finding_t *out)
+{
+    tm_status_t st = tm_finding_set(out, TM_CHECK_FAIL,
+                                    _("The MX names %s, which is no TMEmS host: probably %s "
+                                      "was meant"),
+                                    v->near_miss->u.mx.host, v->near_miss_host.intended);
+    if (st == TM_OK)
+        st = tm_finding_detail(out, _("The name is a few characters away from the TMEmS "
+                                      "inbound host <company-id>.%s, so the mail for the "
+                                      "domain does not reach TMEmS."),
+                               ctx->rules->inbound_suffix);
+    if (st == TM_OK)
+        st = tm_finding_fix(out, _("Copy the inbound host from the console (ドメイン > 受信サーバ "
+                                   "> 詳細な設定) and replace the MX records with:"));
+    if (st == TM_OK && ctx->company[0] && tm_ctx_company_valid(ctx))
+        st = cutover_fix(ctx, out);
+    else if (st == TM_OK)
+        st = tm_finding_fix(out, "%s. %u IN MX 10 %s.", ctx->owner, fix_ttl(ctx, tm_ctx_mx(ctx)),
+                            v->near_miss_host.intended);
+    return st;
+}
+
 tm_status_t tm_check_mx_tmems(const tm_check_ctx_t *ctx, tm_finding_t *out)
 {
     bool pre = ctx->phase == TM_PHASE_PRE;
@@ -358,6 +395,10 @@ tm_status_t tm_check_mx_tmems(const tm_check_ctx_t *ctx, tm_finding_t *out)
             return tm_finding_set(out, TM_CHECK_PASS,
                                   _("The lowest-preference MX is the TMEmS inbound host %s"),
                                   v.tmems_lowest->u.mx.host);
+        /* In either phase: a misspelt TMEmS host is a cutover that was made
+         * and does not work, never "not switched yet". */
+        if (v.near_miss && !v.tmems)
+            return tmems_near_miss(ctx, &v, out);
         /* In either phase: each of these is a cutover that was made and does
          * not work, never "not switched yet". */
         if (v.no_dot) {
@@ -697,8 +738,12 @@ static target_t judge_target(const tm_check_ctx_t *ctx, const tm_rr_t *rr, tm_fi
     }
     if (a->outcome == TM_DNS_UNKNOWN || aaaa->outcome == TM_DNS_UNKNOWN)
         return TARGET_UNKNOWN;
-    *st = tm_finding_detail(out, _("- %s has no address record (%s)"), host,
-                            tm_dns_outcome_name(a->outcome));
+    *st = h.kind == TM_MX_HOST_NEAR_MISS
+              ? tm_finding_detail(out, _("- %s has no address record (%s): probably %s was "
+                                         "meant (see mx.tmems)"),
+                                  host, tm_dns_outcome_name(a->outcome), h.intended)
+              : tm_finding_detail(out, _("- %s has no address record (%s)"), host,
+                                  tm_dns_outcome_name(a->outcome));
     return TARGET_UNUSABLE;
 }
 
