@@ -13,6 +13,8 @@
 #   never 完了; --no-outbound: spf.include is no console check;
 # - an MX at a misspelt TMEmS inbound host is never ready and never offered
 #   as a receiving server; the report names the host probably meant;
+# - an MX target that is an alias (CNAME) of the TMEmS inbound host: the
+#   cutover was made (phase post), mx.tmems fails with the host itself;
 # - a domain that is an alias (CNAME): every Fix line is written at the
 #   canonical name, never beside the CNAME (RFC 1034 section 3.6.2).
 . "$(dirname "$0")/lib.sh"
@@ -155,6 +157,26 @@ for host in x.in.tmems-jp.trendmicro.co. in.tmems-jp.trendmicr.com.; do
     tm_run_raw --offline --zone "$TM_TMP/nearmiss.zone" --format json mx-nearmiss.example
     expect_exit 1
     expect_check mx.tmems fail
+done
+
+# ---- MX target an alias of the TMEmS host ---------------------------------------
+
+for mode in online offline; do
+    tm_case "$mode: an MX at an alias of the TMEmS inbound host"
+    if [ "$mode" = online ]; then
+        tm_run --format json mx-alias-tmems.example
+    else
+        tm_run_raw --offline --zone "$Z/mx-alias-tmems.example.zone" --format json mx-alias-tmems.example
+    fi
+    expect_exit 1
+    expect_json '.results[0].phase' "post"
+    expect_json '.results[0].company' "acme"
+    expect_check mx.tmems fail
+    expect_check mx.target fail
+    expect_json '.results[0].checks[] | select(.id == "mx.target") | .detail | contains("alias (CNAME)")' "true"
+    expect_json '.results[0].checks[] | select(.id == "mx.tmems") | .fix_records | join("|")' \
+        "mx-alias-tmems.example. 300 IN MX 10 acme.in.tmems-jp.trendmicro.com."
+    expect_json '.results[0].checks[] | select(.id == "inbound.servers") | .fix // "" | contains("mx.mx-alias-tmems")' "false"
 done
 
 # ---- a domain that is an alias (CNAME) ------------------------------------------

@@ -123,8 +123,24 @@ void tm_mx_host_classify(const tm_check_ctx_t *ctx, const char *host, tm_mx_host
         if (origin)
             origin++;
     }
-    if (near_miss(ctx, host, out))
+    if (near_miss(ctx, host, out)) {
         out->kind = TM_MX_HOST_NEAR_MISS;
+        return;
+    }
+    /* RFC 2181 section 10.3: an MX names the host itself, never an alias.
+     * An alias of the TMEmS inbound host is a cutover made through a CNAME
+     * (mx.tmems and mx.target say so), not "no TMEmS yet". */
+    const uint16_t types[2] = {TM_RR_A, TM_RR_AAAA};
+    for (size_t i = 0; ctx->rrset && i < 2; i++) {
+        const tm_answer_t *ans = tm_rrset_get(ctx->rrset, host, types[i]);
+        if (!ans || !ans->canonical || tm_dns_outcome_is_failure(ans->outcome) ||
+            !tm_rules_company_from_host(ctx->rules, ans->canonical, out->company,
+                                        sizeof(out->company)))
+            continue;
+        out->kind = TM_MX_HOST_TMEMS_ALIAS;
+        snprintf(out->intended, sizeof(out->intended), "%s", ans->canonical);
+        return;
+    }
 }
 
 bool tm_mx_has_kind(const tm_check_ctx_t *ctx, const tm_answer_t *mx, tm_mx_host_kind_t kind)
@@ -238,9 +254,9 @@ void tm_check_ctx_init(tm_check_ctx_t *ctx, const char *domain, const char *disp
             tm_mx_host_classify(ctx, rr->u.mx.host, &h);
             if (h.kind == TM_MX_HOST_TMEMS || h.kind == TM_MX_HOST_OTHER_SITE ||
                 h.kind == TM_MX_HOST_NO_DOT || h.kind == TM_MX_HOST_NOT_INBOUND ||
-                h.kind == TM_MX_HOST_NEAR_MISS)
+                h.kind == TM_MX_HOST_NEAR_MISS || h.kind == TM_MX_HOST_TMEMS_ALIAS)
                 names_tmems = true;
-            if (h.kind != TM_MX_HOST_TMEMS)
+            if (h.kind != TM_MX_HOST_TMEMS && h.kind != TM_MX_HOST_TMEMS_ALIAS)
                 continue;
             if (best < 0 || rr->u.mx.preference < best ||
                 (rr->u.mx.preference == best && strcmp(rr->u.mx.host, best_host) < 0)) {

@@ -72,7 +72,8 @@ static int line_order(const void *a, const void *b)
  * (it is that host once the dot is added). */
 static bool is_own_tmems(const tm_mx_host_t *h)
 {
-    return h->kind == TM_MX_HOST_TMEMS || (h->kind == TM_MX_HOST_NO_DOT && !h->site);
+    return h->kind == TM_MX_HOST_TMEMS || h->kind == TM_MX_HOST_TMEMS_ALIAS ||
+           (h->kind == TM_MX_HOST_NO_DOT && !h->site);
 }
 
 /* The published MX set as zone-file lines: every host as it was meant (a
@@ -129,8 +130,10 @@ static tm_status_t mx_set_lines(const tm_check_ctx_t *ctx, const tm_answer_t *mx
             goto done;
         }
         lines[n].preference = (uint16_t)p;
-        lines[n].host = hosts[i].kind == TM_MX_HOST_NO_DOT ? hosts[i].intended
-                                                           : mx->rrs[i].u.mx.host;
+        lines[n].host = hosts[i].kind == TM_MX_HOST_NO_DOT ||
+                                hosts[i].kind == TM_MX_HOST_TMEMS_ALIAS
+                            ? hosts[i].intended
+                            : mx->rrs[i].u.mx.host;
         n++;
     }
     qsort(lines, n, sizeof(*lines), line_order);
@@ -235,6 +238,8 @@ typedef struct {
     const tm_rr_t *not_inbound;  /* a TMEmS name that receives no mail: the relay
                                     host, or the inbound suffix alone */
     const tm_rr_t *near_miss;    /* a misspelt TMEmS inbound host */
+    const tm_rr_t *alias;        /* an alias (CNAME) of this site's host */
+    tm_mx_host_t alias_host;
     tm_mx_host_t other_site_host;
     tm_mx_host_t no_dot_host;
     tm_mx_host_t near_miss_host;
@@ -274,6 +279,14 @@ static void view_mx(const tm_check_ctx_t *ctx, const tm_answer_t *mx, mx_view_t 
                 v->no_dot = rr;
                 v->no_dot_host = h;
             }
+            break;
+        case TM_MX_HOST_TMEMS_ALIAS:
+            if (earlier(rr, v->alias)) {
+                v->alias = rr;
+                v->alias_host = h;
+            }
+            if (rr->u.mx.preference == v->lowest && earlier(rr, v->first_other))
+                v->first_other = rr;
             break;
         case TM_MX_HOST_NEAR_MISS:
             if (earlier(rr, v->near_miss)) {
@@ -399,6 +412,28 @@ tm_status_t tm_check_mx_tmems(const tm_check_ctx_t *ctx, tm_finding_t *out)
          * and does not work, never "not switched yet". */
         if (v.near_miss && !v.tmems)
             return tmems_near_miss(ctx, &v, out);
+        if (v.alias && !v.tmems) {
+            /* RFC 2181 section 10.3: the MX names the host itself.  The
+             * chain's end goes in its place: that set is the Fix. */
+            st = tm_finding_set(out, TM_CHECK_FAIL,
+                                _("The MX names %s, an alias (CNAME) of the TMEmS inbound host "
+                                  "%s, not the host itself"),
+                                v.alias->u.mx.host, v.alias_host.intended);
+            if (st == TM_OK)
+                st = tm_finding_detail(out, _("An MX must name the host itself (RFC 2181 section "
+                                              "10.3): some senders refuse or delay mail to an "
+                                              "alias, and the console looks for the TMEmS host "
+                                              "in the MX record."));
+            if (st == TM_OK)
+                st = tm_finding_fix(out, _("Name the TMEmS inbound host itself, as the most "
+                                           "preferred MX; the MX records become:"));
+            if (st == TM_OK) {
+                st = mx_set_lines(ctx, mx, true, true, out);
+                if (st == TM_ERANGE)
+                    st = cutover_fix(ctx, out);
+            }
+            return st;
+        }
         /* In either phase: each of these is a cutover that was made and does
          * not work, never "not switched yet". */
         if (v.no_dot) {
@@ -711,6 +746,14 @@ static target_t judge_target(const tm_check_ctx_t *ctx, const tm_rr_t *rr, tm_fi
     if (tm_host_is_ip_literal(host)) {
         *st = tm_finding_detail(out, _("- %s is an IP address; an MX must name a host (RFC "
                                        "5321 section 5.1)"),
+                                host);
+        return TARGET_UNUSABLE;
+    }
+    /* Known to be an alias even where the chain's end is not answered here
+     * (offline, or a server that does not follow it). */
+    if (h.kind == TM_MX_HOST_TMEMS_ALIAS) {
+        *st = tm_finding_detail(out, _("- %s is an alias (CNAME); an MX must name the host "
+                                       "itself (RFC 2181 section 10.3)"),
                                 host);
         return TARGET_UNUSABLE;
     }
