@@ -15,6 +15,7 @@
 #   as a receiving server; the report names the host probably meant;
 # - an MX target that is an alias (CNAME) of the TMEmS inbound host: the
 #   cutover was made (phase post), mx.tmems fails with the host itself;
+# - spf.size offline computes the TXT answer's size from the zone file;
 # - a domain that is an alias (CNAME): every Fix line is written at the
 #   canonical name, never beside the CNAME (RFC 1034 section 3.6.2).
 . "$(dirname "$0")/lib.sh"
@@ -178,6 +179,17 @@ for mode in online offline; do
         "mx-alias-tmems.example. 300 IN MX 10 acme.in.tmems-jp.trendmicro.com."
     expect_json '.results[0].checks[] | select(.id == "inbound.servers") | .fix // "" | contains("mx.mx-alias-tmems")' "false"
 done
+
+# ---- spf.size from the zone file ------------------------------------------------
+
+tm_case "ten apex TXT records: spf.size warns offline as online"
+tm_run --format json manytxt.example
+expect_check spf.size warn
+tm_run_raw --offline --zone "$Z/manytxt.example.zone" --format json manytxt.example
+expect_check spf.size warn
+expect_json '.results[0].checks[] | select(.id == "spf.size") | .summary | test("at least [0-9]+ bytes \\(from the zone file\\)")' "true"
+tm_run_raw --offline --zone "$Z/ready.example.zone" --format json ready.example
+expect_check spf.size pass
 
 # ---- a domain that is an alias (CNAME) ------------------------------------------
 
