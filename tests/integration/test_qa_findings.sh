@@ -16,6 +16,7 @@
 # - an MX target that is an alias (CNAME) of the TMEmS inbound host: the
 #   cutover was made (phase post), mx.tmems fails with the host itself;
 # - spf.size offline computes the TXT answer's size from the zone file;
+# - a "-ip4:" of a data-center range is no hard-coded authorisation;
 # - a domain that is an alias (CNAME): every Fix line is written at the
 #   canonical name, never beside the CNAME (RFC 1034 section 3.6.2).
 . "$(dirname "$0")/lib.sh"
@@ -190,6 +191,16 @@ expect_check spf.size warn
 expect_json '.results[0].checks[] | select(.id == "spf.size") | .summary | test("at least [0-9]+ bytes \\(from the zone file\\)")' "true"
 tm_run_raw --offline --zone "$Z/ready.example.zone" --format json ready.example
 expect_check spf.size pass
+
+# ---- a denied data-center range -------------------------------------------------
+
+tm_case "-ip4: of a data-center range: not hard-coded, the ranges fail"
+sed 's|"v=spf1 include:spf.tmems-jp.trendmicro.com ~all"|"v=spf1 -ip4:15.168.56.0/24 include:spf.tmems-jp.trendmicro.com ~all"|' \
+    "$Z/mx-nearmiss.example.zone" | sed 's|acme.in.tmem-jp|acme.in.tmems-jp|' >"$TM_TMP/negip.zone"
+tm_run_raw --offline --zone "$TM_TMP/negip.zone" --zone "$Z/tmems-jp.trendmicro.com.zone" --format json mx-nearmiss.example
+expect_exit 1
+expect_check spf.tmems_ranges fail
+expect_check spf.hardcoded pass
 
 # ---- a domain that is an alias (CNAME) ------------------------------------------
 
