@@ -50,6 +50,10 @@ set(CPACK_GENERATOR DEB)
 install(FILES ${CMAKE_SOURCE_DIR}/LICENSE DESTINATION ${CMAKE_INSTALL_DOCDIR}
         RENAME copyright)
 
+# cpack installs from the build tree; without this its "preinstall" step
+# first rebuilds every target, which the package test (tests/package) would
+# then do while other tests run the binary it relinks.
+set(CMAKE_SKIP_INSTALL_ALL_DEPENDENCY TRUE)
 include(CPack)
 
 if(TM_BUILD_TESTS)

@@ -25,6 +25,10 @@ PACKAGES=(
     valgrind util-linux time
     # test_smtp.sh: SMTP servers with and without STARTTLS, a self-signed certificate
     python3-aiosmtpd openssl
+    # test_html_browser.sh: the HTML report in Debian's chromium, headless,
+    # driven by puppeteer-core (tests/browser, installed below with npm;
+    # it never downloads a browser of its own)
+    chromium nodejs
 )
 
 missing=()
@@ -33,6 +37,12 @@ for p in "${PACKAGES[@]}"; do
         missing+=("$p")
     fi
 done
+
+# npm: Debian's package, unless a node that brings its own npm is there
+# already (a nodejs package from elsewhere conflicts with Debian's npm).
+if ! command -v npm >/dev/null 2>&1; then
+    missing+=(npm)
+fi
 
 if [ "${#missing[@]}" -gt 0 ]; then
     echo "bootstrap: installing ${missing[*]}"
@@ -43,6 +53,27 @@ if [ "${#missing[@]}" -gt 0 ]; then
     "${SUDO[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
 else
     echo "bootstrap: all ${#PACKAGES[@]} packages present"
+fi
+
+# The browser test's npm packages, exactly as tests/browser/package-lock.json
+# pins them, into tests/browser/node_modules (not kept in git).  Skipped when
+# the installed copy already matches the lock file, so that a second run needs
+# no network.  PUPPETEER_SKIP_DOWNLOAD: puppeteer-core downloads nothing, and
+# this makes sure no dependency's install step fetches a browser either.
+browser_lock=tests/browser/package-lock.json
+browser_installed=tests/browser/node_modules/.package-lock.json
+if [ -f "$browser_installed" ] && node -e '
+    const fs = require("fs");
+    const want = JSON.parse(fs.readFileSync(process.argv[1])).packages;
+    const have = JSON.parse(fs.readFileSync(process.argv[2])).packages;
+    for (const k of Object.keys(want)) {
+        if (k && (!have[k] || have[k].version !== want[k].version)) process.exit(1);
+    }' "$browser_lock" "$browser_installed" 2>/dev/null; then
+    echo "bootstrap: tests/browser/node_modules matches its lock file"
+else
+    echo "bootstrap: installing tests/browser/node_modules (npm ci)"
+    (cd tests/browser && PUPPETEER_SKIP_DOWNLOAD=1 timeout 600 \
+        npm ci --no-audit --no-fund --loglevel=error)
 fi
 
 # The integration tests start their own named on a high port; the packaged

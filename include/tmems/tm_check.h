@@ -55,6 +55,9 @@ typedef struct {
     const char *skip;
     bool authoritative;   /* --authoritative: dns.consistency runs (tm_probe.h) */
     bool smtp;            /* --smtp: inbound.smtp runs (tm_probe.h) */
+    const char *spf_own;  /* --spf-own: comma-separated domains whose hosts and SPF
+                             records are the customer's own besides the checked
+                             domain (the SPF remedy may flatten them), or NULL */
     const struct tm_probe_options *probe; /* how the probes talk to servers; NULL =
                                              defaults.  Read by the run layer only */
 } tm_check_options_t;
@@ -179,6 +182,14 @@ typedef struct {
      * before the MX cutover the MX does not name TMEmS yet (Step 2: "それまで
      * MX レコードが確認できなくても問題ありません"). */
     unsigned console_expected;
+    /* The tm_area_t that a skip of this check leaves not judged, or
+     * TM_AREA_NONE: a check whose skip means "the data to judge it is
+     * unknown" and whose judgement could fail the record (spf.lookups
+     * offline, with a subtree found neither in the zone files nor among the
+     * rules' bundled records: the unknown part may hold any number of
+     * lookups), so that such a run is never ready (docs/checks.md "The
+     * verdict"). */
+    unsigned needed_for;
 } tm_check_def_t;
 
 /* ---- the verdict of one domain (docs/checks.md "The verdict") ---------- */
@@ -285,6 +296,10 @@ tm_status_t tm_checks_needs(const tm_check_ctx_t *ctx, tm_questions_t *need);
 /* True when a selected check reads the SPF analysis (ctx->spf): the run
  * layer then builds it and adds what it lacks to the questions. */
 bool tm_checks_want_spf(const tm_check_options_t *opts);
+/* The questions the checks need once the SPF analysis is built (ctx->spf):
+ * for a tree over the lookup limit, what its remedy reads (the addresses
+ * of the hosts its a and mx terms name, IPv6 included). */
+tm_status_t tm_checks_needs_after_spf(const tm_check_ctx_t *ctx, tm_questions_t *need);
 /* Runs every selected check in catalogue order. */
 tm_status_t tm_checks_run(const tm_check_ctx_t *ctx, tm_findings_t *out);
 

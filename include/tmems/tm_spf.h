@@ -244,6 +244,11 @@ typedef struct {
     const char *default_explanation; /* for fail without a usable exp=; NULL: none */
     uint64_t timestamp;         /* %{t} (the evaluator reads no clock) */
     bool trace;                 /* record every term visited in out->trace */
+    /* The limits of section 4.6.4 on DNS-querying terms and on void
+     * lookups; 0 means the RFC's (10 and 2).  Set higher only to learn what
+     * a record over the limits means to its author (the proof of the SPF
+     * remedy, src/lib/check/spf_remedy.c), never for a receiver's verdict. */
+    unsigned lookup_limit, void_limit;
     /* Offline judgement (spf.tmems_ranges): a lookup whose answer is
      * TM_DNS_UNKNOWN is taken as "no match" instead of ending in temperror,
      * and the result stands only when no answer it could have had changes
@@ -536,6 +541,13 @@ typedef struct tm_spf_analysis tm_spf_analysis_t;
 tm_status_t tm_spf_analysis_build(const tm_rrset_t *rrset, const char *domain,
                                   const tm_rules_t *rules, tm_questions_t *need,
                                   tm_spf_analysis_t **out);
+/* The next round's analysis in place of *analysis (freed; NULL starts
+ * afresh), once rrset holds more answers: the records the previous one
+ * parsed are kept, so a domain fetched in several rounds parses each record
+ * once.  *analysis is NULL on failure. */
+tm_status_t tm_spf_analysis_rebuild(tm_spf_analysis_t **analysis, const tm_rrset_t *rrset,
+                                    const char *domain, const tm_rules_t *rules,
+                                    tm_questions_t *need);
 /* Only the questions still missing (builds and drops an analysis). */
 tm_status_t tm_spf_analysis_needs(const tm_rrset_t *rrset, const char *domain,
                                   const tm_rules_t *rules, tm_questions_t *need);

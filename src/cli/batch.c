@@ -5,11 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "tmc_batch.h"
 #include "tmc_coverage.h"
+#include "tmc_html.h"
 #include "tmc_exec.h"
 #include "tmc_msg.h"
 #include "tmc_netinfo.h"
@@ -31,18 +31,12 @@ typedef struct {
     size_t emitted, failing, unknown;
     size_t json_items;    /* results already in the json document */
     tm_json_meta_t meta;
+    tmc_html_t *html;     /* --format html or --html FILE: the page being made */
     bool progress;        /* stderr is a terminal and the batch is large */
     bool progress_shown;  /* a progress line is on the screen now */
     bool stdout_tty;      /* results scroll on the same screen */
     long progress_ms;
 } out_t;
-
-static long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* The exit status of many domains (tmems-check(1) EXIT STATUS): 4 (the
  * report was not written) beats 1 beats 3 beats 0.  Each domain's comes from
@@ -71,7 +65,7 @@ static void progress_clear(out_t *o)
 
 static void progress_draw(out_t *o, bool force)
 {
-    long now = now_ms();
+    long now = (long)tm_monotonic_ms();
     if (!o->progress || (!force && o->progress_shown && now - o->progress_ms < PROGRESS_INTERVAL_MS))
         return;
     char line[160];
@@ -114,24 +108,20 @@ static tm_status_t render(out_t *o, const tm_result_t *result, const tm_assessme
             st = tm_report_text(result, &topts, &out);
         break;
     }
-    case TMC_FORMAT_JSON: {
-        tm_buf_t item;
-        tm_buf_init(&item);
-        st = tm_report_json_result(result, a, &item);
-        if (st == TM_OK)
-            st = tm_report_json_stream_item(&o->meta, item.data ? item.data : "",
-                                            o->json_items, &out);
+    case TMC_FORMAT_JSON:
+        st = tm_report_json_stream_item(result, a, o->json_items, &out);
         o->json_items += st == TM_OK;
-        tm_buf_clear(&item);
         break;
-    }
     case TMC_FORMAT_JSONL:
         st = tm_report_json_result(result, a, &out);
         if (st == TM_OK)
             st = tm_buf_putc(&out, '\n');
         break;
     case TMC_FORMAT_JUNIT: st = tm_report_junit_suite(result, a, &out); break;
+    case TMC_FORMAT_HTML: break; /* the page is written at the end */
     }
+    if (st == TM_OK && o->html)
+        st = tmc_html_add(o->html, result, a, o->emitted);
     if (st == TM_OK)
         st = write_out(o, &out);
     tm_buf_clear(&out);
@@ -216,7 +206,7 @@ static bool frame(out_t *o, bool begin, long elapsed_ms)
     tm_status_t st = TM_OK;
     if (o->p->format == TMC_FORMAT_JSON)
         st = begin ? tm_report_json_stream_begin(&o->meta, &out)
-                   : tm_report_json_stream_end(&o->meta, elapsed_ms, &out);
+                   : tm_report_json_stream_end(elapsed_ms, &out);
     else if (o->p->format == TMC_FORMAT_JUNIT)
         st = begin ? tm_report_junit_begin(&out) : tm_report_junit_end(&out);
     if (st == TM_OK)
@@ -234,7 +224,7 @@ static bool frame(out_t *o, bool begin, long elapsed_ms)
 
 int tmc_batch_run(const tmc_params_t *p, tm_resolver_t *res, const tm_rules_t *rules, bool color)
 {
-    long started = now_ms();
+    long started = (long)tm_monotonic_ms();
     const char *term = getenv("TERM");
     out_t o = {.p = p, .res = res, .rules = rules, .color = color, .rc = TMC_EXIT_READY,
                .meta = {.region = rules->region, .rules = rules->source}};
@@ -242,6 +232,11 @@ int tmc_batch_run(const tmc_params_t *p, tm_resolver_t *res, const tm_rules_t *r
                  !(term && strcmp(term, "dumb") == 0);
     o.stdout_tty = isatty(STDOUT_FILENO);
     tm_batch_options_t bopts = {.jobs = p->jobs};
+    if (p->format == TMC_FORMAT_HTML || p->html_file) {
+        o.html = tmc_html_open(p, rules, p->format == TMC_FORMAT_HTML);
+        if (!o.html)
+            return TMC_EXIT_USAGE;
+    }
 
     if (!frame(&o, true, 0))
         return o.rc; /* nobody would read the results */
@@ -257,9 +252,15 @@ int tmc_batch_run(const tmc_params_t *p, tm_resolver_t *res, const tm_rules_t *r
         tmc_error(_("the checks could not run: %s"), tm_strerror(st));
         o.rc = worse(o.rc, TMC_EXIT_DNS_ERROR);
     }
+    long elapsed = (long)tm_monotonic_ms() - started;
     if (st != TM_EIO)
-        frame(&o, false, now_ms() - started);
+        frame(&o, false, elapsed);
+    /* The page last, with the same elapsed time as the JSON document; a page
+     * that could not be written is a report not written (exit 4). */
+    if (o.html && st != TM_EIO && tmc_html_finish(o.html, elapsed) != TM_OK)
+        o.rc = worse(o.rc, TMC_EXIT_WRITE);
+    tmc_html_destroy(o.html);
     if (p->verbosity > 0)
-        tmc_netinfo_stats(res, now_ms() - started);
+        tmc_netinfo_stats(res, elapsed);
     return o.rc;
 }

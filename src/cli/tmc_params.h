@@ -16,7 +16,8 @@ typedef enum {
     TMC_FORMAT_TEXT = 0,
     TMC_FORMAT_JSON,
     TMC_FORMAT_JSONL,
-    TMC_FORMAT_JUNIT
+    TMC_FORMAT_JUNIT,
+    TMC_FORMAT_HTML
 } tmc_format_t;
 typedef enum { TMC_COLOR_AUTO = 0, TMC_COLOR_ALWAYS, TMC_COLOR_NEVER } tmc_color_t;
 
@@ -77,6 +78,8 @@ typedef struct {
     const char *domain_files[TMC_MAX_DOMAIN_FILES]; /* -f, in the order given */
     size_t ndomain_files;
     char *only_lists, *skip_lists; /* every --only and --skip, joined by ',' */
+    const char *html_file; /* --html FILE: the HTML page, beside --format */
+    char *command_line;    /* the arguments as given, for the HTML page's facts */
 } tmc_params_t;
 
 /* Parses argv.  On a usage error returns false with one English (already

@@ -174,6 +174,36 @@ static void test_all_skipped_is_unknown(void **state)
     assert_int_equal(a.verdict, TM_VERDICT_UNKNOWN);
 }
 
+/* spf.lookups skipped offline (part of the tree unknown, a vendor's include
+ * with no bundled record) leaves SPF not judged: the unknown part may hold
+ * any number of lookups, so never ready; the console view is not changed by
+ * it, and a missing record (spf.present fails) is judged already. */
+static void test_needed_for(void **state)
+{
+    (void)state;
+    tm_assessment_t a = ASSESS(false, DECISIVE(PASS, PASS, PASS, PASS),
+                               {"spf.lookups", TM_CHECK_SKIP});
+    assert_int_equal(a.verdict, TM_VERDICT_UNKNOWN);
+    assert_int_equal(a.not_judged, TM_AREA_SPF);
+    assert_int_equal(a.console, TM_CONSOLE_COMPLETE);
+    assert_int_equal(tm_verdict_exit_status(a.verdict), 3);
+    /* judged: pass or fail */
+    a = ASSESS(false, DECISIVE(PASS, PASS, PASS, PASS), {"spf.lookups", TM_CHECK_PASS});
+    assert_int_equal(a.verdict, TM_VERDICT_READY);
+    a = ASSESS(false, DECISIVE(PASS, PASS, PASS, PASS), {"spf.lookups", TM_CHECK_FAIL});
+    assert_int_equal(a.verdict, TM_VERDICT_NOT_READY);
+    /* no SPF record: spf.lookups skips because of it, the record is judged */
+    a = ASSESS(false, DECISIVE(PASS, PASS, PASS, FAIL), {"spf.lookups", TM_CHECK_SKIP});
+    assert_int_equal(a.verdict, TM_VERDICT_NOT_READY);
+    assert_int_equal(a.not_judged, 0);
+    /* no record and none needed (--no-outbound: spf.present is info) */
+    a = ASSESS(false, DECISIVE(PASS, PASS, PASS, INFO), {"spf.lookups", TM_CHECK_SKIP});
+    assert_int_equal(a.verdict, TM_VERDICT_READY);
+    /* a skip of a check that no record needs changes nothing */
+    a = ASSESS(false, DECISIVE(PASS, PASS, PASS, PASS), {"spf.include_target", TM_CHECK_SKIP});
+    assert_int_equal(a.verdict, TM_VERDICT_READY);
+}
+
 /* --only/--skip: a decisive check that did not run means no readiness
  * verdict, whatever passed. */
 static void test_selection(void **state)
@@ -415,6 +445,7 @@ int main(void)
         cmocka_unit_test(test_ready),
         cmocka_unit_test(test_fail_and_error),
         cmocka_unit_test(test_all_skipped_is_unknown),
+        cmocka_unit_test(test_needed_for),
         cmocka_unit_test(test_selection),
         cmocka_unit_test(test_unjudged),
         cmocka_unit_test(test_console_view),

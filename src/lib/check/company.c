@@ -2,7 +2,6 @@
  * to 63 letters, digits and '-' that names both TMEmS hosts of the customer,
  * <id>.in.<site> for the MX and <id>.relay.<site> for outbound relay. */
 #include <string.h>
-#include <strings.h>
 
 #include "check/checks.h"
 #include "util/tm_i18n.h"
@@ -53,7 +52,7 @@ tm_status_t tm_check_company_id(const tm_check_ctx_t *ctx, tm_finding_t *out)
         return st;
     }
     if (ctx->company_source == TM_COMPANY_FROM_OPTION && ctx->mx_company[0] &&
-        strcasecmp(ctx->company, ctx->mx_company) != 0) {
+        tm_ascii_casecmp(ctx->company, ctx->mx_company) != 0) {
         st = tm_finding_set(out, TM_CHECK_FAIL,
                             _("The MX points at company \"%s\", but --company is \"%s\""),
                             ctx->mx_company, ctx->company);

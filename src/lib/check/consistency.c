@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "check/checks.h"
 #include "tmems/tm_probe.h"
@@ -185,7 +184,7 @@ static tm_status_t render_mx(const tm_answer_t *mx, char **out)
 static bool txt_starts(const tm_rr_t *rr, const char *prefix)
 {
     size_t n = strlen(prefix);
-    return rr->u.txt.len >= n && strncasecmp(rr->u.txt.data, prefix, n) == 0;
+    return rr->u.txt.len >= n && tm_ascii_ncasecmp(rr->u.txt.data, prefix, n) == 0;
 }
 
 /* The TXT records starting with prefix, each quoted (tm_quote_dns, which

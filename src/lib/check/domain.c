@@ -3,7 +3,6 @@
  * "tmes=<32 letters and digits>" proves the domain is the customer's). */
 #include <ctype.h>
 #include <string.h>
-#include <strings.h>
 
 #include "check/checks.h"
 #include "util/tm_i18n.h"

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "check/checks.h"
+#include "check/mx_spf_keep.h"
 #include "util/tm_i18n.h"
 
 /* The MX answer when it holds records; otherwise fills *out (error, skip, or
@@ -44,12 +45,16 @@ static uint32_t fix_ttl(const tm_check_ctx_t *ctx, const tm_answer_t *mx)
     return ttl < max ? ttl : max;
 }
 
+/* The MX set of TMEmS alone; the hosts it takes away may be senders the
+ * SPF record's mx term authorises (mx_spf_keep.h). */
 static tm_status_t cutover_fix(const tm_check_ctx_t *ctx, tm_finding_t *out)
 {
     char host[TM_NAME_MAX + 1];
     uint32_t ttl = fix_ttl(ctx, tm_ctx_mx(ctx));
-    if (ctx->company[0] && tm_rules_inbound_host(ctx->rules, ctx->company, host, sizeof(host)))
-        return tm_finding_fix_record(out, "%s. %u IN MX 10 %s.", ctx->owner, ttl, host);
+    if (ctx->company[0] && tm_rules_inbound_host(ctx->rules, ctx->company, host, sizeof(host))) {
+        tm_mx_fix_host_t tmems = {10, host};
+        return tm_mx_fix_lines(ctx, ttl, &tmems, 1, out);
+    }
     return tm_finding_fix(out, "%s. %u IN MX 10 <company-id>.%s.", ctx->owner, ttl,
                           ctx->rules->inbound_suffix);
 }
@@ -138,11 +143,18 @@ static tm_status_t mx_set_lines(const tm_check_ctx_t *ctx, const tm_answer_t *mx
     }
     qsort(lines, n, sizeof(*lines), line_order);
     uint32_t ttl = fix_ttl(ctx, mx);
+    /* The lines go into the finding at once: appending them one by one
+     * would copy the Fix so far for each (quadratic in a zone file's
+     * thousands of MX records). */
+    tm_buf_t block;
+    tm_buf_init(&block);
     for (size_t i = 0; i < n && st == TM_OK; i++)
-        st = pasteable ? tm_finding_fix_record(out, "%s. %u IN MX %u %s.", ctx->owner, ttl,
-                                               lines[i].preference, lines[i].host)
-                       : tm_finding_fix(out, "%s. %u IN MX %u %s.", ctx->owner, ttl,
-                                        lines[i].preference, lines[i].host);
+        st = tm_buf_printf(&block, "%s%s. %u IN MX %u %s.", i ? "\n" : "", ctx->owner, ttl,
+                           lines[i].preference, lines[i].host);
+    if (st == TM_OK && n > 0)
+        st = pasteable ? tm_finding_fix_record(out, "%s", block.data)
+                       : tm_finding_fix(out, "%s", block.data);
+    tm_buf_clear(&block);
 done:
     tm_free(lines);
     tm_free(hosts);

@@ -10,10 +10,10 @@
  * none contradicts the record. */
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include "check/checks.h"
 #include "check/spf_fix.h"
+#include "check/spf_remedy.h"
 #include "tmems/tm_spf.h"
 #include "util/tm_i18n.h"
 
@@ -154,7 +154,7 @@ static bool bad_term_names(const tm_spf_analysis_t *a, const char *name)
     for (size_t i = 0; root && len && i < root->nerrors; i++) {
         const char *term = root->errors[i].term;
         for (const char *p = term; *p; p++) {
-            if (strncasecmp(p, name, len) == 0)
+            if (tm_ascii_ncasecmp(p, name, len) == 0)
                 return true;
         }
     }
@@ -395,6 +395,16 @@ static tm_status_t lookups_fix(const tm_check_ctx_t *ctx, tm_finding_t *out)
     tm_spf_suggestion_t s;
     tm_status_t st = tm_spf_suggest(ctx, TM_SPF_GOAL_LOOKUPS, &s);
     bool fixable = st == TM_OK && s.fixability == TM_SPF_FIXABLE;
+    /* Over the limit and the safe changes are not enough: the remedy
+     * flattens what is the customer's own, or says what to decide. */
+    if (st == TM_OK && !fixable && ctx->spf->lookups > TM_SPF_LOOKUP_LIMIT) {
+        bool written = false;
+        st = tm_spf_remedy_fix(ctx, out, &written);
+        if (st != TM_OK || written) {
+            tm_spf_suggestion_clear(&s);
+            return st;
+        }
+    }
     if (fixable && s.legacy_replaced)
         st = tm_finding_fix(out, dngettext(TM_TEXTDOMAIN,
                                            "Replace the legacy include:%s (%u lookup) with "

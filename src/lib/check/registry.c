@@ -3,6 +3,8 @@
 #include <string.h>
 
 #include "check/checks.h"
+#include "check/mx_spf_keep.h"
+#include "check/spf_remedy.h"
 #include "tmems/tm_probe.h"
 #include "util/tm_i18n.h"
 
@@ -21,8 +23,10 @@
  * include is for): ready needs each of them run and, when it skips for
  * want of data, judged. */
 #define FLAG(status) TM_STATUS_BIT(TM_CHECK_##status)
-#define TOOL_OWN false, 0, 0
-#define CONSOLE(flags, expected) true, (flags), (expected)
+#define TOOL_OWN false, 0, 0, TM_AREA_NONE
+#define CONSOLE(flags, expected) true, (flags), (expected), TM_AREA_NONE
+/* The tool's own check whose skip leaves AREA not judged (needed_for). */
+#define TOOL_OWN_NEEDED_FOR(area) false, 0, 0, (area)
 
 static const tm_check_def_t catalogue[] = {
     {"domain.name", TM_SECTION_DOMAIN, tm_check_domain_name, TM_AREA_NONE, TOOL_OWN},
@@ -54,7 +58,8 @@ static const tm_check_def_t catalogue[] = {
     {"spf.syntax", TM_SECTION_OUTBOUND, tm_check_spf_syntax, TM_AREA_NONE, TOOL_OWN},
     {"spf.include", TM_SECTION_OUTBOUND, tm_check_spf_include, TM_AREA_SPF,
      CONSOLE(FLAG(FAIL), 0)},
-    {"spf.lookups", TM_SECTION_OUTBOUND, tm_check_spf_lookups, TM_AREA_NONE, TOOL_OWN},
+    {"spf.lookups", TM_SECTION_OUTBOUND, tm_check_spf_lookups, TM_AREA_NONE,
+     TOOL_OWN_NEEDED_FOR(TM_AREA_SPF)},
     {"spf.void_lookups", TM_SECTION_OUTBOUND, tm_check_spf_void_lookups, TM_AREA_NONE, TOOL_OWN},
     {"spf.mx_names", TM_SECTION_OUTBOUND, tm_check_spf_mx_names, TM_AREA_NONE, TOOL_OWN},
     {"spf.ptr", TM_SECTION_OUTBOUND, tm_check_spf_ptr, TM_AREA_NONE, TOOL_OWN},
@@ -418,4 +423,12 @@ tm_status_t tm_checks_run(const tm_check_ctx_t *ctx, tm_findings_t *out)
             return st;
     }
     return TM_OK;
+}
+
+tm_status_t tm_checks_needs_after_spf(const tm_check_ctx_t *ctx, tm_questions_t *need)
+{
+    tm_status_t st = tm_spf_remedy_needs(ctx, need);
+    if (st == TM_OK && any_selected(ctx->opts, "mx."))
+        st = tm_mx_fix_needs(ctx, need);
+    return st;
 }

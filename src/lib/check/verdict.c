@@ -5,7 +5,9 @@
  *   checks all skipped (offline with nothing known, for example), or one of
  *   whose decisive checks could not judge because what it needs is unknown
  *   (offline, an SPF include that no zone file holds), makes the verdict
- *   unknown, never ready;
+ *   unknown, never ready; so does a skipped check the record needs while
+ *   the record is there (spf.lookups offline with part of the tree unknown:
+ *   the unknown part may hold any number of lookups);
  * - a decisive check that did not run (--only/--skip) makes it "the selected
  *   checks passed", which is not a readiness verdict;
  * - with --strict a warning fails the verdict like a failure;
@@ -78,24 +80,37 @@ static bool sets_console_flag(const tm_check_def_t *def)
     return def->console && def->console_flags != 0;
 }
 
-/* The decisive areas of the catalogue whose checks are all absent from the
- * findings or all present; and the console sections whose check did not
- * run or did not judge. */
-static void areas_of(const tm_findings_t *f, unsigned *not_judged, unsigned *not_selected,
-                     unsigned *console_unknown)
+/* The finding of a check, or NULL when it did not run. */
+static const tm_finding_t *finding_of(const tm_findings_t *f, const char *id)
 {
-    unsigned ran = 0, judged = 0, open = 0, missing = 0;
+    for (size_t i = 0; i < f->count; i++) {
+        if (f->items[i].id && strcmp(f->items[i].id, id) == 0)
+            return &f->items[i];
+    }
+    return NULL;
+}
+
+/* The decisive areas of the catalogue whose checks are all absent from the
+ * findings (*not_selected), or all skipped, or one of them skipped for want
+ * of data (*console_open: what the console checks is not known either); in
+ * *not_judged those plus the areas that a skipped check they need
+ * (needed_for) leaves open while the record is there (a decisive check
+ * passed): a record that is missing, wrong, or not needed (info) is judged
+ * already, whatever skips because of it.  And the console sections whose
+ * check did not run or did not judge. */
+static void areas_of(const tm_findings_t *f, unsigned *not_judged, unsigned *console_open,
+                     unsigned *not_selected, unsigned *console_unknown)
+{
+    unsigned ran = 0, judged = 0, open = 0, missing = 0, passed = 0, undecided = 0;
     size_t n;
     const tm_check_def_t *cat = tm_check_catalogue(&n);
     *console_unknown = 0;
     for (size_t c = 0; c < n; c++) {
+        const tm_finding_t *x = finding_of(f, cat[c].id);
+        if (cat[c].needed_for && x && x->status == TM_CHECK_SKIP)
+            undecided |= cat[c].needed_for;
         if (!cat[c].decisive && !sets_console_flag(&cat[c]))
             continue;
-        const tm_finding_t *x = NULL;
-        for (size_t i = 0; i < f->count && !x; i++) {
-            if (f->items[i].id && strcmp(f->items[i].id, cat[c].id) == 0)
-                x = &f->items[i];
-        }
         bool unjudged = x && x->status == TM_CHECK_SKIP && x->unjudged;
         if (sets_console_flag(&cat[c]) && (!x || (unjudged && !x->console_off)))
             *console_unknown |= 1u << cat[c].section;
@@ -106,10 +121,13 @@ static void areas_of(const tm_findings_t *f, unsigned *not_judged, unsigned *not
         ran |= cat[c].decisive;
         if (x->status != TM_CHECK_SKIP)
             judged |= cat[c].decisive;
+        if (x->status == TM_CHECK_PASS || x->status == TM_CHECK_WARN)
+            passed |= cat[c].decisive;
         if (unjudged)
             open |= cat[c].decisive;
     }
-    *not_judged = (ran & ~judged) | open;
+    *console_open = (ran & ~judged) | open;
+    *not_judged = *console_open | (undecided & passed);
     *not_selected = missing;
 }
 
@@ -133,7 +151,8 @@ void tm_findings_assess(const tm_findings_t *f, bool strict, tm_assessment_t *ou
         if (!(def->console_expected & bit))
             unexpected |= 1u << x->section;
     }
-    areas_of(f, &out->not_judged, &out->not_selected, &out->console_unknown);
+    unsigned console_open;
+    areas_of(f, &out->not_judged, &console_open, &out->not_selected, &out->console_unknown);
 
     if (out->fails > 0 || (strict && out->warns > 0))
         out->verdict = TM_VERDICT_NOT_READY;
@@ -149,7 +168,10 @@ void tm_findings_assess(const tm_findings_t *f, bool strict, tm_assessment_t *ou
     out->console_unknown &= ~flagged;
     if (flagged)
         out->console = TM_CONSOLE_REQUIRED;
-    else if (out->errors > 0 || out->not_judged || out->not_selected || out->console_unknown)
+    else if (out->errors > 0 || console_open || out->not_selected || out->console_unknown)
+        /* what the console shows needs the records it checks; the lookup
+         * count left unknown offline (needed_for) is the tool's own
+         * verdict's concern */
         out->console = TM_CONSOLE_UNKNOWN;
     else
         out->console = TM_CONSOLE_COMPLETE;

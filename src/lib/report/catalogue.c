@@ -49,57 +49,53 @@ tm_status_t tm_report_catalogue_text(tm_buf_t *out)
 }
 
 /* The statuses of a mask (TM_STATUS_BIT) as an array of their JSON names. */
-static cJSON *statuses(unsigned mask)
+static void write_statuses(tm_jw_t *w, unsigned mask)
 {
-    cJSON *arr = cJSON_CreateArray();
-    for (unsigned s = TM_CHECK_PASS; arr && s <= TM_CHECK_SKIP; s++) {
-        if ((mask & TM_STATUS_BIT(s)) &&
-            !tm_json_push(arr, cJSON_CreateString(tm_check_status_name((tm_check_status_t)s)))) {
-            cJSON_Delete(arr);
-            return NULL;
-        }
+    tm_jw_array(w);
+    for (unsigned s = TM_CHECK_PASS; s <= TM_CHECK_SKIP; s++) {
+        if (mask & TM_STATUS_BIT(s))
+            tm_jw_cstring(w, tm_check_status_name((tm_check_status_t)s));
     }
-    return arr;
+    tm_jw_array_end(w);
 }
 
-static cJSON *check_object(const tm_check_def_t *def)
+static void write_check(tm_jw_t *w, const tm_check_def_t *def)
 {
-    cJSON *obj = cJSON_CreateObject();
-    const char *needs = tm_check_needs_option(tm_check_needs(def->id));
-    bool ok = obj && tm_json_add(obj, "id", cJSON_CreateString(def->id)) &&
-              tm_json_add(obj, "section", cJSON_CreateString(tm_section_name(def->section))) &&
-              tm_json_add(obj, "console", cJSON_CreateBool(def->console)) &&
-              tm_json_add(obj, "console_flags", statuses(def->console_flags)) &&
-              tm_json_add(obj, "console_expected", statuses(def->console_expected)) &&
-              tm_json_add(obj, "decisive", def->decisive ? cJSON_CreateString(
-                                                               tm_area_name(def->decisive))
-                                                         : cJSON_CreateNull()) &&
-              tm_json_add(obj, "needs", tm_json_cstring(needs)) &&
-              tm_json_add(obj, "description", tm_json_cstring(tm_check_description(def->id)));
-    if (!ok) {
-        cJSON_Delete(obj);
-        return NULL;
-    }
-    return obj;
+    tm_jw_object(w);
+    tm_jw_key(w, "id");
+    tm_jw_cstring(w, def->id);
+    tm_jw_key(w, "section");
+    tm_jw_cstring(w, tm_section_name(def->section));
+    tm_jw_key(w, "console");
+    tm_jw_bool(w, def->console);
+    tm_jw_key(w, "console_flags");
+    write_statuses(w, def->console_flags);
+    tm_jw_key(w, "console_expected");
+    write_statuses(w, def->console_expected);
+    tm_jw_key(w, "decisive");
+    tm_jw_cstring(w, def->decisive ? tm_area_name(def->decisive) : NULL);
+    tm_jw_key(w, "needs");
+    tm_jw_cstring(w, tm_check_needs_option(tm_check_needs(def->id)));
+    tm_jw_key(w, "description");
+    tm_jw_cstring(w, tm_check_description(def->id));
+    tm_jw_object_end(w);
 }
 
 tm_status_t tm_report_catalogue_json(tm_buf_t *out)
 {
     size_t n = 0;
     const tm_check_def_t *cat = tm_check_catalogue(&n);
-    tm_status_t st = TM_ENOMEM;
-    cJSON *root = cJSON_CreateObject();
-    cJSON *checks = cJSON_CreateArray();
-    bool ok = root && checks && tm_json_add(root, "schema", cJSON_CreateNumber(1));
-    for (size_t i = 0; ok && i < n; i++)
-        ok = tm_json_push(checks, check_object(&cat[i]));
-    if (ok) {
-        ok = tm_json_add(root, "checks", checks);
-        checks = NULL; /* root's now, or deleted by tm_json_add */
-    }
-    if (ok)
-        st = tm_json_print(root, true, out);
-    cJSON_Delete(checks);
-    cJSON_Delete(root);
-    return st;
+    tm_jw_t w;
+    tm_jw_init(&w, out, TM_JSON_PRETTY, 0);
+    tm_jw_object(&w);
+    tm_jw_key(&w, "schema");
+    tm_jw_int(&w, 1);
+    tm_jw_key(&w, "checks");
+    tm_jw_array(&w);
+    for (size_t i = 0; i < n; i++)
+        write_check(&w, &cat[i]);
+    tm_jw_array_end(&w);
+    tm_jw_object_end(&w);
+    tm_status_t st = tm_jw_status(&w);
+    return st == TM_OK ? tm_buf_putc(out, '\n') : st;
 }

@@ -139,7 +139,7 @@ tm_status_t tm_report_console_words(const tm_assessment_t *a, tm_buf_t *out)
             st = tm_buf_puts(&list, _(", "));
         if (st == TM_OK)
             st = (a->console_expected & (1u << s))
-                     ? tm_buf_printf(&list, _("%s (expected before the MX cutover: nothing to fix)"),
+                     ? tm_buf_printf(&list, _("%s (expected before the MX cutover)"),
                                      tm_report_console_section((tm_section_t)s))
                      : tm_buf_puts(&list, tm_report_console_section((tm_section_t)s));
         first = false;

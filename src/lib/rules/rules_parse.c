@@ -58,35 +58,22 @@ __attribute__((format(printf, 4, 5))) static tm_status_t fail(perr_t *e, tm_stat
     return st;
 }
 
-/* A value from the file, made safe to show on a terminal: printable ASCII
- * kept, every other byte as \xNN, long values cut. */
+/* A value from the file in quotes, escaped by the one policy
+ * (src/lib/util/text.c) so that it is safe to show on a terminal, a long
+ * one cut with "...". */
 static void quote(const char *s, char *out, size_t outlen)
 {
-    size_t o = 0;
-    size_t i = 0;
     if (outlen < 8) {
         if (outlen)
             out[0] = '\0';
         return;
     }
-    out[o++] = '"';
-    for (; s[i] && i < QUOTE_MAX; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (o + 8 >= outlen)
-            break;
-        if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
-            out[o++] = (char)c;
-        } else {
-            snprintf(out + o, outlen - o, "\\x%02x", c);
-            o += 4;
-        }
-    }
-    if (s[i] && o + 5 < outlen) {
-        memcpy(out + o, "...", 3);
-        o += 3;
-    }
-    out[o++] = '"';
-    out[o] = '\0';
+    size_t room = outlen - 2 < QUOTE_MAX + 8 ? outlen - 2 : QUOTE_MAX + 8;
+    out[0] = '"';
+    tm_text_escape_cut(out + 1, room, s, strlen(s), TM_TEXT_QUOTED);
+    size_t n = strlen(out);
+    out[n] = '"';
+    out[n + 1] = '\0';
 }
 
 /* Paths are short (at most three levels of known keys); a cut one ends in
@@ -492,26 +479,44 @@ static tm_status_t parse_cloud(perr_t *e, const cJSON *el, const char *ipath,
     return TM_OK;
 }
 
-static tm_status_t parse_clouds(perr_t *e, const cJSON *root, tm_rules_t *rules)
+/* An array of {id, name, suffixes} under key: the cloud mail services
+ * ("clouds") and the senders that manage their own SPF records
+ * ("spf_senders"), which share the shape. */
+static tm_status_t parse_services(perr_t *e, const cJSON *root, const char *key,
+                                  tm_rules_cloud_t **out, size_t *nout)
 {
     char path[PATH_MAX_LEN], ipath[PATH_MAX_LEN];
     const cJSON *arr;
     size_t count;
-    tm_status_t st = get_array(e, root, "$", "clouds", 0, CLOUDS_MAX, &arr, &count, path,
+    tm_status_t st = get_array(e, root, "$", key, 0, CLOUDS_MAX, &arr, &count, path,
                                sizeof path);
     if (st != TM_OK || count == 0)
         return st;
-    rules->clouds = tm_calloc(count, sizeof *rules->clouds);
-    if (!rules->clouds)
+    *out = tm_calloc(count, sizeof **out);
+    if (!*out)
         return fail(e, TM_ENOMEM, "$", "%s", _("out of memory"));
-    rules->nclouds = count;
+    *nout = count;
     size_t i = 0;
     for (const cJSON *el = arr->child; el; el = el->next, i++) {
         path_index(ipath, sizeof ipath, path, i);
-        if ((st = parse_cloud(e, el, ipath, &rules->clouds[i])) != TM_OK)
+        if ((st = parse_cloud(e, el, ipath, &(*out)[i])) != TM_OK)
             return st;
     }
     return TM_OK;
+}
+
+static tm_status_t parse_clouds(perr_t *e, const cJSON *root, tm_rules_t *rules)
+{
+    return parse_services(e, root, "clouds", &rules->clouds, &rules->nclouds);
+}
+
+/* Optional, so that a rules file written before it still reads: without
+ * it only the TMEmS includes count as vendor-managed. */
+static tm_status_t parse_spf_senders(perr_t *e, const cJSON *root, tm_rules_t *rules)
+{
+    if (!cJSON_GetObjectItemCaseSensitive(root, "spf_senders"))
+        return TM_OK;
+    return parse_services(e, root, "spf_senders", &rules->spf_senders, &rules->nspf_senders);
 }
 
 static tm_status_t parse_sources(perr_t *e, const cJSON *root)
@@ -587,7 +592,7 @@ static tm_status_t parse_root(perr_t *e, const cJSON *root, tm_rules_t *rules)
     static const char *const keys[] = {
         "schema",     "region",       "site",        "token",      "company_id",
         "inbound_suffix", "relay_suffix", "spf_include", "spf_legacy", "mx_ttl_max",
-        "smtp_port",  "ranges",       "records",     "clouds",     NULL};
+        "smtp_port",  "ranges",       "records",     "clouds",     "spf_senders", NULL};
     long long schema, ttl, port;
     tm_status_t st;
     if (!cJSON_IsObject(root))
@@ -613,7 +618,8 @@ static tm_status_t parse_root(perr_t *e, const cJSON *root, tm_rules_t *rules)
         (st = get_int(e, root, "$", "mx_ttl_max", 0, TTL_MAX, &ttl)) != TM_OK ||
         (st = get_int(e, root, "$", "smtp_port", 1, 65535, &port)) != TM_OK ||
         (st = parse_ranges(e, root, rules)) != TM_OK ||
-        (st = parse_records(e, root, rules)) != TM_OK || (st = parse_clouds(e, root, rules)) != TM_OK)
+        (st = parse_records(e, root, rules)) != TM_OK || (st = parse_clouds(e, root, rules)) != TM_OK ||
+        (st = parse_spf_senders(e, root, rules)) != TM_OK)
         return st;
     rules->mx_ttl_max = (uint32_t)ttl;
     rules->smtp_port = (unsigned)port;

@@ -24,7 +24,8 @@ struct tm_job {
 /* The round step: derives phase and company from what the rrset holds and
  * lists what the selected checks still lack.  The SPF analysis is rebuilt
  * every round and adds the next level of the SPF tree, so the tree is
- * fetched level by level, all names of one level at once. */
+ * fetched level by level, all names of one level at once; the records it
+ * parsed in earlier rounds are kept. */
 static tm_status_t round_needs(tm_job_t *job, tm_questions_t *need)
 {
     tm_result_t *r = job->result;
@@ -32,10 +33,11 @@ static tm_status_t round_needs(tm_job_t *job, tm_questions_t *need)
     tm_questions_clear(need);
     tm_status_t st = tm_checks_needs(&job->ctx, need);
     if (st == TM_OK && tm_checks_want_spf(job->opts)) {
-        tm_spf_analysis_destroy(r->spf);
-        r->spf = NULL;
-        st = tm_spf_analysis_build(r->rrset, r->ascii, job->rules, need, &r->spf);
+        st = tm_spf_analysis_rebuild(&r->spf, r->rrset, r->ascii, job->rules, need);
         job->ctx.spf = r->spf;
+        /* A tree over the limit: what its remedy reads besides. */
+        if (st == TM_OK)
+            st = tm_checks_needs_after_spf(&job->ctx, need);
     }
     return st;
 }

@@ -102,7 +102,7 @@ int64_t tm_watch_wall_ms(void)
 static void emit(tm_watch_t *w, tm_watch_event_kind_t kind, size_t server,
                  tm_watch_state_t previous)
 {
-    w->snap.elapsed_ms = tm_resolver_now_ms() - w->start_mono;
+    w->snap.elapsed_ms = tm_monotonic_ms() - w->start_mono;
     if (!w->opts.on_event)
         return;
     tm_watch_event_t ev = {kind, server, previous, tm_watch_wall_ms(), &w->snap};
@@ -208,7 +208,7 @@ static void retry_later(tm_watch_t *w)
 
 static void start_discovery(tm_watch_t *w)
 {
-    w->next_poll_mono = tm_resolver_now_ms() + w->opts.interval_ms;
+    w->next_poll_mono = tm_monotonic_ms() + w->opts.interval_ms;
     snprintf(w->walk, sizeof(w->walk), "%s", w->opts.domain);
     w->phase = PH_APEX;
     tm_ask_question_t q = {w->walk, TM_RR_SOA};
@@ -431,7 +431,7 @@ static void on_addresses(tm_watch_t *w)
     }
     w->phase = PH_IDLE;
     emit(w, TM_WATCH_EV_START, 0, TM_WATCH_PENDING);
-    w->next_poll_mono = tm_resolver_now_ms(); /* the first poll at once */
+    w->next_poll_mono = tm_monotonic_ms(); /* the first poll at once */
     tm_resolver_post(w->loop, &w->work);
 }
 
@@ -466,7 +466,7 @@ static void clear_poll_rows(tm_watch_t *w)
 
 static void start_poll(tm_watch_t *w)
 {
-    long long now = tm_resolver_now_ms();
+    long long now = tm_monotonic_ms();
     w->poll_wall_ms = tm_watch_wall_ms();
     w->next_poll_mono = now + w->opts.interval_ms;
     clear_poll_rows(w);
@@ -895,7 +895,7 @@ static void timer_handle(void *self, const struct pollfd *pfd, size_t n, long lo
 static void work(void *arg)
 {
     tm_watch_t *w = arg;
-    long long now = tm_resolver_now_ms();
+    long long now = tm_monotonic_ms();
     if (w->phase == PH_DONE)
         return;
     if (now >= w->deadline_mono) {
@@ -952,7 +952,7 @@ tm_status_t tm_watch_run(tm_watch_t *w, tm_resolver_t *loop)
     if (!w || !loop || w->loop)
         return TM_EINVAL;
     w->loop = loop;
-    w->start_mono = tm_resolver_now_ms();
+    w->start_mono = tm_monotonic_ms();
     w->snap.started_ms = tm_watch_wall_ms();
     w->deadline_mono = w->start_mono + w->opts.deadline_ms;
     w->next_tick_mono = w->start_mono + w->opts.tick_ms;

@@ -50,31 +50,37 @@ bool spf_abort_split(spf_ev_t *ev)
     return false;
 }
 
+static unsigned lookup_limit(const spf_ev_t *ev)
+{
+    return ev->q->lookup_limit ? ev->q->lookup_limit : TM_SPF_LOOKUP_LIMIT;
+}
+
 bool spf_count_lookup(spf_ev_t *ev)
 {
-    if (++ev->lookups > TM_SPF_LOOKUP_LIMIT)
+    if (++ev->lookups > lookup_limit(ev))
         return spf_abort(ev, TM_SPF_PERMERROR,
                          dngettext(TM_TEXTDOMAIN,
                                    "more than %d DNS-querying term (include, a, mx, ptr, exists, "
                                    "redirect): RFC 7208 section 4.6.4",
                                    "more than %d DNS-querying terms (include, a, mx, ptr, exists, "
                                    "redirect): RFC 7208 section 4.6.4",
-                                   TM_SPF_LOOKUP_LIMIT),
-                         TM_SPF_LOOKUP_LIMIT);
+                                   lookup_limit(ev)),
+                         (int)lookup_limit(ev));
     return true;
 }
 
 bool spf_count_void(spf_ev_t *ev)
 {
-    if (++ev->voids > TM_SPF_VOID_LIMIT)
+    unsigned limit = ev->q->void_limit ? ev->q->void_limit : TM_SPF_VOID_LIMIT;
+    if (++ev->voids > limit)
         return spf_abort(ev, TM_SPF_PERMERROR,
                          dngettext(TM_TEXTDOMAIN,
                                    "more than %d lookup returned no records (void lookups): RFC "
                                    "7208 section 4.6.4",
                                    "more than %d lookups returned no records (void lookups): RFC "
                                    "7208 section 4.6.4",
-                                   TM_SPF_VOID_LIMIT),
-                         TM_SPF_VOID_LIMIT);
+                                   limit),
+                         (int)limit);
     return true;
 }
 
@@ -269,7 +275,7 @@ bool spf_eval_domain(spf_ev_t *ev, const char *domain, unsigned depth, int *resu
 {
     /* The lookup limit already bounds recursion (each level costs a term);
      * this is a second fence. */
-    if (depth > TM_SPF_LOOKUP_LIMIT + 1)
+    if (depth > lookup_limit(ev) + 1)
         return spf_abort(ev, TM_SPF_PERMERROR, _("include/redirect nested too deep"));
     const spf_entry_t *e;
     if (!record_of(ev, domain, &e))

@@ -4,7 +4,6 @@
  * when given), and the SPF record must be exactly the one given. */
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "tmems/tm_watch.h"
 #include "util/tm_i18n.h"
@@ -59,7 +58,7 @@ bool tm_watch_expect_mx_valid(const char *value, const char **why)
 static bool spf_text_valid(const char *v, size_t len)
 {
     size_t n = strlen(SPF_PREFIX);
-    return len >= n && strncasecmp(v, SPF_PREFIX, n) == 0 && (len == n || v[n] == ' ');
+    return len >= n && tm_ascii_ncasecmp(v, SPF_PREFIX, n) == 0 && (len == n || v[n] == ' ');
 }
 
 bool tm_watch_expect_spf_valid(const char *value, const char **why)

@@ -5,7 +5,6 @@
  * so equal texts mean equal sets. */
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "check/finding.h"
 #include "tmems/tm_watch.h"
@@ -67,7 +66,7 @@ static tm_status_t render_mx(const tm_answer_t *mx, char **out)
 static bool starts_ci(const tm_rr_t *rr, const char *prefix)
 {
     size_t n = strlen(prefix);
-    return rr->u.txt.len >= n && strncasecmp(rr->u.txt.data, prefix, n) == 0;
+    return rr->u.txt.len >= n && tm_ascii_ncasecmp(rr->u.txt.data, prefix, n) == 0;
 }
 
 /* RFC 7208 section 4.5: "v=spf1" followed by a space or the end. */
