@@ -10,7 +10,15 @@
 # - a range that the site record as served lists and the bundled rules lack
 #   is evaluated too (docs/checks.md spf.tmems_ranges);
 # - a console check skipped with --skip leaves the console's view unknown,
-#   never 完了; --no-outbound: spf.include is no console check.
+#   never 完了; --no-outbound: spf.include is no console check;
+# - an MX at a misspelt TMEmS inbound host is never ready and never offered
+#   as a receiving server; the report names the host probably meant;
+# - an MX target that is an alias (CNAME) of the TMEmS inbound host: the
+#   cutover was made (phase post), mx.tmems fails with the host itself;
+# - spf.size offline computes the TXT answer's size from the zone file;
+# - a "-ip4:" of a data-center range is no hard-coded authorisation;
+# - a domain that is an alias (CNAME): every Fix line is written at the
+#   canonical name, never beside the CNAME (RFC 1034 section 3.6.2).
 . "$(dirname "$0")/lib.sh"
 tm_init "$@"
 tm_bind_start
@@ -130,6 +138,88 @@ fi
 tm_run_raw --offline --zone "$TM_TMP/cnamedata.example.zone" ext.cnamedata.example
 expect_exit 2
 tm_assert "names the file and line" grep -q "cnamedata.example.zone' line 6: 'ext.cnamedata.example' has a CNAME record and other data" "$TM_ERR"
+
+# ---- MX at a misspelt TMEmS host --------------------------------------------------
+
+tm_case "an MX at a misspelt TMEmS inbound host: not ready, the host meant named"
+tm_run --format json mx-nearmiss.example
+expect_exit 1
+expect_check mx.tmems fail
+expect_json '.results[0].checks[] | select(.id == "mx.tmems") | .summary | contains("probably acme.in.tmems-jp.trendmicro.com was meant")' "true"
+expect_json '.results[0].checks[] | select(.id == "inbound.servers") | .fix // "" | contains("tmem-jp")' "false"
+tm_run_raw --offline --zone "$Z/mx-nearmiss.example.zone" --format json mx-nearmiss.example
+expect_exit 1
+expect_check mx.tmems fail
+expect_json '.results[0].outcome' "not_ready"
+tm_run --phase pre mx-nearmiss.example
+expect_exit 1
+expect_stdout_lacks "no 'nothing to fix'" 'nothing to fix'
+for host in x.in.tmems-jp.trendmicro.co. in.tmems-jp.trendmicr.com.; do
+    sed "s|acme.in.tmem-jp.trendmicro.com.|$host|" "$Z/mx-nearmiss.example.zone" >"$TM_TMP/nearmiss.zone"
+    tm_run_raw --offline --zone "$TM_TMP/nearmiss.zone" --format json mx-nearmiss.example
+    expect_exit 1
+    expect_check mx.tmems fail
+done
+
+# ---- MX target an alias of the TMEmS host ---------------------------------------
+
+for mode in online offline; do
+    tm_case "$mode: an MX at an alias of the TMEmS inbound host"
+    if [ "$mode" = online ]; then
+        tm_run --format json mx-alias-tmems.example
+    else
+        tm_run_raw --offline --zone "$Z/mx-alias-tmems.example.zone" --format json mx-alias-tmems.example
+    fi
+    expect_exit 1
+    expect_json '.results[0].phase' "post"
+    expect_json '.results[0].company' "acme"
+    expect_check mx.tmems fail
+    expect_check mx.target fail
+    expect_json '.results[0].checks[] | select(.id == "mx.target") | .detail | contains("alias (CNAME)")' "true"
+    expect_json '.results[0].checks[] | select(.id == "mx.tmems") | .fix_records | join("|")' \
+        "mx-alias-tmems.example. 300 IN MX 10 acme.in.tmems-jp.trendmicro.com."
+    expect_json '.results[0].checks[] | select(.id == "inbound.servers") | .fix // "" | contains("mx.mx-alias-tmems")' "false"
+done
+
+# ---- spf.size from the zone file ------------------------------------------------
+
+tm_case "ten apex TXT records: spf.size warns offline as online"
+tm_run --format json manytxt.example
+expect_check spf.size warn
+tm_run_raw --offline --zone "$Z/manytxt.example.zone" --format json manytxt.example
+expect_check spf.size warn
+expect_json '.results[0].checks[] | select(.id == "spf.size") | .summary | test("at least [0-9]+ bytes \\(from the zone file\\)")' "true"
+tm_run_raw --offline --zone "$Z/ready.example.zone" --format json ready.example
+expect_check spf.size pass
+
+# ---- a denied data-center range -------------------------------------------------
+
+tm_case "-ip4: of a data-center range: not hard-coded, the ranges fail"
+sed 's|"v=spf1 include:spf.tmems-jp.trendmicro.com ~all"|"v=spf1 -ip4:15.168.56.0/24 include:spf.tmems-jp.trendmicro.com ~all"|' \
+    "$Z/mx-nearmiss.example.zone" | sed 's|acme.in.tmem-jp|acme.in.tmems-jp|' >"$TM_TMP/negip.zone"
+tm_run_raw --offline --zone "$TM_TMP/negip.zone" --zone "$Z/tmems-jp.trendmicro.com.zone" --format json mx-nearmiss.example
+expect_exit 1
+expect_check spf.tmems_ranges fail
+expect_check spf.hardcoded pass
+
+# ---- a domain that is an alias (CNAME) ------------------------------------------
+
+tm_case "offline: the Fix of an alias is written at the canonical name"
+tm_run_raw --offline --zone "$Z/alias.example.zone" --zone "$Z/spf-fixable.example.zone" \
+    --zone "$Z/tmems-jp.trendmicro.com.zone" --format json ext.alias.example
+expect_exit 1
+expect_check spf.include warn
+expect_json '[.results[0].checks[] | .fix_records // [] | .[]] | length > 0' "true"
+expect_json '[.results[0].checks[] | .fix_records // [] | .[] | select(startswith("spf-fixable.example. ") | not)] | length' "0"
+expect_json '.results[0].checks[] | select(.id == "domain.exists") | .summary' \
+    "ext.alias.example exists in DNS: an alias (CNAME) of spf-fixable.example"
+
+tm_case "online: no Fix line is written beside the CNAME"
+tm_run --format json ext.alias.example
+expect_json '.results[0].outcome == "ready"' "false"
+expect_json '.results[0].checks[] | select(.id == "domain.exists") | .summary' \
+    "ext.alias.example exists in DNS: an alias (CNAME) of spf-fixable.example"
+expect_json '[.results[0].checks[] | (.fix // "") | split("\n") | .[] | select(test("ext\\.alias\\.example\\. [0-9]+ IN"))] | length' "0"
 
 # ---- command line -----------------------------------------------------------------
 

@@ -47,6 +47,35 @@ static void test_display_kept(void **state)
     assert_string_equal(fx->ctx.display, "例え.jp");
 }
 
+/* RFC 1034 section 3.6.2: an alias's records are its canonical name's, so
+ * that name owns every Fix line; without a chain the domain does. */
+static void test_owner_is_the_canonical_name_of_an_alias(void **state)
+{
+    fx_t *fx = *state;
+    init(fx);
+    assert_string_equal(fx->ctx.owner, FX_DOMAIN);
+    tm_answer_t *mx = tm_answer_create(FX_DOMAIN, TM_RR_MX, TM_DNS_NOERROR);
+    assert_non_null(mx);
+    assert_int_equal(tm_answer_add_mx(mx, 300, 10, FX_TMEMS), TM_OK);
+    assert_int_equal(tm_answer_set_canonical(mx, "hanbun.example"), TM_OK);
+    fx_put(fx, mx);
+    init(fx);
+    assert_string_equal(fx->ctx.domain, FX_DOMAIN);
+    assert_string_equal(fx->ctx.owner, "hanbun.example");
+}
+
+static void test_owner_from_txt_when_mx_has_no_chain(void **state)
+{
+    fx_t *fx = *state;
+    fx_outcome(fx, FX_DOMAIN, TM_RR_MX, TM_DNS_NODATA);
+    tm_answer_t *txt = tm_answer_create(FX_DOMAIN, TM_RR_TXT, TM_DNS_NODATA);
+    assert_non_null(txt);
+    assert_int_equal(tm_answer_set_canonical(txt, "target.example"), TM_OK);
+    fx_put(fx, txt);
+    init(fx);
+    assert_string_equal(fx->ctx.owner, "target.example");
+}
+
 static void test_auto_post_only_tmems(void **state)
 {
     fx_t *fx = *state;
@@ -163,6 +192,37 @@ static void test_other_site_and_no_dot_are_post_without_company(void **state)
     assert_int_equal(fx->ctx.phase, TM_PHASE_POST);
     assert_string_equal(fx->ctx.company, "");
     assert_int_equal(fx->ctx.company_source, TM_COMPANY_UNKNOWN);
+}
+
+/* A misspelt inbound host is a near miss, with the host probably meant; a
+ * name far from it, and every real TMEmS name, is not. */
+static void test_mx_host_near_miss(void **state)
+{
+    fx_t *fx = *state;
+    init(fx);
+    tm_mx_host_t h;
+    const char *typos[] = {"fuji.in.tmem-jp.trendmicro.com", "fuji.in.tmems-jp.trendmicro.co",
+                           "FUJI.in.tmesm-jp.trendmicro.com.", "fuji.tmems-jp.trendmicro.com"};
+    for (size_t i = 0; i < sizeof(typos) / sizeof(typos[0]); i++) {
+        tm_mx_host_classify(&fx->ctx, typos[i], &h);
+        assert_int_equal(h.kind, TM_MX_HOST_NEAR_MISS);
+        assert_true(tm_name_equal(h.intended, "fuji.in.tmems-jp.trendmicro.com"));
+    }
+    tm_mx_host_classify(&fx->ctx, "in.tmems-jp.trendmicro.co", &h);
+    assert_int_equal(h.kind, TM_MX_HOST_NEAR_MISS);
+    assert_string_equal(h.intended, "<company-id>.in.tmems-jp.trendmicro.com");
+    const char *others[] = {"mail.fuji.example", "fuji.in.tmes-sg.trendmicro.com",
+                            "fuji.in.tmes.trendmicro.eu", "in.tmems-jp.trendmicro.com",
+                            "fuji.relay.tmems-jp.trendmicro.com", "mx.trendmicro.com"};
+    for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++) {
+        tm_mx_host_classify(&fx->ctx, others[i], &h);
+        assert_int_not_equal(h.kind, TM_MX_HOST_NEAR_MISS);
+    }
+    /* the cutover was made, with a typo: after it, never "before" */
+    FX_MX(fx, 300, {10, "fuji.in.tmem-jp.trendmicro.com"});
+    init(fx);
+    assert_int_equal(fx->ctx.phase, TM_PHASE_POST);
+    assert_string_equal(fx->ctx.company, "");
 }
 
 static void test_mx_host_classify(void **state)
@@ -480,6 +540,9 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(test_no_answers_yet),
         T(test_display_kept),
+        T(test_mx_host_near_miss),
+        T(test_owner_is_the_canonical_name_of_an_alias),
+        T(test_owner_from_txt_when_mx_has_no_chain),
         T(test_auto_post_only_tmems),
         T(test_auto_post_tied_lowest),
         T(test_auto_post_tmems_as_backup),

@@ -139,6 +139,88 @@ static void test_tmems_post_pass(void **state)
     assert_contains(f->summary, FX_TMEMS);
 }
 
+/* The domain is an alias: the Fix names the canonical owner, never the
+ * alias (a record beside a CNAME makes the zone unloadable). */
+static void test_tmems_fix_written_at_canonical_name(void **state)
+{
+    fx_t *fx = *state;
+    tm_answer_t *mx = tm_answer_create(FX_DOMAIN, TM_RR_MX, TM_DNS_NOERROR);
+    assert_non_null(mx);
+    assert_int_equal(tm_answer_add_mx(mx, 300, 5, "mail.hanbun.example"), TM_OK);
+    assert_int_equal(tm_answer_add_mx(mx, 300, 10, FX_TMEMS), TM_OK);
+    assert_int_equal(tm_answer_set_canonical(mx, "hanbun.example"), TM_OK);
+    fx_put(fx, mx);
+    tm_finding_t *f = fx_run(fx, tm_check_mx_tmems);
+    assert_int_equal(f->status, TM_CHECK_FAIL);
+    assert_non_null(f->fix_records);
+    assert_string_equal(f->fix_records, "hanbun.example. 300 IN MX 10 " FX_TMEMS ".");
+    assert_null(strstr(f->fix, FX_DOMAIN "."));
+}
+
+/* A misspelt TMEmS host fails in either phase and names the host meant;
+ * the line is shown to check, never a pasteable record (a guess). */
+static void test_tmems_near_miss_fails(void **state)
+{
+    fx_t *fx = *state;
+    FX_MX(fx, 300, {10, "acme.in.tmem-jp.trendmicro.com"});
+    for (int pre = 0; pre < 2; pre++) {
+        fx->opts.phase = pre ? TM_PHASE_PRE : TM_PHASE_AUTO;
+        tm_finding_t *f = fx_run(fx, tm_check_mx_tmems);
+        assert_int_equal(f->status, TM_CHECK_FAIL);
+        assert_contains(f->summary, "probably " FX_TMEMS " was meant");
+        assert_contains(f->fix, FX_DOMAIN ". 300 IN MX 10 " FX_TMEMS ".");
+        assert_null(f->fix_records);
+    }
+}
+
+/* With the TMEmS host most preferred, a misspelt backup is mx.bypass's. */
+static void test_tmems_near_miss_backup(void **state)
+{
+    fx_t *fx = *state;
+    FX_MX(fx, 300, {10, FX_TMEMS}, {20, "acme.in.tmem-jp.trendmicro.com"});
+    assert_int_equal(fx_run(fx, tm_check_mx_tmems)->status, TM_CHECK_PASS);
+    assert_int_equal(fx_run(fx, tm_check_company_id)->status, TM_CHECK_PASS);
+}
+
+/* An MX at an alias of the TMEmS inbound host: the cutover was made
+ * (phase post, the company from the chain's end), mx.tmems fails with the
+ * host itself as the Fix, and mx.target names the alias. */
+static void test_tmems_alias_of_tmems_fails(void **state)
+{
+    fx_t *fx = *state;
+    FX_MX(fx, 300, {10, "mx.acme.example"});
+    fx_host_alias(fx, "mx.acme.example", FX_TMEMS);
+    tm_finding_t *f = fx_run(fx, tm_check_mx_tmems);
+    assert_int_equal(fx->ctx.phase, TM_PHASE_POST);
+    assert_string_equal(fx->ctx.company, "acme");
+    assert_int_equal(f->status, TM_CHECK_FAIL);
+    assert_contains(f->summary, "alias (CNAME) of the TMEmS inbound host " FX_TMEMS);
+    assert_string_equal(f->fix_records, FX_DOMAIN ". 300 IN MX 10 " FX_TMEMS ".");
+    f = fx_run(fx, tm_check_mx_target);
+    assert_int_equal(f->status, TM_CHECK_FAIL);
+    assert_contains(f->detail, "mx.acme.example is an alias (CNAME)");
+}
+
+/* Offline or from a server that does not follow the chain: the alias is
+ * still known from the CNAME, and the target is not "in no zone file". */
+static void test_target_alias_of_tmems_unanswered(void **state)
+{
+    fx_t *fx = *state;
+    FX_MX(fx, 300, {10, "mx.acme.example"});
+    const uint16_t types[2] = {TM_RR_A, TM_RR_AAAA};
+    for (size_t i = 0; i < 2; i++) {
+        tm_answer_t *ans = tm_answer_create("mx.acme.example", types[i], TM_DNS_UNKNOWN);
+        assert_non_null(ans);
+        ans->source = TM_SRC_NONE;
+        assert_int_equal(tm_answer_set_canonical(ans, FX_TMEMS), TM_OK);
+        fx_put(fx, ans);
+    }
+    tm_finding_t *f = fx_run(fx, tm_check_mx_target);
+    assert_int_equal(f->status, TM_CHECK_FAIL);
+    assert_contains(f->detail, "alias (CNAME)");
+    assert_int_equal(fx_run(fx, tm_check_mx_tmems)->status, TM_CHECK_FAIL);
+}
+
 static void test_tmems_pre_info(void **state)
 {
     fx_t *fx = *state;
@@ -1026,6 +1108,11 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         T(test_present_pass),
+        T(test_tmems_fix_written_at_canonical_name),
+        T(test_tmems_near_miss_fails),
+        T(test_tmems_near_miss_backup),
+        T(test_tmems_alias_of_tmems_fails),
+        T(test_target_alias_of_tmems_unanswered),
         T(test_present_nodata_fails),
         T(test_present_fix_names_company),
         T(test_present_nxdomain_fails),

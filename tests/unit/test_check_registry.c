@@ -493,6 +493,33 @@ static tm_spf_analysis_t *run_all_spf(fx_t *fx, tm_findings_t *out)
     return a;
 }
 
+/* Offline, spf.size computes the answer's least size from the zone file's
+ * apex TXT records (header, question, records with compressed owners). */
+static void test_spf_size_from_zone_file(void **state)
+{
+    fx_t *fx = *state;
+    fx->opts.only = "spf.size";
+    tm_answer_t *txt = tm_answer_create(fx->domain, TM_RR_TXT, TM_DNS_NOERROR);
+    assert_non_null(txt);
+    assert_int_equal(tm_answer_add_txt1(txt, 3600, "v=spf1 include:spf.tmems-jp.trendmicro.com ~all"),
+                     TM_OK);
+    char verification[80];
+    for (int i = 0; i < 9; i++) {
+        snprintf(verification, sizeof(verification), "site-verification-%d=%048d", i, i);
+        assert_int_equal(tm_answer_add_txt1(txt, 3600, verification), TM_OK);
+    }
+    txt->source = TM_SRC_ZONE;
+    fx_put(fx, txt);
+    tm_findings_t f;
+    tm_spf_analysis_t *a = run_all_spf(fx, &f);
+    const tm_finding_t *size = find(&f, "spf.size");
+    assert_int_equal(size->status, TM_CHECK_WARN);
+    /* 12 + (14 + 4) + 47 + 9 * 68 + 10 * (12 + 1): each record 12 bytes and a length byte */
+    assert_contains(size->summary, "at least 819 bytes (from the zone file)");
+    tm_findings_clear(&f);
+    tm_spf_analysis_destroy(a);
+}
+
 /* docs/checks.md "Sending servers": without outbound protection what only
  * concerns the TMEmS include becomes info, and every warning too; a record
  * that gives receivers permerror or authorises everyone stays a failure,
@@ -657,6 +684,7 @@ int main(void)
         T(test_run_verdict_pre_cutover),
         T(test_no_outbound_softens),
         T(test_no_outbound_keeps_error_and_pass),
+        T(test_spf_size_from_zone_file),
         T(test_no_outbound_keeps_what_breaks_mail),
         T(test_no_outbound_two_records_and_neutral),
         T(test_run_appends_and_grows),

@@ -321,6 +321,26 @@ static void test_locale_independent(void **state)
     assert_false(sfx);
 }
 
+/* Near-miss host names: one or two typing mistakes, case and the final dot
+ * ignored, capped at limit + 1. */
+static void test_name_distance(void **state)
+{
+    (void)state;
+    const char *suffix = "in.tmems-jp.trendmicro.com";
+    assert_int_equal(tm_name_distance(suffix, "IN.TMEMS-JP.TRENDMICRO.COM.", 3), 0);
+    assert_int_equal(tm_name_distance(suffix, "in.tmem-jp.trendmicro.com", 3), 1);
+    assert_int_equal(tm_name_distance(suffix, "in.tmems-jp.trendmicro.co", 3), 1);
+    assert_int_equal(tm_name_distance(suffix, "in.tmesm-jp.trendmicro.com", 3), 1); /* swap */
+    assert_int_equal(tm_name_distance(suffix, "tmems-jp.trendmicro.com", 3), 3);
+    assert_int_equal(tm_name_distance(suffix, "mail.example.co.jp", 3), 4);
+    assert_int_equal(tm_name_distance("", "abc", 5), 3);
+    assert_int_equal(tm_name_distance("abc", "", 1), 2);
+    char longname[400];
+    memset(longname, 'a', sizeof(longname) - 1);
+    longname[sizeof(longname) - 1] = '\0';
+    assert_int_equal(tm_name_distance(longname, longname, 2), 3);
+}
+
 /* The one canonical spelling: ASCII lower case, one trailing dot dropped,
  * every other byte (escapes, bytes >= 0x80) kept. */
 static void test_canonical(void **state)
@@ -382,6 +402,7 @@ int main(void)
         cmocka_unit_test(test_label_valid),
         cmocka_unit_test(test_name_equal),
         cmocka_unit_test(test_has_suffix),
+        cmocka_unit_test(test_name_distance),
         cmocka_unit_test(test_locale_independent),
         cmocka_unit_test(test_canonical),
         cmocka_unit_test(test_name_hash),

@@ -161,6 +161,21 @@ static void test_legacy_and_hardcoded(void **state)
     done(&r);
 }
 
+/* A "-", "~" or "?" term denies or softens the ranges: no hard-coded
+ * authorisation (RFC 7208 section 4.6.2); the ranges then fail. */
+static void test_denied_range_is_not_hardcoded(void **state)
+{
+    (void)state;
+    static const char *const zone[] = {
+        "negip.example TXT v=spf1 -ip4:15.168.56.0/24 ~ip4:18.176.203.128/26 ?ip4:18.177.156.0/26 ~all",
+    };
+    run_t r;
+    ANALYSE(zone, "negip.example", &rules, &r);
+    const tm_spf_analysis_t *a = r.a;
+    assert_int_equal(a->nhardcoded, 0);
+    done(&r);
+}
+
 static void test_pre2024_ranges_only(void **state)
 {
     (void)state;
@@ -390,6 +405,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_recommended, setup),
         cmocka_unit_test_setup(test_legacy_and_hardcoded, setup),
+        cmocka_unit_test_setup(test_denied_range_is_not_hardcoded, setup),
         cmocka_unit_test_setup(test_pre2024_ranges_only, setup),
         cmocka_unit_test_setup(test_no_record_and_multiple, setup),
         cmocka_unit_test_setup(test_defects, setup),

@@ -74,6 +74,10 @@ struct tm_spf_analysis; /* the outbound section's view of the SPF tree (tm_spf.h
 typedef struct {
     const char *domain;         /* ASCII, canonical */
     const char *display;        /* for people: the U-label form of an IDN, else domain */
+    const char *owner;          /* the name that holds the domain's records: when the
+                                   domain is an alias (CNAME), the end of its chain,
+                                   else domain.  Fix lines are written there: nothing
+                                   can stand beside a CNAME (RFC 1034 section 3.6.2) */
     const tm_rrset_t *rrset;
     const tm_rules_t *rules;
     const tm_check_options_t *opts;

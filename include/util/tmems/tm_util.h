@@ -132,6 +132,10 @@ uint64_t tm_name_hash(const char *name, uint16_t type);
 bool tm_name_equal(const char *a, const char *b);
 /* True when name equals suffix or ends with "." suffix (case-insensitive). */
 bool tm_name_has_suffix(const char *name, const char *suffix);
+/* How many single-character edits (insert, delete, replace, or swap of two
+ * neighbours) turn one name into the other, ignoring case and one trailing
+ * dot; at most limit + 1 (a larger distance is reported as limit + 1). */
+size_t tm_name_distance(const char *a, const char *b, size_t limit);
 
 /* A domain name as a user typed it, possibly in Unicode (例え.jp): converted
  * with IDNA2008 (RFC 5891, libidn2) to its A-label form, validated, and

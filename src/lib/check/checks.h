@@ -24,15 +24,22 @@ typedef enum {
     TM_MX_HOST_OTHER_SITE, /* the inbound host of another bundled site */
     TM_MX_HOST_NO_DOT,     /* a TMEmS inbound host (of any site) written without its
                               trailing dot, so the zone's origin was appended */
-    TM_MX_HOST_NOT_INBOUND /* a TMEmS name that is no inbound host: the relay host
+    TM_MX_HOST_NOT_INBOUND, /* a TMEmS name that is no inbound host: the relay host
                               <company>.<relay_suffix> (outbound only), or the
                               inbound suffix without a company ID */
+    TM_MX_HOST_TMEMS_ALIAS, /* an alias (CNAME) whose chain ends at this site's
+                              inbound host: intended and company are that host's */
+    TM_MX_HOST_NEAR_MISS   /* no TMEmS name, but a few typing mistakes away from
+                              this site's inbound host (in.tmem-jp..., ...co):
+                              intended is the host probably meant */
 } tm_mx_host_kind_t;
 
 typedef struct {
     tm_mx_host_kind_t kind;
     char company[TM_LABEL_MAX + 1]; /* TMEMS, OTHER_SITE, NO_DOT: the host's label */
-    char intended[TM_NAME_MAX + 1]; /* NO_DOT: the host as meant; else the host */
+    char intended[TM_NAME_MAX + 1]; /* NO_DOT, NEAR_MISS: the host as meant;
+                                       TMEMS_ALIAS: the end of the chain; else
+                                       the host */
     const tm_rules_site_t *site;    /* OTHER_SITE, or NO_DOT of another site; else NULL */
 } tm_mx_host_t;
 

@@ -19,6 +19,10 @@ tm_status_t tm_check_company_id(const tm_check_ctx_t *ctx, tm_finding_t *out)
             return tm_finding_set(out, TM_CHECK_SKIP,
                                   _("The company ID is unknown: the MX target lacks its "
                                     "trailing dot (see mx.target); give it with --company"));
+        if (tm_mx_has_kind(ctx, mx, TM_MX_HOST_NEAR_MISS))
+            return tm_finding_set(out, TM_CHECK_SKIP,
+                                  _("The company ID is unknown: the MX names a misspelt TMEmS "
+                                    "host (see mx.tmems); give it with --company"));
         if (tm_mx_has_kind(ctx, mx, TM_MX_HOST_OTHER_SITE))
             return tm_finding_set(out, TM_CHECK_SKIP,
                                   _("The company ID is unknown: the MX names another site's "
@@ -56,7 +60,7 @@ tm_status_t tm_check_company_id(const tm_check_ctx_t *ctx, tm_finding_t *out)
             st = tm_finding_detail(out, _("Mail for this domain would be delivered to another "
                                           "customer's TMEmS account, which rejects it."));
         if (st == TM_OK)
-            st = tm_finding_fix_record(out, "%s. %u IN MX 10 %s.%s.", ctx->domain,
+            st = tm_finding_fix_record(out, "%s. %u IN MX 10 %s.%s.", ctx->owner,
                                        ctx->rules->mx_ttl_max, ctx->company,
                                        ctx->rules->inbound_suffix);
         return st;

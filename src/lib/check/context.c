@@ -55,6 +55,37 @@ static tm_mx_host_kind_t tmems_kind(const tm_check_ctx_t *ctx, const char *host,
     return TM_MX_HOST_OTHER;
 }
 
+/* How many typing mistakes still make a name a near miss of the inbound
+ * suffix (26 characters for Japan): a real host of another organisation is
+ * much further away. */
+#define NEAR_MISS_EDITS 3
+
+/* A host a few edits away from <label>.<inbound suffix>, or from the suffix
+ * itself: a typo of the TMEmS inbound host (in.tmem-jp..., ...trendmicro.co),
+ * which no sender can deliver to.  intended gets the host probably meant. */
+static bool near_miss(const tm_check_ctx_t *ctx, const char *host, tm_mx_host_t *out)
+{
+    const char *suffix = ctx->rules ? ctx->rules->inbound_suffix : NULL;
+    if (!suffix || !suffix[0])
+        return false;
+    /* A deeper name under the suffix itself is no misspelling. */
+    if (tm_name_has_suffix(host, suffix))
+        return false;
+    const char *dot = strchr(host, '.');
+    size_t d = dot ? tm_name_distance(dot + 1, suffix, NEAR_MISS_EDITS) : NEAR_MISS_EDITS + 1;
+    if (d >= 1 && d <= NEAR_MISS_EDITS && (size_t)(dot - host) <= TM_LABEL_MAX) {
+        snprintf(out->company, sizeof(out->company), "%.*s", (int)(dot - host), host);
+        snprintf(out->intended, sizeof(out->intended), "%s.%s", out->company, suffix);
+        return true;
+    }
+    d = tm_name_distance(host, suffix, NEAR_MISS_EDITS);
+    if (d >= 1 && d <= NEAR_MISS_EDITS) {
+        snprintf(out->intended, sizeof(out->intended), "<company-id>.%s", suffix);
+        return true;
+    }
+    return false;
+}
+
 void tm_mx_host_classify(const tm_check_ctx_t *ctx, const char *host, tm_mx_host_t *out)
 {
     memset(out, 0, sizeof(*out));
@@ -90,6 +121,24 @@ void tm_mx_host_classify(const tm_check_ctx_t *ctx, const char *host, tm_mx_host
         origin = strchr(origin, '.');
         if (origin)
             origin++;
+    }
+    if (near_miss(ctx, host, out)) {
+        out->kind = TM_MX_HOST_NEAR_MISS;
+        return;
+    }
+    /* RFC 2181 section 10.3: an MX names the host itself, never an alias.
+     * An alias of the TMEmS inbound host is a cutover made through a CNAME
+     * (mx.tmems and mx.target say so), not "no TMEmS yet". */
+    const uint16_t types[2] = {TM_RR_A, TM_RR_AAAA};
+    for (size_t i = 0; ctx->rrset && i < 2; i++) {
+        const tm_answer_t *ans = tm_rrset_get(ctx->rrset, host, types[i]);
+        if (!ans || !ans->canonical || tm_dns_outcome_is_failure(ans->outcome) ||
+            !tm_rules_company_from_host(ctx->rules, ans->canonical, out->company,
+                                        sizeof(out->company)))
+            continue;
+        out->kind = TM_MX_HOST_TMEMS_ALIAS;
+        snprintf(out->intended, sizeof(out->intended), "%s", ans->canonical);
+        return;
     }
 }
 
@@ -176,6 +225,19 @@ void tm_check_ctx_init(tm_check_ctx_t *ctx, const char *domain, const char *disp
     ctx->rules = rules;
     ctx->opts = opts;
 
+    /* RFC 1034 section 3.6.2: an alias holds no records of its own; its MX
+     * and TXT answers are those of the chain's end, and a record written at
+     * the alias makes the zone unloadable.  The apex answers name that end. */
+    ctx->owner = domain;
+    const tm_answer_t *apex[2] = {tm_ctx_mx(ctx), tm_ctx_txt(ctx)};
+    for (size_t i = 0; i < 2; i++) {
+        if (apex[i] && apex[i]->canonical && apex[i]->canonical[0] &&
+            !tm_name_equal(apex[i]->canonical, domain)) {
+            ctx->owner = apex[i]->canonical;
+            break;
+        }
+    }
+
     /* The company the MX points at: the TMEmS host with the lowest
      * preference; of two at one value the first by host name (as mx.tmems
      * names it), so that the answer order, which servers rotate, never
@@ -190,9 +252,10 @@ void tm_check_ctx_init(tm_check_ctx_t *ctx, const char *domain, const char *disp
             tm_mx_host_t h;
             tm_mx_host_classify(ctx, rr->u.mx.host, &h);
             if (h.kind == TM_MX_HOST_TMEMS || h.kind == TM_MX_HOST_OTHER_SITE ||
-                h.kind == TM_MX_HOST_NO_DOT || h.kind == TM_MX_HOST_NOT_INBOUND)
+                h.kind == TM_MX_HOST_NO_DOT || h.kind == TM_MX_HOST_NOT_INBOUND ||
+                h.kind == TM_MX_HOST_NEAR_MISS || h.kind == TM_MX_HOST_TMEMS_ALIAS)
                 names_tmems = true;
-            if (h.kind != TM_MX_HOST_TMEMS)
+            if (h.kind != TM_MX_HOST_TMEMS && h.kind != TM_MX_HOST_TMEMS_ALIAS)
                 continue;
             if (best < 0 || rr->u.mx.preference < best ||
                 (rr->u.mx.preference == best && strcmp(rr->u.mx.host, best_host) < 0)) {
@@ -212,8 +275,8 @@ void tm_check_ctx_init(tm_check_ctx_t *ctx, const char *domain, const char *disp
     }
 
     /* docs/checks.md "Phase": auto is post once the MX names a TMEmS inbound
-     * host at all -- at any preference, of another site, or without its
-     * trailing dot: the cutover was made, and the MX checks say what is
+     * host at all -- at any preference, of another site, without its
+     * trailing dot, or misspelt: the cutover was made, and the MX checks say what is
      * wrong with it.  A half-done cutover is never called "before".  With
      * no MX answer to judge (not fetched yet, a DNS error, offline unknown,
      * a domain that does not exist) the phase stays undecided rather than

@@ -17,6 +17,26 @@ tm_status_t tm_check_domain_name(const tm_check_ctx_t *ctx, tm_finding_t *out)
     return tm_finding_set(out, TM_CHECK_PASS, _("%s is a valid domain name"), ctx->domain);
 }
 
+/* The domain exists.  When it is an alias, every record the checks judge
+ * is the canonical name's, and so is every Fix line (RFC 1034 section
+ * 3.6.2: no other data beside a CNAME): say so once, here. */
+static tm_status_t exists(const tm_check_ctx_t *ctx, tm_finding_t *out)
+{
+    if (tm_name_equal(ctx->owner, ctx->domain))
+        return tm_finding_set(out, TM_CHECK_PASS, _("%s exists in DNS"), ctx->domain);
+    tm_status_t st = tm_finding_set(out, TM_CHECK_PASS, _("%s exists in DNS: an alias (CNAME) of %s"),
+                                    ctx->domain, ctx->owner);
+    if (st == TM_OK)
+        st = tm_finding_detail(out, _("An alias has no records of its own: its MX and TXT records "
+                                      "are those of %s, and every Fix line is written at %s, "
+                                      "because a record beside the CNAME makes the zone "
+                                      "unloadable (RFC 1034 section 3.6.2).  A change there "
+                                      "changes %s's own mail too; to give %s records of its own, "
+                                      "replace the CNAME with them."),
+                               ctx->owner, ctx->owner, ctx->owner, ctx->domain);
+    return st;
+}
+
 tm_status_t tm_check_domain_exists(const tm_check_ctx_t *ctx, tm_finding_t *out)
 {
     const tm_answer_t *answers[2] = {tm_ctx_txt(ctx), tm_ctx_mx(ctx)};
@@ -30,7 +50,7 @@ tm_status_t tm_check_domain_exists(const tm_check_ctx_t *ctx, tm_finding_t *out)
             continue;
         }
         if (ans->outcome != TM_DNS_NXDOMAIN)
-            return tm_finding_set(out, TM_CHECK_PASS, _("%s exists in DNS"), ctx->domain);
+            return exists(ctx, out);
         tm_status_t st = tm_finding_set(out, TM_CHECK_FAIL,
                                         _("%s does not exist in DNS (NXDOMAIN)"), ctx->domain);
         if (st == TM_OK)
@@ -134,14 +154,14 @@ static bool mx_points_at_tmems(const tm_check_ctx_t *ctx)
 static tm_status_t token_fix_line(const tm_check_ctx_t *ctx, tm_finding_t *out)
 {
     if (ctx->opts->token && ctx->opts->token[0])
-        return tm_finding_fix_record(out, "%s. 3600 IN TXT \"%s%s\"", ctx->domain,
+        return tm_finding_fix_record(out, "%s. 3600 IN TXT \"%s%s\"", ctx->owner,
                               ctx->rules->token_prefix, ctx->opts->token);
     return tm_finding_fix(out,
                           dngettext(TM_TEXTDOMAIN,
                                     "%s. 3600 IN TXT \"%s<the %u character shown in the console>\"",
                                     "%s. 3600 IN TXT \"%s<the %u characters shown in the console>\"",
                                     ctx->rules->token_length),
-                          ctx->domain, ctx->rules->token_prefix, ctx->rules->token_length);
+                          ctx->owner, ctx->rules->token_prefix, ctx->rules->token_length);
 }
 
 tm_status_t tm_check_token_present(const tm_check_ctx_t *ctx, tm_finding_t *out)

@@ -55,7 +55,7 @@ static tm_status_t cutover_fix(const tm_check_ctx_t *ctx, tm_finding_t *out)
         tm_mx_fix_host_t tmems = {10, host};
         return tm_mx_fix_lines(ctx, ttl, &tmems, 1, out);
     }
-    return tm_finding_fix(out, "%s. %u IN MX 10 <company-id>.%s.", ctx->domain, ttl,
+    return tm_finding_fix(out, "%s. %u IN MX 10 <company-id>.%s.", ctx->owner, ttl,
                           ctx->rules->inbound_suffix);
 }
 
@@ -77,7 +77,8 @@ static int line_order(const void *a, const void *b)
  * (it is that host once the dot is added). */
 static bool is_own_tmems(const tm_mx_host_t *h)
 {
-    return h->kind == TM_MX_HOST_TMEMS || (h->kind == TM_MX_HOST_NO_DOT && !h->site);
+    return h->kind == TM_MX_HOST_TMEMS || h->kind == TM_MX_HOST_TMEMS_ALIAS ||
+           (h->kind == TM_MX_HOST_NO_DOT && !h->site);
 }
 
 /* The published MX set as zone-file lines: every host as it was meant (a
@@ -134,8 +135,10 @@ static tm_status_t mx_set_lines(const tm_check_ctx_t *ctx, const tm_answer_t *mx
             goto done;
         }
         lines[n].preference = (uint16_t)p;
-        lines[n].host = hosts[i].kind == TM_MX_HOST_NO_DOT ? hosts[i].intended
-                                                           : mx->rrs[i].u.mx.host;
+        lines[n].host = hosts[i].kind == TM_MX_HOST_NO_DOT ||
+                                hosts[i].kind == TM_MX_HOST_TMEMS_ALIAS
+                            ? hosts[i].intended
+                            : mx->rrs[i].u.mx.host;
         n++;
     }
     qsort(lines, n, sizeof(*lines), line_order);
@@ -146,7 +149,7 @@ static tm_status_t mx_set_lines(const tm_check_ctx_t *ctx, const tm_answer_t *mx
     tm_buf_t block;
     tm_buf_init(&block);
     for (size_t i = 0; i < n && st == TM_OK; i++)
-        st = tm_buf_printf(&block, "%s%s. %u IN MX %u %s.", i ? "\n" : "", ctx->domain, ttl,
+        st = tm_buf_printf(&block, "%s%s. %u IN MX %u %s.", i ? "\n" : "", ctx->owner, ttl,
                            lines[i].preference, lines[i].host);
     if (st == TM_OK && n > 0)
         st = pasteable ? tm_finding_fix_record(out, "%s", block.data)
@@ -246,8 +249,12 @@ typedef struct {
     const tm_rr_t *first_other;  /* a host that is not TMEmS at the lowest value */
     const tm_rr_t *not_inbound;  /* a TMEmS name that receives no mail: the relay
                                     host, or the inbound suffix alone */
+    const tm_rr_t *near_miss;    /* a misspelt TMEmS inbound host */
+    const tm_rr_t *alias;        /* an alias (CNAME) of this site's host */
+    tm_mx_host_t alias_host;
     tm_mx_host_t other_site_host;
     tm_mx_host_t no_dot_host;
+    tm_mx_host_t near_miss_host;
 } mx_view_t;
 
 /* True when rr comes before *best: lower preference, then name. */
@@ -284,6 +291,22 @@ static void view_mx(const tm_check_ctx_t *ctx, const tm_answer_t *mx, mx_view_t 
                 v->no_dot = rr;
                 v->no_dot_host = h;
             }
+            break;
+        case TM_MX_HOST_TMEMS_ALIAS:
+            if (earlier(rr, v->alias)) {
+                v->alias = rr;
+                v->alias_host = h;
+            }
+            if (rr->u.mx.preference == v->lowest && earlier(rr, v->first_other))
+                v->first_other = rr;
+            break;
+        case TM_MX_HOST_NEAR_MISS:
+            if (earlier(rr, v->near_miss)) {
+                v->near_miss = rr;
+                v->near_miss_host = h;
+            }
+            if (rr->u.mx.preference == v->lowest && earlier(rr, v->first_other))
+                v->first_other = rr;
             break;
         case TM_MX_HOST_NOT_INBOUND:
             if (earlier(rr, v->not_inbound))
@@ -353,6 +376,33 @@ static tm_status_t tmems_not_inbound(const tm_check_ctx_t *ctx, const char *host
     return st;
 }
 
+/* The MX names a misspelt TMEmS inbound host: no sender can deliver there,
+ * and the name is no TMEmS name, so the mail never reaches TMEmS.  The host
+ * meant is a guess (the company ID may be misspelt too), so its line is
+ * shown to check, not given as a pasteable record. */
+static tm_status_t tmems_near_miss(const tm_check_ctx_t *ctx, const mx_view_t *v,
+                                   tm_finding_t *out)
+{
+    tm_status_t st = tm_finding_set(out, TM_CHECK_FAIL,
+                                    _("The MX names %s, which is no TMEmS host: probably %s "
+                                      "was meant"),
+                                    v->near_miss->u.mx.host, v->near_miss_host.intended);
+    if (st == TM_OK)
+        st = tm_finding_detail(out, _("The name is a few characters away from the TMEmS "
+                                      "inbound host <company-id>.%s, so the mail for the "
+                                      "domain does not reach TMEmS."),
+                               ctx->rules->inbound_suffix);
+    if (st == TM_OK)
+        st = tm_finding_fix(out, _("Copy the inbound host from the console (ドメイン > 受信サーバ "
+                                   "> 詳細な設定) and replace the MX records with:"));
+    if (st == TM_OK && ctx->company[0] && tm_ctx_company_valid(ctx))
+        st = cutover_fix(ctx, out);
+    else if (st == TM_OK)
+        st = tm_finding_fix(out, "%s. %u IN MX 10 %s.", ctx->owner, fix_ttl(ctx, tm_ctx_mx(ctx)),
+                            v->near_miss_host.intended);
+    return st;
+}
+
 tm_status_t tm_check_mx_tmems(const tm_check_ctx_t *ctx, tm_finding_t *out)
 {
     bool pre = ctx->phase == TM_PHASE_PRE;
@@ -370,6 +420,32 @@ tm_status_t tm_check_mx_tmems(const tm_check_ctx_t *ctx, tm_finding_t *out)
             return tm_finding_set(out, TM_CHECK_PASS,
                                   _("The lowest-preference MX is the TMEmS inbound host %s"),
                                   v.tmems_lowest->u.mx.host);
+        /* In either phase: a misspelt TMEmS host is a cutover that was made
+         * and does not work, never "not switched yet". */
+        if (v.near_miss && !v.tmems)
+            return tmems_near_miss(ctx, &v, out);
+        if (v.alias && !v.tmems) {
+            /* RFC 2181 section 10.3: the MX names the host itself.  The
+             * chain's end goes in its place: that set is the Fix. */
+            st = tm_finding_set(out, TM_CHECK_FAIL,
+                                _("The MX names %s, an alias (CNAME) of the TMEmS inbound host "
+                                  "%s, not the host itself"),
+                                v.alias->u.mx.host, v.alias_host.intended);
+            if (st == TM_OK)
+                st = tm_finding_detail(out, _("An MX must name the host itself (RFC 2181 section "
+                                              "10.3): some senders refuse or delay mail to an "
+                                              "alias, and the console looks for the TMEmS host "
+                                              "in the MX record."));
+            if (st == TM_OK)
+                st = tm_finding_fix(out, _("Name the TMEmS inbound host itself, as the most "
+                                           "preferred MX; the MX records become:"));
+            if (st == TM_OK) {
+                st = mx_set_lines(ctx, mx, true, true, out);
+                if (st == TM_ERANGE)
+                    st = cutover_fix(ctx, out);
+            }
+            return st;
+        }
         /* In either phase: each of these is a cutover that was made and does
          * not work, never "not switched yet". */
         if (v.no_dot) {
@@ -518,7 +594,7 @@ static tm_status_t bypass_accounts(const tm_check_ctx_t *ctx, size_t accounts, c
                                "it under 受信サーバ > 詳細な設定; --company gives the exact "
                                "line):"));
     if (st == TM_OK)
-        st = tm_finding_fix(out, "%s. %u IN MX 10 <company-id>.%s.", ctx->domain,
+        st = tm_finding_fix(out, "%s. %u IN MX 10 <company-id>.%s.", ctx->owner,
                             fix_ttl(ctx, tm_ctx_mx(ctx)), ctx->rules->inbound_suffix);
     return st;
 }
@@ -685,6 +761,14 @@ static target_t judge_target(const tm_check_ctx_t *ctx, const tm_rr_t *rr, tm_fi
                                 host);
         return TARGET_UNUSABLE;
     }
+    /* Known to be an alias even where the chain's end is not answered here
+     * (offline, or a server that does not follow it). */
+    if (h.kind == TM_MX_HOST_TMEMS_ALIAS) {
+        *st = tm_finding_detail(out, _("- %s is an alias (CNAME); an MX must name the host "
+                                       "itself (RFC 2181 section 10.3)"),
+                                host);
+        return TARGET_UNUSABLE;
+    }
     const tm_answer_t *a = tm_rrset_get(ctx->rrset, host, TM_RR_A);
     const tm_answer_t *aaaa = tm_rrset_get(ctx->rrset, host, TM_RR_AAAA);
     if (!a || !aaaa)
@@ -709,8 +793,12 @@ static target_t judge_target(const tm_check_ctx_t *ctx, const tm_rr_t *rr, tm_fi
     }
     if (a->outcome == TM_DNS_UNKNOWN || aaaa->outcome == TM_DNS_UNKNOWN)
         return TARGET_UNKNOWN;
-    *st = tm_finding_detail(out, _("- %s has no address record (%s)"), host,
-                            tm_dns_outcome_name(a->outcome));
+    *st = h.kind == TM_MX_HOST_NEAR_MISS
+              ? tm_finding_detail(out, _("- %s has no address record (%s): probably %s was "
+                                         "meant (see mx.tmems)"),
+                                  host, tm_dns_outcome_name(a->outcome), h.intended)
+              : tm_finding_detail(out, _("- %s has no address record (%s)"), host,
+                                  tm_dns_outcome_name(a->outcome));
     return TARGET_UNUSABLE;
 }
 

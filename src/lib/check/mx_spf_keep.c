@@ -75,9 +75,9 @@ static tm_status_t mx_lines(const tm_check_ctx_t *ctx, uint32_t ttl, const tm_mx
 {
     tm_status_t st = TM_OK;
     for (size_t i = 0; i < n && st == TM_OK; i++)
-        st = records ? tm_finding_fix_record(out, "%s. %u IN MX %u %s.", ctx->domain, ttl,
+        st = records ? tm_finding_fix_record(out, "%s. %u IN MX %u %s.", ctx->owner, ttl,
                                              hosts[i].preference, hosts[i].host)
-                     : tm_finding_fix(out, "%s. %u IN MX %u %s.", ctx->domain, ttl,
+                     : tm_finding_fix(out, "%s. %u IN MX %u %s.", ctx->owner, ttl,
                                       hosts[i].preference, hosts[i].host);
     return st;
 }
@@ -305,7 +305,7 @@ tm_status_t tm_mx_fix_lines(const tm_check_ctx_t *ctx, uint32_t ttl,
                                "addresses after mx (%s):"),
                             removed.data, added.len ? added.data + 1 : "");
     if (st == TM_OK && with_spf)
-        st = tm_spf_zone_line(ctx->domain, 3600, record.data, record.len, out);
+        st = tm_spf_zone_line(ctx->owner, 3600, record.data, record.len, out);
     if (st == TM_OK && with_spf)
         st = tm_finding_fix(out,
                             dngettext(TM_TEXTDOMAIN,

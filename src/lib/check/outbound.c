@@ -195,7 +195,7 @@ tm_status_t tm_check_spf_present(const tm_check_ctx_t *ctx, tm_finding_t *out)
                                    "goes through TMEmS:"));
     if (st == TM_OK)
         st = tm_finding_fix(out, "%s. 3600 IN TXT \"v=spf1 ip4:<your-mail-server> include:%s ~all\"",
-                            ctx->domain, ctx->rules->spf_include);
+                            ctx->owner, ctx->rules->spf_include);
     return st;
 }
 
@@ -896,6 +896,27 @@ tm_status_t tm_check_spf_hardcoded(const tm_check_ctx_t *ctx, tm_finding_t *out)
     return st;
 }
 
+/* The smallest DNS message (RFC 1035 section 4.1) that answers the TXT
+ * question with these records: the header, the question, and each record
+ * with its owner compressed to a pointer.  A server adds what it adds (an
+ * EDNS OPT record, name servers), so the real answer is at least this. */
+static size_t txt_answer_min_size(const char *qname, const tm_answer_t *txt)
+{
+    size_t name_wire = 1; /* the root label */
+    for (const char *label = qname; *label;) {
+        const char *dot = strchr(label, '.');
+        size_t len = dot ? (size_t)(dot - label) : strlen(label);
+        name_wire += 1 + len;
+        label += len + (dot ? 1 : 0);
+    }
+    size_t size = 12 + name_wire + 4;
+    for (size_t i = 0; i < txt->count; i++) {
+        const tm_rr_t *rr = &txt->rrs[i];
+        size += 2 + 10 + rr->u.txt.len + rr->u.txt.nstrings;
+    }
+    return size;
+}
+
 tm_status_t tm_check_spf_size(const tm_check_ctx_t *ctx, tm_finding_t *out)
 {
     tm_status_t st;
@@ -917,6 +938,27 @@ tm_status_t tm_check_spf_size(const tm_check_ctx_t *ctx, tm_finding_t *out)
             st = tm_finding_fix(out, _("Remove TXT records you no longer need at the apex "
                                        "(old verifications), or shorten the SPF record."));
         return st;
+    }
+    /* Offline, the zone file holds every TXT record of the apex: the
+     * answer's size follows from them. */
+    const tm_answer_t *txt = tm_ctx_txt(ctx);
+    if (a->txt_wire_size == 0 && txt && txt->source == TM_SRC_ZONE &&
+        txt->outcome == TM_DNS_NOERROR) {
+        size_t least = txt_answer_min_size(ctx->domain, txt);
+        if (least > 512) {
+            st = tm_finding_set(out, TM_CHECK_WARN,
+                                dngettext(TM_TEXTDOMAIN,
+                                          "The TXT answer is at least %zu byte (from the zone "
+                                          "file): over 512, receivers must retry over TCP",
+                                          "The TXT answer is at least %zu bytes (from the zone "
+                                          "file): over 512, receivers must retry over TCP",
+                                          least),
+                                least);
+            if (st == TM_OK)
+                st = tm_finding_fix(out, _("Remove TXT records you no longer need at the apex "
+                                           "(old verifications), or shorten the SPF record."));
+            return st;
+        }
     }
     if (a->max_txt_string > 255)
         return tm_finding_set(out, TM_CHECK_WARN,

@@ -317,7 +317,7 @@ tm_status_t tm_spf_suggest_record(const tm_check_ctx_t *ctx, tm_buf_t *out)
  * of at most 255 bytes (spf_zone.c). */
 static tm_status_t zone_line(const tm_check_ctx_t *ctx, const tm_buf_t *record, tm_finding_t *out)
 {
-    return tm_spf_zone_line(ctx->domain, 3600, record->data, record->len, out);
+    return tm_spf_zone_line(ctx->owner, 3600, record->data, record->len, out);
 }
 
 static tm_status_t explain_nofix(const tm_check_ctx_t *ctx, tm_spf_goal_t goal,

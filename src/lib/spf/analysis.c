@@ -154,7 +154,11 @@ static tm_status_t tree_facts(tm_spf_analysis_t *a, const tm_rules_t *rules)
             if ((tt->term->kind == TM_SPF_INCLUDE || tt->term->kind == TM_SPF_REDIRECT) &&
                 (tt->flags & TM_SPF_TF_BAD_TARGET))
                 a->bad_targets++;
-            if (!rules || vouched || (tt->term->kind != TM_SPF_IP4 && tt->term->kind != TM_SPF_IP6))
+            /* Hard-coding is authorising the ranges by address ("+", the
+             * default qualifier, RFC 7208 section 4.6.2); "-ip4:" and the
+             * like deny or soften them, which spf.tmems_ranges judges. */
+            if (!rules || vouched || (tt->term->kind != TM_SPF_IP4 && tt->term->kind != TM_SPF_IP6) ||
+                tt->term->qualifier != TM_SPF_Q_PASS)
                 continue;
             for (size_t r = 0; r < rules->nranges; r++) {
                 if (overlaps(&tt->term->net, &rules->ranges[r].net)) {

@@ -164,3 +164,39 @@ bool tm_name_has_suffix(const char *name, const char *suffix)
         return false;
     return ln == ls || name[ln - ls - 1] == '.';
 }
+
+/* The optimal-string-alignment distance, three rows of the table; a name
+ * longer than TM_NAME_MAX is simply far (limit + 1). */
+size_t tm_name_distance(const char *a, const char *b, size_t limit)
+{
+    size_t la = len_without_dot(a), lb = len_without_dot(b);
+    if (la > TM_NAME_MAX || lb > TM_NAME_MAX)
+        return limit + 1;
+    if ((la > lb ? la - lb : lb - la) > limit)
+        return limit + 1;
+    size_t rows[3][TM_NAME_MAX + 1];
+    size_t *before = rows[0], *prev = rows[1], *cur = rows[2];
+    for (size_t j = 0; j <= lb; j++)
+        prev[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        cur[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            char ca = tm_ascii_lower(a[i - 1]);
+            char cb = tm_ascii_lower(b[j - 1]);
+            size_t best = prev[j - 1] + (ca != cb);
+            if (prev[j] + 1 < best)
+                best = prev[j] + 1;
+            if (cur[j - 1] + 1 < best)
+                best = cur[j - 1] + 1;
+            if (i > 1 && j > 1 && ca == tm_ascii_lower(b[j - 2]) &&
+                tm_ascii_lower(a[i - 2]) == cb && before[j - 2] + 1 < best)
+                best = before[j - 2] + 1;
+            cur[j] = best;
+        }
+        size_t *spare = before;
+        before = prev;
+        prev = cur;
+        cur = spare;
+    }
+    return prev[lb] > limit ? limit + 1 : prev[lb];
+}
