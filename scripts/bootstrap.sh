@@ -16,6 +16,7 @@ PACKAGES=(
     dpkg-dev
     # libraries (DESIGN.md, Dependencies)
     libc-ares-dev libcurl4-openssl-dev libcjson-dev libknot-dev libidn2-dev
+    libyaml-dev  # octoDNS zones (--zone-format octodns)
     libssl-dev  # the STARTTLS probe of --smtp
     # tests: unit (cmocka), integration (BIND, dig, jq), leak checks, tools
     libcmocka-dev bind9 bind9-dnsutils jq python3 python3-yaml python3-dnslib

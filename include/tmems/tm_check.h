@@ -93,6 +93,16 @@ void tm_check_ctx_init(tm_check_ctx_t *ctx, const char *domain, const char *disp
                        const tm_rrset_t *rrset, const tm_rules_t *rules,
                        const tm_check_options_t *opts);
 
+/* Where a record was written (docs/json.md, "source"): a zone file, an
+ * octoDNS YAML file, the dnsconfig.js of a DNSControl filepos.  file NULL:
+ * no location (live DNS, or no record concerned); line 0: the record is
+ * missing and belongs in file; column 0: unknown. */
+typedef struct {
+    char *file;
+    unsigned long line;
+    unsigned column;
+} tm_source_t;
+
 typedef struct {
     const char *id;       /* static catalogue id, e.g. "mx.ttl" */
     tm_section_t section;
@@ -107,6 +117,8 @@ typedef struct {
                              TXT, of the same kind (an SPF line replaces the
                              owner's v=spf1 records, a tmes= line its tokens, and
                              other TXT records stay).  docs/json.md, fix_records. */
+    tm_source_t source;   /* the record the finding concerns, where it was written
+                             (set by the run layer from the zone, src/lib/run/locate.c) */
 } tm_finding_t;
 
 typedef struct {

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "tmc_batch.h"
+#include "tmc_ci.h"
 #include "tmc_coverage.h"
 #include "tmc_exec.h"
 #include "tmc_msg.h"
@@ -35,6 +36,7 @@ typedef struct {
     bool progress_shown;  /* a progress line is on the screen now */
     bool stdout_tty;      /* results scroll on the same screen */
     long progress_ms;
+    tmc_ci_t ci;          /* --format github, sarif, markdown */
 } out_t;
 
 static long now_ms(void)
@@ -129,6 +131,9 @@ static tm_status_t render(out_t *o, const tm_result_t *result, const tm_assessme
             st = tm_buf_putc(&out, '\n');
         break;
     case TMC_FORMAT_JUNIT: st = tm_report_junit_suite(result, a, &out); break;
+    case TMC_FORMAT_GITHUB:
+    case TMC_FORMAT_SARIF:
+    case TMC_FORMAT_MARKDOWN: st = tmc_ci_render(&o->ci, result, a, &out); break;
     }
     if (st == TM_OK)
         st = write_out(o, &out);
@@ -216,6 +221,8 @@ static void frame(out_t *o, bool begin, long elapsed_ms)
                    : tm_report_json_stream_end(&o->meta, elapsed_ms, &out);
     else if (o->p->format == TMC_FORMAT_JUNIT)
         st = begin ? tm_report_junit_begin(&out) : tm_report_junit_end(&out);
+    else
+        st = tmc_ci_frame(&o->ci, begin, &out);
     if (st == TM_OK)
         st = write_out(o, &out);
     tm_buf_clear(&out);
@@ -235,6 +242,7 @@ int tmc_batch_run(const tmc_params_t *p, tm_resolver_t *res, const tm_rules_t *r
                  !(term && strcmp(term, "dumb") == 0);
     o.stdout_tty = isatty(STDOUT_FILENO);
     tm_batch_options_t bopts = {.jobs = p->jobs};
+    tmc_ci_init(&o.ci, p);
 
     frame(&o, true, 0);
     progress_draw(&o, true);
@@ -253,5 +261,6 @@ int tmc_batch_run(const tmc_params_t *p, tm_resolver_t *res, const tm_rules_t *r
         frame(&o, false, now_ms() - started);
     if (p->verbosity > 0)
         tmc_netinfo_stats(res, now_ms() - started);
+    tmc_ci_clear(&o.ci);
     return o.rc;
 }

@@ -117,6 +117,7 @@ int tmc_main(int argc, char **argv)
         .zone_origin = params.ndomains == 1 && params.ndomain_files == 0 ? params.domains[0].ascii
                                                                     : NULL,
         .zone_include_dir = params.zone_include_dir,
+        .zone_format = params.zone_format,
         /* The spf command is a check_host() front end: a question that
          * times out is temperror (RFC 7208 section 5), even the first. */
         .silence_is_timeout = params.spf_mode,

@@ -47,6 +47,8 @@ enum {
     OPT_SMTP_PORT,
     OPT_DEADLINE,
     OPT_CACERT,
+    OPT_ZONE_FORMAT,
+    OPT_PLAN,
     OPT_END /* one past the last: the size of the seen-options table */
 };
 
@@ -83,6 +85,8 @@ static const struct option long_options[] = {
     {"smtp-port", required_argument, NULL, OPT_SMTP_PORT},
     {"deadline", required_argument, NULL, OPT_DEADLINE},
     {"cacert", required_argument, NULL, OPT_CACERT},
+    {"zone-format", required_argument, NULL, OPT_ZONE_FORMAT},
+    {"plan", no_argument, NULL, OPT_PLAN},
     {NULL, 0, NULL, 0}};
 
 const char *tmc_usage(void)
@@ -96,6 +100,13 @@ const char *tmc_usage(void)
              "                        http:// or https:// URL; not with --server or --offline\n"
              "  --zone FILE           answer names inside this zone file from it (repeatable)\n"
              "  --zone-include-dir DIR  allow $INCLUDE in zone files, of files below DIR only\n"
+             "  --zone-format F       what --zone reads: bind, octodns (ZONE.yaml or a ZONE./\n"
+             "                        directory), dnscontrol (dnscontrol print-ir JSON) or\n"
+             "                        auto (default: by name and content)\n"
+             "  --plan                judge the --zone files (the proposed change) and the live\n"
+             "                        DNS of the same domains in one run: per check fixed,\n"
+             "                        broken, still failing or unchanged; the exit status\n"
+             "                        follows the proposed zone\n"
              "  --offline             never use the network\n"
              "  --timeout MS          the wait for each try of a query (default 2000)\n"
              "  --tries N             attempts per query (default 3)\n"
@@ -124,8 +135,10 @@ const char *tmc_usage(void)
              "                        servers (default 53) and the receiving servers\n"
              "                        (default 25) are asked on\n"
              "Output:\n"
-             "  --format F            text, json, jsonl (one result a line) or junit\n"
-             "                        (JUnit XML for CI); default text\n"
+             "  --format F            text, json, jsonl (one result a line), junit (JUnit\n"
+             "                        XML for CI), github (GitHub Actions annotations and\n"
+             "                        a summary in $GITHUB_STEP_SUMMARY), sarif (SARIF\n"
+             "                        2.1.0) or markdown; default text\n"
              "  --lang L              ja or en (default from the locale)\n"
              "  --color W             auto, always or never (NO_COLOR is honoured)\n"
              "  -v, -q                more detail (repeatable: -vv), or the verdict line only\n"
@@ -553,10 +566,25 @@ bool tmc_params_parse(tmc_params_t *p, int argc, char **argv, char *err, size_t 
                 p->format = TMC_FORMAT_JSONL;
             else if (strcmp(arg, "junit") == 0)
                 p->format = TMC_FORMAT_JUNIT;
+            else if (strcmp(arg, "github") == 0)
+                p->format = TMC_FORMAT_GITHUB;
+            else if (strcmp(arg, "sarif") == 0)
+                p->format = TMC_FORMAT_SARIF;
+            else if (strcmp(arg, "markdown") == 0)
+                p->format = TMC_FORMAT_MARKDOWN;
             else
-                return fail(err, errlen, _("invalid --format '%s': use text, json, jsonl or junit"),
+                return fail(err, errlen,
+                            _("invalid --format '%s': use text, json, jsonl, junit, github, "
+                              "sarif or markdown"),
                             arg);
             break;
+        case OPT_ZONE_FORMAT:
+            if (!tm_zone_format_parse(arg, &p->zone_format))
+                return fail(err, errlen,
+                            _("invalid --zone-format '%s': use auto, bind, octodns or dnscontrol"),
+                            arg);
+            break;
+        case OPT_PLAN: p->plan = true; break;
         case OPT_LANG:
             if (strcmp(arg, "ja") != 0 && strcmp(arg, "en") != 0)
                 return fail(err, errlen, _("invalid --lang '%s': use ja or en"), arg);
@@ -699,6 +727,17 @@ bool tmc_params_parse(tmc_params_t *p, int argc, char **argv, char *err, size_t 
                                    "writes text or json"));
     if (p->spf_mode && p->format == TMC_FORMAT_JSONL)
         p->format = TMC_FORMAT_JSON;
+    if (p->spf_mode && p->format > TMC_FORMAT_JUNIT)
+        return fail(err, errlen, _("the spf subcommand writes text or json"));
+    if (p->plan && (p->spf_mode || p->nzones == 0))
+        return fail(err, errlen, _("--plan needs --zone: the proposed zone to compare with the "
+                                   "live DNS"));
+    if (p->plan && p->offline)
+        return fail(err, errlen, _("--plan and --offline exclude each other: the plan compares "
+                                   "with the live DNS"));
+    if (p->plan && p->format != TMC_FORMAT_TEXT && p->format != TMC_FORMAT_JSON &&
+        p->format != TMC_FORMAT_MARKDOWN && p->format != TMC_FORMAT_GITHUB)
+        return fail(err, errlen, _("--plan writes text, json, markdown or github"));
     return true;
 }
 

@@ -33,6 +33,24 @@ static bool add_fix_records(cJSON *obj, const char *lines)
     return tm_json_add(obj, "fix_records", arr);
 }
 
+/* Where the record the finding concerns was written; omitted for live DNS
+ * and for findings about no record (docs/json.md, "source"). */
+static bool add_source(cJSON *obj, const tm_source_t *src)
+{
+    if (!src->file)
+        return true;
+    cJSON *o = cJSON_CreateObject();
+    if (!o)
+        return false;
+    if (!tm_json_add(o, "file", tm_json_cstring(src->file)) ||
+        (src->line && !tm_json_add(o, "line", cJSON_CreateNumber((double)src->line))) ||
+        (src->column && !tm_json_add(o, "column", cJSON_CreateNumber(src->column)))) {
+        cJSON_Delete(o);
+        return false;
+    }
+    return tm_json_add(obj, "source", o);
+}
+
 static cJSON *json_finding(const tm_finding_t *f)
 {
     const tm_check_def_t *def = f->id ? tm_check_find(f->id) : NULL;
@@ -47,6 +65,7 @@ static cJSON *json_finding(const tm_finding_t *f)
         tm_json_add(obj, "detail", tm_json_cstring(f->detail)) &&
         tm_json_add(obj, "fix", tm_json_cstring(f->fix)) &&
         add_fix_records(obj, f->fix_records) &&
+        add_source(obj, &f->source) &&
         tm_json_add(obj, "console", cJSON_CreateBool(def && def->console)) &&
         tm_json_add(obj, "console_flag", cJSON_CreateBool(tm_finding_console_flag(f))))
         return obj;

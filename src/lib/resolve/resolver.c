@@ -750,8 +750,8 @@ static tm_status_t load_zones(tm_resolver_t *res, const tm_resolver_options_t *o
     for (size_t i = 0; i < opts->nzones; i++) {
         tm_zone_options_t zopts = {.default_origin = opts->zone_origin,
                                    .include_dir = opts->zone_include_dir};
-        tm_status_t st = tm_zone_load_with(opts->zone_files[i], &zopts, &res->zones[i], err,
-                                           errlen);
+        tm_status_t st = tm_zone_load_format(opts->zone_files[i], opts->zone_format, &zopts,
+                                             &res->zones[i], err, errlen);
         if (st != TM_OK)
             return st;
         res->nzones++;
