@@ -13,6 +13,7 @@
 #include "tmc_msg.h"
 #include "tmc_netinfo.h"
 #include "tmc_params.h"
+#include "tmc_plan.h"
 #include "tmc_spfcmd.h"
 #include "util/file.h"
 #include "tmems/tm_report.h"
@@ -150,6 +151,7 @@ int tmc_main(int argc, char **argv)
         }
     }
     rc = params.spf_mode ? tmc_spf_command(&params, res, use_color(&params))
+         : params.plan   ? tmc_plan_run(&params, &ropts, res, rules, use_color(&params))
                          : tmc_batch_run(&params, res, rules, use_color(&params));
 done:
     tm_resolver_destroy(res);

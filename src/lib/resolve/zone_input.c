@@ -74,7 +74,7 @@ tm_zone_format_t tm_zone_format_detect(const char *path)
     return f;
 }
 
-void zone_input_name_from_path(const char *path, char *out, size_t outlen)
+void zone_input_name_from_path(const char *path, const char *fallback, char *out, size_t outlen)
 {
     char name[1100], canon[TM_NAME_MAX + 1];
     size_t n = strlen(path);
@@ -94,10 +94,16 @@ void zone_input_name_from_path(const char *path, char *out, size_t outlen)
     else if (ends_with(name, ".yml"))
         name[l - 4] = '\0';
     l = strlen(name);
-    if (l > 0 && name[l - 1] == '.')
+    /* octoDNS names a split directory ZONE. with the trailing dot: that
+     * says it is the zone, even a single label ("example."). */
+    bool dotted = l > 0 && name[l - 1] == '.';
+    if (dotted)
         name[--l] = '\0';
-    /* A zone's name has a dot ("zone.yaml" says nothing). */
-    if (!strchr(name, '.') || tm_name_normalize(name, canon) != TM_NAME_OK)
+    if (l == 0 || tm_name_normalize(name, canon) != TM_NAME_OK)
+        return;
+    /* "zone.yaml" may be a file named for no zone: with the domain checked
+     * at hand, a single label that is not it gives way to it. */
+    if (!dotted && !strchr(canon, '.') && fallback && strcmp(fallback, canon) != 0)
         return;
     snprintf(out, outlen, "%s", canon);
 }

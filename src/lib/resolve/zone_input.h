@@ -24,7 +24,10 @@ tm_status_t zone_dnscontrol_load(const char *path, const tm_zone_options_t *opts
 
 /* The zone name a file or directory name gives ("example.com.yaml",
  * "example.com." or "zones/example.com/"), lower case without the trailing
- * dot, or "" when it is not a domain name. */
-void zone_input_name_from_path(const char *path, char *out, size_t outlen);
+ * dot, or "" when it is not a domain name, or when it is a single label
+ * without a trailing dot ("zone.yaml") and fallback (the domain checked,
+ * canonical) is another name. */
+void zone_input_name_from_path(const char *path, const char *fallback, char *out,
+                               size_t outlen);
 
 #endif

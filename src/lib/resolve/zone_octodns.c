@@ -333,12 +333,15 @@ tm_status_t zone_octodns_load(const char *path, const tm_zone_options_t *opts, t
     char origin[NAME_TEXT_MAX] = "";
     struct stat sb;
     *out = NULL;
+    char fallback[NAME_TEXT_MAX] = "";
+    if (opts->default_origin)
+        zrd_full_name(opts->default_origin, "", fallback, sizeof fallback);
     if (opts->origin)
         zrd_full_name(opts->origin, "", origin, sizeof origin);
     else
-        zone_input_name_from_path(path, origin, sizeof origin);
-    if (!origin[0] && opts->default_origin)
-        zrd_full_name(opts->default_origin, "", origin, sizeof origin);
+        zone_input_name_from_path(path, fallback[0] ? fallback : NULL, origin, sizeof origin);
+    if (!origin[0])
+        snprintf(origin, sizeof origin, "%s", fallback);
     if (!origin[0]) {
         tm_err_printf(err, errlen,
                       _("octoDNS file '%s': its name does not say the zone (name it ZONE.yaml, "
