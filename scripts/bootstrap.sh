@@ -46,6 +46,20 @@ else
     echo "bootstrap: all ${#PACKAGES[@]} packages present"
 fi
 
+# The SARIF tests validate --format sarif against the official SARIF 2.1.0
+# JSON schema, as an npm package ships it, with ajv: both from the npm
+# registry into tests/tools/sarif/node_modules (npm ci from its lock file).
+# Node.js and npm come from Debian when the machine has no node yet.
+if ! command -v npm >/dev/null || ! command -v node >/dev/null; then
+    SUDO=()
+    if [ "$(id -u)" -ne 0 ]; then SUDO=(sudo); fi
+    DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" apt-get install -y --no-install-recommends nodejs npm
+fi
+if [ ! -f tests/tools/sarif/node_modules/ajv-draft-04/package.json ]; then
+    echo "bootstrap: installing the SARIF schema and ajv into tests/tools/sarif/node_modules"
+    (cd tests/tools/sarif && timeout 600 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+fi
+
 # The integration tests start their own named on a high port; the packaged
 # service is not needed (and is not started here).
 
