@@ -105,6 +105,11 @@ tm_status_t tm_report_markdown_result(const tm_result_t *r, const tm_assessment_
             st = tm_buf_puts(out, "(\\!) ");
         if (st == TM_OK)
             st = tm_markdown_escape(out, f->summary);
+        if (st == TM_OK && f->detail) {
+            st = tm_buf_puts(out, "<br>");
+            if (st == TM_OK)
+                st = tm_markdown_escape(out, f->detail);
+        }
         if (st == TM_OK && f->fix) {
             st = tm_buf_printf(out, "<br>%s ", _("Fix:"));
             if (st == TM_OK)
