@@ -808,9 +808,10 @@ struct tm_zone_builder {
 
 tm_status_t tm_zone_builder_create(const char *origin, tm_zone_builder_t **out)
 {
-    char o[TEXT_NAME_MAX];
+    char o[TM_NAME_MAX + 1];
     *out = NULL;
-    if (!origin || !canon_name(origin, o))
+    /* The zone of an octoDNS or DNSControl file is a host name (LDH). */
+    if (!origin || tm_name_normalize(origin, o) != TM_NAME_OK)
         return TM_EINVAL;
     tm_zone_builder_t *b = tm_calloc(1, sizeof *b);
     tm_zone_t *z = tm_calloc(1, sizeof *z);

@@ -298,6 +298,8 @@ tm_status_t zone_dnscontrol_load(const char *path, const tm_zone_options_t *opts
     d.origin = origin;
     d.rd = tm_malloc(sizeof *d.rd);
     st = d.rd ? tm_zone_builder_create(origin, &d.b) : TM_ENOMEM;
+    if (st == TM_EINVAL)
+        tm_err_printf(err, errlen, _("zone file '%s': invalid origin '%s'"), path, origin);
     if (st == TM_OK)
         st = tm_zone_builder_file(d.b, path, &d.json_file);
     const cJSON *records = cJSON_GetObjectItemCaseSensitive(dom, "records");

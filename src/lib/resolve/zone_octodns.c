@@ -353,6 +353,8 @@ tm_status_t zone_octodns_load(const char *path, const tm_zone_options_t *opts, t
     o.rd = tm_malloc(sizeof *o.rd);
     tm_status_t st = o.rd ? tm_zone_builder_create(origin, &o.b) : TM_ENOMEM;
     if (st != TM_OK) {
+        if (st == TM_EINVAL)
+            tm_err_printf(err, errlen, _("zone file '%s': invalid origin '%s'"), path, origin);
         tm_free(o.rd);
         return st;
     }
