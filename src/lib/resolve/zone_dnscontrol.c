@@ -245,7 +245,9 @@ static const cJSON *pick_domain(dnsc_t *d, const cJSON *domains, const char *wan
                       want);
     else
         tm_err_printf(d->err, d->errlen,
-                      _("DNSControl file '%s' holds %zu domains: check one of them"), d->path, n);
+                      dngettext(TM_TEXTDOMAIN, "DNSControl file '%s' holds %zu domain: check it",
+                                "DNSControl file '%s' holds %zu domains: check one of them", n),
+                      d->path, n);
     return NULL;
 }
 
