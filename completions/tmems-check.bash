@@ -4,7 +4,7 @@
 #   source completions/tmems-check.bash
 #
 # Completes the options of CLI.md, the fixed values of --region, --phase,
-# --format, --lang and --color, check ids and prefixes for --only/--skip
+# --format, --zone-format, --lang and --color, check ids and prefixes for --only/--skip
 # (after a comma too), file names for --zone, --rules, --cacert and -f, and
 # directories for --zone-include-dir.
 
@@ -73,8 +73,12 @@ _tmems_check()
             if [[ -n $spf ]]; then
                 COMPREPLY=($(compgen -W "text json" -- "$cur"))
             else
-                COMPREPLY=($(compgen -W "text json jsonl junit" -- "$cur"))
+                COMPREPLY=($(compgen -W "text json jsonl junit github sarif markdown" -- "$cur"))
             fi
+            return
+            ;;
+        --zone-format)
+            COMPREPLY=($(compgen -W "auto bind octodns dnscontrol" -- "$cur"))
             return
             ;;
         --lang)
@@ -104,13 +108,13 @@ _tmems_check()
     esac
 
     if [[ $cur == -* ]]; then
-        local opts="--server --doh --cacert --zone --zone-include-dir --offline --timeout --tries
-            --deadline --max-queries --authoritative --auth-port --smtp-port --region --rules
+        local opts="--server --doh --cacert --zone --zone-include-dir --zone-format --plan
+            --offline --timeout --tries --deadline --max-queries --authoritative --auth-port --smtp-port --region --rules
             --company --token --phase --no-outbound --smtp --format --lang --color --only --skip
             --strict -v -q -f -j --version --help"
         if [[ -n $spf ]]; then
-            opts="--ip --sender --helo --server --doh --cacert --zone --zone-include-dir --offline
-                --timeout --tries --deadline --region --rules --format --lang --color --help"
+            opts="--ip --sender --helo --server --doh --cacert --zone --zone-include-dir
+                --zone-format --offline --timeout --tries --deadline --region --rules --format --lang --color --help"
         fi
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))
         return
