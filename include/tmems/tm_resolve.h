@@ -71,7 +71,9 @@ typedef struct {
                                    --cacert); NULL = the default */
     const char *doh_capath;     /* a directory of hashed CA certificates (curl's
                                    --capath); NULL = none */
-    tm_zone_format_t zone_format; /* of every zone_files entry; AUTO = each detected */
+    tm_zone_format_t zone_format; /* of every zone_files entry; AUTO = each detected.
+                                     A DNSControl file without zone_origin gives a zone
+                                     for each of its domains */
     bool silence_is_timeout;    /* a question whose every try timed out is TIMEOUT
                                    even while the server has answered nothing yet.
                                    Off (the default), such silence means the server
@@ -98,7 +100,9 @@ bool tm_resolver_doh_url_valid(const char *url, const char **why);
 tm_status_t tm_resolver_create(const tm_resolver_options_t *opts, tm_resolver_t **out,
                                char *err, size_t errlen);
 void tm_resolver_destroy(tm_resolver_t *res); /* NULL is a no-op */
-/* The i-th zone file loaded (in the order of zone_files), NULL past them. */
+/* The i-th zone loaded (in the order of zone_files; a DNSControl file read
+ * for many domains gives one zone per domain), NULL past them
+ * (tm_resolver_zone_count). */
 const tm_zone_t *tm_resolver_zone(const tm_resolver_t *res, size_t i);
 
 /* Called once per submitted question with a new reference the callee owns. */

@@ -129,13 +129,13 @@ int tmc_main(int argc, char **argv)
         rc = TMC_EXIT_USAGE;
         goto done;
     }
-    for (size_t i = 0; i < params.nzones; i++) {
+    for (size_t i = 0; i < tm_resolver_zone_count(res); i++) {
         const tm_zone_t *zone = tm_resolver_zone(res, i);
         if (tm_zone_origin_defaulted(zone))
             tmc_error(_("zone file '%s' sets no $ORIGIN: its names are read relative to %s, the "
                         "domain checked (as named-checkzone %s %s does)"),
-                      params.zones[i], tm_zone_origin(zone), tm_zone_origin(zone),
-                      params.zones[i]);
+                      tm_zone_file(zone), tm_zone_origin(zone), tm_zone_origin(zone),
+                      tm_zone_file(zone));
     }
     /* Offline, a domain no zone file holds would get a report of skips:
      * an input error when it is an argument (a line of -f is reported in

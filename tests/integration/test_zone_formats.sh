@@ -124,6 +124,14 @@ expect_json '[.results[0].checks[] | select(.id == "token.present") | .source.li
 expect_json '[.results[0].checks[] | select(.id == "spf.include") | .source] | .[0] | "\(.file):\(.line):\(.column)"' \
     "$D/repo/zones/ir.js:14:7"
 
+tm_case "DNSControl: many domains checked from one file"
+printf '{"domains":[{"name":"one.example","records":[{"type":"MX","name":"@","ttl":300,"target":"acme.in.tmems-jp.trendmicro.com.","mxpreference":10,"filepos":"[line:3:1]"}]},{"name":"two.example","records":[{"type":"TXT","name":"@","target":"v=spf1 -all","filepos":"[line:9:1]"}]}]}\n' >"$D/repo/many.json"
+tm_run_raw --offline --zone "$D/repo/many.json" --format json one.example two.example
+expect_json '[.results[] | .domain] | join(" ")' "one.example two.example"
+expect_check mx.tmems pass 0
+expect_check spf.include fail 1
+expect_json '[.results[1].checks[] | select(.id == "spf.include") | .source.line] | .[0]' 9
+
 tm_case "-v shows where the record is written"
 tm_run_raw --offline --zone "$D/repo/ir.json" -v --only mx.tmems ir.example
 expect_stdout_has "Source line" '^ +Source: /.*/repo/dnsconfig\.js:12:5$'

@@ -225,6 +225,19 @@ static void test_dnscontrol(void **state)
     /* with two domains, one must be named */
     load(path, TM_ZONE_FORMAT_DNSCONTROL, NULL, TM_EINVAL, "holds 2 domains");
     load(path, TM_ZONE_FORMAT_DNSCONTROL, "c.example", TM_EINVAL, "no domain 'c.example'");
+    /* every domain at once, for a run of many domains */
+    tm_zone_t *zones[3];
+    size_t n = 9;
+    char err[256];
+    assert_int_equal(zone_dnscontrol_load_all(path, zones, 3, &n, err, sizeof err), TM_OK);
+    assert_int_equal(n, 2);
+    assert_string_equal(tm_zone_origin(zones[0]), "other.example");
+    assert_string_equal(tm_zone_origin(zones[1]), "ir.example");
+    assert_int_equal(tm_zone_size(zones[0]), 0);
+    tm_zone_destroy(zones[0]);
+    tm_zone_destroy(zones[1]);
+    assert_int_equal(zone_dnscontrol_load_all(path, zones, 1, &n, err, sizeof err), TM_ERANGE);
+    assert_int_equal(n, 0);
 }
 
 static void test_dnscontrol_errors(void **state)

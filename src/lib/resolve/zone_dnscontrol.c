@@ -251,13 +251,14 @@ static const cJSON *pick_domain(dnsc_t *d, const cJSON *domains, const char *wan
     return NULL;
 }
 
-tm_status_t zone_dnscontrol_load(const char *path, const tm_zone_options_t *opts,
-                                 tm_zone_t **out, char *err, size_t errlen)
+/* The file as JSON, with its "domains" list. */
+static tm_status_t parse_file(const char *path, cJSON **root, const cJSON **domains, char *err,
+                              size_t errlen)
 {
-    char *text = NULL, why_text[128], want[NAME_TEXT_MAX] = "";
+    char *text = NULL, why_text[128];
     size_t len = 0;
     tm_file_error_t why;
-    *out = NULL;
+    *root = NULL;
     tm_status_t st = tm_file_read(path, ZONE_INPUT_FILE_MAX, false, &text, &len, &why);
     if (st != TM_OK) {
         tm_err_printf(err, errlen, _("cannot read zone file '%s': %s"), path,
@@ -265,8 +266,8 @@ tm_status_t zone_dnscontrol_load(const char *path, const tm_zone_options_t *opts
         return st;
     }
     const char *end = NULL;
-    cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, false);
-    if (!root) {
+    *root = cJSON_ParseWithLengthOpts(text, len, &end, false);
+    if (!*root) {
         size_t off = end && end >= text && end <= text + len ? (size_t)(end - text) : 0;
         tm_err_printf(err, errlen, _("DNSControl file '%s' line %lu: not valid JSON"), path,
                       line_of(text, off));
@@ -274,30 +275,28 @@ tm_status_t zone_dnscontrol_load(const char *path, const tm_zone_options_t *opts
         return TM_EPARSE;
     }
     tm_free(text);
-    dnsc_t d = {.path = path, .err = err, .errlen = errlen};
-    const cJSON *domains = cJSON_GetObjectItemCaseSensitive(root, "domains");
-    const cJSON *dom = NULL;
-    if (!cJSON_IsArray(domains)) {
+    *domains = cJSON_GetObjectItemCaseSensitive(*root, "domains");
+    if (!cJSON_IsArray(*domains)) {
         tm_err_printf(err, errlen,
                       _("DNSControl file '%s' has no \"domains\" list: is it the output of "
                         "dnscontrol print-ir?"),
                       path);
-        st = TM_EPARSE;
-        goto done;
+        cJSON_Delete(*root);
+        *root = NULL;
+        return TM_EPARSE;
     }
-    const char *o = opts->origin ? opts->origin : opts->default_origin;
-    if (o)
-        zrd_full_name(o, "", want, sizeof want);
-    dom = pick_domain(&d, domains, o ? want : NULL);
-    if (!dom && o && cJSON_GetArraySize(domains) == 1 && !opts->origin)
-        dom = pick_domain(&d, domains, NULL); /* its one domain, whatever is checked */
-    if (!dom) {
-        st = TM_EINVAL;
-        goto done;
-    }
+    return TM_OK;
+}
+
+/* The zone of one domain of the file. */
+static tm_status_t build_domain(const char *path, const cJSON *dom, tm_zone_t **out, char *err,
+                                size_t errlen)
+{
     char origin[NAME_TEXT_MAX];
+    dnsc_t d = {.path = path, .err = err, .errlen = errlen, .origin = origin};
+    tm_status_t st;
+    *out = NULL;
     zrd_full_name(str(dom, "name"), "", origin, sizeof origin);
-    d.origin = origin;
     d.rd = tm_malloc(sizeof *d.rd);
     st = d.rd ? tm_zone_builder_create(origin, &d.b) : TM_ENOMEM;
     if (st == TM_EINVAL)
@@ -326,11 +325,70 @@ tm_status_t zone_dnscontrol_load(const char *path, const tm_zone_options_t *opts
     }
     if (st == TM_ENOMEM || st == TM_ERANGE)
         tm_err_printf(err, errlen, _("zone file '%s': %s"), path, tm_strerror(st));
-done:
     tm_zone_builder_destroy(d.b);
     for (size_t i = 0; i < d.npos; i++)
         tm_free(d.pos_files[i]);
     tm_free(d.rd);
+    return st;
+}
+
+tm_status_t zone_dnscontrol_load(const char *path, const tm_zone_options_t *opts,
+                                 tm_zone_t **out, char *err, size_t errlen)
+{
+    char want[NAME_TEXT_MAX] = "";
+    cJSON *root;
+    const cJSON *domains;
+    *out = NULL;
+    tm_status_t st = parse_file(path, &root, &domains, err, errlen);
+    if (st != TM_OK)
+        return st;
+    dnsc_t d = {.path = path, .err = err, .errlen = errlen};
+    const char *o = opts->origin ? opts->origin : opts->default_origin;
+    if (o)
+        zrd_full_name(o, "", want, sizeof want);
+    const cJSON *dom = pick_domain(&d, domains, o ? want : NULL);
+    if (!dom && o && cJSON_GetArraySize(domains) == 1 && !opts->origin)
+        dom = pick_domain(&d, domains, NULL); /* its one domain, whatever is checked */
+    st = dom ? build_domain(path, dom, out, err, errlen) : TM_EINVAL;
+    cJSON_Delete(root);
+    return st;
+}
+
+tm_status_t zone_dnscontrol_load_all(const char *path, tm_zone_t **zones, size_t max,
+                                     size_t *count, char *err, size_t errlen)
+{
+    cJSON *root;
+    const cJSON *domains, *dom;
+    char name[NAME_TEXT_MAX];
+    *count = 0;
+    tm_status_t st = parse_file(path, &root, &domains, err, errlen);
+    if (st != TM_OK)
+        return st;
+    cJSON_ArrayForEach(dom, domains)
+    {
+        const char *nm = str(dom, "name");
+        if (!nm || !zrd_full_name(nm, "", name, sizeof name))
+            continue;
+        if (*count == max) {
+            tm_err_printf(err, errlen, _("too many zone files (at most %d)"),
+                          TM_RESOLVER_MAX_ZONES);
+            st = TM_ERANGE;
+            break;
+        }
+        st = build_domain(path, dom, &zones[*count], err, errlen);
+        if (st != TM_OK)
+            break;
+        (*count)++;
+    }
+    if (st == TM_OK && *count == 0) {
+        tm_err_printf(err, errlen, _("DNSControl file '%s' holds no domain"), path);
+        st = TM_EINVAL;
+    }
+    if (st != TM_OK) {
+        for (size_t i = 0; i < *count; i++)
+            tm_zone_destroy(zones[i]);
+        *count = 0;
+    }
     cJSON_Delete(root);
     return st;
 }

@@ -22,6 +22,11 @@ tm_status_t zone_octodns_load(const char *path, const tm_zone_options_t *opts, t
 tm_status_t zone_dnscontrol_load(const char *path, const tm_zone_options_t *opts,
                                  tm_zone_t **out, char *err, size_t errlen);
 
+/* Every domain of a print-ir file, one zone each, into zones (at most max):
+ * a run that checks many domains reads them all from one file. */
+tm_status_t zone_dnscontrol_load_all(const char *path, tm_zone_t **zones, size_t max,
+                                     size_t *count, char *err, size_t errlen);
+
 /* The zone name a file or directory name gives ("example.com.yaml",
  * "example.com." or "zones/example.com/"), lower case without the trailing
  * dot, or "" when it is not a domain name, or when it is a single label
