@@ -172,4 +172,44 @@ expect_exit 0
 if python3 -c 'import re,sys,yaml; h=yaml.safe_load(open(sys.argv[1]))[0]; sys.exit(0 if re.search(h["files"], "zones/a.example.zone") and not re.search(h["files"], ".github/workflows/ci.yml") else 1)' \
     "$ROOT/.pre-commit-hooks.yaml"; then tm_pass; else tm_fail "the hook's files pattern"; fi
 
+# ---- the examples of docs/ci.md use what is shipped ----------------------------------
+tm_case "docs/ci.md: the examples name real inputs, files and hooks"
+TM_CMD="docs/ci.md examples"
+if python3 - "$ROOT" >"$TM_OUT" 2>"$TM_ERR" <<'PY'
+import os, re, sys, yaml
+root = sys.argv[1]
+text = open(os.path.join(root, "docs/ci.md"), encoding="utf-8").read()
+docs = [yaml.safe_load(b) for b in re.findall(r"```yaml\n(.*?)```", text, re.S)]
+action = yaml.safe_load(open(os.path.join(root, "action.yml")))
+inputs = set(action["inputs"])
+used = 0
+for d in docs:
+    jobs = d.get("jobs", {}) if isinstance(d, dict) else {}
+    if not jobs and isinstance(d, dict) and "plan" in d:
+        jobs = d  # the second job, shown alone
+    for job in jobs.values():
+        for step in job.get("steps", []):
+            if "tmems-check@" in step.get("uses", ""):
+                used += 1
+                unknown = set(step.get("with", {})) - inputs
+                assert not unknown, "unknown inputs %s" % unknown
+                missing = {k for k, v in action["inputs"].items() if v.get("required")} - set(step["with"])
+                assert not missing, "missing inputs %s" % missing
+assert used == 2, "expected 2 uses of the Action, found %d" % used
+gl = [d for d in docs if isinstance(d, dict) and "include" in d]
+assert len(gl) == 1
+assert os.path.exists(os.path.join(root, gl[0]["include"][0]["file"]))
+assert gl[0]["tmems-check"]["extends"] == ".tmems-check"
+template = yaml.safe_load(open(os.path.join(root, gl[0]["include"][0]["file"])))
+assert ".tmems-check" in template
+pc = [d for d in docs if isinstance(d, dict) and "repos" in d]
+assert len(pc) == 1
+hooks = {h["id"] for h in yaml.safe_load(open(os.path.join(root, ".pre-commit-hooks.yaml")))}
+for h in pc[0]["repos"][0]["hooks"]:
+    assert h["id"] in hooks, h["id"]
+    assert re.search(h["files"], "zones/example.co.jp.yaml")
+print("ok")
+PY
+then tm_pass; else tm_fail "an example of docs/ci.md does not match what is shipped"; fi
+
 tm_finish
