@@ -1,7 +1,7 @@
 /* ci_words.c - words shared by the CI formats (ci_words.h). */
 #include <string.h>
 
-#include "report/ci_words.h"
+#include "ci_words.h"
 #include "util/tm_i18n.h"
 
 const char *tm_ci_status_word(tm_check_status_t s)

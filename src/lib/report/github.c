@@ -11,7 +11,7 @@
  * the output. */
 #include <string.h>
 
-#include "report/ci_words.h"
+#include "ci_words.h"
 #include "tmems/tm_report_ci.h"
 #include "util/tm_i18n.h"
 

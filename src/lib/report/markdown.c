@@ -8,8 +8,8 @@
  * escaped), '<', '>' and '&' become entities, a line break <br>. */
 #include <string.h>
 
-#include "report/ci_words.h"
-#include "report/verdict_words.h"
+#include "ci_words.h"
+#include "verdict_words.h"
 #include "tmems/tm_report_ci.h"
 #include "util/tm_i18n.h"
 

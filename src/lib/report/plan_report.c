@@ -6,9 +6,9 @@
 
 #include <cjson/cJSON.h>
 
-#include "report/ci_words.h"
-#include "report/json_util.h"
-#include "report/verdict_words.h"
+#include "ci_words.h"
+#include "json_util.h"
+#include "verdict_words.h"
 #include "tmems/tm_report_ci.h"
 #include "util/tm_i18n.h"
 

@@ -8,7 +8,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "report/json_util.h"
+#include "json_util.h"
 #include "tmems/tm_report_ci.h"
 #include "util/tm_i18n.h"
 
@@ -69,9 +69,7 @@ static cJSON *tool(const tm_sarif_t *s)
     const tm_check_def_t *cat = tm_check_catalogue(&n);
     cJSON *t = cJSON_CreateObject(), *driver = cJSON_CreateObject(), *rules = cJSON_CreateArray();
     bool ok = t && driver && rules && tm_json_add(driver, "name", cJSON_CreateString("tmems-check")) &&
-              tm_json_add(driver, "version", tm_json_cstring(s->version ? s->version : "0")) &&
-              tm_json_add(driver, "informationUri",
-                          cJSON_CreateString("https://www.trendmicro.com/"));
+              tm_json_add(driver, "version", tm_json_cstring(s->version ? s->version : "0"));
     for (size_t i = 0; ok && i < n; i++)
         ok = tm_json_push(rules, rule(&cat[i]));
     if (ok) {

@@ -15,9 +15,9 @@
 
 #include <cjson/cJSON.h>
 
-#include "resolve/errbuf.h"
-#include "resolve/zone_input.h"
-#include "resolve/zone_rdata.h"
+#include "errbuf.h"
+#include "zone_input.h"
+#include "zone_rdata.h"
 #include "util/file.h"
 #include "util/tm_i18n.h"
 

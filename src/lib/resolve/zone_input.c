@@ -8,8 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "resolve/zone_input.h"
-#include "resolve/zone_rdata.h"
+#include "zone_input.h"
+#include "zone_rdata.h"
 #include "tmems/tm_resolve.h"
 #include "tmems/tm_util.h"
 

@@ -18,9 +18,9 @@
 
 #include <yaml.h>
 
-#include "resolve/errbuf.h"
-#include "resolve/zone_input.h"
-#include "resolve/zone_rdata.h"
+#include "errbuf.h"
+#include "zone_input.h"
+#include "zone_rdata.h"
 #include "util/file.h"
 #include "util/tm_i18n.h"
 

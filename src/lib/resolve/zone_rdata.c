@@ -5,7 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "resolve/zone_rdata.h"
+#include "zone_rdata.h"
 #include "tmems/tm_dns.h"
 
 static char lower(char c) { return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c; }

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "run/locate.h"
+#include "locate.h"
 #include "tmems/tm_dns.h"
 
 /* "owner. TTL IN TYPE rdata": the owner, the type and for TXT the kind. */
