@@ -62,7 +62,7 @@ static void test_text(void **state)
     assert_true(broken < fixed);
     assert_non_null(strstr(s, "Source: zones/a.yaml:3:5\n"));
     assert_null(strchr(s, '\033'));
-    assert_non_null(strstr(s, "  4 checks unchanged (passing in both)\n"));
+    assert_non_null(strstr(s, "  4 checks unchanged (failing in neither)\n"));
     assert_non_null(strstr(s, "Live DNS: not ready | Proposed: not ready (exit status 1)\n"));
     tm_buf_clear(&out);
     assert_int_equal(tm_report_plan_text(&p.plan, true, &out), TM_OK);
@@ -117,7 +117,7 @@ static void test_markdown(void **state)
     assert_non_null(strstr(s, "(zones/a\\.yaml\\:3\\:5) |\n"));
     assert_non_null(strstr(s, "&lt;b&gt;"));
     assert_non_null(strstr(s, "| fixed | `spf.include` | fail | pass | The SPF record does not"));
-    assert_non_null(strstr(s, "4 checks unchanged (passing in both).\n\n"));
+    assert_non_null(strstr(s, "4 checks unchanged (failing in neither).\n\n"));
     assert_non_null(strstr(s, "**Live DNS:** not ready | **Proposed:** not ready (exit status 1)"));
     tm_buf_clear(&out);
     pair_free(&p);

@@ -63,8 +63,8 @@ static tm_status_t put_unchanged(const tm_plan_t *plan, tm_buf_t *out)
 {
     size_t n = plan->changes[TM_PLAN_UNCHANGED];
     return tm_buf_printf(out,
-                         dngettext(TM_TEXTDOMAIN, "%zu check unchanged (passing in both)",
-                                   "%zu checks unchanged (passing in both)", n),
+                         dngettext(TM_TEXTDOMAIN, "%zu check unchanged (failing in neither)",
+                                   "%zu checks unchanged (failing in neither)", n),
                          n);
 }
 
