@@ -312,7 +312,8 @@ void tm_zone_builder_destroy(tm_zone_builder_t *b); /* NULL is a no-op */
 const char *tm_zone_format_name(tm_zone_format_t format);
 /* The inverse; false for another word. */
 bool tm_zone_format_parse(const char *word, tm_zone_format_t *out);
-/* The format of path: a directory is octoDNS (split layout); a name ending
+/* The format of path: a directory named ZONE. or holding YAML files is
+ * octoDNS (split layout), another directory BIND (which refuses it); a name ending
  * in .yaml or .yml is octoDNS, .json DNSControl; otherwise the first byte
  * that is not blank decides: '{' DNSControl, else BIND. */
 tm_zone_format_t tm_zone_format_detect(const char *path);

@@ -152,7 +152,7 @@ static void test_octodns_split_and_names(void **state)
     assert_string_equal(out, "example");
     zone_input_name_from_path("/x/zone.yml", "a.example", out, sizeof out);
     assert_string_equal(out, "");
-    load(p, TM_ZONE_FORMAT_OCTODNS, NULL, TM_OK, NULL); /* "zone" with nothing else */
+    tm_zone_destroy(load(p, TM_ZONE_FORMAT_OCTODNS, NULL, TM_OK, NULL)); /* "zone" alone */
 }
 
 static void test_octodns_errors(void **state)
@@ -173,9 +173,9 @@ static void test_octodns_errors(void **state)
     load(write_file("e7.example.yaml", "a.b.:\n  type: A\n  value: 192.0.2.1\n"),
          TM_ZONE_FORMAT_AUTO, NULL, TM_EPARSE, "relative to the zone");
     /* an alias bomb is walked within its bound, never expanded */
-    load(write_file("e8.example.yaml",
-                    "x: &a [{type: A, value: 192.0.2.1}]\ny: *a\nz: *a\n"),
-         TM_ZONE_FORMAT_AUTO, NULL, TM_OK, NULL);
+    tm_zone_destroy(load(write_file("e8.example.yaml",
+                                    "x: &a [{type: A, value: 192.0.2.1}]\ny: *a\nz: *a\n"),
+                         TM_ZONE_FORMAT_AUTO, NULL, TM_OK, NULL));
     tm_zone_destroy(load(write_file("empty.example.yaml", ""), TM_ZONE_FORMAT_AUTO, NULL,
                          TM_OK, NULL));
     load("/nonexistent/x.example.yaml", TM_ZONE_FORMAT_AUTO, NULL, TM_EIO, "cannot read");
@@ -270,7 +270,14 @@ static void test_detect_and_names(void **state)
                      TM_ZONE_FORMAT_OCTODNS);
     assert_int_equal(tm_zone_format_detect(write_file("d.yml", "")), TM_ZONE_FORMAT_OCTODNS);
     assert_int_equal(tm_zone_format_detect(write_file("e.json", "")), TM_ZONE_FORMAT_DNSCONTROL);
-    assert_int_equal(tm_zone_format_detect(dir), TM_ZONE_FORMAT_OCTODNS);
+    assert_int_equal(tm_zone_format_detect(dir), TM_ZONE_FORMAT_OCTODNS); /* it holds d.yml */
+    char sub[600];
+    snprintf(sub, sizeof sub, "%s/plain", dir);
+    assert_int_equal(mkdir(sub, 0700), 0);
+    assert_int_equal(tm_zone_format_detect(sub), TM_ZONE_FORMAT_BIND); /* no zone at all */
+    snprintf(sub, sizeof sub, "%s/empty.example.", dir);
+    assert_int_equal(mkdir(sub, 0700), 0);
+    assert_int_equal(tm_zone_format_detect(sub), TM_ZONE_FORMAT_OCTODNS);
     tm_zone_format_t f;
     assert_true(tm_zone_format_parse("dnscontrol", &f));
     assert_int_equal(f, TM_ZONE_FORMAT_DNSCONTROL);

@@ -2,6 +2,7 @@
  * tm_zone_load_format): a BIND zone file, an octoDNS YAML file or
  * directory, or DNSControl's print-ir JSON, by option or by name and
  * content. */
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -39,13 +40,35 @@ static bool ends_with(const char *s, const char *suffix)
     return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
+/* octoDNS's split layout: a directory named ZONE. (with the dot), or one
+ * that holds YAML files.  Any other directory is no zone: the zone-file
+ * reader then says so ("Is a directory"). */
+static bool octodns_directory(const char *path)
+{
+    size_t n = strlen(path);
+    while (n > 1 && path[n - 1] == '/')
+        n--;
+    if (n > 1 && path[n - 1] == '.' && path[n - 2] != '/' && path[n - 2] != '.')
+        return true;
+    DIR *d = opendir(path);
+    if (!d)
+        return false;
+    bool yaml = false;
+    struct dirent *e;
+    while (!yaml && (e = readdir(d)) != NULL)
+        yaml = e->d_name[0] != '.' &&
+               (ends_with(e->d_name, ".yaml") || ends_with(e->d_name, ".yml"));
+    closedir(d);
+    return yaml;
+}
+
 tm_zone_format_t tm_zone_format_detect(const char *path)
 {
     struct stat sb;
     if (!path)
         return TM_ZONE_FORMAT_BIND;
     if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
-        return TM_ZONE_FORMAT_OCTODNS;
+        return octodns_directory(path) ? TM_ZONE_FORMAT_OCTODNS : TM_ZONE_FORMAT_BIND;
     if (ends_with(path, ".yaml") || ends_with(path, ".yml"))
         return TM_ZONE_FORMAT_OCTODNS;
     if (ends_with(path, ".json"))
