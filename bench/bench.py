@@ -533,6 +533,8 @@ def main():
                     "both, side by side (bench/netbench.py)")
     ap.add_argument("--net-only", action="store_true",
                     help="only the network scenarios (with --before: before and after)")
+    ap.add_argument("--batch-only", action="store_true",
+                    help="with --net-only: only the 10,000-domain batch at the RTT")
     args = ap.parse_args()
     build, tmp, quick, rtt = args.build, args.tmp, args.quick, args.rtt
     global RUNONE
@@ -577,7 +579,7 @@ def main():
         try:
             log("network scenarios: %s..." % ", ".join(n for n, _ in builds))
             R["net"] = netbench.measure(builds, RUNONE, tmp, make_proxy, BIND_PORT, rtt, gen,
-                                        quick)
+                                        quick, args.batch_only)
         finally:
             if args.net_only:
                 stop_all()

@@ -9,7 +9,7 @@ Reads the benchmark's zone files and walks what checking DOMAIN needs:
   and redirect the target's TXT one level down, for `a` and `exists` an
   address query one level down, for `mx` the MX one level down and the
   addresses of its hosts one more level down;
-* the inbound checks (CHECKS.md): the MX, then the addresses of the MX hosts
+* the inbound checks (docs/checks.md): the MX, then the addresses of the MX hosts
   and of the company's inbound and relay hosts.
 
 The critical path is the deepest chain of questions where each needs the

@@ -64,7 +64,8 @@ install(FILES ${TM_MAN_GZ} DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 install(FILES ${CMAKE_SOURCE_DIR}/completions/tmems-check.bash
         DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions
         RENAME tmems-check)
-install(FILES ${CMAKE_SOURCE_DIR}/docs/checks.md ${CMAKE_SOURCE_DIR}/docs/json.md
+install(FILES ${CMAKE_SOURCE_DIR}/docs/cli.md ${CMAKE_SOURCE_DIR}/docs/checks.md
+              ${CMAKE_SOURCE_DIR}/docs/json.md
               ${CMAKE_SOURCE_DIR}/docs/ci.md ${CMAKE_SOURCE_DIR}/docs/rules.md
         DESTINATION ${CMAKE_INSTALL_DOCDIR})
 
@@ -85,13 +86,16 @@ if(TM_BUILD_TESTS)
   add_test(NAME i18n.lang
            COMMAND bash ${CMAKE_SOURCE_DIR}/tests/i18n/check_lang.sh
                    $<TARGET_FILE:tmems-check>)
-  set_tests_properties(i18n.msgfmt_check i18n.complete i18n.columns i18n.lang
+  # A count in a message is a plural message (dngettext), in both catalogues.
+  add_test(NAME i18n.plurals
+           COMMAND bash ${CMAKE_SOURCE_DIR}/tests/i18n/check_plurals.sh)
+  set_tests_properties(i18n.msgfmt_check i18n.complete i18n.columns i18n.lang i18n.plurals
                        PROPERTIES LABELS i18n TIMEOUT 120)
   # The bash completion offers options, values and files.
   add_test(NAME docs.completion
            COMMAND bash ${CMAKE_SOURCE_DIR}/tests/docs/test_completion.sh)
-  # The man page renders without a groff warning and names every option the
-  # program accepts.
+  # The man page renders without a groff warning; --help, the man page and
+  # the completion list the same options, and the same check ids.
   add_test(NAME docs.manpage
            COMMAND bash ${CMAKE_SOURCE_DIR}/tests/docs/test_manpage.sh
                    $<TARGET_FILE:tmems-check>)
@@ -99,7 +103,10 @@ if(TM_BUILD_TESTS)
   add_test(NAME docs.ci_examples
            COMMAND bash ${CMAKE_SOURCE_DIR}/tests/docs/test_ci_examples.sh
                    $<TARGET_FILE:tmems-check>)
-  set_tests_properties(docs.completion docs.manpage docs.ci_examples
+  # README.md shows the demo's report as the tool prints it.
+  add_test(NAME docs.readme
+           COMMAND bash ${CMAKE_SOURCE_DIR}/tests/docs/test_readme.sh)
+  set_tests_properties(docs.completion docs.manpage docs.ci_examples docs.readme
                        PROPERTIES LABELS docs TIMEOUT 120)
 
   # Golden files: the text report, byte for byte, in both languages

@@ -3,9 +3,11 @@
 # bash-completion loads it on first use.  Without bash-completion:
 #   source completions/tmems-check.bash
 #
-# Completes the options of CLI.md, the fixed values of --region, --phase,
-# --format, --zone-format, --lang and --color, check ids and prefixes for --only/--skip
-# (after a comma too), file names for --zone, --rules, --cacert and -f, and
+# Completes the subcommands and options of docs/cli.md (tests/docs/
+# test_manpage.sh keeps them equal to --help and the man page), the fixed
+# values of --region, --phase, --format, --zone-format, --lang and --color, check ids and
+# prefixes for --only/--skip (after a comma too; the same list as
+# `tmems-check checks`), file names for --zone, --rules, --cacert and -f, and
 # directories for --zone-include-dir.
 
 _tmems_check_ids="domain.name domain.exists token.present token.format token.match
@@ -37,11 +39,19 @@ _tmems_check()
         cur=${cur#*=}
     fi
 
-    local spf=
+    local spf= watch= checks=
     local i
     for ((i = 1; i < cword; i++)); do
         if [[ ${words[i]} == spf ]]; then
             spf=1
+            break
+        fi
+        if [[ ${words[i]} == watch ]]; then
+            watch=1
+            break
+        fi
+        if [[ ${words[i]} == checks ]]; then
+            checks=1
             break
         fi
         [[ ${words[i]} == -* ]] || break
@@ -69,8 +79,14 @@ _tmems_check()
             COMPREPLY=($(compgen -W "pre post auto" -- "$cur"))
             return
             ;;
+        --until)
+            COMPREPLY=($(compgen -W "auth caches" -- "$cur"))
+            return
+            ;;
         --format)
-            if [[ -n $spf ]]; then
+            if [[ -n $watch ]]; then
+                COMPREPLY=($(compgen -W "text jsonl" -- "$cur"))
+            elif [[ -n $spf || -n $checks ]]; then
                 COMPREPLY=($(compgen -W "text json" -- "$cur"))
             else
                 COMPREPLY=($(compgen -W "text json jsonl junit github sarif markdown" -- "$cur"))
@@ -101,7 +117,8 @@ _tmems_check()
             return
             ;;
         --server | --doh | --timeout | --tries | --max-queries | --deadline | --company | \
-            --token | --ip | --sender | --helo | -j | --auth-port | --smtp-port)
+            --token | --ip | --sender | --helo | -j | --auth-port | --smtp-port | --interval | \
+            --expect-mx | --expect-spf | --old-ttl)
             # A value only the user knows.
             return
             ;;
@@ -109,20 +126,29 @@ _tmems_check()
 
     if [[ $cur == -* ]]; then
         local opts="--server --doh --cacert --zone --zone-include-dir --zone-format --plan
-            --offline --timeout --tries --deadline --max-queries --authoritative --auth-port --smtp-port --region --rules
+            --offline --timeout --tries
+            --deadline --max-queries --authoritative --auth-port --smtp-port --region --rules
             --company --token --phase --no-outbound --smtp --format --lang --color --only --skip
             --strict -v -q -f -j --version --help"
         if [[ -n $spf ]]; then
-            opts="--ip --sender --helo --server --doh --cacert --zone --zone-include-dir
-                --zone-format --offline --timeout --tries --deadline --region --rules --format --lang --color --help"
+            opts="--ip --sender --helo --server --doh --cacert --zone --zone-include-dir --offline
+                --timeout --tries --deadline --max-queries --region --rules --format --lang
+                --color --help"
+        elif [[ -n $checks ]]; then
+            opts="--format --lang --help"
+        fi
+        if [[ -n $watch ]]; then
+            opts="--interval --deadline --until --expect-mx --expect-spf --old-ttl --server --doh
+                --cacert --timeout --tries --auth-port --region --rules --company --token
+                --no-outbound --strict --format --lang --color --help"
         fi
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))
         return
     fi
 
     # The subcommand, as the first word that is not an option.
-    if ((cword == 1)) && [[ -z $spf ]]; then
-        COMPREPLY=($(compgen -W "spf" -- "$cur"))
+    if ((cword == 1)) && [[ -z $spf$watch$checks ]]; then
+        COMPREPLY=($(compgen -W "spf watch checks" -- "$cur"))
     fi
 }
 

@@ -14,7 +14,7 @@ PACKAGES=(
     build-essential cmake pkg-config gettext
     # packaging: dpkg-shlibdeps computes the .deb's Depends (cpack -G DEB)
     dpkg-dev
-    # libraries (DESIGN.md, Dependencies)
+    # libraries (docs/design.md "Dependencies")
     libc-ares-dev libcurl4-openssl-dev libcjson-dev libknot-dev libidn2-dev
     libyaml-dev  # octoDNS zones (--zone-format octodns)
     libssl-dev  # the STARTTLS probe of --smtp

@@ -1,4 +1,4 @@
-/* tm_check.h - the judge: every rule of CHECKS.md as a pure function of
+/* tm_check.h - the judge: every rule of docs/checks.md as a pure function of
  * (rrset, rules, options) -> finding.  No I/O, no clock, no globals.
  *
  * Findings carry already-translated text (gettext at creation) and raw DNS
@@ -228,7 +228,7 @@ void tm_findings_assess(const tm_findings_t *f, bool strict, tm_assessment_t *ou
 /* True when the console puts a red (!) on the finding's section for it. */
 bool tm_finding_console_flag(const tm_finding_t *f);
 
-/* The catalogue in CHECKS.md order. */
+/* The catalogue in docs/checks.md order. */
 const tm_check_def_t *tm_check_catalogue(size_t *count);
 /* The definition for an id, or NULL. */
 const tm_check_def_t *tm_check_find(const char *id);
@@ -238,6 +238,37 @@ bool tm_check_selected(const char *id, const char *only, const char *skip);
 /* Validates an --only/--skip list; on failure *bad points into list at the
  * item that names no check. */
 bool tm_check_list_valid(const char *list, const char **bad, size_t *badlen);
+
+/* The option without which a check does not run at all (and is absent from
+ * the results): its probe talks to servers beyond the resolver. */
+typedef enum {
+    TM_CHECK_NEEDS_NOTHING = 0,
+    TM_CHECK_NEEDS_AUTHORITATIVE, /* dns.consistency */
+    TM_CHECK_NEEDS_SMTP           /* inbound.smtp */
+} tm_check_needs_t;
+
+tm_check_needs_t tm_check_needs(const char *id);
+/* "--authoritative", "--smtp"; NULL for TM_CHECK_NEEDS_NOTHING. */
+const char *tm_check_needs_option(tm_check_needs_t needs);
+/* What the check is for, in one line, translated (tmems-check checks);
+ * NULL for an id not in the catalogue.  Static: never freed. */
+const char *tm_check_description(const char *id);
+
+/* Why a selection runs nothing it names: the --only item (not
+ * NUL-terminated; NULL when --only and --skip together leave no check at
+ * all), a check it selects, and the option that check needs. */
+typedef struct {
+    const char *item;
+    size_t item_len;
+    const char *id;
+    tm_check_needs_t needs;
+} tm_check_selection_gap_t;
+
+/* True when every item of opts->only selects a check that runs with opts
+ * (not only checks whose option is missing, as "--only dns.consistency"
+ * without --authoritative) and the selection runs at least one check;
+ * else false with *gap filled.  The lists must be valid. */
+bool tm_check_selection_runs(const tm_check_options_t *opts, tm_check_selection_gap_t *gap);
 
 /* The questions the selected checks still need, given what ctx->rrset holds.
  * An empty list means the judge can run.  Called once per round. */

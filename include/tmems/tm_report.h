@@ -34,20 +34,22 @@ typedef struct {
  * out (this is also one line of --format jsonl). */
 tm_status_t tm_report_json_result(const tm_result_t *result, const tm_assessment_t *assessment,
                                   tm_buf_t *out);
-/* The whole document: {"schema":1, ..., "results":[...], "elapsed_ms":N},
- * pretty-printed, from results already rendered by tm_report_json_result. */
-tm_status_t tm_report_json_document(const tm_json_meta_t *meta, const char *const *results,
-                                    size_t count, long elapsed_ms, tm_buf_t *out);
 
-/* The same document written in pieces, so that a batch holds one result at
- * a time: begin, then one item per result (index 0, 1, ... in order), then
- * end.  The bytes are exactly those of tm_report_json_document, whose
- * layout they are cut from. */
+/* The --format json document, {"schema":1, ..., "results":[...],
+ * "elapsed_ms":N} in the two-space layout of docs/json.md, written in
+ * pieces so that a batch holds one result at a time: begin, then one item
+ * per result (index 0, 1, ... in order), then end.  Each piece is appended
+ * to out, or nothing on failure. */
 tm_status_t tm_report_json_stream_begin(const tm_json_meta_t *meta, tm_buf_t *out);
-tm_status_t tm_report_json_stream_item(const tm_json_meta_t *meta, const char *result,
-                                       size_t index, tm_buf_t *out);
-tm_status_t tm_report_json_stream_end(const tm_json_meta_t *meta, long elapsed_ms,
-                                      tm_buf_t *out);
+tm_status_t tm_report_json_stream_item(const tm_result_t *result,
+                                       const tm_assessment_t *assessment, size_t index,
+                                       tm_buf_t *out);
+tm_status_t tm_report_json_stream_end(long elapsed_ms, tm_buf_t *out);
+/* The whole document at once: the same pieces.  assessments holds one per
+ * result, or is NULL (each assessed without --strict). */
+tm_status_t tm_report_json_document(const tm_json_meta_t *meta, const tm_result_t *const *results,
+                                    const tm_assessment_t *assessments, size_t count,
+                                    long elapsed_ms, tm_buf_t *out);
 
 /* ---- JUnit XML (--format junit), streamed domain by domain -------------
  * A document is begin, one suite per domain, end: GitLab and Jenkins read
@@ -68,7 +70,7 @@ tm_status_t tm_report_junit_suite(const tm_result_t *result, const tm_assessment
 /* The closing </testsuites>. */
 tm_status_t tm_report_junit_end(tm_buf_t *out);
 
-/* ---- tmems-check spf: one check_host() evaluation (CLI.md) ------------- */
+/* ---- tmems-check spf: one check_host() evaluation (docs/cli.md) ------------- */
 
 typedef struct {
     const char *domain;
@@ -81,8 +83,19 @@ typedef struct {
  * trace, one line a term, DNS data escaped. */
 tm_status_t tm_report_spf_text(const tm_spf_eval_view_t *view, const tm_spf_eval_t *eval,
                                bool color, tm_buf_t *out);
-/* The evaluation as the JSON object of CLI.md, pretty-printed. */
+/* The evaluation as the JSON object of docs/cli.md, pretty-printed. */
 tm_status_t tm_report_spf_json(const tm_spf_eval_view_t *view, const tm_spf_eval_t *eval,
                                tm_buf_t *out);
+
+/* ---- tmems-check checks: the catalogue (docs/cli.md) ------------------- */
+
+/* The heading of a console section, translated, as the text report shows it. */
+const char *tm_report_section_heading(tm_section_t section);
+/* Every check of the catalogue under its section's heading: id, "(!)" when
+ * the console flags it, and its one-line description; then what "(!)"
+ * means. */
+tm_status_t tm_report_catalogue_text(tm_buf_t *out);
+/* The same as a JSON document (docs/json.md, "tmems-check checks"). */
+tm_status_t tm_report_catalogue_json(tm_buf_t *out);
 
 #endif

@@ -56,7 +56,7 @@ tm_status_t tm_report_markdown_result(const tm_result_t *result,
 
 /* ---- SARIF 2.1.0 -------------------------------------------------------------
  * One run of tool tmems-check with one rule per check id of the catalogue
- * (its help text from tm_check_help), and one result per finding: level
+ * (its help text from tm_check_description, tm_check.h), and one result per finding: level
  * error (fail, error), warning (warn), note (info); pass and skip are
  * results of kind pass and notApplicable.  A finding with a source has a
  * physical location; partialFingerprints are a hash of the check id and
@@ -72,10 +72,6 @@ tm_status_t tm_report_sarif_begin(tm_sarif_t *s, tm_buf_t *out);
 tm_status_t tm_report_sarif_result(tm_sarif_t *s, const tm_result_t *result,
                                    const tm_assessment_t *assessment, tm_buf_t *out);
 tm_status_t tm_report_sarif_end(tm_sarif_t *s, tm_buf_t *out);
-
-/* What a check verifies, one sentence (translated), and where it is
- * documented; NULL for an id not in the catalogue. */
-const char *tm_check_help(const char *id);
 
 /* ---- --plan ------------------------------------------------------------------- */
 

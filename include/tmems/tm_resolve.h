@@ -144,8 +144,7 @@ const char *tm_resolver_failure(const tm_resolver_t *res);
 
 /* ---- other waits on the same event loop ----------------------------------- */
 
-/* Monotonic milliseconds, the clock of every due time below. */
-long long tm_resolver_now_ms(void);
+/* Due times below are on tm_monotonic_ms() (tm_util.h). */
 
 /* Something that waits on descriptors or timers (a probe), polled in the
  * same poll() as the DNS transport.  The caller owns the struct and keeps

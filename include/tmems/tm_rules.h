@@ -19,7 +19,7 @@ typedef struct {
     char *since;     /* "2024-08-21" for the 2024 additions, NULL for older */
 } tm_rules_range_t;
 
-/* A record the rules vouch for, answered offline (CHECKS.md "Offline"). */
+/* A record the rules vouch for, answered offline (docs/checks.md "Offline"). */
 typedef struct {
     char *name;
     uint16_t type;   /* TM_RR_TXT only, today */

@@ -14,7 +14,7 @@
 #include "tmems/tm_rules.h"
 
 /* The bound on fetch rounds for one domain: the SPF tree is at most this
- * deep before the expansion bound of CHECKS.md stops it anyway. */
+ * deep before the expansion bound of docs/checks.md stops it anyway. */
 #define TM_RUN_MAX_ROUNDS 40
 
 typedef struct {

@@ -1,9 +1,9 @@
 /* tm_spf.h - the SPF engine (RFC 7208): record selection, the section 12
  * parser, section 7 macros, the check_host() evaluator, the worst-case lookup
- * tree of CHECKS.md, the data-center range summary and the per-domain
+ * tree of docs/checks.md, the data-center range summary and the per-domain
  * analysis the outbound checks read.
  *
- * Everything here is pure over a tm_rrset_t ("fetch, then judge", DESIGN.md):
+ * Everything here is pure over a tm_rrset_t ("fetch, then judge", docs/design.md):
  * when an answer is missing, the function appends the (name, type) question
  * to a tm_questions_t and reports that it is incomplete; the caller fetches
  * every question of the batch concurrently, adds the answers to the rrset and
@@ -35,7 +35,7 @@
 #define TM_SPF_VOID_LIMIT 2     /* RFC 7208 section 4.6.4 */
 #define TM_SPF_MX_LIMIT 10      /* RFC 7208 section 4.6.4 */
 #define TM_SPF_PTR_LIMIT 10     /* RFC 7208 section 4.6.4 */
-/* CHECKS.md: stop expanding the worst-case tree once it passed 10 + 20. */
+/* docs/checks.md: stop expanding the worst-case tree once it passed 10 + 20. */
 #define TM_SPF_TREE_BOUND 30
 /* Deeper than any real tree: the legacy TMEmS chain is 3 levels.  A chain
  * this deep costs at least 12 lookups, already a permerror. */
@@ -105,7 +105,7 @@ bool tm_spf_kind_queries_dns(tm_spf_kind_t kind);
 #define TM_SPF_MACRO_BIT(c) (1u << ((unsigned)((c) - 'a')))
 /* Letters whose value depends on the message rather than on the DNS: a term
  * using one is evaluated only with a concrete sender and address
- * (CHECKS.md "Counting SPF lookups").  %{d} is not among them. */
+ * (docs/checks.md "Counting SPF lookups").  %{d} is not among them. */
 #define TM_SPF_MACRO_SENDER                                                                   \
     (TM_SPF_MACRO_BIT('i') | TM_SPF_MACRO_BIT('s') | TM_SPF_MACRO_BIT('l') |                  \
      TM_SPF_MACRO_BIT('o') | TM_SPF_MACRO_BIT('h') | TM_SPF_MACRO_BIT('p') |                  \
@@ -307,7 +307,7 @@ tm_status_t tm_spf_check_host(const tm_rrset_t *rrset, const tm_spf_query_t *q,
 tm_status_t tm_spf_check_host_ctx(tm_spf_ctx_t *ctx, const tm_spf_query_t *q,
                                   tm_questions_t *need, tm_spf_eval_t *out);
 
-/* ---- the worst-case tree (CHECKS.md "Counting SPF lookups") ------------- */
+/* ---- the worst-case tree (docs/checks.md "Counting SPF lookups") ------------- */
 
 typedef enum {
     TM_SPF_NODE_OK = 0,
@@ -520,6 +520,13 @@ typedef struct tm_spf_analysis tm_spf_analysis_t;
 tm_status_t tm_spf_analysis_build(const tm_rrset_t *rrset, const char *domain,
                                   const tm_rules_t *rules, tm_questions_t *need,
                                   tm_spf_analysis_t **out);
+/* The next round's analysis in place of *analysis (freed; NULL starts
+ * afresh), once rrset holds more answers: the records the previous one
+ * parsed are kept, so a domain fetched in several rounds parses each record
+ * once.  *analysis is NULL on failure. */
+tm_status_t tm_spf_analysis_rebuild(tm_spf_analysis_t **analysis, const tm_rrset_t *rrset,
+                                    const char *domain, const tm_rules_t *rules,
+                                    tm_questions_t *need);
 /* Only the questions still missing (builds and drops an analysis). */
 tm_status_t tm_spf_analysis_needs(const tm_rrset_t *rrset, const char *domain,
                                   const tm_rules_t *rules, tm_questions_t *need);

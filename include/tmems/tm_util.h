@@ -57,6 +57,36 @@ bool tm_cursor_bytes(tm_cursor_t *cur, void *out, size_t n);
 /* Consumes the ASCII case-insensitive prefix if present. */
 bool tm_cursor_accept_ci(tm_cursor_t *cur, const char *prefix);
 
+/* ---- ASCII case, hashing, the clock -------------------------------------- */
+
+/* ASCII lower case of one byte, every other byte as it is.  Host names and
+ * protocol keywords are case-insensitive for ASCII only (RFC 4343 section
+ * 3); <ctype.h> would also fold bytes >= 0x80 under a Latin-1 LC_CTYPE
+ * (setlocale for gettext). */
+static inline char tm_ascii_lower(char c)
+{
+    return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+/* strncasecmp and strcasecmp for ASCII only, whatever the locale: A-Z
+ * fold to a-z, every other byte compares as itself (util/ascii.c). */
+int tm_ascii_ncasecmp(const char *a, const char *b, size_t n);
+int tm_ascii_casecmp(const char *a, const char *b);
+
+/* FNV-1a, 64 bits: start from TM_FNV1A_INIT, fold bytes in. */
+#define TM_FNV1A_INIT 14695981039346656037ULL
+#define TM_FNV1A_PRIME 1099511628211ULL
+static inline uint64_t tm_fnv1a_step(uint64_t h, uint8_t byte)
+{
+    return (h ^ byte) * TM_FNV1A_PRIME;
+}
+uint64_t tm_fnv1a(uint64_t h, const void *data, size_t len);
+
+/* Monotonic time (CLOCK_MONOTONIC) in microseconds and milliseconds: the
+ * one clock of every timeout, deadline and elapsed time. */
+long long tm_monotonic_us(void);
+long long tm_monotonic_ms(void);
+
 /* ---- domain names ------------------------------------------------------ */
 
 #define TM_NAME_MAX 253  /* presentation form without the trailing dot */
@@ -87,6 +117,17 @@ const char *tm_name_strerror(tm_name_error_t err);
 /* True when label is a valid host label of min..max characters of letters,
  * digits and '-', not starting or ending with '-' (company ID rule). */
 bool tm_label_valid(const char *label, size_t min_len, size_t max_len);
+/* The canonical spelling of a name as the tool keeps it: ASCII lower case,
+ * one trailing dot dropped, every other byte kept (a name from DNS in
+ * presentation form keeps its \DDD escapes).  len bytes of in are read;
+ * out gets the name and a NUL.  False when it does not fit in outlen. */
+bool tm_name_canonical(const char *in, size_t len, char *out, size_t outlen);
+/* The same in a new string (free with tm_free); NULL on allocation failure. */
+char *tm_name_canonical_dup(const char *in);
+/* The hash of (name, type) under tm_name_equal: ASCII case and one
+ * trailing dot do not change it (FNV-1a over the canonical name, then the
+ * type). */
+uint64_t tm_name_hash(const char *name, uint16_t type);
 /* Case-insensitive equality of two names, ignoring one trailing dot. */
 bool tm_name_equal(const char *a, const char *b);
 /* True when name equals suffix or ends with "." suffix (case-insensitive). */
@@ -148,10 +189,25 @@ tm_status_t tm_utf8_sanitize(tm_buf_t *buf, const char *s, size_t len);
 tm_status_t tm_text_escape(tm_buf_t *buf, const char *s, size_t len);
 /* The same for the inside of a quoted string: '"' also becomes \". */
 tm_status_t tm_text_escape_quoted(tm_buf_t *buf, const char *s, size_t len);
+/* The same for data that must be ASCII (an SPF record, an HTTP header
+ * field): also every byte outside ASCII becomes \xNN. */
+tm_status_t tm_text_escape_ascii(tm_buf_t *buf, const char *s, size_t len);
 /* For text that already shows untrusted bytes escaped (a finding that
  * quotes DNS data): hidden characters are escaped, a backslash stays, so
  * nothing is escaped twice. */
 tm_status_t tm_text_neutralize(tm_buf_t *buf, const char *s, size_t len);
+/* Which of the above: */
+typedef enum {
+    TM_TEXT_RAW,        /* tm_text_escape */
+    TM_TEXT_QUOTED,     /* tm_text_escape_quoted */
+    TM_TEXT_ASCII,      /* tm_text_escape_ascii */
+    TM_TEXT_NEUTRALIZE  /* tm_text_neutralize */
+} tm_text_escaping_t;
+/* Escaped text for a message, in a fixed array: at most outlen - 1 bytes
+ * and a NUL; when the escapes of the whole text do not fit, as many whole
+ * characters as do, then "...".  No allocation.  Returns out. */
+const char *tm_text_escape_cut(char *out, size_t outlen, const char *s, size_t len,
+                               tm_text_escaping_t mode);
 /* True for the characters the policy escapes (C0, DEL, C1, bidirectional
  * and invisible format characters, tags). */
 bool tm_text_is_hidden(uint32_t cp);

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "tmc_batch.h"
@@ -39,18 +38,13 @@ typedef struct {
     tmc_ci_t ci;          /* --format github, sarif, markdown */
 } out_t;
 
-static long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* The exit status of many domains (tmems-check(1) EXIT STATUS): 1 beats 3
- * beats 0.  Each domain's comes from its assessment, the one its report
- * renders, so the two cannot disagree. */
+/* The exit status of many domains (tmems-check(1) EXIT STATUS): 4 (the
+ * report was not written) beats 1 beats 3 beats 0.  Each domain's comes from
+ * its assessment, the one its report renders, so the two cannot disagree. */
 static int worse(int a, int b)
 {
+    if (a == TMC_EXIT_WRITE || b == TMC_EXIT_WRITE)
+        return TMC_EXIT_WRITE;
     if (a == TMC_EXIT_FAIL || b == TMC_EXIT_FAIL)
         return TMC_EXIT_FAIL;
     if (a == TMC_EXIT_DNS_ERROR || b == TMC_EXIT_DNS_ERROR)
@@ -71,7 +65,7 @@ static void progress_clear(out_t *o)
 
 static void progress_draw(out_t *o, bool force)
 {
-    long now = now_ms();
+    long now = (long)tm_monotonic_ms();
     if (!o->progress || (!force && o->progress_shown && now - o->progress_ms < PROGRESS_INTERVAL_MS))
         return;
     char line[160];
@@ -114,17 +108,10 @@ static tm_status_t render(out_t *o, const tm_result_t *result, const tm_assessme
             st = tm_report_text(result, &topts, &out);
         break;
     }
-    case TMC_FORMAT_JSON: {
-        tm_buf_t item;
-        tm_buf_init(&item);
-        st = tm_report_json_result(result, a, &item);
-        if (st == TM_OK)
-            st = tm_report_json_stream_item(&o->meta, item.data ? item.data : "",
-                                            o->json_items, &out);
+    case TMC_FORMAT_JSON:
+        st = tm_report_json_stream_item(result, a, o->json_items, &out);
         o->json_items += st == TM_OK;
-        tm_buf_clear(&item);
         break;
-    }
     case TMC_FORMAT_JSONL:
         st = tm_report_json_result(result, a, &out);
         if (st == TM_OK)
@@ -162,7 +149,7 @@ static tm_status_t emit_item(void *arg, size_t index, tm_status_t status, tm_res
     const tmc_params_t *p = o->p;
     const tmc_domain_t *d = &p->domains[index];
     if (d->invalid) {
-        /* A bad line of -f costs that line only (CLI.md): its message, and a
+        /* A bad line of -f costs that line only (docs/cli.md): its message, and a
          * result whose domain.name fails, in its place. */
         progress_clear(o);
         tmc_error(_("%s:%lu: invalid domain name '%s': %s"),
@@ -196,7 +183,7 @@ static tm_status_t emit_item(void *arg, size_t index, tm_status_t status, tm_res
     if (st == TM_EIO) {
         progress_clear(o);
         tmc_error("%s", _("the report could not be written to standard output"));
-        o->rc = worse(o->rc, TMC_EXIT_DNS_ERROR);
+        o->rc = worse(o->rc, TMC_EXIT_WRITE);
         return st; /* nobody reads the rest */
     }
     if (st != TM_OK) {
@@ -210,15 +197,16 @@ static tm_status_t emit_item(void *arg, size_t index, tm_status_t status, tm_res
     return TM_OK;
 }
 
-/* The opening or closing of the one document of json and junit. */
-static void frame(out_t *o, bool begin, long elapsed_ms)
+/* The opening or closing of the one document of json and junit; false
+ * when it could not be written. */
+static bool frame(out_t *o, bool begin, long elapsed_ms)
 {
     tm_buf_t out;
     tm_buf_init(&out);
     tm_status_t st = TM_OK;
     if (o->p->format == TMC_FORMAT_JSON)
         st = begin ? tm_report_json_stream_begin(&o->meta, &out)
-                   : tm_report_json_stream_end(&o->meta, elapsed_ms, &out);
+                   : tm_report_json_stream_end(elapsed_ms, &out);
     else if (o->p->format == TMC_FORMAT_JUNIT)
         st = begin ? tm_report_junit_begin(&out) : tm_report_junit_end(&out);
     else
@@ -226,15 +214,19 @@ static void frame(out_t *o, bool begin, long elapsed_ms)
     if (st == TM_OK)
         st = write_out(o, &out);
     tm_buf_clear(&out);
-    if (st != TM_OK) {
+    if (st == TM_EIO) {
         tmc_error("%s", _("the report could not be written to standard output"));
+        o->rc = worse(o->rc, TMC_EXIT_WRITE);
+    } else if (st != TM_OK) {
+        tmc_error(_("the report could not be made: %s"), tm_strerror(st));
         o->rc = worse(o->rc, TMC_EXIT_DNS_ERROR);
     }
+    return st == TM_OK;
 }
 
 int tmc_batch_run(const tmc_params_t *p, tm_resolver_t *res, const tm_rules_t *rules, bool color)
 {
-    long started = now_ms();
+    long started = (long)tm_monotonic_ms();
     const char *term = getenv("TERM");
     out_t o = {.p = p, .res = res, .rules = rules, .color = color, .rc = TMC_EXIT_READY,
                .meta = {.region = rules->region, .rules = rules->source}};
@@ -244,7 +236,10 @@ int tmc_batch_run(const tmc_params_t *p, tm_resolver_t *res, const tm_rules_t *r
     tm_batch_options_t bopts = {.jobs = p->jobs};
     tmc_ci_init(&o.ci, p);
 
-    frame(&o, true, 0);
+    if (!frame(&o, true, 0)) {
+        tmc_ci_clear(&o.ci);
+        return o.rc; /* nobody would read the results */
+    }
     progress_draw(&o, true);
     tm_status_t st = tm_run_batch(res, rules, &p->check, &bopts, next_item, emit_item, &o);
     progress_clear(&o);
@@ -258,9 +253,9 @@ int tmc_batch_run(const tmc_params_t *p, tm_resolver_t *res, const tm_rules_t *r
         o.rc = worse(o.rc, TMC_EXIT_DNS_ERROR);
     }
     if (st != TM_EIO)
-        frame(&o, false, now_ms() - started);
+        frame(&o, false, (long)tm_monotonic_ms() - started);
     if (p->verbosity > 0)
-        tmc_netinfo_stats(res, now_ms() - started);
+        tmc_netinfo_stats(res, (long)tm_monotonic_ms() - started);
     tmc_ci_clear(&o.ci);
     return o.rc;
 }

@@ -1,5 +1,5 @@
 /* exec.c - the program: options, rules, resolver, one run per domain, the
- * chosen rendering, and the exit status of CLI.md. */
+ * chosen rendering, and the exit status (docs/cli.md). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "tmc_batch.h"
+#include "tmc_checkscmd.h"
 #include "tmc_coverage.h"
 #include "tmc_exec.h"
 #include "tmc_msg.h"
@@ -15,13 +16,14 @@
 #include "tmc_params.h"
 #include "tmc_plan.h"
 #include "tmc_spfcmd.h"
+#include "tmc_watch.h"
 #include "util/file.h"
 #include "tmems/tm_report.h"
 #include "tmems/tm_run.h"
 #include "util/tm_i18n.h"
 
 /* Reads a --rules file: a regular file of at most TM_RULES_FILE_MAX bytes. */
-static int load_rules(const tmc_params_t *p, tm_rules_t **rules)
+int tmc_load_rules(const tmc_params_t *p, tm_rules_t **rules)
 {
     if (!p->rules_file) {
         if (tm_rules_bundled(p->region, rules) != TM_OK) {
@@ -59,6 +61,36 @@ static bool use_color(const tmc_params_t *p)
     return isatty(STDOUT_FILENO) && !(no_color && *no_color) && !(term && !strcmp(term, "dumb"));
 }
 
+/* --only naming only checks whose option is missing, or --only/--skip
+ * leaving no check at all, would print a report without a check in it and
+ * exit 0: a usage error instead. */
+static bool selection_runs(const tmc_params_t *p)
+{
+    tm_check_selection_gap_t gap;
+    if (p->spf_mode || tm_check_selection_runs(&p->check, &gap))
+        return true;
+    const char *option = tm_check_needs_option(gap.needs);
+    if (gap.item && gap.item_len == strlen(gap.id) && !strncmp(gap.item, gap.id, gap.item_len))
+        tmc_error(_("--only %s: the check runs only with %s"), gap.id, option);
+    else if (gap.item)
+        tmc_error(_("--only %.*s: %s runs only with %s"), (int)gap.item_len, gap.item, gap.id,
+                  option);
+    else
+        tmc_error("%s", _("--only and --skip leave no check to run; see tmems-check checks"));
+    return false;
+}
+
+/* What reached stdout must have reached it whole: a report cut short by a
+ * full disk or a closed pipe is its own failure, not a verdict. */
+static int stdout_written(int rc)
+{
+    if (fflush(stdout) == 0 && !ferror(stdout))
+        return rc;
+    if (rc != TMC_EXIT_WRITE) /* batch.c said so already */
+        tmc_error("%s", _("the report could not be written to standard output"));
+    return TMC_EXIT_WRITE;
+}
+
 int tmc_main(int argc, char **argv)
 {
     tmc_params_t params;
@@ -79,13 +111,22 @@ int tmc_main(int argc, char **argv)
             lang = v;
     }
     tmc_i18n_init(lang);
+    if (argc > 1 && strcmp(argv[1], "watch") == 0)
+        return tmc_watch_main(argc - 1, argv + 1);
 
+    if (tmc_is_checks_command(argc, argv))
+        return stdout_written(tmc_checks_command(argc, argv));
     if (!tmc_params_parse(&params, argc, argv, err, sizeof(err))) {
         tmc_error("%s", err);
         goto done;
     }
     if (params.help) {
-        fputs(tmc_usage(), stdout);
+        if (params.spf_mode) {
+            fputs(tmc_spf_usage(), stdout);
+        } else {
+            fputs(tmc_usage(), stdout);
+            fputs(tmc_watch_synopsis(), stdout);
+        }
         rc = TMC_EXIT_READY;
         goto done;
     }
@@ -94,7 +135,9 @@ int tmc_main(int argc, char **argv)
         rc = TMC_EXIT_READY;
         goto done;
     }
-    rc = load_rules(&params, &rules);
+    if (!selection_runs(&params))
+        goto done;
+    rc = tmc_load_rules(&params, &rules);
     if (rc != TMC_EXIT_READY)
         goto done;
 
@@ -157,5 +200,5 @@ done:
     tm_resolver_destroy(res);
     tm_rules_destroy(rules);
     tmc_params_clear(&params);
-    return rc;
+    return stdout_written(rc);
 }

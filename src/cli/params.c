@@ -1,93 +1,20 @@
-/* params.c - argv to tmc_params_t (CLI.md "Options").  Every value is
+/* params.c - argv to tmc_params_t (docs/cli.md "Options").  Every value is
  * checked here, so a mistake costs the user one clear line and exit 2, and
  * never a half-run check. */
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "check/token_rule.h"
 #include "tmc_params.h"
 #include "tmems/tm_spf.h"
 #include "util/file.h"
 #include "util/tm_i18n.h"
-
-enum {
-    OPT_SERVER = 256,
-    OPT_DOH,
-    OPT_ZONE,
-    OPT_ZONE_INCLUDE_DIR,
-    OPT_OFFLINE,
-    OPT_TIMEOUT,
-    OPT_TRIES,
-    OPT_MAX_QUERIES,
-    OPT_REGION,
-    OPT_RULES,
-    OPT_COMPANY,
-    OPT_TOKEN,
-    OPT_PHASE,
-    OPT_NO_OUTBOUND,
-    OPT_FORMAT,
-    OPT_LANG,
-    OPT_COLOR,
-    OPT_STRICT,
-    OPT_ONLY,
-    OPT_SKIP,
-    OPT_VERSION,
-    OPT_HELP,
-    OPT_IP,
-    OPT_SENDER,
-    OPT_HELO,
-    OPT_AUTHORITATIVE,
-    OPT_SMTP,
-    OPT_AUTH_PORT,
-    OPT_SMTP_PORT,
-    OPT_DEADLINE,
-    OPT_CACERT,
-    OPT_ZONE_FORMAT,
-    OPT_PLAN,
-    OPT_END /* one past the last: the size of the seen-options table */
-};
-
-static const struct option long_options[] = {
-    {"server", required_argument, NULL, OPT_SERVER},
-    {"doh", required_argument, NULL, OPT_DOH},
-    {"zone", required_argument, NULL, OPT_ZONE},
-    {"zone-include-dir", required_argument, NULL, OPT_ZONE_INCLUDE_DIR},
-    {"offline", no_argument, NULL, OPT_OFFLINE},
-    {"timeout", required_argument, NULL, OPT_TIMEOUT},
-    {"tries", required_argument, NULL, OPT_TRIES},
-    {"max-queries", required_argument, NULL, OPT_MAX_QUERIES},
-    {"region", required_argument, NULL, OPT_REGION},
-    {"rules", required_argument, NULL, OPT_RULES},
-    {"company", required_argument, NULL, OPT_COMPANY},
-    {"token", required_argument, NULL, OPT_TOKEN},
-    {"phase", required_argument, NULL, OPT_PHASE},
-    {"no-outbound", no_argument, NULL, OPT_NO_OUTBOUND},
-    {"format", required_argument, NULL, OPT_FORMAT},
-    {"lang", required_argument, NULL, OPT_LANG},
-    {"color", required_argument, NULL, OPT_COLOR},
-    {"colour", required_argument, NULL, OPT_COLOR},
-    {"strict", no_argument, NULL, OPT_STRICT},
-    {"only", required_argument, NULL, OPT_ONLY},
-    {"skip", required_argument, NULL, OPT_SKIP},
-    {"version", no_argument, NULL, OPT_VERSION},
-    {"help", no_argument, NULL, OPT_HELP},
-    {"ip", required_argument, NULL, OPT_IP},
-    {"sender", required_argument, NULL, OPT_SENDER},
-    {"helo", required_argument, NULL, OPT_HELO},
-    {"authoritative", no_argument, NULL, OPT_AUTHORITATIVE},
-    {"smtp", no_argument, NULL, OPT_SMTP},
-    {"auth-port", required_argument, NULL, OPT_AUTH_PORT},
-    {"smtp-port", required_argument, NULL, OPT_SMTP_PORT},
-    {"deadline", required_argument, NULL, OPT_DEADLINE},
-    {"cacert", required_argument, NULL, OPT_CACERT},
-    {"zone-format", required_argument, NULL, OPT_ZONE_FORMAT},
-    {"plan", no_argument, NULL, OPT_PLAN},
-    {NULL, 0, NULL, 0}};
 
 const char *tmc_usage(void)
 {
@@ -155,12 +82,16 @@ const char *tmc_usage(void)
              "  tmems-check spf [OPTIONS] DOMAIN --ip ADDR [--sender ADDR] [--helo NAME]\n"
              "                        RFC 7208 check_host() for one address, with its trace;\n"
              "                        a malformed DOMAIN gives the result none (RFC 7208\n"
-             "                        section 4.3)\n"
+             "                        section 4.3); see tmems-check spf --help\n"
+             "  tmems-check checks [--format text|json]\n"
+             "                        the check ids --only and --skip take, with what each\n"
+             "                        checks\n"
              "\n"
              "Exit status: 0 ready (or, with --only/--skip leaving out the token, MX or SPF\n"
              "checks, every selected check passed), 1 not ready (a check failed, or warned\n"
              "under --strict), 2 usage or input error, 3 verdict unknown (DNS did not\n"
-             "answer, or the token, MX or SPF records could not be judged).\n");
+             "answer, or the token, MX or SPF records could not be judged), 4 the report\n"
+             "could not be written to standard output.\n");
 }
 
 static bool fail(char *err, size_t errlen, const char *fmt, ...)
@@ -323,7 +254,7 @@ static bool drop_repeats(tmc_params_t *p, char *err, size_t errlen)
 
 /* -f FILE: one domain a line, '#' starts a comment, blank lines are
  * skipped, '-' is standard input.  A line that is not a domain name is
- * kept with its reason: it is reported for that line (CLI.md). */
+ * kept with its reason: it is reported for that line (docs/cli.md). */
 static bool read_domains_file(tmc_params_t *p, const char *path, char *err, size_t errlen)
 {
     char *text = NULL, problem[128];
@@ -344,7 +275,10 @@ static bool read_domains_file(tmc_params_t *p, const char *path, char *err, size
         if (len >= sizeof(line) && keep == sizeof(line) - 1) {
             /* No name is a kilobyte long: the line is reported, cut. */
             char why[128];
-            snprintf(why, sizeof(why), _("the line is longer than %zu bytes"), sizeof(line) - 1);
+            snprintf(why, sizeof(why),
+                     dngettext(TM_TEXTDOMAIN, "the line is longer than %zu byte",
+                               "the line is longer than %zu bytes", sizeof(line) - 1),
+                     sizeof(line) - 1);
             snprintf(line + 60, sizeof(line) - 60, "...");
             tmc_domain_t *d = new_domain(p, err, errlen);
             ok = d != NULL;
@@ -404,7 +338,7 @@ static bool check_list(const char *option, const char *list, char *err, size_t e
         return true;
     char item[128];
     snprintf(item, sizeof(item), "%.*s", (int)(badlen < 100 ? badlen : 100), bad);
-    snprintf(err, errlen, _("%s: '%s' names no check (ids are listed in docs/checks.md)"), option,
+    snprintf(err, errlen, _("%s: '%s' names no check; tmems-check checks lists them"), option,
              item);
     return false;
 }
@@ -428,11 +362,399 @@ static bool add_list(const char *option, char **lists, const char *list, char *e
     return true;
 }
 
-/* The options that may be given more than once: their values add up. */
-static bool repeatable(int c)
+/* ---- the option table ---------------------------------------------------
+ * Every option is one row: its names, whether it takes a value and may be
+ * repeated, and what it does with the value.  Most do one of a few common
+ * things (set a flag, a number in a range, one word of a list, keep the
+ * text); the rest name a handler.  The getopt_long table, the short-option
+ * string and the "given twice" rule are all derived from these rows
+ * (docs/tmems-check.1, OPTIONS). */
+
+typedef struct opt_spec opt_spec_t;
+typedef bool (*opt_handler_t)(tmc_params_t *p, const opt_spec_t *o, const char *arg,
+                              char *err, size_t errlen);
+
+typedef enum {
+    OPT_SET_TRUE,   /* a bool at offset becomes true */
+    OPT_SET_FALSE,  /* a bool at offset becomes false */
+    OPT_STOP,       /* a bool at offset becomes true and parsing ends (--help) */
+    OPT_UINT,       /* an unsigned at offset, min..max */
+    OPT_PORT,       /* a uint16_t at offset, 1..65535 */
+    OPT_CHOICE,     /* an enum at offset: one of choices */
+    OPT_TEXT,       /* a const char * at offset: the value as given */
+    OPT_HANDLER     /* handler */
+} opt_kind_t;
+
+typedef struct {
+    const char *word;
+    int value;
+} opt_choice_t;
+
+struct opt_spec {
+    const char *name;  /* long name, or NULL */
+    const char *alias; /* a second long name (--colour), or NULL */
+    char short_name;   /* or 0 */
+    bool value;        /* takes a value */
+    bool repeatable;   /* may be given more than once: the values add up */
+    opt_kind_t kind;
+    size_t offset;     /* in tmc_params_t */
+    unsigned min, max; /* OPT_UINT */
+    const opt_choice_t *choices; /* OPT_CHOICE, ended by a NULL word */
+    const char *expect; /* N_(): what a valid value is, after "invalid ... '%s': " */
+    opt_handler_t handler;
+};
+
+/* enum members are written through an int (OPT_CHOICE) */
+_Static_assert(sizeof(tm_phase_t) == sizeof(int), "tm_phase_t is an int");
+_Static_assert(sizeof(tmc_format_t) == sizeof(int), "tmc_format_t is an int");
+_Static_assert(sizeof(tmc_color_t) == sizeof(int), "tmc_color_t is an int");
+_Static_assert(sizeof(tm_zone_format_t) == sizeof(int), "tm_zone_format_t is an int");
+
+static const opt_choice_t phases[] = {
+    {"pre", TM_PHASE_PRE}, {"post", TM_PHASE_POST}, {"auto", TM_PHASE_AUTO}, {NULL, 0}};
+static const opt_choice_t formats[] = {{"text", TMC_FORMAT_TEXT},
+                                       {"json", TMC_FORMAT_JSON},
+                                       {"jsonl", TMC_FORMAT_JSONL},
+                                       {"junit", TMC_FORMAT_JUNIT},
+                                       {"github", TMC_FORMAT_GITHUB},
+                                       {"sarif", TMC_FORMAT_SARIF},
+                                       {"markdown", TMC_FORMAT_MARKDOWN},
+                                       {NULL, 0}};
+/* --zone-format: tm_zone_format_t (tm_resolve.h) */
+static const opt_choice_t zone_formats[] = {{"auto", TM_ZONE_FORMAT_AUTO},
+                                            {"bind", TM_ZONE_FORMAT_BIND},
+                                            {"octodns", TM_ZONE_FORMAT_OCTODNS},
+                                            {"dnscontrol", TM_ZONE_FORMAT_DNSCONTROL},
+                                            {NULL, 0}};
+static const opt_choice_t colors[] = {{"auto", TMC_COLOR_AUTO},
+                                      {"always", TMC_COLOR_ALWAYS},
+                                      {"never", TMC_COLOR_NEVER},
+                                      {NULL, 0}};
+
+/* The option's name as a user writes it: "--timeout", "-j". */
+static const char *shown_name(const opt_spec_t *o, char *buf, size_t len)
 {
-    return c == OPT_SERVER || c == OPT_ZONE || c == OPT_ONLY || c == OPT_SKIP || c == 'f' ||
-           c == 'v';
+    if (o->name)
+        snprintf(buf, len, "--%s", o->name);
+    else
+        snprintf(buf, len, "-%c", o->short_name);
+    return buf;
+}
+
+static bool on_server(tmc_params_t *p, const opt_spec_t *o, const char *arg, char *err,
+                      size_t errlen)
+{
+    (void)o;
+    if (p->nservers >= TM_RESOLVER_MAX_SERVERS)
+        return fail(err, errlen, _("too many --server options (at most %d)"),
+                    TM_RESOLVER_MAX_SERVERS);
+    if (!tm_resolver_server_valid(arg, p->server_csv[p->nservers], sizeof(p->server_csv[0])))
+        return fail(err, errlen,
+                    _("invalid --server value '%s': expected an IP address, "
+                      "ADDR:PORT, or [IPv6]:PORT"),
+                    arg);
+    p->servers[p->nservers] = p->server_csv[p->nservers];
+    p->nservers++;
+    return true;
+}
+
+static bool on_zone(tmc_params_t *p, const opt_spec_t *o, const char *arg, char *err,
+                    size_t errlen)
+{
+    (void)o;
+    if (p->nzones >= TM_RESOLVER_MAX_ZONES)
+        return fail(err, errlen, _("too many --zone options (at most %d)"),
+                    TM_RESOLVER_MAX_ZONES);
+    p->zones[p->nzones++] = arg;
+    return true;
+}
+
+static bool on_doh(tmc_params_t *p, const opt_spec_t *o, const char *arg, char *err,
+                   size_t errlen)
+{
+    (void)o;
+    const char *why = NULL;
+    if (!tm_resolver_doh_url_valid(arg, &why))
+        return fail(err, errlen, _("invalid --doh value '%s': %s"), arg, _(why));
+    p->doh_url = arg;
+    return true;
+}
+
+static bool on_region(tmc_params_t *p, const opt_spec_t *o, const char *arg, char *err,
+                      size_t errlen)
+{
+    (void)o;
+    if (!known_region(arg))
+        return fail(err, errlen, _("unknown --region '%s': use jp, us, eu, anz, sg, in or uae"),
+                    arg);
+    p->region = arg;
+    return true;
+}
+
+static bool on_token(tmc_params_t *p, const opt_spec_t *o, const char *arg, char *err,
+                     size_t errlen)
+{
+    (void)o;
+    const char *value;
+    if (!tm_token_given_valid(arg, TM_TOKEN_PREFIX, TM_TOKEN_LENGTH, &value, err, errlen))
+        return false;
+    free(p->token);
+    p->token = strdup(value);
+    if (!p->token)
+        return fail(err, errlen, "%s", _("out of memory"));
+    p->check.token = p->token;
+    return true;
+}
+
+static bool on_lang(tmc_params_t *p, const opt_spec_t *o, const char *arg, char *err,
+                    size_t errlen)
+{
+    if (strcmp(arg, "ja") != 0 && strcmp(arg, "en") != 0)
+        return fail(err, errlen, _("invalid %s '%s': %s"), "--lang", arg, _(o->expect));
+    p->lang = arg;
+    return true;
+}
+
+static bool on_only(tmc_params_t *p, const opt_spec_t *o, const char *arg, char *err,
+                    size_t errlen)
+{
+    (void)o;
+    if (!add_list("--only", &p->only_lists, arg, err, errlen))
+        return false;
+    p->check.only = p->only_lists;
+    return true;
+}
+
+static bool on_skip(tmc_params_t *p, const opt_spec_t *o, const char *arg, char *err,
+                    size_t errlen)
+{
+    (void)o;
+    if (!add_list("--skip", &p->skip_lists, arg, err, errlen))
+        return false;
+    p->check.skip = p->skip_lists;
+    return true;
+}
+
+/* --ip, --sender, --helo: the inputs of the spf subcommand's check_host(). */
+static bool on_spf_input(tmc_params_t *p, const opt_spec_t *o, const char *arg, char *err,
+                         size_t errlen)
+{
+    char name[32];
+    shown_name(o, name, sizeof name);
+    if (!p->spf_mode)
+        return fail(err, errlen, _("%s only goes with the spf subcommand"), name);
+    if (o->offset == offsetof(tmc_params_t, ip)) {
+        tm_ip_t ip;
+        if (!tm_ip_parse(arg, &ip))
+            return fail(err, errlen, _("invalid --ip value '%s': an IPv4 or IPv6 address"), arg);
+    } else if (strlen(arg) > TM_SPF_INPUT_MAX) {
+        return fail(err, errlen,
+                    dngettext(TM_TEXTDOMAIN, "%s is longer than %d byte",
+                              "%s is longer than %d bytes", TM_SPF_INPUT_MAX),
+                    name, TM_SPF_INPUT_MAX);
+    }
+    memcpy((char *)p + o->offset, &arg, sizeof arg);
+    return true;
+}
+
+static bool on_verbose(tmc_params_t *p, const opt_spec_t *o, const char *arg, char *err,
+                       size_t errlen)
+{
+    (void)o, (void)arg, (void)err, (void)errlen;
+    p->verbosity = p->verbosity < 0 ? 1 : p->verbosity + 1;
+    return true;
+}
+
+static bool on_quiet(tmc_params_t *p, const opt_spec_t *o, const char *arg, char *err,
+                     size_t errlen)
+{
+    (void)o, (void)arg, (void)err, (void)errlen;
+    p->verbosity = -1;
+    return true;
+}
+
+static bool on_domain_file(tmc_params_t *p, const opt_spec_t *o, const char *arg, char *err,
+                           size_t errlen)
+{
+    (void)o;
+    if (p->ndomain_files >= TMC_MAX_DOMAIN_FILES)
+        return fail(err, errlen, _("too many -f options (at most %d)"), TMC_MAX_DOMAIN_FILES);
+    for (size_t i = 0; strcmp(arg, "-") == 0 && i < p->ndomain_files; i++) {
+        if (strcmp(p->domain_files[i], "-") == 0)
+            return fail(err, errlen,
+                        _("-f - is given twice: standard input can be read only once"));
+    }
+    p->domain_files[p->ndomain_files++] = arg;
+    return true;
+}
+
+#define AT(field) offsetof(tmc_params_t, field)
+
+static const opt_spec_t options[] = {
+    /* DNS */
+    {.name = "server", .value = true, .repeatable = true, .kind = OPT_HANDLER,
+     .handler = on_server},
+    {.name = "doh", .value = true, .kind = OPT_HANDLER, .handler = on_doh},
+    {.name = "zone", .value = true, .repeatable = true, .kind = OPT_HANDLER, .handler = on_zone},
+    {.name = "zone-include-dir", .value = true, .kind = OPT_TEXT, .offset = AT(zone_include_dir)},
+    {.name = "zone-format", .value = true, .kind = OPT_CHOICE, .offset = AT(zone_format),
+     .choices = zone_formats, .expect = N_("use auto, bind, octodns or dnscontrol")},
+    {.name = "plan", .kind = OPT_SET_TRUE, .offset = AT(plan)},
+    {.name = "offline", .kind = OPT_SET_TRUE, .offset = AT(offline)},
+    {.name = "timeout", .value = true, .kind = OPT_UINT, .offset = AT(timeout_ms), .min = 1,
+     .max = 60000, .expect = N_("milliseconds from 1 to 60000")},
+    {.name = "tries", .value = true, .kind = OPT_UINT, .offset = AT(tries), .min = 1, .max = 10,
+     .expect = N_("from 1 to 10")},
+    {.name = "deadline", .value = true, .kind = OPT_UINT, .offset = AT(deadline_s), .min = 1,
+     .max = 86400, .expect = N_("seconds from 1 to 86400")},
+    {.name = "max-queries", .value = true, .kind = OPT_UINT, .offset = AT(max_queries),
+     .min = 1, .max = 4096, .expect = N_("from 1 to 4096")},
+    {.name = "cacert", .value = true, .kind = OPT_TEXT, .offset = AT(cacert)},
+    /* checks */
+    {.name = "region", .value = true, .kind = OPT_HANDLER, .handler = on_region},
+    {.name = "rules", .value = true, .kind = OPT_TEXT, .offset = AT(rules_file)},
+    /* validated by company.id, which explains the rule */
+    {.name = "company", .value = true, .kind = OPT_TEXT, .offset = AT(check.company)},
+    {.name = "token", .value = true, .kind = OPT_HANDLER, .handler = on_token},
+    {.name = "phase", .value = true, .kind = OPT_CHOICE, .offset = AT(check.phase),
+     .choices = phases, .expect = N_("use pre, post or auto")},
+    {.name = "no-outbound", .kind = OPT_SET_FALSE, .offset = AT(check.outbound)},
+    {.name = "only", .value = true, .repeatable = true, .kind = OPT_HANDLER, .handler = on_only},
+    {.name = "skip", .value = true, .repeatable = true, .kind = OPT_HANDLER, .handler = on_skip},
+    {.name = "strict", .kind = OPT_SET_TRUE, .offset = AT(strict)},
+    {.name = "authoritative", .kind = OPT_SET_TRUE, .offset = AT(check.authoritative)},
+    {.name = "smtp", .kind = OPT_SET_TRUE, .offset = AT(check.smtp)},
+    {.name = "auth-port", .value = true, .kind = OPT_PORT, .offset = AT(probe.auth_port),
+     .expect = N_("a port from 1 to 65535")},
+    {.name = "smtp-port", .value = true, .kind = OPT_PORT, .offset = AT(probe.smtp_port),
+     .expect = N_("a port from 1 to 65535")},
+    /* output */
+    {.name = "format", .value = true, .kind = OPT_CHOICE, .offset = AT(format),
+     .choices = formats,
+     .expect = N_("use text, json, jsonl, junit, github, sarif or markdown")},
+    {.name = "lang", .value = true, .kind = OPT_HANDLER, .handler = on_lang,
+     .expect = N_("use ja or en")},
+    {.name = "color", .alias = "colour", .value = true, .kind = OPT_CHOICE, .offset = AT(color),
+     .choices = colors, .expect = N_("use auto, always or never")},
+    {.short_name = 'v', .repeatable = true, .kind = OPT_HANDLER, .handler = on_verbose},
+    {.short_name = 'q', .kind = OPT_HANDLER, .handler = on_quiet},
+    /* many domains */
+    {.short_name = 'f', .value = true, .repeatable = true, .kind = OPT_HANDLER,
+     .handler = on_domain_file},
+    {.short_name = 'j', .value = true, .kind = OPT_UINT, .offset = AT(jobs), .min = 1,
+     .max = 4096, .expect = N_("from 1 to 4096")},
+    /* the spf subcommand */
+    {.name = "ip", .value = true, .kind = OPT_HANDLER, .offset = AT(ip), .handler = on_spf_input},
+    {.name = "sender", .value = true, .kind = OPT_HANDLER, .offset = AT(sender),
+     .handler = on_spf_input},
+    {.name = "helo", .value = true, .kind = OPT_HANDLER, .offset = AT(helo),
+     .handler = on_spf_input},
+    {.name = "version", .kind = OPT_STOP, .offset = AT(version)},
+    {.name = "help", .kind = OPT_STOP, .offset = AT(help)},
+};
+
+#define NOPTIONS (sizeof options / sizeof options[0])
+/* getopt_long's value for a long option: above every short option's
+ * character, so that the two never meet. */
+#define LONG_ID_BASE 256
+
+/* The getopt_long table and short-option string from the rows: an alias
+ * gets the row's id too. */
+static void build_getopt(struct option *longs, char *shorts)
+{
+    size_t nl = 0, ns = 0;
+    shorts[ns++] = ':'; /* a missing value is ':', not '?': our own message */
+    for (size_t i = 0; i < NOPTIONS; i++) {
+        const opt_spec_t *o = &options[i];
+        int has_arg = o->value ? required_argument : no_argument;
+        if (o->name)
+            longs[nl++] = (struct option){o->name, has_arg, NULL, LONG_ID_BASE + (int)i};
+        if (o->alias)
+            longs[nl++] = (struct option){o->alias, has_arg, NULL, LONG_ID_BASE + (int)i};
+        if (o->short_name) {
+            shorts[ns++] = o->short_name;
+            if (o->value)
+                shorts[ns++] = ':';
+        }
+    }
+    longs[nl] = (struct option){NULL, 0, NULL, 0};
+    shorts[ns] = '\0';
+}
+
+static const opt_spec_t *spec_of(int c)
+{
+    if (c >= LONG_ID_BASE && (size_t)(c - LONG_ID_BASE) < NOPTIONS)
+        return &options[c - LONG_ID_BASE];
+    for (size_t i = 0; c > 0 && i < NOPTIONS; i++) {
+        if (options[i].short_name == c)
+            return &options[i];
+    }
+    return NULL;
+}
+
+/* One option and its value, as its row says. */
+static bool apply(tmc_params_t *p, const opt_spec_t *o, const char *arg, char *err,
+                  size_t errlen)
+{
+    char *field = (char *)p + o->offset;
+    char name[32];
+    switch (o->kind) {
+    case OPT_SET_TRUE:
+    case OPT_SET_FALSE:
+    case OPT_STOP: {
+        bool v = o->kind != OPT_SET_FALSE;
+        memcpy(field, &v, sizeof v);
+        return true;
+    }
+    case OPT_UINT: {
+        unsigned v;
+        if (!parse_uint(arg, o->min, o->max, &v))
+            return fail(err, errlen, _("invalid %s value '%s': %s"),
+                        shown_name(o, name, sizeof name), arg, _(o->expect));
+        memcpy(field, &v, sizeof v);
+        return true;
+    }
+    case OPT_PORT: {
+        unsigned v;
+        if (!parse_uint(arg, 1, 65535, &v))
+            return fail(err, errlen, _("invalid %s value '%s': %s"),
+                        shown_name(o, name, sizeof name), arg, _(o->expect));
+        uint16_t port = (uint16_t)v;
+        memcpy(field, &port, sizeof port);
+        return true;
+    }
+    case OPT_CHOICE:
+        for (const opt_choice_t *ch = o->choices; ch->word; ch++) {
+            if (strcmp(arg, ch->word) == 0) {
+                memcpy(field, &ch->value, sizeof ch->value);
+                return true;
+            }
+        }
+        return fail(err, errlen, _("invalid %s '%s': %s"), shown_name(o, name, sizeof name), arg,
+                    _(o->expect));
+    case OPT_TEXT: memcpy(field, &arg, sizeof arg); return true;
+    case OPT_HANDLER: return o->handler(p, o, arg, err, errlen);
+    }
+    return false;
+}
+
+/* An option getopt_long did not accept: unknown, without its value, or
+ * with a value it does not take. */
+static bool refuse(int c, char **argv, char *err, size_t errlen)
+{
+    char shown[64];
+    if (c == ':')
+        return fail(err, errlen, _("option '%s' needs a value"), argv[optind - 1]);
+    /* optopt is an unknown short option's character; for a long one it is
+     * 0, or the option's id when it was given a value it does not take
+     * ("--offline=yes"). */
+    if (optopt >= LONG_ID_BASE)
+        return fail(err, errlen, _("option '%.60s' takes no value"), argv[optind - 1]);
+    if (optopt)
+        snprintf(shown, sizeof(shown), "-%c", optopt);
+    else
+        snprintf(shown, sizeof(shown), "%.60s", argv[optind - 1]);
+    return fail(err, errlen, _("unknown option '%s'; see tmems-check --help"), shown);
 }
 
 bool tmc_params_parse(tmc_params_t *p, int argc, char **argv, char *err, size_t errlen)
@@ -446,6 +768,9 @@ bool tmc_params_parse(tmc_params_t *p, int argc, char **argv, char *err, size_t 
     p->check.outbound = true;
     p->jobs = TM_BATCH_JOBS_DEFAULT;
 
+    struct option longs[2 * NOPTIONS + 1];
+    char shorts[2 * NOPTIONS + 2];
+    build_getopt(longs, shorts);
     opterr = 0; /* our own messages, one line each */
     /* 0, not 1: glibc then rescans from scratch, so a previous parse that
      * stopped inside a cluster of short options ("-Zv") leaves nothing behind. */
@@ -456,234 +781,31 @@ bool tmc_params_parse(tmc_params_t *p, int argc, char **argv, char *err, size_t 
         argv++;
     }
     int c, longindex = -1;
-    bool seen[OPT_END] = {false};
-    while ((c = getopt_long(argc, argv, ":vqj:f:", long_options, &longindex)) != -1) {
-        const char *arg = optarg;
+    bool seen[NOPTIONS] = {false};
+    while ((c = getopt_long(argc, argv, shorts, longs, &longindex)) != -1) {
+        const opt_spec_t *o = spec_of(c);
+        if (!o)
+            return refuse(c, argv, err, errlen);
         /* A value given twice is a mistake the last one would hide: refuse
          * it rather than drop one silently. */
-        if (c > 0 && c < OPT_END && c != ':' && c != '?' && !repeatable(c)) {
-            if (seen[c]) {
-                char name[64];
-                if (c >= OPT_SERVER && longindex >= 0)
-                    snprintf(name, sizeof(name), "--%s", long_options[longindex].name);
-                else
-                    snprintf(name, sizeof(name), "-%c", c);
-                return fail(err, errlen,
-                            _("option '%s' can be given only once (repeatable: --server, "
-                              "--zone, -f, --only, --skip, -v)"),
-                            name);
-            }
-            seen[c] = true;
+        size_t row = (size_t)(o - options);
+        if (seen[row] && !o->repeatable) {
+            char name[64];
+            if (longindex >= 0) /* the long name matched: --colour as --colour */
+                snprintf(name, sizeof(name), "--%s", longs[longindex].name);
+            else
+                shown_name(o, name, sizeof name);
+            return fail(err, errlen,
+                        _("option '%s' can be given only once (repeatable: --server, "
+                          "--zone, -f, --only, --skip, -v)"),
+                        name);
         }
+        seen[row] = true;
         longindex = -1;
-        switch (c) {
-        case OPT_SERVER:
-            if (p->nservers >= TM_RESOLVER_MAX_SERVERS)
-                return fail(err, errlen, _("too many --server options (at most %d)"), TM_RESOLVER_MAX_SERVERS);
-            if (!tm_resolver_server_valid(arg, p->server_csv[p->nservers],
-                                          sizeof(p->server_csv[0])))
-                return fail(err, errlen,
-                            _("invalid --server value '%s': expected an IP address, "
-                              "ADDR:PORT, or [IPv6]:PORT"),
-                            arg);
-            p->servers[p->nservers] = p->server_csv[p->nservers];
-            p->nservers++;
-            break;
-        case OPT_ZONE:
-            if (p->nzones >= TM_RESOLVER_MAX_ZONES)
-                return fail(err, errlen, _("too many --zone options (at most %d)"), TM_RESOLVER_MAX_ZONES);
-            p->zones[p->nzones++] = arg;
-            break;
-        case OPT_ZONE_INCLUDE_DIR: p->zone_include_dir = arg; break;
-        case OPT_DOH: {
-            const char *why = NULL;
-            if (!tm_resolver_doh_url_valid(arg, &why))
-                return fail(err, errlen, _("invalid --doh value '%s': %s"), arg, _(why));
-            p->doh_url = arg;
-            break;
-        }
-        case OPT_OFFLINE: p->offline = true; break;
-        case OPT_TIMEOUT:
-            if (!parse_uint(arg, 1, 60000, &p->timeout_ms))
-                return fail(err, errlen,
-                            _("invalid --timeout value '%s': milliseconds from 1 to 60000"),
-                            arg);
-            break;
-        case OPT_TRIES:
-            if (!parse_uint(arg, 1, 10, &p->tries))
-                return fail(err, errlen, _("invalid --tries value '%s': from 1 to 10"), arg);
-            break;
-        case OPT_DEADLINE:
-            if (!parse_uint(arg, 1, 86400, &p->deadline_s))
-                return fail(err, errlen,
-                            _("invalid --deadline value '%s': seconds from 1 to 86400"), arg);
-            break;
-        case OPT_CACERT: p->cacert = arg; break;
-        case OPT_MAX_QUERIES:
-            if (!parse_uint(arg, 1, 4096, &p->max_queries))
-                return fail(err, errlen, _("invalid --max-queries value '%s': from 1 to 4096"),
-                            arg);
-            break;
-        case OPT_REGION:
-            if (!known_region(arg))
-                return fail(err, errlen,
-                            _("unknown --region '%s': use jp, us, eu, anz, sg, in or uae"), arg);
-            p->region = arg;
-            break;
-        case OPT_RULES: p->rules_file = arg; break;
-        case OPT_COMPANY:
-            /* validated by company.id, which explains the rule */
-            p->check.company = arg;
-            break;
-        case OPT_TOKEN: {
-            const char *value;
-            if (!tm_token_given_valid(arg, TM_TOKEN_PREFIX, TM_TOKEN_LENGTH, &value, err, errlen))
-                return false;
-            free(p->token);
-            p->token = strdup(value);
-            if (!p->token)
-                return fail(err, errlen, "%s", _("out of memory"));
-            p->check.token = p->token;
-            break;
-        }
-        case OPT_PHASE:
-            if (strcmp(arg, "pre") == 0)
-                p->check.phase = TM_PHASE_PRE;
-            else if (strcmp(arg, "post") == 0)
-                p->check.phase = TM_PHASE_POST;
-            else if (strcmp(arg, "auto") == 0)
-                p->check.phase = TM_PHASE_AUTO;
-            else
-                return fail(err, errlen, _("invalid --phase '%s': use pre, post or auto"), arg);
-            break;
-        case OPT_NO_OUTBOUND: p->check.outbound = false; break;
-        case OPT_FORMAT:
-            if (strcmp(arg, "text") == 0)
-                p->format = TMC_FORMAT_TEXT;
-            else if (strcmp(arg, "json") == 0)
-                p->format = TMC_FORMAT_JSON;
-            else if (strcmp(arg, "jsonl") == 0)
-                p->format = TMC_FORMAT_JSONL;
-            else if (strcmp(arg, "junit") == 0)
-                p->format = TMC_FORMAT_JUNIT;
-            else if (strcmp(arg, "github") == 0)
-                p->format = TMC_FORMAT_GITHUB;
-            else if (strcmp(arg, "sarif") == 0)
-                p->format = TMC_FORMAT_SARIF;
-            else if (strcmp(arg, "markdown") == 0)
-                p->format = TMC_FORMAT_MARKDOWN;
-            else
-                return fail(err, errlen,
-                            _("invalid --format '%s': use text, json, jsonl, junit, github, "
-                              "sarif or markdown"),
-                            arg);
-            break;
-        case OPT_ZONE_FORMAT:
-            if (!tm_zone_format_parse(arg, &p->zone_format))
-                return fail(err, errlen,
-                            _("invalid --zone-format '%s': use auto, bind, octodns or dnscontrol"),
-                            arg);
-            break;
-        case OPT_PLAN: p->plan = true; break;
-        case OPT_LANG:
-            if (strcmp(arg, "ja") != 0 && strcmp(arg, "en") != 0)
-                return fail(err, errlen, _("invalid --lang '%s': use ja or en"), arg);
-            p->lang = arg;
-            break;
-        case OPT_COLOR:
-            if (strcmp(arg, "auto") == 0)
-                p->color = TMC_COLOR_AUTO;
-            else if (strcmp(arg, "always") == 0)
-                p->color = TMC_COLOR_ALWAYS;
-            else if (strcmp(arg, "never") == 0)
-                p->color = TMC_COLOR_NEVER;
-            else
-                return fail(err, errlen, _("invalid --color '%s': use auto, always or never"),
-                            arg);
-            break;
-        case OPT_STRICT: p->strict = true; break;
-        case OPT_AUTHORITATIVE: p->check.authoritative = true; break;
-        case OPT_SMTP: p->check.smtp = true; break;
-        case OPT_AUTH_PORT:
-        case OPT_SMTP_PORT: {
-            unsigned port;
-            if (!parse_uint(arg, 1, 65535, &port))
-                return fail(err, errlen, _("invalid %s value '%s': a port from 1 to 65535"),
-                            c == OPT_AUTH_PORT ? "--auth-port" : "--smtp-port", arg);
-            if (c == OPT_AUTH_PORT)
-                p->probe.auth_port = (uint16_t)port;
-            else
-                p->probe.smtp_port = (uint16_t)port;
-            break;
-        }
-        case OPT_ONLY:
-            if (!add_list("--only", &p->only_lists, arg, err, errlen))
-                return false;
-            p->check.only = p->only_lists;
-            break;
-        case OPT_SKIP:
-            if (!add_list("--skip", &p->skip_lists, arg, err, errlen))
-                return false;
-            p->check.skip = p->skip_lists;
-            break;
-        case OPT_IP:
-        case OPT_SENDER:
-        case OPT_HELO:
-            /* named from c: argv[optind - 1] is the value when it came
-             * as a separate argument */
-            if (!p->spf_mode)
-                return fail(err, errlen, _("%s only goes with the spf subcommand"),
-                            c == OPT_IP ? "--ip" : c == OPT_SENDER ? "--sender" : "--helo");
-            if (c == OPT_IP) {
-                tm_ip_t ip;
-                if (!tm_ip_parse(arg, &ip))
-                    return fail(err, errlen, _("invalid --ip value '%s': an IPv4 or IPv6 address"),
-                                arg);
-                p->ip = arg;
-            } else if (strlen(arg) > TM_SPF_INPUT_MAX) {
-                return fail(err, errlen, _("%s is longer than %d bytes"),
-                            c == OPT_SENDER ? "--sender" : "--helo", TM_SPF_INPUT_MAX);
-            } else if (c == OPT_SENDER) {
-                p->sender = arg;
-            } else {
-                p->helo = arg;
-            }
-            break;
-        case OPT_VERSION: p->version = true; return true;
-        case OPT_HELP: p->help = true; return true;
-        case 'v': p->verbosity = p->verbosity < 0 ? 1 : p->verbosity + 1; break;
-        case 'q': p->verbosity = -1; break;
-        case 'j':
-            if (!parse_uint(arg, 1, 4096, &p->jobs))
-                return fail(err, errlen, _("invalid -j value '%s': from 1 to 4096"), arg);
-            break;
-        case 'f':
-            if (p->ndomain_files >= TMC_MAX_DOMAIN_FILES)
-                return fail(err, errlen, _("too many -f options (at most %d)"),
-                            TMC_MAX_DOMAIN_FILES);
-            for (size_t i = 0; strcmp(arg, "-") == 0 && i < p->ndomain_files; i++) {
-                if (strcmp(p->domain_files[i], "-") == 0)
-                    return fail(err, errlen,
-                                _("-f - is given twice: standard input can be read only once"));
-            }
-            p->domain_files[p->ndomain_files++] = arg;
-            break;
-        case ':':
-            return fail(err, errlen, _("option '%s' needs a value"), argv[optind - 1]);
-        default: {
-            char shown[64];
-            /* optopt is an unknown short option's character; for a long one
-             * it is 0, or the option's value when it was given a value it
-             * does not take ("--offline=yes"). */
-            if (optopt >= OPT_SERVER)
-                return fail(err, errlen, _("option '%.60s' takes no value"), argv[optind - 1]);
-            if (optopt)
-                snprintf(shown, sizeof(shown), "-%c", optopt);
-            else
-                snprintf(shown, sizeof(shown), "%.60s", argv[optind - 1]);
-            return fail(err, errlen, _("unknown option '%s'; see tmems-check --help"), shown);
-        }
-        }
+        if (!apply(p, o, optarg, err, errlen))
+            return false;
+        if (o->kind == OPT_STOP)
+            return true;
     }
     p->check.offline = p->offline;
     /* The probes of --authoritative and --smtp keep the DNS bounds. */

@@ -54,6 +54,32 @@ static tm_status_t explain_malformed(const tmc_domain_t *d, tm_spf_eval_t *ev)
     return TM_OK;
 }
 
+const char *tmc_spf_usage(void)
+{
+    return _("Usage: tmems-check spf [OPTIONS] DOMAIN --ip ADDR [--sender ADDR] [--helo NAME]\n"
+             "Runs RFC 7208 check_host() for one address and prints the result, the DNS\n"
+             "lookups it used and the trace of the terms it evaluated.  A malformed DOMAIN\n"
+             "gives the result none (RFC 7208 section 4.3).\n"
+             "\n"
+             "  --ip ADDR             the connecting IPv4 or IPv6 address (required)\n"
+             "  --sender ADDR         the MAIL FROM address (default postmaster@DOMAIN)\n"
+             "  --helo NAME           the HELO name (default DOMAIN)\n"
+             "DNS, as for the domain checks (see tmems-check --help):\n"
+             "  --server ADDR[:PORT], --doh URL, --cacert FILE, --zone FILE,\n"
+             "  --zone-include-dir DIR, --offline, --timeout MS, --tries N, --deadline S,\n"
+             "  --max-queries N\n"
+             "  --region R, --rules FILE  the data center whose bundled records answer\n"
+             "                        offline\n"
+             "Output:\n"
+             "  --format F            text (default) or json\n"
+             "  --lang L              ja or en (default from the locale)\n"
+             "  --color W             auto, always or never\n"
+             "  --help\n"
+             "\n"
+             "Exit status: 0 the evaluation completed, whatever its result; 2 usage error;\n"
+             "3 it could not run; 4 the result could not be written to standard output.\n");
+}
+
 int tmc_spf_command(const tmc_params_t *p, tm_resolver_t *res, bool color)
 {
     const tmc_domain_t *d = &p->domains[0];

@@ -1,4 +1,4 @@
-/* tmc_params.h - the command line as a struct (CLI.md "Options").  Parsing
+/* tmc_params.h - the command line as a struct (docs/cli.md "Options").  Parsing
  * validates everything that can be validated before a query is sent, so that
  * a usage error exits 2 with nothing on stdout and no packet on the wire. */
 #ifndef TMEMS_TMC_PARAMS_H

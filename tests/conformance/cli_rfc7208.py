@@ -42,8 +42,10 @@ when a test fails or the suite cannot be run.
 """
 
 import argparse
+import concurrent.futures
 import json
 import os
+import shlex
 import shutil
 import signal
 import socket
@@ -59,8 +61,14 @@ import yaml2json
 DEFAULT_SUITE = "/usr/share/doc/python3-spf/rfc7208-tests.yml.gz"
 TTL = 300
 RELAY_WAIT_S = 5.0
-CLI_TIMEOUT_MS = 700     # per query: a dropped query costs this much
-CLI_LIMIT_S = 60         # a single run of the binary, at most
+# TM_WRAPPER (scripts/test.sh: valgrind) goes in front of every run of the
+# binary; a run it finds errors in exits TM_WRAPPER_RC.  TM_TIME_FACTOR
+# widens the time limits for the slower runs.
+WRAPPER = [w.encode() for w in shlex.split(os.environ.get("TM_WRAPPER", ""))]
+WRAPPER_RC = int(os.environ.get("TM_WRAPPER_RC", "97"))
+TIME_FACTOR = max(1, int(os.environ.get("TM_TIME_FACTOR", "1")))
+CLI_TIMEOUT_MS = 700 * TIME_FACTOR   # per query: a dropped query costs this much
+CLI_LIMIT_S = 60 * TIME_FACTOR       # a single run of the binary, at most
 
 
 def fail_setup(message):
@@ -448,7 +456,7 @@ def run_test(binary, sc, test):
     name = test["name"]
     host, helo, mailfrom = (decode(test[k]) for k in ("host", "helo", "mailfrom"))
     domain = check_host_domain(mailfrom, helo)
-    argv = [binary.encode(), b"spf", b"--server", b"127.0.0.1:%d" % sc.port,
+    argv = WRAPPER + [binary.encode(), b"spf", b"--server", b"127.0.0.1:%d" % sc.port,
             b"--timeout", str(CLI_TIMEOUT_MS).encode(), b"--tries", b"1",
             b"--format", b"json", domain, b"--ip", host, b"--sender", mailfrom,
             b"--helo", helo]
@@ -458,7 +466,9 @@ def run_test(binary, sc, test):
         proc = subprocess.run(argv, capture_output=True, timeout=CLI_LIMIT_S, env=env)
     except subprocess.TimeoutExpired:
         return "the command line ran longer than %d s" % CLI_LIMIT_S
-    shown = " ".join(a.decode("latin-1") for a in argv[1:])
+    shown = " ".join(a.decode("latin-1") for a in argv[len(WRAPPER) + 1:])
+    if WRAPPER and proc.returncode == WRAPPER_RC:
+        return "the wrapper reported errors (%s): %s" % (b" ".join(WRAPPER).decode(), shown)
     if proc.returncode != 0:
         return "exit status %d (%s): %s" % (proc.returncode, shown,
                                             proc.stderr.decode("utf-8", "replace").strip())
@@ -513,9 +523,13 @@ def main():
                 print("  served by the relay, scenario %d (%s): %s"
                       % (sc.index + 1, sc.description, note))
         sys.stdout.flush()
-        for sc in scenarios:
-            for test in sc.tests:
-                why = run_test(binary, sc, test)
+        # Each run is its own process and the relay answers every query on
+        # its own thread, so the runs go side by side, one per processor
+        # (under valgrind a run takes seconds); failures print in suite order.
+        jobs = [(sc, test) for sc in scenarios for test in sc.tests]
+        with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+            verdicts = pool.map(lambda job: run_test(binary, job[0], job[1]), jobs)
+            for (sc, test), why in zip(jobs, verdicts):
                 if why is None:
                     passed += 1
                 else:

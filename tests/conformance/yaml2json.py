@@ -2,8 +2,8 @@
 """Convert the openspf RFC 7208 test suite (YAML) into the JSON the C harness
 test_rfc7208 reads, then optionally run the harness on it.
 
-The conversion applies the driver rules of the suite (see
-shared/conformance/README.md):
+The conversion applies the driver rules of the suite (the comments at the
+top of rfc7208-tests.yml):
 
 * names are looked up case-insensitively without a trailing dot, so zone
   names are written lower-case without it;
@@ -32,6 +32,7 @@ import argparse
 import gzip
 import json
 import os
+import shlex
 import subprocess
 import sys
 
@@ -177,7 +178,13 @@ def main():
         print("%d scenarios, %d tests written to %s" % (len(data["scenarios"]), data["tests"], args.out))
         return 0
     sys.stdout.flush()
-    return subprocess.call([args.run, args.out])
+    # TM_WRAPPER (scripts/test.sh: valgrind) goes in front of the harness,
+    # so that a memory error in the evaluator fails this test.
+    wrapper = shlex.split(os.environ.get("TM_WRAPPER", ""))
+    rc = subprocess.call(wrapper + [args.run, args.out])
+    if wrapper and rc == int(os.environ.get("TM_WRAPPER_RC", "97")):
+        print("FAIL the wrapper reported errors: %s" % " ".join(wrapper))
+    return rc
 
 
 if __name__ == "__main__":

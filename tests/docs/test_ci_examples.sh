@@ -84,6 +84,31 @@ PY
     echo "ran $n commands on $(basename "$1")"
 }
 
+# The packages of "Building the tool in the job" are the toolchain and the
+# libraries scripts/bootstrap.sh installs (its PACKAGES list is the one kept
+# up to date): a build from that page must not miss a header.
+python3 - "$root/docs/ci.md" "$root/scripts/bootstrap.sh" <<'PY'
+import re, sys
+page = open(sys.argv[1], encoding="utf-8").read()
+block = re.search(r"## Building the tool in the job.*?```sh\n(.*?)```", page, re.S).group(1)
+install = re.search(r"apt-get install (.*?)\n(?!\s)", block.replace("\\\n", " "), re.S).group(1)
+docs = {w for w in install.split() if not w.startswith("-")}
+boot = open(sys.argv[2], encoding="utf-8").read()
+body = re.search(r"PACKAGES=\((.*?)\n\)", boot, re.S).group(1)
+groups, name = {}, None
+for line in body.splitlines():
+    line = line.strip()
+    if line.startswith("#"):
+        name = line[1:].split(":")[0].split("(")[0].strip()
+        continue
+    groups.setdefault(name, set()).update(line.split("#")[0].split())
+need = groups.get("toolchain", set()) | groups.get("libraries", set())
+assert need, f"no toolchain or libraries group in bootstrap.sh: {sorted(groups)}"
+missing, extra = need - docs, docs - need
+assert not missing and not extra, f"docs/ci.md lacks {sorted(missing)}, has extra {sorted(extra)}"
+print(f"ok   docs/ci.md installs the {len(need)} build packages of scripts/bootstrap.sh")
+PY
+
 run_commands "$root/tests/zones/ready.example.zone" 0
 run_commands "$root/tests/zones/notoken.example.zone" 1
 echo "test_ci_examples: all passed"

@@ -54,6 +54,9 @@ for mode in "" 1; do
     expect "data/rules/jp.json" tmems-check --rules data/rules/jp
     expect "examples" tmems-check -f exa
     expect "spf" tmems-check s
+    expect "checks" tmems-check c
+    expect "--format" tmems-check checks --f
+    expect "json text" tmems-check checks --format ""
     expect "--helo --help" tmems-check spf --he
     expect "json text" tmems-check spf --format ""
     expect "" tmems-check --company ""

@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # test_manpage.sh BINARY - docs/tmems-check.1 renders without a groff
-# warning, and every option that `tmems-check --help` lists is documented in
-# the man page and offered by the bash completion, so that neither falls
-# behind when an option is added.
+# warning; the options of the domain checks, of `tmems-check spf` and of
+# `tmems-check checks` are the same set in --help, in the man page and in
+# the bash completion; and the check ids are the same list in
+# `tmems-check checks`, the completion and docs/checks.md
+# (check_options.py), so that none falls behind when an option or a check
+# is added.
 set -uo pipefail
 
 bin=$1
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 man=$root/docs/tmems-check.1
-comp=$root/completions/tmems-check.bash
 failures=0
 
 if command -v groff >/dev/null; then
@@ -21,22 +23,8 @@ if command -v groff >/dev/null; then
     fi
 fi
 
-opts=$(env -i PATH="$PATH" "$bin" --help --lang en | grep -o -- '--[a-z][a-z-]*\|^ *-[a-z]\b\|, -[a-z]\b' |
-       sed 's/^[ ,]*//' | LC_ALL=C sort -u)
-[ -n "$opts" ] || { echo "FAIL no option found in --help"; exit 1; }
-for opt in $opts; do
-    # troff writes each '-' of an option as '\-'.
-    escaped=$(printf '%s' "$opt" | sed 's/-/\\\\-/g')
-    if ! grep -q -- "$escaped" "$man"; then
-        echo "FAIL $opt is not in docs/tmems-check.1"
-        failures=$((failures + 1))
-    fi
-    if ! grep -q -- "$opt\b" "$comp"; then
-        echo "FAIL $opt is not offered by completions/tmems-check.bash"
-        failures=$((failures + 1))
-    fi
-done
-echo "checked $(echo "$opts" | wc -w) options: $(echo $opts)"
+python3 "$root/tests/docs/check_options.py" "$bin" "$root" || failures=$((failures + 1))
+
 if [ "$failures" -ne 0 ]; then
     echo "test_manpage: $failures failures"
     exit 1

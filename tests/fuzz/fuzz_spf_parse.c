@@ -174,7 +174,7 @@ static void analyse(const char *apex, size_t apex_len, const char *other, size_t
         if (a->tree) {
             FUZZ_CHECK(a->tree->nnodes >= 1 && a->tree->root == a->tree->nodes[0]);
             FUZZ_CHECK(a->tree->depth <= TM_SPF_TREE_DEPTH_MAX);
-            /* CHECKS.md: expansion stops once past 10 + 20 lookups. */
+            /* docs/checks.md: expansion stops once past 10 + 20 lookups. */
             FUZZ_CHECK(a->tree->nnodes <= TM_SPF_TREE_BOUND + 2);
         }
         if (need.count == 0)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# update.sh [BINARY] - regenerates every golden file (tests/golden/*.txt)
-# from the built binary (default: ./build/tmems-check).
+# update.sh [BINARY] - regenerates every golden file (tests/golden/*.txt and
+# tests/golden/json/) from the built binary (default: ./build/tmems-check).
 #
 # The golden files are the expected output: regenerate them only for an
 # intended change, then READ THE DIFF (git diff tests/golden) before
@@ -29,4 +29,8 @@ for name in $(golden_names); do
         echo "update.sh: $name.$lang.txt (exit status $rc)"
     done
 done
+# The JSON outputs byte for byte (tests/golden/json, checked by
+# tests/integration/test_json_layout.sh).
+TM_JSON_GOLDEN_UPDATE=1 bash "$root/tests/integration/test_json_layout.sh" "$bin" >/dev/null
+echo "update.sh: json/*.json, json/batch.jsonl"
 echo "update.sh: now review: git diff --stat tests/golden; git diff tests/golden"

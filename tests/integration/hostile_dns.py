@@ -18,7 +18,7 @@ Started by tests/integration/test_hostile.sh.  Every name under
 
 the other names of a case: an SPF record including the TMEmS record at the
 apex, NODATA at the apex, NXDOMAIN below.  The TMEmS SPF name gets its
-bundled record (CHECKS.md) so that SPF trees resolve; anything else is
+bundled record (docs/checks.md) so that SPF trees resolve; anything else is
 NXDOMAIN.  UDP and TCP share one port; answers larger than the client's UDP
 payload are truncated (TC) so the client retries over TCP.
 

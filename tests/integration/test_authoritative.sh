@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# test_authoritative.sh - --authoritative and dns.consistency (CHECKS.md
+# test_authoritative.sh - --authoritative and dns.consistency (docs/checks.md
 # domain) against real BIND 9 servers on loopback.
 #
 # Run by ctest as: bash test_authoritative.sh /path/to/tmems-check

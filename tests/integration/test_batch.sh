@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# test_batch.sh - many domains at once (issue 4, "Many domains") against a
+# test_batch.sh - many domains at once (-f, -j: docs/cli.md) against a
 # real BIND 9 on 127.0.0.1: a generated zone batch.test holds customer
 # domains c00001 ... c10000 of five kinds with known verdicts; 1,000 of them
 # are checked with -j 64 --format jsonl from -f, and every JSON line is
@@ -22,14 +22,14 @@ N_ZONE=10000
 
 # ---- the generated zone -----------------------------------------------------
 #
-# kind by number mod 10 (the verdict is what CHECKS.md gives each situation;
+# kind by number mod 10 (the verdict is what docs/checks.md gives each situation;
 # each mirrors a scenario of tests/zones with a known verdict):
 #   0-5 ready    token, SPF with the Japan include, MX 300 to company acme  pass
 #   6   notoken  before the cutover (own MX host) and no ownership token     fail
 #   7   before   before the cutover: own MX hosts with a day-long TTL       warn
 #   8   nosuch   MX to a company ID the Japan site does not have            fail
 #   9   absent   no record at all: NXDOMAIN                                 fail
-python3 - "$BATCH_ZONE" "$N_ZONE" <<'EOF'
+"$TM_PYTHON" - "$BATCH_ZONE" "$N_ZONE" <<'EOF'
 import hashlib, sys
 path, n = sys.argv[1], int(sys.argv[2])
 out = ["$ORIGIN batch.test.", "$TTL 3600",
@@ -80,7 +80,7 @@ tm_bind_start
 # lines, or "domain<TAB>invalid" for a line whose only check is domain.name
 # fail.  Prints what differs; true when every line matches, in order.
 jsonl_matches() {
-    python3 - "$1" "$TM_OUT" <<'EOF'
+    "$TM_PYTHON" - "$1" "$TM_OUT" <<'EOF'
 import json, sys
 want = [l.rstrip("\n").split("\t") for l in open(sys.argv[1], encoding="utf-8")]
 got = open(sys.argv[2], encoding="utf-8").read().splitlines()
@@ -128,7 +128,7 @@ measure() { # OUTFILE ARGS...
 }
 
 report_measure() { # N
-    python3 - "$1" "$MEASURE_S" "$MEASURE_KB" <<'EOF' >&2
+    "$TM_PYTHON" - "$1" "$MEASURE_S" "$MEASURE_KB" <<'EOF' >&2
 import sys
 n, s, kb = int(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3])
 print("measure: %d domains in %.2f s (%.0f domains/s), peak RSS %.1f MiB"
@@ -185,7 +185,7 @@ tm_assert "standard input is named in the message" grep -q "(standard input):504
 # (a tool that buffered its output would have written them all at once).
 # Orderings and counts, not times.
 tm_case "jsonl streams"
-python3 - "$TM_BIN" "$TM_BIND_PORT" "$LIST" >"$TM_TMP/stream" <<'EOF'
+"$TM_PYTHON" - "$TM_BIN" "$TM_BIND_PORT" "$LIST" >"$TM_TMP/stream" <<'EOF'
 import fcntl, os, subprocess, sys
 p = subprocess.Popen([sys.argv[1], "--server", "127.0.0.1:" + sys.argv[2], "-j", "1",
                       "--format", "jsonl", "-f", sys.argv[3]],
@@ -254,7 +254,7 @@ expect_usage_error
 # ---- JUnit XML -----------------------------------------------------------------
 
 junit_ok() { # EXPECTED-DOMAINS-FILE
-    python3 - "$TM_OUT" "$1" <<'EOF'
+    "$TM_PYTHON" - "$TM_OUT" "$1" <<'EOF'
 import sys, xml.etree.ElementTree as ET
 root = ET.parse(sys.argv[1]).getroot()
 want = [l.split("\t") for l in open(sys.argv[2]).read().splitlines()]
@@ -303,7 +303,7 @@ tm_case "--format json streams one document in input order"
 tm_run -j 16 --format json -f "$TM_TMP/list40.txt"
 expect_exit 1
 expect_valid_json
-tm_assert "39 results, in the order of the list, verdicts as generated" python3 -c '
+tm_assert "39 results, in the order of the list, verdicts as generated" "$TM_PYTHON" -c '
 import json, sys
 doc = json.load(open(sys.argv[1]))
 want = [l.split("\t") for l in open(sys.argv[2]).read().splitlines()]

@@ -8,8 +8,9 @@
 #
 # Run by ctest as: bash test_doh.sh /path/to/tmems-check
 #
-# The central assertion (issue 4): the verdicts over DoH equal the verdicts
-# over UDP on every integration scenario.  Every domain test_inbound.sh
+# The central assertion (the judge sees the same records whatever the
+# transport: docs/design.md "The judge"): the verdicts over DoH equal the
+# verdicts over UDP on every integration scenario.  Every domain test_inbound.sh
 # checks and every zone in tests/zones/ is run once over UDP (--server) and
 # once over https:// DoH, with each option set test_inbound.sh varies; the
 # check statuses, verdicts, phases, companies and exit statuses must be the
@@ -243,25 +244,6 @@ tm_case "--cacert without --doh is a usage error"
 tm_run_raw --cacert "$CA" ready.example
 expect_usage_error
 
-# ---- timing of one domain, DoH and UDP ----------------------------------------
-
-# Best of five runs each (the first run of a process pays for loading; the
-# best shows the transport).  Printed for the log only: timing decides no
-# test (bench/ measures).
-best_ms() {
-    local best=999999
-    for _ in 1 2 3 4 5; do
-        "$@"
-        [ "$TM_ELAPSED_MS" -lt "$best" ] && best=$TM_ELAPSED_MS
-    done
-    echo "$best"
-}
-tm_case "timing of ready.example"
-udp_ms=$(best_ms tm_run --format json ready.example)
-doh_ms=$(best_ms tm_doh "$DOH_URL" --format json ready.example)
-printf 'timing, ready.example against local BIND (best of 5): UDP %d ms, DoH over https %d ms\n' \
-    "$udp_ms" "$doh_ms"
-
 # ---- broken DoH endpoints -----------------------------------------------------
 
 # An HTTP/1.1 server (Python's http.server) with a few broken endpoints,
@@ -273,7 +255,7 @@ bad_server_start() {
     local portfile="$TM_TMP/$1.port"
     shift
     rm -f "$portfile"
-    python3 - "$portfile" "$@" <<'EOF' &
+    "$TM_PYTHON" - "$portfile" "$@" <<'EOF' &
 import http.server, os, random, ssl, sys, threading
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -415,7 +397,7 @@ expect_one_error "cannot use the DoH server https://127.0.0.1:$TM_SILENT_PORT/dn
 
 # ---- usage errors ---------------------------------------------------------------
 
-# CLI.md: exit 2, one line on stderr, nothing on stdout, no query sent.
+# docs/cli.md: exit 2, one line on stderr, nothing on stdout, no query sent.
 usage() {
     tm_case "$1"
     shift

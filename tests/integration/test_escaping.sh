@@ -65,7 +65,7 @@ expect_stdout_has "NUL as \\u0000, the record goes on" \
     '"value": "v=spf1 include:spf\.tmems-jp\.trendmicro\.com\\u0000 \+all"'
 expect_stdout_has "hidden characters as JSON escapes" \
     '\\u009b31m\\u202eRLO\\u2066LRI\\u200bZW\\u2028LS\\ufeffBOM\\u00adSHY\\ufff9ANN\\udb40\\udc41TAG\\ufffdBAD\\u007fDEL'
-tm_assert "the decoded value is the data (python's json)" python3 -c '
+tm_assert "the decoded value is the data (python's json)" "$TM_PYTHON" -c '
 import json, sys
 d = json.load(open(sys.argv[1]))
 txt = [t["value"] for t in d["results"][0]["records"]["txt"]]
@@ -85,7 +85,7 @@ expect_stdout_has "NUL as \\u0000" 'trendmicro\.com\\u0000 \+all'
 tm_case "JUnit"
 tm_run_raw --offline --zone "$Z" --format junit esc.example
 no_hidden JUnit
-tm_assert "well-formed XML" python3 -c 'import sys, xml.dom.minidom as m; m.parse(sys.argv[1])' "$TM_OUT"
+tm_assert "well-formed XML" "$TM_PYTHON" -c 'import sys, xml.dom.minidom as m; m.parse(sys.argv[1])' "$TM_OUT"
 expect_stdout_has "the text report's escapes" \
     'Published: "tmes=\\"~all\\\\x1b\\x1b\[2J\\u009b31m\\u202eRLO'
 expect_stdout_has "the NUL record" 'trendmicro\.com\\x00 \+all'

@@ -18,7 +18,11 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=${TM_SOURCE_DIR:-$(cd "$here/../.." && pwd)}
 command -v named-checkzone >/dev/null || { echo "named-checkzone is required (bind9-utils)" >&2; exit 2; }
 
+# Debian's interpreter when there is one (lib.sh, TM_PYTHON).
+py=python3
+[ -x /usr/bin/python3 ] && py=/usr/bin/python3
+
 rc=0
-python3 "$here/fix_closure.py" "$bin" "$root" --self-test || rc=1
-python3 "$here/fix_closure.py" "$bin" "$root" || rc=1
+"$py" "$here/fix_closure.py" "$bin" "$root" --self-test || rc=1
+"$py" "$here/fix_closure.py" "$bin" "$root" || rc=1
 exit $rc

@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
-# test_inbound.sh - the domain and inbound sections (CHECKS.md) of
+# test_inbound.sh - the domain and inbound sections (docs/checks.md) of
 # tmems-check against a real BIND 9 on 127.0.0.1 serving tests/zones/.
 #
 # Run by ctest as: bash test_inbound.sh /path/to/tmems-check
 #
-# The expected statuses are derived from CHECKS.md and CLI.md, not from the
+# The expected statuses are derived from docs/checks.md and docs/cli.md, not from the
 # code.  Where a check row is qualified by a phase ("pre: ...", "post: ..."),
 # the check is not applicable in the other phase, so its status there is
-# `skip` (CHECKS.md: "skip (not applicable, with the reason)"):
+# `skip` (docs/checks.md "How to read a result": it does not apply, and the
+# summary says why):
 #   mx.bypass in pre, inbound.servers in post.
 # A company ID that is unknown (phase pre, no --company) makes the company.*
-# checks `skip`.  Cells CHECKS.md leaves open are written "a|b" (either is
+# checks `skip`.  Cells docs/checks.md leaves open are written "a|b" (either is
 # accepted), each with the reason beside it:
 #   mx.ttl after the cutover: the TTL rule is stated for pre only, so post may
 #     skip it or still report it (a short TTL passes, a long one is info);
@@ -24,7 +25,7 @@ tm_bind_start
 
 Z="$TM_ZONES"
 
-# Catalogue order of the selected checks (CHECKS.md; company.relay_host sits
+# Catalogue order of the selected checks (docs/checks.md; company.relay_host sits
 # in the outbound table, after the inbound section).
 ORDER="domain.name domain.exists token.present token.format token.match mx.present mx.tmems mx.bypass mx.ttl mx.target company.id company.inbound_host inbound.servers inbound.cloud inbound.firewall company.relay_host"
 
@@ -101,7 +102,7 @@ scenario() {
 # ---- the scenarios ---------------------------------------------------------
 
 scenario ready.example 0 pass post acme "$EXP_READY"
-# The JSON contract (CLI.md): top-level fields, every check that ran is
+# The JSON contract (docs/json.md): top-level fields, every check that ran is
 # listed in catalogue order, the records with their TTLs.
 expect_json '.schema' 1
 expect_json '.tool' tmems-check
@@ -131,7 +132,7 @@ scenario backup-mx.example 0 warn post acme "$EXP_BACKUP"
 
 # Phase auto is post: a TMEmS host is among the lowest-preference MX hosts.
 scenario same-pref.example 1 fail post acme "$EXP_SAMEPREF"
-# CHECKS.md names one lowest-preference host; with two at the same value the
+# docs/checks.md names one lowest-preference host; with two at the same value the
 # TMEmS host is one of them: pass by that reading, fail if read strictly.
 expect_check_oneof mx.tmems "pass fail"
 
@@ -139,7 +140,7 @@ scenario nosuch-company.example 1 fail post nosuch "$EXP_NOSUCH"
 scenario m365.example 0 warn pre null "$EXP_M365"
 
 scenario nomx.example 1 fail pre null "$EXP_NOMX"
-# With no MX at all, CHECKS.md does not say whether the MX-content checks
+# With no MX at all, docs/checks.md does not say whether the MX-content checks
 # still report (info/pass on an empty set) or are not applicable.
 expect_check_oneof mx.tmems "info skip"
 expect_check_oneof mx.ttl "pass skip"
@@ -167,7 +168,7 @@ expect_check domain.exists fail
 # ---- --phase ------------------------------------------------------------
 
 # Before the cutover the MX is still the own server: asking for post makes
-# mx.tmems fail (CHECKS.md: post: fail).
+# mx.tmems fail (docs/checks.md: post: fail).
 # mx.bypass compares other hosts with the TMEmS host, and there is none:
 # every host bypasses (warn/fail) or the comparison does not apply (skip).
 scenario before.example 1 fail post null "mx.tmems=fail mx.ttl=info|skip
@@ -185,7 +186,7 @@ scenario ready.example 0 pass post acme "$EXP_READY" --phase post
 
 scenario ready.example 0 pass post acme "$EXP_READY" --company acme
 # The MX points at acme: another expected ID fails company.id; the ID in use
-# is the one given (CHECKS.md: known from --company), which does not exist.
+# is the one given (docs/checks.md: known from --company), which does not exist.
 # Whether acme's host still makes phase auto "post" is left open.
 scenario ready.example 1 fail - nosuchco "company.id=fail company.inbound_host=fail
  company.relay_host=fail" --company nosuchco
@@ -258,7 +259,7 @@ status_map() { jq -r '.results[0].checks[] | "\(.id)=\(.status)"' "$TM_OUT" 2>/d
 # offline_same DOMAIN "IDS THAT BECOME SKIP" ZONEFILE...
 # Runs DOMAIN over DNS, then offline from the zone files; every status must be
 # the same except the listed checks, which need names outside the zone files
-# and the bundled rules, so offline they are skip (CHECKS.md: Offline).
+# and the bundled rules, so offline they are skip (docs/checks.md "Offline").
 offline_same() {
     local domain=$1 skipped=$2 dns_map want got id z
     shift 2

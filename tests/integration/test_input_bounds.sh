@@ -88,7 +88,7 @@ refused "a rules file one byte over 1 MiB" "cannot read rules file '$TM_TMP/big.
 
 RULES="$SRC/data/rules/jp.json"
 # Writes both files; prints the line and column of the NUL.
-read -r line col < <(python3 - "$RULES" "$TM_TMP" <<'EOF'
+read -r line col < <("$TM_PYTHON" - "$RULES" "$TM_TMP" <<'EOF'
 import sys
 src, tmp = sys.argv[1], sys.argv[2]
 text = open(src, 'rb').read()

@@ -75,7 +75,7 @@ expect_field() { # ID FIELD VALUE
 # the Fix lines name replaced by them (docs/json.md, fix_records: same owner
 # and type; for TXT the same kind, SPF or token).
 apply_fix() {
-    named-compilezone -q -s full -i none -k ignore -o - "$1" "$2" | python3 -c '
+    named-compilezone -q -s full -i none -k ignore -o - "$1" "$2" | "$TM_PYTHON" -c '
 import sys
 fix = [l.strip() for l in open(sys.argv[1]) if l.strip()]
 def kind(rdata):

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# test_smtp.sh - --smtp and inbound.smtp (CHECKS.md inbound) against real
+# test_smtp.sh - --smtp and inbound.smtp (docs/checks.md "Receiving servers") against real
 # SMTP servers on loopback: Debian's python3-aiosmtpd with and without
 # STARTTLS (a self-signed certificate made here with openssl), a closed
 # port, a server that accepts and never greets, and one whose greeting
@@ -264,7 +264,6 @@ expect_check inbound.smtp warn
 expect_detail_has "mx.smtp.example (127.0.0.1): connection refused on TCP $CLOSED_PORT"
 expect_detail_has 'Port 25 is often blocked outbound'
 expect_detail_has '受信サーバに接続できません'
-expect_elapsed_below_ms 5000
 
 # ---- a server that accepts and never greets: warn within the timeout ---------------
 
@@ -308,7 +307,6 @@ expect_json '.results[0].checks[] | select(.id == "inbound.smtp") | .summary' \
 expect_detail_has 'mx.smtp-two.example (127.0.0.1): 220'
 expect_detail_has 'STARTTLS ok'
 expect_detail_has 'mx2.smtp-two.example (127.0.0.2): connected, but no greeting within 3000 ms'
-expect_elapsed_below_ms 8000
 
 # Both silent: the probes run at once, so the run takes one timeout, not
 # two: each server's connection was opened before the other's was closed.
@@ -328,7 +326,7 @@ for _ in $(seq 1 50); do
 done
 # shellcheck disable=SC2317 # called through tm_assert
 overlap() {
-    python3 - "$one" "$two" <<'EOF'
+    "$TM_PYTHON" - "$one" "$two" <<'EOF'
 import re, sys
 def span(path):
     t = open(path).read()

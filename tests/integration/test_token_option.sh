@@ -40,9 +40,9 @@ bad_token "an empty token" "" \
     "invalid --token '': the token is empty; give the 32 letters and digits the console shows"
 bad_token "a full-width space pasted from a Japanese document" "tmes=${PUBLISHED:0:31}　" \
     "invalid --token 'tmes=${PUBLISHED:0:31}　': character 32 after tmes= is a non-ASCII character, not an ASCII letter or digit; give the 32 characters the console shows, with or without tmes=, and no quotes"
-# A control byte never reaches the terminal: the line shows '?' for it.
+# A control byte never reaches the terminal: the line shows its \xNN.
 bad_token "a tab inside the token" "tmes=${PUBLISHED:0:16}	${PUBLISHED:16:15}" \
-    "invalid --token 'tmes=${PUBLISHED:0:16}?${PUBLISHED:16:15}': character 17 after tmes= is a control character, not an ASCII letter or digit; give the 32 characters the console shows, with or without tmes=, and no quotes"
+    "invalid --token 'tmes=${PUBLISHED:0:16}\\x09${PUBLISHED:16:15}': character 17 after tmes= is a control character, not an ASCII letter or digit; give the 32 characters the console shows, with or without tmes=, and no quotes"
 
 tm_case "the published token, with and without tmes=, in any case of the prefix"
 for given in "$PUBLISHED" "tmes=$PUBLISHED" "TMES=$PUBLISHED"; do

@@ -29,7 +29,7 @@ logging_silent_start() {
     local portfile="$TM_TMP/logging-silent.port"
     rm -f "$portfile"
     : >"$SILENT_LOG"
-    python3 - "$portfile" "$SILENT_LOG" <<'EOF' &
+    "$TM_PYTHON" - "$portfile" "$SILENT_LOG" <<'EOF' &
 import os, random, socket, struct, sys, time
 for _ in range(200):
     port = random.randint(20000, 60000)

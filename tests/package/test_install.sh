@@ -21,6 +21,7 @@ for path in bin/tmems-check \
             share/man/man1/tmems-check.1.gz \
             share/locale/ja/LC_MESSAGES/tmems-check.mo \
             share/bash-completion/completions/tmems-check \
+            share/doc/tmems-check/cli.md \
             share/doc/tmems-check/checks.md \
             share/doc/tmems-check/json.md \
             share/doc/tmems-check/ci.md; do

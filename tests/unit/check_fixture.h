@@ -19,7 +19,7 @@
 #define FX_DOMAIN "acme.example"
 #define FX_TMEMS "acme.in.tmems-jp.trendmicro.com"
 #define FX_RELAY "acme.relay.tmems-jp.trendmicro.com"
-/* 32 letters and digits, as the seed describes the token. */
+/* 32 letters and digits, as the onboarding guide describes the token. */
 #define FX_TOKEN "88vf4Tw3IPext5MmvoQSYF5mxwOczSpc"
 #define FX_TOKEN_HEX "0123456789abcdef0123456789abcdef"
 

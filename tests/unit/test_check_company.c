@@ -1,4 +1,4 @@
-/* test_check_company.c - the company ID (会社 ID, CHECKS.md "Vocabulary"):
+/* test_check_company.c - the company ID (会社 ID, docs/checks.md "Company ID"):
  * company.id (a 3-63 character host label, equal to --company when given),
  * company.inbound_host and company.relay_host (the ID's hosts exist in the
  * Japan data center), and the relay question they ask for. */
@@ -132,7 +132,7 @@ static void test_id_invalid_labels_fail(void **state)
 static void test_id_64_characters_fail(void **state)
 {
     fx_t *fx = *state;
-    /* CHECKS.md: 3 to 63 characters.  A 64-character --company must not be
+    /* docs/checks.md: 3 to 63 characters.  A 64-character --company must not be
      * cut to 63 and then pass. */
     fx_outcome(fx, FX_DOMAIN, TM_RR_MX, TM_DNS_NODATA);
     expect_invalid_option(fx, L64);

@@ -1,4 +1,4 @@
-/* test_check_consistency.c - dns.consistency (CHECKS.md domain, only with
+/* test_check_consistency.c - dns.consistency (docs/checks.md, only with
  * --authoritative) over hand-built views: every authoritative server and
  * the recursive answer agree on serial, MX set, token and SPF (pass); a
  * server that differs is listed with what differs (warn); a server without

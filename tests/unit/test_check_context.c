@@ -398,7 +398,7 @@ static void test_missing_answer(void **state)
     fx_outcome(fx, "x.example", TM_RR_A, TM_DNS_NXDOMAIN);
     fx_outcome(fx, "n.example", TM_RR_A, TM_DNS_NODATA);
 
-    /* offline and unknown: skip, never error (CHECKS.md "Offline") */
+    /* offline and unknown: skip, never error (docs/checks.md "Offline") */
     st = TM_EINVAL;
     assert_true(tm_finding_for_missing(&fx->ctx, tm_rrset_get(fx->rrset, "u.example", TM_RR_A),
                                        "u.example", &fx->f, &st));

@@ -1,4 +1,4 @@
-/* test_check_domain.c - the 全般 / ドメイン名 section of CHECKS.md:
+/* test_check_domain.c - the 全般 / ドメイン名 section of docs/checks.md:
  * domain.name, domain.exists and the ownership token (token.present,
  * token.format, token.match), each a pure function of a hand-built rrset. */
 #include <setjmp.h>
@@ -294,7 +294,7 @@ static void test_format_hex_passes(void **state)
 static void test_format_alnum_passes(void **state)
 {
     fx_t *fx = *state;
-    /* the seed says letters and digits: upper case is not a defect */
+    /* the onboarding guide says letters and digits: upper case is not a defect */
     assert_int_equal(format_of(fx, "tmes=" FX_TOKEN)->status, TM_CHECK_PASS);
 }
 
@@ -371,7 +371,7 @@ static void test_format_space_inside_fails(void **state)
     fx_t *fx = *state;
     tm_finding_t *f = format_of(fx, "tmes=0123456789abcdef 0123456789abcde");
     assert_int_equal(f->status, TM_CHECK_FAIL);
-    assert_contains(f->detail, "not ASCII letters or digits");
+    assert_contains(f->detail, "1 character is not an ASCII letter or digit");
 }
 
 static void test_format_punctuation_fails(void **state)
@@ -388,7 +388,7 @@ static void test_format_non_ascii_fails(void **state)
     /* 32 characters, one of them a two-byte é */
     tm_finding_t *f = format_of(fx, "tmes=0123456789abcdef0123456789abcd\xc3\xa9");
     assert_int_equal(f->status, TM_CHECK_FAIL);
-    assert_contains(f->detail, "not ASCII letters or digits");
+    assert_contains(f->detail, "characters are not ASCII letters or digits");
 }
 
 static void test_format_control_byte_escaped(void **state)

@@ -1,4 +1,4 @@
-/* test_check_finding.c - the verdict rule of CLI.md (fail > error > warn >
+/* test_check_finding.c - the verdict rule of docs/json.md (fail > error > warn >
  * pass; info and skip never change it), the names used in JSON, the
  * summary/detail/fix builders, and tm_quote_dns, which must make every
  * stray quote, backslash and control byte of a DNS record visible. */

@@ -1,4 +1,4 @@
-/* test_check_inbound.c - the informational rows of 受信サーバ (CHECKS.md
+/* test_check_inbound.c - the informational rows of 受信サーバ (docs/checks.md
  * inbound): inbound.servers (the console's table to fill in before the
  * cutover), inbound.cloud (Microsoft 365 or Google Workspace in front) and
  * inbound.firewall (the data-center ranges, the 2024-08-21 additions marked). */

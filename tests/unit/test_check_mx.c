@@ -1,4 +1,4 @@
-/* test_check_mx.c - the MX rows of the 受信サーバ section (CHECKS.md
+/* test_check_mx.c - the MX rows of the 受信サーバ section (docs/checks.md
  * inbound): mx.present, mx.tmems, mx.bypass, mx.ttl, mx.target, pre and post
  * the cutover, with DNS failures (error) and offline unknowns (skip), and
  * the questions the inbound checks ask for (tm_inbound_needs). */
@@ -528,7 +528,7 @@ static void test_ttl_min_over_records(void **state)
 static void test_ttl_post_not_a_warning(void **state)
 {
     fx_t *fx = *state;
-    /* CHECKS.md states the 300 s rule for pre only; after the cutover a long
+    /* docs/checks.md states the 300 s rule for pre only; after the cutover a long
      * TTL only slows a rollback: information */
     FX_MX(fx, 86400, {10, FX_TMEMS});
     tm_finding_t *f = fx_run(fx, tm_check_mx_ttl);

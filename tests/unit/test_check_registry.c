@@ -1,8 +1,9 @@
-/* test_check_registry.c - the catalogue (CHECKS.md order, stable ids,
+/* test_check_registry.c - the catalogue (docs/checks.md order, stable ids,
  * sections), --only/--skip selection with prefixes, list validation for the
- * CLI, what the selected checks need fetched, and tm_checks_run: catalogue
- * order, every selected check reported, and --no-outbound turning outbound
- * warnings and failures into information. */
+ * CLI, the descriptions and options of tmems-check checks, selections that
+ * would run nothing, what the selected checks need fetched, and
+ * tm_checks_run: catalogue order, every selected check reported, and
+ * --no-outbound turning outbound warnings and failures into information. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,7 +14,7 @@
 #include "tmems/tm_spf.h"
 
 /* The ids of the domain and inbound tables and company.relay_host, in the
- * order CHECKS.md lists them.  Other sections may add ids in between. */
+ * order docs/checks.md lists them.  Other sections may add ids in between. */
 static const struct {
     const char *id;
     tm_section_t section;
@@ -132,7 +133,7 @@ static void test_list_valid(void **state)
     size_t badlen = 0;
     const char *ok[] = {"mx.ttl", "mx.", "token.,mx.ttl", "company.", "domain.name,inbound.",
                         "company.relay_host,company.inbound_host",
-                        /* CLI.md's own example of a prefix */
+                        /* docs/cli.md's own example of a prefix */
                         "spf.", "spf.lookups,spf.all"};
     for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
         if (!tm_check_list_valid(ok[i], &bad, &badlen))
@@ -147,6 +148,116 @@ static void test_list_valid(void **state)
     expect_invalid("", 0, 0);
     expect_invalid("mx.ttl,", 7, 0);
     expect_invalid(",mx.ttl", 0, 0);
+}
+
+/* ---- what tmems-check checks tells ------------------------------------------ */
+
+static void test_descriptions(void **state)
+{
+    (void)state;
+    size_t n = 0;
+    const tm_check_def_t *cat = tm_check_catalogue(&n);
+    for (size_t i = 0; i < n; i++) {
+        const char *d = tm_check_description(cat[i].id);
+        if (!d || !*d)
+            fail_msg("%s has no description", cat[i].id);
+        /* one line, a phrase without a final period, like a summary */
+        assert_null(strchr(d, '\n'));
+        assert_true(d[strlen(d) - 1] != '.');
+        assert_true(strlen(d) < 120);
+    }
+    assert_null(tm_check_description("nosuch.check"));
+    assert_null(tm_check_description("mx."));
+}
+
+static void test_needs_option(void **state)
+{
+    (void)state;
+    size_t n = 0;
+    const tm_check_def_t *cat = tm_check_catalogue(&n);
+    for (size_t i = 0; i < n; i++) {
+        tm_check_needs_t want = strcmp(cat[i].id, "dns.consistency") == 0
+                                    ? TM_CHECK_NEEDS_AUTHORITATIVE
+                                : strcmp(cat[i].id, "inbound.smtp") == 0 ? TM_CHECK_NEEDS_SMTP
+                                                                         : TM_CHECK_NEEDS_NOTHING;
+        assert_int_equal(tm_check_needs(cat[i].id), want);
+    }
+    assert_string_equal(tm_check_needs_option(TM_CHECK_NEEDS_AUTHORITATIVE), "--authoritative");
+    assert_string_equal(tm_check_needs_option(TM_CHECK_NEEDS_SMTP), "--smtp");
+    assert_null(tm_check_needs_option(TM_CHECK_NEEDS_NOTHING));
+}
+
+/* The checks tm_checks_run reports with opts, as "id id ...". */
+static void ran(fx_t *fx, char *out, size_t outlen)
+{
+    tm_findings_t f;
+    tm_findings_init(&f);
+    tm_check_ctx_init(&fx->ctx, fx->domain, NULL, fx->rrset, fx->rules, &fx->opts);
+    assert_int_equal(tm_checks_run(&fx->ctx, &f), TM_OK);
+    out[0] = '\0';
+    for (size_t i = 0; i < f.count; i++)
+        snprintf(out + strlen(out), outlen - strlen(out), "%s%s", i ? " " : "", f.items[i].id);
+    tm_findings_clear(&f);
+}
+
+static void expect_gap(const tm_check_options_t *opts, const char *item, const char *id,
+                       tm_check_needs_t needs)
+{
+    tm_check_selection_gap_t gap;
+    if (tm_check_selection_runs(opts, &gap))
+        fail_msg("--only %s --skip %s was accepted", opts->only ? opts->only : "",
+                 opts->skip ? opts->skip : "");
+    if (!item) {
+        assert_null(gap.item);
+        return;
+    }
+    assert_non_null(gap.item);
+    assert_int_equal(gap.item_len, strlen(item));
+    assert_memory_equal(gap.item, item, strlen(item));
+    assert_string_equal(gap.id, id);
+    assert_int_equal(gap.needs, needs);
+}
+
+static void test_selection_runs(void **state)
+{
+    fx_t *fx = *state;
+    tm_check_options_t o = fx->opts;
+    tm_check_selection_gap_t gap;
+    char list[2048];
+    /* everything, and everything that runs */
+    assert_true(tm_check_selection_runs(&o, &gap));
+    ran(fx, list, sizeof list);
+    assert_null(strstr(list, "dns.consistency"));
+    assert_null(strstr(list, "inbound.smtp"));
+    /* an item that selects only a check whose option is missing */
+    o.only = "dns.consistency";
+    expect_gap(&o, "dns.consistency", "dns.consistency", TM_CHECK_NEEDS_AUTHORITATIVE);
+    o.only = "mx.,inbound.smtp";
+    expect_gap(&o, "inbound.smtp", "inbound.smtp", TM_CHECK_NEEDS_SMTP);
+    o.only = "dns.";
+    expect_gap(&o, "dns.", "dns.consistency", TM_CHECK_NEEDS_AUTHORITATIVE);
+    /* a prefix that also selects checks that run is fine: inbound.smtp is
+     * simply not among them */
+    o.only = "inbound.";
+    assert_true(tm_check_selection_runs(&o, &gap));
+    /* with the option the check runs */
+    o.only = "dns.consistency";
+    o.authoritative = true;
+    assert_true(tm_check_selection_runs(&o, &gap));
+    fx->opts = o;
+    ran(fx, list, sizeof list);
+    assert_string_equal(list, "dns.consistency");
+    /* --only and --skip that leave nothing */
+    o = fx->opts;
+    o.authoritative = false;
+    o.only = "mx.ttl";
+    o.skip = "mx.";
+    expect_gap(&o, NULL, NULL, TM_CHECK_NEEDS_NOTHING);
+    o.only = NULL;
+    o.skip = "domain.,token.,dns.,mx.,company.,inbound.,spf.,rules.";
+    expect_gap(&o, NULL, NULL, TM_CHECK_NEEDS_NOTHING);
+    o.skip = "domain.,token.,dns.,mx.,company.,inbound.,spf.";
+    assert_true(tm_check_selection_runs(&o, &gap));
 }
 
 /* ---- what to fetch -------------------------------------------------------- */
@@ -514,6 +625,9 @@ int main(void)
         T(test_find),
         T(test_selected),
         T(test_list_valid),
+        T(test_descriptions),
+        T(test_needs_option),
+        T(test_selection_runs),
         T(test_needs_rounds),
         T(test_needs_follow_selection),
         T(test_run_all_in_order),

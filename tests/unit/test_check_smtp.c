@@ -1,4 +1,4 @@
-/* test_check_smtp.c - inbound.smtp (CHECKS.md inbound, only with --smtp)
+/* test_check_smtp.c - inbound.smtp (docs/checks.md, only with --smtp)
  * over hand-built views: every receiving server greets with 220 and offers
  * STARTTLS that completes (pass); unreachable, silent, without STARTTLS or
  * with a failed handshake (warn, with the reason and the port-25 note); the

@@ -65,7 +65,7 @@ static void test_given_messages(void **state)
         {"tmes=", "invalid --token 'tmes=': the token is empty; give the 32 letters and digits the "
                   "console shows"},
         {"tmes=tmes=" T32, "character 5 after tmes= is '='"},
-        {"\x1b[2J" T32, "invalid --token '?[2J" T32 "': character 1 is a control character"},
+        {"\x1b[2J" T32, "invalid --token '\\x1b[2J" T32 "': character 1 is a control character"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         char msg[512];

@@ -212,13 +212,18 @@ static void test_beneath(void **state)
     assert_int_equal(symlink(outside, path_of("jail/abs-out")), 0);
     assert_int_equal(symlink("../secret", path_of("jail/rel-out")), 0);
     assert_int_equal(symlink("sub/in.inc", path_of("jail/link-in")), 0);
+    assert_int_equal(symlink("sub", path_of("jail/dir-link")), 0);
+    assert_int_equal(symlink("..", path_of("jail/sub/up")), 0);
+    assert_int_equal(symlink("loop-b", path_of("jail/loop-a")), 0);
+    assert_int_equal(symlink("loop-a", path_of("jail/loop-b")), 0);
     assert_int_equal(mkfifo(path_of("jail/fifo"), 0600), 0);
 
     char *data = NULL;
     size_t len = 0;
     tm_file_error_t why;
     static const char *const inside[] = {"sub/in.inc", "link-in", "./sub/in.inc",
-                                         "sub/../sub/in.inc"};
+                                         "sub/../sub/in.inc", "dir-link/in.inc",
+                                         "sub/up/sub/in.inc", "sub//in.inc"};
     for (size_t i = 0; i < sizeof inside / sizeof inside[0]; i++) {
         assert_int_equal(tm_file_read_beneath(jail, inside[i], 100, &data, &len, &why), TM_OK);
         assert_string_equal(data, "www A 192.0.2.1\n");
@@ -226,7 +231,8 @@ static void test_beneath(void **state)
         data = NULL;
     }
     static const char *const out[] = {"../secret", "abs-out", "rel-out", "sub/../../secret",
-                                      "/etc/passwd", ""};
+                                      "/etc/passwd", "", "sub/up/../secret",
+                                      "dir-link/../../secret"};
     for (size_t i = 0; i < sizeof out / sizeof out[0]; i++) {
         assert_int_equal(tm_file_read_beneath(jail, out[i], 100, &data, &len, &why), TM_EINVAL);
         assert_int_equal(why.problem, TM_FILE_OUTSIDE);
@@ -242,6 +248,11 @@ static void test_beneath(void **state)
     assert_int_equal(why.sys_errno, EISDIR);
     assert_int_equal(tm_file_read_beneath(jail, "missing", 100, &data, &len, &why), TM_EIO);
     assert_int_equal(why.sys_errno, ENOENT);
+    assert_int_equal(tm_file_read_beneath(jail, "loop-a", 100, &data, &len, &why), TM_EIO);
+    assert_int_equal(why.sys_errno, ELOOP);
+    assert_int_equal(tm_file_read_beneath(jail, "sub/in.inc/x", 100, &data, &len, &why),
+                     TM_EIO);
+    assert_int_equal(why.sys_errno, ENOTDIR);
     /* the limit holds here too */
     assert_int_equal(tm_file_read_beneath(jail, "sub/in.inc", 10, &data, &len, &why), TM_ERANGE);
 }

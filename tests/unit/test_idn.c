@@ -1,7 +1,8 @@
 /* test_idn.c - tm_domain_from_user: what a user types becomes the A-label
  * form DNS uses under IDNA2008 (RFC 5890-5892, via libidn2), shown to people
- * in its U-label form (CHECKS.md domain.name: "IDN accepted and shown as
- * both U-label and A-label"); every invalid name is refused with a reason. */
+ * in its U-label form (docs/checks.md domain.name: internationalised names are
+ * accepted and shown in both forms); every invalid name is refused with a
+ * reason. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

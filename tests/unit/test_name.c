@@ -321,6 +321,55 @@ static void test_locale_independent(void **state)
     assert_false(sfx);
 }
 
+/* The one canonical spelling: ASCII lower case, one trailing dot dropped,
+ * every other byte (escapes, bytes >= 0x80) kept. */
+static void test_canonical(void **state)
+{
+    (void)state;
+    char out[32];
+    assert_true(tm_name_canonical("WWW.Example.COM.", 16, out, sizeof out));
+    assert_string_equal(out, "www.example.com");
+    assert_true(tm_name_canonical("a..", 3, out, sizeof out));
+    assert_string_equal(out, "a.");
+    assert_true(tm_name_canonical("\\046X\xc9.", 7, out, sizeof out));
+    assert_string_equal(out, "\\046x\xc9");
+    assert_true(tm_name_canonical(".", 1, out, sizeof out));
+    assert_string_equal(out, "");
+    /* len bounds the input: no NUL needed there */
+    assert_true(tm_name_canonical("ABCDEF", 3, out, sizeof out));
+    assert_string_equal(out, "abc");
+    /* the name and its NUL must fit */
+    assert_true(tm_name_canonical("ABCD", 4, out, 5));
+    assert_string_equal(out, "abcd");
+    assert_false(tm_name_canonical("ABCD", 4, out, 4));
+    assert_true(tm_name_canonical("ABCD.", 5, out, 5));
+
+    char *dup = tm_name_canonical_dup("Mail.Example.JP.");
+    assert_non_null(dup);
+    assert_string_equal(dup, "mail.example.jp");
+    tm_free(dup);
+    tm_alloc_fail_after(1);
+    assert_null(tm_name_canonical_dup("x"));
+    tm_alloc_fail_after(0);
+}
+
+/* tm_name_hash agrees with tm_name_equal: case and one trailing dot do
+ * not change it; the type and the name do.  It is FNV-1a over the
+ * canonical name, then the type's two bytes in network order. */
+static void test_name_hash(void **state)
+{
+    (void)state;
+    uint64_t h = tm_name_hash("example.com", 16);
+    assert_true(h == tm_name_hash("Example.COM.", 16));
+    assert_true(h == tm_name_hash("EXAMPLE.com", 16));
+    assert_true(h != tm_name_hash("example.com", 15));
+    assert_true(h != tm_name_hash("example.org", 16));
+    assert_true(h != tm_name_hash("example.com..", 16));
+    const uint8_t type_bytes[] = {0, 16};
+    uint64_t want = tm_fnv1a(tm_fnv1a(TM_FNV1A_INIT, "example.com", 11), type_bytes, 2);
+    assert_true(h == want);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -334,6 +383,8 @@ int main(void)
         cmocka_unit_test(test_name_equal),
         cmocka_unit_test(test_has_suffix),
         cmocka_unit_test(test_locale_independent),
+        cmocka_unit_test(test_canonical),
+        cmocka_unit_test(test_name_hash),
     };
     return cmocka_run_group_tests(tests, build_names, NULL);
 }

@@ -1,4 +1,4 @@
-/* test_params.c - the command line of CLI.md "Options" as tmc_params_parse
+/* test_params.c - the command line of docs/cli.md "Options" as tmc_params_parse
  * reads it: every option and its default, every bad value refused with a
  * message naming it, unknown options, missing values, --token with and
  * without "tmes=", up to 8 --server values in their IPv4 and IPv6 forms,
@@ -216,7 +216,7 @@ static void test_enumerations(void **state)
     parsed_t *r = PARSE("--lang", "en", "example.com");
     assert_true(r->ok);
     assert_string_equal(r->p.lang, "en");
-    /* CLI.md: ids or prefixes such as "spf." */
+    /* docs/cli.md: ids or prefixes such as "spf." */
     r = PARSE("--only", "spf.", "--skip", "spf.ptr,mx.", "example.com");
     if (!r->ok)
         fail_msg("%s", r->err);
@@ -350,7 +350,7 @@ static void test_token_malformed(void **state)
         {"xtmes=abc", "character 6 is '='"},
         /* the message stays one line: a control byte shows as '?' */
         {"88vf4Tw3IPext5MmvoQSYF5mxwOczSp\n",
-         "invalid --token '88vf4Tw3IPext5MmvoQSYF5mxwOczSp?': character 32 is a control character"},
+         "invalid --token '88vf4Tw3IPext5MmvoQSYF5mxwOczSp\\x0a': character 32 is a control character"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         parsed_t *r = PARSE("--token", (char *)cases[i].arg, "example.com");
@@ -699,6 +699,87 @@ static void test_max_queries(void **state)
     expect_refused(PARSE("--max-queries", "one", "example.com"), "one");
 }
 
+/* Every numeric row of the option table at its bounds: the ends are
+ * accepted and land in their field, one past each end is refused with the
+ * exact message (the option as written, the value, the valid range). */
+static void test_numeric_bounds(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *option, *min, *max, *below, *above, *range;
+    } rows[] = {
+        {"--timeout", "1", "60000", "0", "60001", "milliseconds from 1 to 60000"},
+        {"--tries", "1", "10", "0", "11", "from 1 to 10"},
+        {"--deadline", "1", "86400", "0", "86401", "seconds from 1 to 86400"},
+        {"--max-queries", "1", "4096", "0", "4097", "from 1 to 4096"},
+        {"-j", "1", "4096", "0", "4097", "from 1 to 4096"},
+        {"--auth-port", "1", "65535", "0", "65536", "a port from 1 to 65535"},
+        {"--smtp-port", "1", "65535", "0", "65536", "a port from 1 to 65535"},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        const char *ends[2] = {rows[i].min, rows[i].max};
+        for (int e = 0; e < 2; e++) {
+            char *argv[] = {"tmems-check", (char *)rows[i].option, (char *)ends[e], "a.example",
+                            NULL};
+            parsed_t *r = parse_argv(4, argv);
+            if (!r->ok)
+                fail_msg("%s %s refused: %s", rows[i].option, ends[e], r->err);
+            unsigned long want = strtoul(ends[e], NULL, 10), got = 0;
+            if (strcmp(rows[i].option, "--timeout") == 0)
+                got = r->p.timeout_ms;
+            else if (strcmp(rows[i].option, "--tries") == 0)
+                got = r->p.tries;
+            else if (strcmp(rows[i].option, "--deadline") == 0)
+                got = r->p.deadline_s;
+            else if (strcmp(rows[i].option, "--max-queries") == 0)
+                got = r->p.max_queries;
+            else if (strcmp(rows[i].option, "-j") == 0)
+                got = r->p.jobs;
+            else if (strcmp(rows[i].option, "--auth-port") == 0)
+                got = r->p.probe.auth_port;
+            else
+                got = r->p.probe.smtp_port;
+            assert_int_equal(got, want);
+        }
+        const char *bad[2] = {rows[i].below, rows[i].above};
+        for (int e = 0; e < 2; e++) {
+            char *argv[] = {"tmems-check", (char *)rows[i].option, (char *)bad[e], "a.example",
+                            NULL};
+            parsed_t *r = parse_argv(4, argv);
+            char want[160];
+            snprintf(want, sizeof want, "invalid %s value '%s': %s", rows[i].option, bad[e],
+                     rows[i].range);
+            assert_false(r->ok);
+            assert_string_equal(r->err, want);
+        }
+    }
+}
+
+/* Every word of each enumeration row, and the exact message otherwise; the
+ * alias --colour is the same row as --color. */
+static void test_choice_rows(void **state)
+{
+    (void)state;
+    parsed_t *r = PARSE("--colour", "always", "--phase", "post", "--format", "junit", "a.example");
+    assert_true(r->ok);
+    assert_int_equal(r->p.color, TMC_COLOR_ALWAYS);
+    assert_int_equal(r->p.check.phase, TM_PHASE_POST);
+    assert_int_equal(r->p.format, TMC_FORMAT_JUNIT);
+    r = PARSE("--phase", "later", "a.example");
+    assert_string_equal(r->err, "invalid --phase 'later': use pre, post or auto");
+    r = PARSE("--format", "xml", "a.example");
+    assert_string_equal(r->err, "invalid --format 'xml': use text, json, jsonl, junit, github, sarif or markdown");
+    r = PARSE("--colour", "blue", "a.example");
+    assert_string_equal(r->err, "invalid --color 'blue': use auto, always or never");
+    r = PARSE("--lang", "fr", "a.example");
+    assert_string_equal(r->err, "invalid --lang 'fr': use ja or en");
+    /* a flag row set to false, and one set to true */
+    r = PARSE("--no-outbound", "--offline", "a.example");
+    assert_true(r->ok);
+    assert_false(r->p.check.outbound);
+    assert_true(r->p.offline);
+}
+
 #define T(name) cmocka_unit_test_setup(name, setup)
 
 /* The DNS-as-code options (docs/ci.md): the CI formats, --zone-format and
@@ -773,6 +854,8 @@ int main(void)
         T(test_options_after_domain),
         T(test_max_queries),
         T(test_deadline_and_cacert),
+        T(test_numeric_bounds),
+        T(test_choice_rows),
     };
     return cmocka_run_group_tests(tests, NULL, teardown);
 }

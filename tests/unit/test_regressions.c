@@ -1,5 +1,5 @@
-/* test_regressions.c - one test per defect the fuzzers found (issue 6,
- * "Reliability"), each reproducing the input that broke a promise of a
+/* test_regressions.c - one test per defect the fuzzers found
+ * (tests/fuzz/README.md), each reproducing the input that broke a promise of a
  * public header.  The inputs also sit in tests/fuzz/corpus/<target>/ and
  * replay there; these tests state what the right answer is. */
 #include <setjmp.h>

@@ -1,4 +1,4 @@
-/* test_rules.c - the bundled rules carry the facts of CHECKS.md, the lookups
+/* test_rules.c - the bundled rules carry the facts of docs/checks.md, the lookups
  * answer what the checks ask, and every bad --rules document is refused with
  * the JSON path of its first problem, without a leak. */
 #include <setjmp.h>
@@ -126,7 +126,7 @@ static void test_japan_facts(void **state)
         }
     }
     assert_int_equal(added, 3);
-    assert_int_equal(addresses, 512); /* CHECKS.md: "evaluate all 512 addresses" */
+    assert_int_equal(addresses, 512); /* docs/checks.md spf.tmems_ranges */
 
     /* The site record and the legacy chain, for offline SPF counting. */
     assert_int_equal(r->nrecords, 4);
@@ -157,7 +157,7 @@ typedef struct {
     size_t nranges;
 } region_facts_t;
 
-/* CHECKS.md, "Other data centers". */
+/* docs/rules.md, the bundled regions. */
 static const region_facts_t other_regions[] = {
     {"us", "in.tmes.trendmicro.com", "relay.tmes.trendmicro.com", "spf-us.tmes.trendmicro.com",
      {"18.208.22.64/26", "18.208.22.128/25", "18.188.9.192/26", "18.188.239.128/26"}, 4},
@@ -191,7 +191,7 @@ static void test_other_regions(void **state)
             assert_string_equal(r->ranges[i].cidr, f->ranges[i]);
             assert_null(r->ranges[i].since);
         }
-        /* What CHECKS.md states once for every site. */
+        /* What docs/checks.md states once for every site. */
         assert_string_equal(r->token_prefix, jp->token_prefix);
         assert_int_equal(r->token_length, jp->token_length);
         assert_int_equal(r->company_min, jp->company_min);

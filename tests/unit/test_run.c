@@ -258,7 +258,7 @@ static void test_company_option_differs(void **state)
 static void test_company_option_too_long(void **state)
 {
     run_fx_t *fx = *state;
-    /* 64 characters: one over the limit of CHECKS.md */
+    /* 64 characters: one over the limit of docs/checks.md */
     const char *id64 = "abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcd";
     assert_int_equal(strlen(id64), 64);
     fx->opts.company = id64;
@@ -321,7 +321,7 @@ static void test_offline_unknown_domain(void **state)
     const tm_finding_t *name = finding(r, "domain.name");
     assert_contains(name->summary, "例え.jp");
     assert_contains(name->summary, "xn--r8jz45g.jp");
-    /* offline, a name in no zone: skip, never error (CHECKS.md "Offline") */
+    /* offline, a name in no zone: skip, never error (docs/checks.md "Offline") */
     const char *skipped[] = {"domain.exists", "token.present", "token.format", "mx.present",
                              "mx.tmems", "mx.ttl", "mx.target", "inbound.servers",
                              "inbound.cloud"};

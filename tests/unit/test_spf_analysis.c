@@ -323,6 +323,63 @@ static void test_out_of_memory(void **state)
     tm_rrset_destroy(r.rrset);
 }
 
+/* Round by round in place, as a job does: the same analysis as one built
+ * afresh, and a record parsed in an earlier round is the same parse. */
+static void test_rebuild(void **state)
+{
+    (void)state;
+    static const char *const zone[] = {
+        "example.co.jp TXT v=spf1 include:_spf.example.co.jp ~all",
+        "_spf.example.co.jp TXT v=spf1 ip4:192.0.2.0/24 include:spf.tmems-jp.trendmicro.com -all",
+        JP_RECORD,
+    };
+    fx_zone_t z = {zone, sizeof zone / sizeof zone[0], 0};
+    tm_rrset_t *rrset = tm_rrset_create();
+    tm_spf_analysis_t *a = NULL;
+    const tm_spf_record_t *root = NULL;
+    tm_questions_t need;
+    tm_questions_init(&need);
+    unsigned rounds = 0;
+    for (;;) {
+        tm_questions_clear(&need);
+        assert_int_equal(tm_spf_analysis_rebuild(&a, rrset, "example.co.jp", &rules, &need),
+                         TM_OK);
+        assert_non_null(a);
+        if (a->tree) {
+            if (root)
+                assert_ptr_equal(a->tree->root->record, root); /* parsed once */
+            root = a->tree->root->record;
+        }
+        if (need.count == 0)
+            break;
+        fx_answer_all(&z, rrset, &need);
+        assert_true(++rounds < 10);
+    }
+    assert_int_equal(rounds, 3);
+    tm_spf_analysis_t *fresh = NULL;
+    assert_int_equal(tm_spf_analysis_build(rrset, "example.co.jp", &rules, NULL, &fresh), TM_OK);
+    assert_true(a->complete && fresh->complete);
+    assert_int_equal(a->lookups, fresh->lookups);
+    assert_int_equal(a->include_depth, fresh->include_depth);
+    assert_int_equal(a->tree->nnodes, fresh->tree->nnodes);
+    assert_int_equal(a->nranges, fresh->nranges);
+    for (size_t i = 0; i < a->nranges; i++)
+        assert_int_equal(a->ranges[i].parts[0].result, fresh->ranges[i].parts[0].result);
+    tm_spf_analysis_destroy(fresh);
+
+    /* another rrset: nothing of the old one is kept */
+    tm_rrset_t *other = tm_rrset_create();
+    assert_int_equal(tm_spf_analysis_rebuild(&a, other, "example.co.jp", &rules, &need), TM_OK);
+    assert_false(a->fetched);
+    assert_null(a->tree);
+    /* a bad name frees the previous analysis and leaves NULL */
+    assert_int_equal(tm_spf_analysis_rebuild(&a, other, "a..b", &rules, &need), TM_EINVAL);
+    assert_null(a);
+    tm_questions_clear(&need);
+    tm_rrset_destroy(other);
+    tm_rrset_destroy(rrset);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -333,6 +390,7 @@ int main(void)
         cmocka_unit_test_setup(test_defects, setup),
         cmocka_unit_test_setup(test_offline_and_no_rules, setup),
         cmocka_unit_test_setup(test_out_of_memory, setup),
+        cmocka_unit_test_setup(test_rebuild, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,5 +1,5 @@
 /* test_spf_tree.c - the worst-case lookup tree and the counting rules of
- * CHECKS.md "Counting SPF lookups", and its level-by-level need list. */
+ * docs/checks.md "Counting SPF lookups", and its level-by-level need list. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

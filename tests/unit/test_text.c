@@ -433,6 +433,77 @@ static void test_width(void **state)
     }
 }
 
+/* Data that must be ASCII (an SPF record, an HTTP header field): every byte
+ * of a character outside ASCII as \xNN, so that a look-alike shows as the
+ * bytes that make the data wrong; the rest as tm_text_escape. */
+static void test_escape_ascii(void **state)
+{
+    (void)state;
+    tm_buf_t b;
+    tm_buf_init(&b);
+    assert_int_equal(tm_text_escape_ascii(&b, "v=spf1 -all", 11), TM_OK);
+    assert_string_equal(b.data, "v=spf1 -all");
+    tm_buf_clear(&b);
+    /* e-acute, a Japanese character, RLO: their bytes, not code points */
+    assert_int_equal(tm_text_escape_ascii(&b, "\xc3\xa9|\xe6\x97\xa5|\xe2\x80\xae", 10), TM_OK);
+    assert_string_equal(b.data, "\\xc3\\xa9|\\xe6\\x97\\xa5|\\xe2\\x80\\xae");
+    tm_buf_clear(&b);
+    /* invalid UTF-8, control characters, the backslash; '"' stays */
+    assert_int_equal(tm_text_escape_ascii(&b, "\xff\x1b\\\"", 4), TM_OK);
+    assert_string_equal(b.data, "\\xff\\x1b\\\\\"");
+    tm_buf_clear(&b);
+    tm_alloc_fail_after(1);
+    assert_int_equal(tm_text_escape_ascii(&b, "\xc3\xa9", 2), TM_ENOMEM);
+    tm_buf_clear(&b);
+}
+
+static void expect_cut(size_t outlen, const char *in, size_t len, tm_text_escaping_t mode,
+                       const char *want)
+{
+    char out[64];
+    memset(out, 'Z', sizeof out);
+    assert_true(outlen <= sizeof out);
+    const char *got = tm_text_escape_cut(out, outlen, in, len, mode);
+    assert_ptr_equal(got, out);
+    if (strcmp(got, want) != 0)
+        print_error("cut to %zu: \"%s\", want \"%s\"\n", outlen, got, want);
+    assert_string_equal(got, want);
+    assert_true(strlen(got) < outlen);
+}
+
+#define CUT(outlen, in, mode, want) expect_cut(outlen, in, sizeof(in) - 1, mode, want)
+
+/* The fixed-array form for messages: the whole text when its escapes fit,
+ * else whole characters and "..." (never half an escape or a character). */
+static void test_escape_cut(void **state)
+{
+    (void)state;
+    CUT(16, "hello", TM_TEXT_RAW, "hello");
+    CUT(6, "hello", TM_TEXT_RAW, "hello");          /* exactly fits */
+    CUT(5, "hello", TM_TEXT_RAW, "h...");
+    CUT(8, "abcdefghij", TM_TEXT_RAW, "abcd...");
+    CUT(11, "ab\x1b" "cdef", TM_TEXT_RAW, "ab\\x1bcdef"); /* 10 bytes escaped */
+    CUT(10, "ab\x1b" "cdef", TM_TEXT_RAW, "ab\\x1b...");
+    CUT(9, "ab\x1b" "cdef", TM_TEXT_RAW, "ab...");    /* \x1b is not split */
+    CUT(8, "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e", TM_TEXT_RAW, "\xe6\x97\xa5...");
+    CUT(16, "a\"b\\", TM_TEXT_QUOTED, "a\\\"b\\\\");
+    CUT(16, "a\"b\\", TM_TEXT_RAW, "a\"b\\\\");
+    CUT(16, "a\\x1b\x1b", TM_TEXT_NEUTRALIZE, "a\\x1b\\x1b");
+    CUT(16, "\xc3\xa9", TM_TEXT_ASCII, "\\xc3\\xa9");
+    CUT(8, "\xc3\xa9", TM_TEXT_ASCII, "...");        /* both bytes or neither */
+    CUT(3, "abcdef", TM_TEXT_RAW, "");               /* no room even for "..." */
+    CUT(1, "abcdef", TM_TEXT_RAW, "");
+    CUT(4, "", TM_TEXT_RAW, "");
+    /* no allocation: a failing allocator changes nothing */
+    tm_alloc_fail_after(1);
+    CUT(8, "abcdefghij", TM_TEXT_RAW, "abcd...");
+    tm_alloc_fail_after(0);
+    /* outlen 0: nothing written */
+    char out[2] = {'Q', 'Q'};
+    assert_ptr_equal(tm_text_escape_cut(out, 0, "abc", 3, TM_TEXT_RAW), out);
+    assert_int_equal(out[0], 'Q');
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -443,6 +514,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_property_random, reset_hook, reset_hook),
         cmocka_unit_test_setup_teardown(test_limit_and_enomem, reset_hook, reset_hook),
         cmocka_unit_test_setup_teardown(test_width, reset_hook, reset_hook),
+        cmocka_unit_test_setup_teardown(test_escape_ascii, reset_hook, reset_hook),
+        cmocka_unit_test_setup_teardown(test_escape_cut, reset_hook, reset_hook),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -38,7 +38,7 @@ void tm_mx_host_classify(const tm_check_ctx_t *ctx, const char *host, tm_mx_host
 bool tm_mx_has_kind(const tm_check_ctx_t *ctx, const tm_answer_t *mx, tm_mx_host_kind_t kind);
 /* True when the apex answered NXDOMAIN and no answer says it exists. */
 bool tm_ctx_domain_missing(const tm_check_ctx_t *ctx);
-/* True when the company ID is a host label of the rules' length (CHECKS.md:
+/* True when the company ID is a host label of the rules' length (docs/checks.md:
  * 3 to 63 characters).  A --company is judged as given: ctx->company holds
  * at most TM_LABEL_MAX bytes, so a longer one would be cut to a valid ID. */
 bool tm_ctx_company_valid(const tm_check_ctx_t *ctx);

@@ -2,7 +2,6 @@
  * to 63 letters, digits and '-' that names both TMEmS hosts of the customer,
  * <id>.in.<site> for the MX and <id>.relay.<site> for outbound relay. */
 #include <string.h>
-#include <strings.h>
 
 #include "check/checks.h"
 #include "util/tm_i18n.h"
@@ -32,9 +31,15 @@ tm_status_t tm_check_company_id(const tm_check_ctx_t *ctx, tm_finding_t *out)
         st = tm_finding_set(out, TM_CHECK_FAIL, _("\"%s\" is not a valid company ID"),
                             tm_ctx_company_text(ctx));
         if (st == TM_OK)
-            st = tm_finding_detail(out, _("A company ID is a host label: %u to %u letters, "
-                                          "digits and '-', not starting or ending with '-' "
-                                          "(seed: Step 1-2)."),
+            st = tm_finding_detail(out,
+                                   dngettext(TM_TEXTDOMAIN,
+                                             "A company ID is a host label: %u to %u letter, "
+                                             "digit or '-', not starting or ending with '-' "
+                                             "(onboarding guide, Step 1-2).",
+                                             "A company ID is a host label: %u to %u letters, "
+                                             "digits and '-', not starting or ending with '-' "
+                                             "(onboarding guide, Step 1-2).",
+                                             ctx->rules->company_max),
                                    ctx->rules->company_min, ctx->rules->company_max);
         if (st == TM_OK)
             st = tm_finding_fix(out, _("Copy the ID from the console: ドメイン > 受信サーバ > "
@@ -43,7 +48,7 @@ tm_status_t tm_check_company_id(const tm_check_ctx_t *ctx, tm_finding_t *out)
         return st;
     }
     if (ctx->company_source == TM_COMPANY_FROM_OPTION && ctx->mx_company[0] &&
-        strcasecmp(ctx->company, ctx->mx_company) != 0) {
+        tm_ascii_casecmp(ctx->company, ctx->mx_company) != 0) {
         st = tm_finding_set(out, TM_CHECK_FAIL,
                             _("The MX points at company \"%s\", but --company is \"%s\""),
                             ctx->mx_company, ctx->company);

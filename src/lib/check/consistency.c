@@ -1,4 +1,4 @@
-/* consistency.c - dns.consistency (CHECKS.md domain, only with
+/* consistency.c - dns.consistency (docs/checks.md, only with
  * --authoritative): every authoritative server of the zone and the recursive
  * answer agree on the SOA serial, the MX set, the ownership token and the
  * SPF record.  During an MX cutover, or with a secondary that stopped
@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "check/checks.h"
 #include "tmems/tm_probe.h"
@@ -185,7 +184,7 @@ static tm_status_t render_mx(const tm_answer_t *mx, char **out)
 static bool txt_starts(const tm_rr_t *rr, const char *prefix)
 {
     size_t n = strlen(prefix);
-    return rr->u.txt.len >= n && strncasecmp(rr->u.txt.data, prefix, n) == 0;
+    return rr->u.txt.len >= n && tm_ascii_ncasecmp(rr->u.txt.data, prefix, n) == 0;
 }
 
 /* The TXT records starting with prefix, each quoted (tm_quote_dns, which
@@ -600,7 +599,11 @@ tm_status_t tm_check_dns_consistency(const tm_check_ctx_t *ctx, tm_finding_t *ou
             st = add_ttl_note(out, j);
     }
     if (st == TM_OK && view->truncated)
-        st = tm_finding_detail(out, _("Only the first %d addresses of the NS set were asked."),
+        st = tm_finding_detail(out,
+                               dngettext(TM_TEXTDOMAIN,
+                                         "Only the first %d address of the NS set was asked.",
+                                         "Only the first %d addresses of the NS set were asked.",
+                                         TM_PROBE_MAX_TARGETS),
                                TM_PROBE_MAX_TARGETS);
 done:
     judge_clear(j);

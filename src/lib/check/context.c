@@ -3,7 +3,6 @@
  * and what each MX host is to TMEmS. */
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include "check/checks.h"
 #include "util/tm_i18n.h"
@@ -143,7 +142,7 @@ bool tm_host_is_ip_literal(const char *host)
     if (len >= 2 && host[0] == '[' && host[len - 1] == ']') {
         const char *inner = host + 1;
         size_t inner_len = len - 2;
-        if (inner_len >= 5 && strncasecmp(inner, "IPv6:", 5) == 0) {
+        if (inner_len >= 5 && tm_ascii_ncasecmp(inner, "IPv6:", 5) == 0) {
             inner += 5;
             inner_len -= 5;
         }

@@ -3,7 +3,6 @@
  * "tmes=<32 letters and digits>" proves the domain is the customer's). */
 #include <ctype.h>
 #include <string.h>
-#include <strings.h>
 
 #include "check/checks.h"
 #include "util/tm_i18n.h"
@@ -137,7 +136,11 @@ static tm_status_t token_fix_line(const tm_check_ctx_t *ctx, tm_finding_t *out)
     if (ctx->opts->token && ctx->opts->token[0])
         return tm_finding_fix_record(out, "%s. 3600 IN TXT \"%s%s\"", ctx->domain,
                               ctx->rules->token_prefix, ctx->opts->token);
-    return tm_finding_fix(out, _("%s. 3600 IN TXT \"%s<the %u characters shown in the console>\""),
+    return tm_finding_fix(out,
+                          dngettext(TM_TEXTDOMAIN,
+                                    "%s. 3600 IN TXT \"%s<the %u character shown in the console>\"",
+                                    "%s. 3600 IN TXT \"%s<the %u characters shown in the console>\"",
+                                    ctx->rules->token_length),
                           ctx->domain, ctx->rules->token_prefix, ctx->rules->token_length);
 }
 
@@ -169,8 +172,8 @@ tm_status_t tm_check_token_present(const tm_check_ctx_t *ctx, tm_finding_t *out)
                               "(domain not verified)"));
         if (st == TM_OK)
             st = tm_finding_detail(out, _("Until the domain is verified, policy rules cannot "
-                                          "name it and settings may not migrate (seed: Step "
-                                          "2-1)."));
+                                          "name it and settings may not migrate (onboarding "
+                                          "guide, Step 2-1)."));
         if (st == TM_OK)
             st = tm_finding_fix(out, _("Publish the TXT record shown in the console under "
                                        "全般, then press 確認:"));
@@ -178,12 +181,16 @@ tm_status_t tm_check_token_present(const tm_check_ctx_t *ctx, tm_finding_t *out)
             st = token_fix_line(ctx, out);
         return st;
     }
-    st = tm_finding_set(out, TM_CHECK_WARN, _("%zu ownership tokens are published; one is expected"),
+    st = tm_finding_set(out, TM_CHECK_WARN,
+                        dngettext(TM_TEXTDOMAIN,
+                                  "%zu ownership token is published; one is expected",
+                                  "%zu ownership tokens are published; one is expected", n),
                         n);
     if (st == TM_OK)
         st = tm_finding_detail(out, _("A leftover token from a trial or another account can "
                                       "block registering the domain elsewhere: a domain belongs "
-                                      "to one account per data center (seed: Step 1-3)."));
+                                      "to one account per data center (onboarding guide, "
+                                      "Step 1-3)."));
     for (size_t i = 0; i < n && i < TOKEN_MAX_CANDIDATES && st == TM_OK; i++) {
         char *quoted = tm_quote_dns_dup(toks[i].rr->u.txt.data, toks[i].rr->u.txt.len);
         if (!quoted)
@@ -234,17 +241,30 @@ static tm_status_t token_defects(const tm_check_ctx_t *ctx, const token_t *tok,
     }
     if (st == TM_OK && bad) {
         *defective = true;
-        st = tm_finding_detail(out, _("- %zu characters are not ASCII letters or digits"), bad);
+        st = tm_finding_detail(out,
+                               dngettext(TM_TEXTDOMAIN,
+                                         "- %zu character is not an ASCII letter or digit",
+                                         "- %zu characters are not ASCII letters or digits", bad),
+                               bad);
     }
     if (st == TM_OK && tok->core_len != rules->token_length) {
         *defective = true;
-        st = tm_finding_detail(out, _("- the value has %zu characters; exactly %u are expected"),
+        st = tm_finding_detail(out,
+                               dngettext(TM_TEXTDOMAIN,
+                                         "- the value has %zu character instead of %u",
+                                         "- the value has %zu characters instead of %u",
+                                         tok->core_len),
                                tok->core_len, rules->token_length);
     }
     if (st == TM_OK && tok->rr->u.txt.nstrings > 1) {
         *defective = true;
-        st = tm_finding_detail(out, _("- the record is split into %zu strings; publish it as "
-                                      "one string"),
+        st = tm_finding_detail(out,
+                               dngettext(TM_TEXTDOMAIN,
+                                         "- the record is split into %zu string; publish it as "
+                                         "one string",
+                                         "- the record is split into %zu strings; publish it as "
+                                         "one string",
+                                         tok->rr->u.txt.nstrings),
                                tok->rr->u.txt.nstrings);
     }
     return st;
@@ -279,7 +299,10 @@ tm_status_t tm_check_token_format(const tm_check_ctx_t *ctx, tm_finding_t *out)
         goto done;
     if (defective_count == 0) {
         st = tm_finding_set(out, TM_CHECK_PASS,
-                            _("The token is well-formed: %s and %u letters and digits"),
+                            dngettext(TM_TEXTDOMAIN,
+                                      "The token is well-formed: %s and %u letter or digit",
+                                      "The token is well-formed: %s and %u letters and digits",
+                                      ctx->rules->token_length),
                             ctx->rules->token_prefix, ctx->rules->token_length);
         goto done;
     }

@@ -112,7 +112,8 @@ tm_status_t tm_check_inbound_cloud(const tm_check_ctx_t *ctx, tm_finding_t *out)
     if (st != TM_OK)
         return st;
     if (strcmp(cloud->id, "microsoft365") == 0) {
-        /* Seed 004 and 000 Step 4-1: without the inbound connector,
+        /* The 2024 data-center change notice, required action 1, and the
+         * onboarding guide, Step 4-1: without the inbound connector,
          * Microsoft 365 greylists TMEmS and delays mail. */
         st = tm_finding_detail(out, _("Without an inbound connector for the TMEmS addresses, "
                                       "Microsoft 365 may greylist and delay the mail TMEmS "
@@ -136,8 +137,12 @@ tm_status_t tm_check_inbound_firewall(const tm_check_ctx_t *ctx, tm_finding_t *o
 {
     const tm_rules_t *rules = ctx->rules;
     tm_status_t st = tm_finding_set(out, TM_CHECK_INFO,
-                                    _("Allow SMTP (TCP %u) from the %zu %s data-center ranges "
-                                      "on the receiving servers"),
+                                    dngettext(TM_TEXTDOMAIN,
+                                              "Allow SMTP (TCP %u) from the %zu %s data-center "
+                                              "range on the receiving servers",
+                                              "Allow SMTP (TCP %u) from the %zu %s data-center "
+                                              "ranges on the receiving servers",
+                                              rules->nranges),
                                     rules->smtp_port, rules->nranges, tm_site_name(rules));
     for (size_t i = 0; i < rules->nranges && st == TM_OK; i++) {
         const tm_rules_range_t *r = &rules->ranges[i];

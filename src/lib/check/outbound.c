@@ -9,7 +9,6 @@
  * with that reason where the bad term could change their verdict, so that
  * none contradicts the record. */
 #include <string.h>
-#include <strings.h>
 
 #include "check/checks.h"
 #include "check/spf_fix.h"
@@ -56,7 +55,7 @@ static bool bad_term_names(const tm_spf_analysis_t *a, const char *name)
     for (size_t i = 0; root && len && i < root->nerrors; i++) {
         const char *term = root->errors[i].term;
         for (const char *p = term; *p; p++) {
-            if (strncasecmp(p, name, len) == 0)
+            if (tm_ascii_ncasecmp(p, name, len) == 0)
                 return true;
         }
     }
@@ -201,10 +200,17 @@ tm_status_t tm_check_spf_include(const tm_check_ctx_t *ctx, tm_finding_t *out)
                                       saved),
                             rules->spf_legacy, rules->spf_include, saved);
         if (st == TM_OK)
-            st = tm_finding_detail(out, _("The legacy record covers every data center through "
-                                          "nested includes and costs %u lookups; the Japan "
-                                          "record costs 1 (2024 data-center change "
-                                          "notice)."),
+            st = tm_finding_detail(out,
+                                   dngettext(TM_TEXTDOMAIN,
+                                             "The legacy record covers every data center "
+                                             "through nested includes and costs %u lookup; the "
+                                             "Japan record costs 1 (2024 data-center change "
+                                             "notice).",
+                                             "The legacy record covers every data center "
+                                             "through nested includes and costs %u lookups; the "
+                                             "Japan record costs 1 (2024 data-center change "
+                                             "notice).",
+                                             a->legacy_lookups),
                                    a->legacy_lookups);
         if (st == TM_OK)
             st = tm_finding_fix(out, _("Replace include:%s by include:%s:"), rules->spf_legacy,
@@ -330,8 +336,13 @@ tm_status_t tm_check_spf_lookups(const tm_check_ctx_t *ctx, tm_finding_t *out)
                                                           a->lookups),
                             atleast, a->lookups, TM_SPF_LOOKUP_LIMIT);
         if (st == TM_OK)
-            st = tm_finding_detail(out, _("Past %u lookups receivers stop with permerror, and "
-                                          "mail can be rejected (RFC 7208 section 4.6.4)."),
+            st = tm_finding_detail(out,
+                                   dngettext(TM_TEXTDOMAIN,
+                                             "Past %u lookup receivers stop with permerror, and "
+                                             "mail can be rejected (RFC 7208 section 4.6.4).",
+                                             "Past %u lookups receivers stop with permerror, and "
+                                             "mail can be rejected (RFC 7208 section 4.6.4).",
+                                             TM_SPF_LOOKUP_LIMIT),
                                    TM_SPF_LOOKUP_LIMIT);
     } else if (offline_partial(a)) {
         st = tm_finding_set(out, TM_CHECK_SKIP,
@@ -435,9 +446,15 @@ tm_status_t tm_check_spf_mx_names(const tm_check_ctx_t *ctx, tm_finding_t *out)
         return st;
     if (!a->mx_overflow)
         return tm_finding_set(out, TM_CHECK_PASS,
-                              _("Every mx term names at most %u mail hosts"), TM_SPF_MX_LIMIT);
+                              dngettext(TM_TEXTDOMAIN, "Every mx term names at most %u mail host",
+                                        "Every mx term names at most %u mail hosts",
+                                        TM_SPF_MX_LIMIT),
+                              TM_SPF_MX_LIMIT);
     st = tm_finding_set(out, TM_CHECK_FAIL,
-                        _("An mx term resolves more than %u MX names: permerror"),
+                        dngettext(TM_TEXTDOMAIN,
+                                  "An mx term resolves more than %u MX name: permerror",
+                                  "An mx term resolves more than %u MX names: permerror",
+                                  TM_SPF_MX_LIMIT),
                         TM_SPF_MX_LIMIT);
     if (st == TM_OK)
         st = list_flagged(a, TM_SPF_TF_MX_OVERFLOW, out);

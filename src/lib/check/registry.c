@@ -1,4 +1,4 @@
-/* registry.c - the catalogue in CHECKS.md order, --only/--skip selection,
+/* registry.c - the catalogue in the order of docs/checks.md, --only/--skip selection,
  * and the two entry points of the judge: what it still needs, and run. */
 #include <string.h>
 
@@ -68,6 +68,120 @@ static const tm_check_def_t catalogue[] = {
 #undef CONSOLE
 
 #define CATALOGUE_SIZE (sizeof(catalogue) / sizeof(catalogue[0]))
+
+/* What each check is for, in one line (tmems-check checks), and the option
+ * without which it does not run at all: dns.consistency and inbound.smtp
+ * talk to servers beyond the resolver, so they run only when asked for
+ * (docs/checks.md).  In catalogue order; test_check_registry compares the
+ * ids one by one. */
+static const struct {
+    const char *id;
+    const char *description;
+    tm_check_needs_t needs;
+} about[] = {
+    {"domain.name", N_("The domain is a valid domain name (internationalised names too)"),
+     TM_CHECK_NEEDS_NOTHING},
+    {"domain.exists", N_("The domain exists in DNS (not NXDOMAIN)"), TM_CHECK_NEEDS_NOTHING},
+    {"token.present", N_("One ownership token (tmes=) is published at the apex"),
+     TM_CHECK_NEEDS_NOTHING},
+    {"token.format", N_("The token has the console's form: tmes= and 32 letters and digits, "
+                        "in one string"),
+     TM_CHECK_NEEDS_NOTHING},
+    {"token.match", N_("With --token: the published token is the one given"),
+     TM_CHECK_NEEDS_NOTHING},
+    {"dns.consistency", N_("With --authoritative: every authoritative server gives the same "
+                           "SOA serial, MX, token and SPF record"),
+     TM_CHECK_NEEDS_AUTHORITATIVE},
+    {"mx.present", N_("The domain has MX records, and no null MX"), TM_CHECK_NEEDS_NOTHING},
+    {"mx.tmems", N_("The most preferred MX host is the company's TMEmS inbound host (from "
+                    "the cutover on)"),
+     TM_CHECK_NEEDS_NOTHING},
+    {"mx.bypass", N_("After the cutover, no other MX host lets mail skip the scan"),
+     TM_CHECK_NEEDS_NOTHING},
+    {"mx.ttl", N_("Before the cutover, the MX TTL is short enough to switch (and roll back) "
+                  "quickly"),
+     TM_CHECK_NEEDS_NOTHING},
+    {"mx.target", N_("Every MX target is a host name with an address record"),
+     TM_CHECK_NEEDS_NOTHING},
+    {"company.id", N_("The company ID is a valid host label, and the one given with --company"),
+     TM_CHECK_NEEDS_NOTHING},
+    {"company.inbound_host", N_("The company's inbound host exists in this data center"),
+     TM_CHECK_NEEDS_NOTHING},
+    {"inbound.servers", N_("Before the cutover: the current MX hosts, to enter as receiving "
+                           "servers in the console"),
+     TM_CHECK_NEEDS_NOTHING},
+    {"inbound.cloud", N_("Whether the current MX is a cloud mail service that needs its own "
+                         "settings"),
+     TM_CHECK_NEEDS_NOTHING},
+    {"inbound.firewall", N_("The data-center ranges the receiving servers must accept on TCP 25"),
+     TM_CHECK_NEEDS_NOTHING},
+    {"inbound.smtp", N_("With --smtp: each receiving server greets on TCP 25 and offers "
+                        "STARTTLS"),
+     TM_CHECK_NEEDS_SMTP},
+    {"spf.present", N_("The domain publishes an SPF record"), TM_CHECK_NEEDS_NOTHING},
+    {"spf.single", N_("Exactly one SPF record is published"), TM_CHECK_NEEDS_NOTHING},
+    {"spf.syntax", N_("Every SPF record in the tree parses"), TM_CHECK_NEEDS_NOTHING},
+    {"spf.include", N_("The SPF record includes the data center's SPF record"),
+     TM_CHECK_NEEDS_NOTHING},
+    {"spf.lookups", N_("The SPF tree needs at most 10 DNS lookups, counted for the worst case"),
+     TM_CHECK_NEEDS_NOTHING},
+    {"spf.void_lookups", N_("At most 2 lookups of the SPF tree find no record"),
+     TM_CHECK_NEEDS_NOTHING},
+    {"spf.mx_names", N_("Every mx term of the SPF tree names at most 10 mail hosts"),
+     TM_CHECK_NEEDS_NOTHING},
+    {"spf.ptr", N_("No ptr term in the SPF tree"), TM_CHECK_NEEDS_NOTHING},
+    {"spf.loop", N_("No include or redirect leads back to a record on its path"),
+     TM_CHECK_NEEDS_NOTHING},
+    {"spf.include_target", N_("Every include and redirect target has exactly one SPF record"),
+     TM_CHECK_NEEDS_NOTHING},
+    {"spf.all", N_("The SPF record ends in ~all or -all"), TM_CHECK_NEEDS_NOTHING},
+    {"spf.tmems_ranges", N_("Every address of the data-center ranges passes the SPF record"),
+     TM_CHECK_NEEDS_NOTHING},
+    {"spf.hardcoded", N_("The data-center ranges come through the include, not ip4: terms"),
+     TM_CHECK_NEEDS_NOTHING},
+    {"spf.size", N_("TXT strings of at most 255 bytes, and an apex TXT answer that fits in "
+                    "512 bytes"),
+     TM_CHECK_NEEDS_NOTHING},
+    {"company.relay_host", N_("The company's relay host for outbound mail exists"),
+     TM_CHECK_NEEDS_NOTHING},
+    {"rules.current", N_("The live data-center SPF record authorises exactly the bundled "
+                         "ranges"),
+     TM_CHECK_NEEDS_NOTHING},
+};
+
+_Static_assert(sizeof(about) / sizeof(about[0]) == CATALOGUE_SIZE,
+               "every check of the catalogue has its line in about[]");
+
+static size_t about_index(const char *id)
+{
+    for (size_t i = 0; i < CATALOGUE_SIZE; i++) {
+        if (strcmp(about[i].id, id) == 0)
+            return i;
+    }
+    return CATALOGUE_SIZE;
+}
+
+const char *tm_check_description(const char *id)
+{
+    size_t i = about_index(id);
+    return i < CATALOGUE_SIZE ? _(about[i].description) : NULL;
+}
+
+tm_check_needs_t tm_check_needs(const char *id)
+{
+    size_t i = about_index(id);
+    return i < CATALOGUE_SIZE ? about[i].needs : TM_CHECK_NEEDS_NOTHING;
+}
+
+const char *tm_check_needs_option(tm_check_needs_t needs)
+{
+    switch (needs) {
+    case TM_CHECK_NEEDS_AUTHORITATIVE: return "--authoritative";
+    case TM_CHECK_NEEDS_SMTP: return "--smtp";
+    case TM_CHECK_NEEDS_NOTHING: break;
+    }
+    return NULL;
+}
 
 const tm_check_def_t *tm_check_catalogue(size_t *count)
 {
@@ -210,24 +324,59 @@ static tm_status_t soften_outbound(const tm_check_ctx_t *ctx, tm_finding_t *f)
                                   "不達メール継続管理 (mail continuity)."));
 }
 
-/* dns.consistency and inbound.smtp talk to servers beyond the resolver, so
- * they run only when asked for (CHECKS.md: "only with --authoritative",
- * "only with --smtp"). */
+/* Whether the option a check needs (about[]) was given. */
 static bool option_enabled(const char *id, const tm_check_options_t *opts)
 {
-    if (strcmp(id, "dns.consistency") == 0)
-        return opts->authoritative;
-    if (strcmp(id, "inbound.smtp") == 0)
-        return opts->smtp;
+    switch (tm_check_needs(id)) {
+    case TM_CHECK_NEEDS_AUTHORITATIVE: return opts->authoritative;
+    case TM_CHECK_NEEDS_SMTP: return opts->smtp;
+    case TM_CHECK_NEEDS_NOTHING: break;
+    }
     return true;
+}
+
+static bool runs(const char *id, const tm_check_options_t *opts)
+{
+    return tm_check_selected(id, opts->only, opts->skip) && option_enabled(id, opts);
+}
+
+bool tm_check_selection_runs(const tm_check_options_t *opts, tm_check_selection_gap_t *gap)
+{
+    memset(gap, 0, sizeof(*gap));
+    /* Each --only item must select a check that runs: "--only dns.consistency"
+     * without --authoritative would print a report with no check in it. */
+    const char *p = opts->only ? opts->only : "";
+    while (*p) {
+        size_t len = strcspn(p, ",");
+        bool any = false;
+        for (size_t i = 0; i < CATALOGUE_SIZE && !any; i++) {
+            const char *id = catalogue[i].id;
+            if (!item_matches(p, len, id))
+                continue;
+            if (option_enabled(id, opts))
+                any = true;
+            else if (!gap->id)
+                *gap = (tm_check_selection_gap_t){p, len, id, tm_check_needs(id)};
+        }
+        if (!any && gap->id)
+            return false;
+        memset(gap, 0, sizeof(*gap));
+        p += len;
+        if (*p == ',')
+            p++;
+    }
+    for (size_t i = 0; i < CATALOGUE_SIZE; i++) {
+        if (runs(catalogue[i].id, opts))
+            return true;
+    }
+    return false; /* gap->item NULL: --only and --skip leave nothing */
 }
 
 tm_status_t tm_checks_run(const tm_check_ctx_t *ctx, tm_findings_t *out)
 {
     for (size_t i = 0; i < CATALOGUE_SIZE; i++) {
         const tm_check_def_t *def = &catalogue[i];
-        if (!tm_check_selected(def->id, ctx->opts->only, ctx->opts->skip) ||
-            !option_enabled(def->id, ctx->opts))
+        if (!runs(def->id, ctx->opts))
             continue;
         if (out->count == out->cap) {
             size_t cap = out->cap ? out->cap * 2 : 32;

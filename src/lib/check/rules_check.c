@@ -1,5 +1,6 @@
 /* rules_check.c - rules.current: are the bundled ranges still what the live
- * site SPF record authorises?  The ranges change (seed 004: three added on
+ * site SPF record authorises?  The ranges change (the 2024 data-center change
+ * notice: three added on
  * 2024-08-21), and a stale bundle would judge every domain against the past. */
 #include <string.h>
 
@@ -88,7 +89,10 @@ tm_status_t tm_check_rules_current(const tm_check_ctx_t *ctx, tm_finding_t *out)
     st = list_differences(rules, rec, out, &differences);
     if (st == TM_OK && differences == 0)
         st = tm_finding_set(out, TM_CHECK_PASS,
-                            _("The live %s authorises exactly the %zu bundled ranges"),
+                            dngettext(TM_TEXTDOMAIN,
+                                      "The live %s authorises exactly the %zu bundled range",
+                                      "The live %s authorises exactly the %zu bundled ranges",
+                                      rules->nranges),
                             rules->spf_include, rules->nranges);
     else if (st == TM_OK)
         st = tm_finding_set(out, TM_CHECK_WARN,

@@ -1,4 +1,4 @@
-/* smtp_check.c - inbound.smtp (CHECKS.md inbound, only with --smtp): each
+/* smtp_check.c - inbound.smtp (docs/checks.md, only with --smtp): each
  * receiving server accepts TCP 25, greets with 220 (RFC 5321 section 4.3.1),
  * answers EHLO, and offers STARTTLS (RFC 3207) that completes.  TMEmS
  * delivers the scanned mail to these servers; when it cannot connect, the
@@ -395,7 +395,11 @@ tm_status_t tm_check_inbound_smtp(const tm_check_ctx_t *ctx, tm_finding_t *out)
         st = tm_finding_detail(out, _("Without STARTTLS (RFC 3207), the mail TMEmS delivers "
                                       "to this server crosses the network unencrypted."));
     if (st == TM_OK && view->truncated)
-        st = tm_finding_detail(out, _("Only the first %d receiving servers were greeted."),
+        st = tm_finding_detail(out,
+                               dngettext(TM_TEXTDOMAIN,
+                                         "Only the first %d receiving server was greeted.",
+                                         "Only the first %d receiving servers were greeted.",
+                                         TM_PROBE_MAX_TARGETS),
                                TM_PROBE_MAX_TARGETS);
     if (st == TM_OK && unreachable > 0)
         st = tm_finding_fix(out, _("Allow TCP %u from the data-center ranges (see "

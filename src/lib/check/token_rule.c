@@ -2,9 +2,9 @@
  * the published value and --token of the given one. */
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include "check/token_rule.h"
+#include "tmems/tm_util.h"
 #include "util/tm_i18n.h"
 
 static bool ascii_alnum(unsigned char c)
@@ -27,7 +27,7 @@ bool tm_token_given_valid(const char *given, const char *prefix, unsigned length
                           const char **value, char *msg, size_t msglen)
 {
     size_t plen = strlen(prefix);
-    const char *v = strncasecmp(given, prefix, plen) == 0 ? given + plen : given;
+    const char *v = tm_ascii_ncasecmp(given, prefix, plen) == 0 ? given + plen : given;
     size_t len = strlen(v);
     *value = v;
     if (tm_token_value_valid(v, len, length))
@@ -35,17 +35,10 @@ bool tm_token_given_valid(const char *given, const char *prefix, unsigned length
     size_t bad = 0;
     while (bad < len && ascii_alnum((unsigned char)v[bad]))
         bad++;
-    /* The value as given, on one line: a control byte shows as '?' (the
-     * reason says what it is). */
+    /* The value as given, on one line, escaped by the one policy
+     * (src/lib/util/text.c): a control byte shows as its \xNN. */
     char shown[160];
-    size_t k = 0;
-    for (const char *g = given; *g && k + 4 < sizeof(shown); g++)
-        shown[k++] = ((unsigned char)*g < 0x20 || *g == 0x7f) ? '?' : *g;
-    if (given[k] != '\0' && k + 4 >= sizeof(shown)) {
-        memcpy(shown + k, "...", 3);
-        k += 3;
-    }
-    shown[k] = '\0';
+    tm_text_escape_cut(shown, sizeof shown, given, strlen(given), TM_TEXT_RAW);
     char what[64];
     unsigned char c = bad < len ? (unsigned char)v[bad] : 0;
     if (c > 0x20 && c < 0x7f)
@@ -56,20 +49,35 @@ bool tm_token_given_valid(const char *given, const char *prefix, unsigned length
                  : c > 0x7f ? _("a non-ASCII character")
                             : _("a control character"));
     if (len == 0)
-        snprintf(msg, msglen, _("invalid --token '%s': the token is empty; give the %u letters "
-                                "and digits the console shows"),
+        snprintf(msg, msglen,
+                 dngettext(TM_TEXTDOMAIN,
+                           "invalid --token '%s': the token is empty; give the %u letter or "
+                           "digit the console shows",
+                           "invalid --token '%s': the token is empty; give the %u letters and "
+                           "digits the console shows",
+                           length),
                  shown, length);
     else if (bad < len && v == given)
         snprintf(msg, msglen,
-                 _("invalid --token '%s': character %zu is %s, not an ASCII letter or digit; "
-                   "give the %u characters the console shows, with or without %s, and no "
-                   "quotes"),
+                 dngettext(TM_TEXTDOMAIN,
+                           "invalid --token '%s': character %zu is %s, not an ASCII letter or "
+                           "digit; give the %u character the console shows, with or without %s, "
+                           "and no quotes",
+                           "invalid --token '%s': character %zu is %s, not an ASCII letter or "
+                           "digit; give the %u characters the console shows, with or without "
+                           "%s, and no quotes",
+                           length),
                  shown, bad + 1, what, length, prefix);
     else if (bad < len)
         snprintf(msg, msglen,
-                 _("invalid --token '%s': character %zu after %s is %s, not an ASCII letter or "
-                   "digit; give the %u characters the console shows, with or without %s, and "
-                   "no quotes"),
+                 dngettext(TM_TEXTDOMAIN,
+                           "invalid --token '%s': character %zu after %s is %s, not an ASCII "
+                           "letter or digit; give the %u character the console shows, with or "
+                           "without %s, and no quotes",
+                           "invalid --token '%s': character %zu after %s is %s, not an ASCII "
+                           "letter or digit; give the %u characters the console shows, with or "
+                           "without %s, and no quotes",
+                           length),
                  shown, bad + 1, prefix, what, length, prefix);
     else
         snprintf(msg, msglen,

@@ -51,30 +51,12 @@ bool tm_dns_outcome_is_failure(tm_dns_outcome_t outcome)
            outcome == TM_DNS_UNREACHABLE;
 }
 
-/* ASCII only (RFC 4343 section 3): <ctype.h> would also fold bytes >= 0x80
- * under a Latin-1 LC_CTYPE. */
-static char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c; }
-
-/* Lower case, without the trailing dot: the one spelling names are kept in. */
-static char *canonical_copy(const char *name)
-{
-    size_t len = strlen(name);
-    if (len > 0 && name[len - 1] == '.')
-        len--;
-    char *copy = tm_strndup(name, len);
-    if (copy) {
-        for (char *p = copy; *p; p++)
-            *p = ascii_lower(*p);
-    }
-    return copy;
-}
-
 tm_answer_t *tm_answer_create(const char *name, uint16_t type, tm_dns_outcome_t outcome)
 {
     tm_answer_t *ans = tm_calloc(1, sizeof(*ans));
     if (!ans)
         return NULL;
-    ans->name = canonical_copy(name);
+    ans->name = tm_name_canonical_dup(name); /* the one spelling names are kept in */
     if (!ans->name) {
         tm_free(ans);
         return NULL;
@@ -130,7 +112,7 @@ tm_status_t tm_answer_add_mx(tm_answer_t *ans, uint32_t ttl, uint16_t pref, cons
     if (!rr)
         return TM_ENOMEM;
     rr->u.mx.preference = pref;
-    rr->u.mx.host = canonical_copy(host);
+    rr->u.mx.host = tm_name_canonical_dup(host);
     if (!rr->u.mx.host)
         return TM_ENOMEM;
     ans->count++;
@@ -145,7 +127,7 @@ tm_status_t tm_answer_add_name(tm_answer_t *ans, uint32_t ttl, const char *targe
     tm_rr_t *rr = new_rr(ans, ttl, ans->type);
     if (!rr)
         return TM_ENOMEM;
-    rr->u.name = canonical_copy(target);
+    rr->u.name = tm_name_canonical_dup(target);
     if (!rr->u.name)
         return TM_ENOMEM;
     ans->count++;
@@ -218,8 +200,8 @@ tm_status_t tm_answer_add_soa(tm_answer_t *ans, uint32_t ttl, const char *mname,
     tm_rr_t *rr = new_rr(ans, ttl, TM_RR_SOA);
     if (!rr)
         return TM_ENOMEM;
-    rr->u.soa.mname = canonical_copy(mname);
-    rr->u.soa.rname = canonical_copy(rname);
+    rr->u.soa.mname = tm_name_canonical_dup(mname);
+    rr->u.soa.rname = tm_name_canonical_dup(rname);
     if (!rr->u.soa.mname || !rr->u.soa.rname) {
         tm_free(rr->u.soa.mname);
         tm_free(rr->u.soa.rname);
@@ -236,7 +218,7 @@ tm_status_t tm_answer_add_soa(tm_answer_t *ans, uint32_t ttl, const char *mname,
 
 tm_status_t tm_answer_set_canonical(tm_answer_t *ans, const char *canonical)
 {
-    char *copy = canonical_copy(canonical);
+    char *copy = tm_name_canonical_dup(canonical);
     if (!copy)
         return TM_ENOMEM;
     tm_free(ans->canonical);

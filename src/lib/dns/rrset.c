@@ -1,7 +1,6 @@
 /* rrset.c - the record set the judge reads: answers indexed by (name, type)
  * in an open-addressing hash table, kept in insertion order for output. */
 #include <string.h>
-#include <strings.h>
 
 #include "tmems/tm_dns.h"
 
@@ -13,28 +12,7 @@ struct tm_rrset {
     size_t nslots;         /* a power of two, kept at most half full */
 };
 
-/* ASCII only, like tm_name_equal (RFC 4343 section 3): <ctype.h> would also
- * fold bytes >= 0x80 under a Latin-1 LC_CTYPE. */
-static unsigned char ascii_lower(unsigned char c)
-{
-    return c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') : c;
-}
-
-/* FNV-1a over the lower-cased name without a trailing dot, then the type. */
-static size_t key_hash(const char *name, uint16_t type)
-{
-    size_t len = strlen(name);
-    if (len > 0 && name[len - 1] == '.')
-        len--;
-    uint64_t h = 1469598103934665603ULL;
-    for (size_t i = 0; i < len; i++) {
-        h ^= ascii_lower((unsigned char)name[i]);
-        h *= 1099511628211ULL;
-    }
-    h ^= type;
-    h *= 1099511628211ULL;
-    return (size_t)h;
-}
+static size_t key_hash(const char *name, uint16_t type) { return (size_t)tm_name_hash(name, type); }
 
 static bool key_equal(const tm_answer_t *ans, const char *name, uint16_t type)
 {
@@ -200,7 +178,7 @@ tm_status_t tm_questions_add(tm_questions_t *q, const tm_rrset_t *have, const ch
         } else if (++label_len > TM_LABEL_MAX) {
             return TM_OK;
         }
-        canonical[i] = (char)ascii_lower(c);
+        canonical[i] = tm_ascii_lower((char)c);
     }
     if (label_len == 0)
         return TM_OK;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "dns/rdata.h"
 #include "tmems/tm_dns.h"
 #include "util/tm_i18n.h"
 
@@ -26,10 +27,8 @@
 #define TYPE_OPT 41 /* RFC 6891 section 6.1.1 */
 #define EDNS_PAYLOAD 4096
 
-/* RFC 1035 section 3.1: at most 255 octets on the wire.  The text form can
- * grow fourfold when every byte needs a \DDD escape. */
-#define WIRE_NAME_MAX 255
-#define TEXT_NAME_MAX (WIRE_NAME_MAX * 4 + 1)
+#define WIRE_NAME_MAX TM_DNS_WIRE_NAME_MAX
+#define TEXT_NAME_MAX TM_DNS_TEXT_NAME_MAX
 /* Each jump must go strictly backwards, which already forbids loops; the
  * count bound is a second fence that keeps the work per name small. */
 #define MAX_POINTER_JUMPS 64
@@ -38,7 +37,7 @@
 
 typedef struct {
     size_t owner;     /* offset of the owner name */
-    uint32_t hash;    /* of the owner's text form, to skip most compares */
+    uint64_t hash;    /* of the owner's text form, to skip most compares */
     uint16_t type;
     uint16_t klass;
     uint32_t ttl;
@@ -62,27 +61,6 @@ static void fail(walk_t *w, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(w->why, sizeof w->why, fmt, ap);
     va_end(ap);
-}
-
-static char lower(char c) { return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c; }
-
-/* Appends one label in presentation form: ASCII lower case; the dot, the
- * backslash and bytes outside printable ASCII as \DDD (RFC 1035 section
- * 5.1), so that a hostile label cannot forge a label boundary. */
-static size_t put_label(char *out, size_t at, const uint8_t *label, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        uint8_t b = label[i];
-        if (b == '.' || b == '\\' || b <= 0x20 || b >= 0x7f) {
-            out[at++] = '\\';
-            out[at++] = (char)('0' + b / 100);
-            out[at++] = (char)('0' + (b / 10) % 10);
-            out[at++] = (char)('0' + b % 10);
-        } else {
-            out[at++] = lower((char)b);
-        }
-    }
-    return at;
 }
 
 /* Reads a possibly compressed name (RFC 1035 section 4.1.4) at cur, which
@@ -149,7 +127,7 @@ static bool read_name(walk_t *w, tm_cursor_t *cur, char *out)
         }
         if (o > 0)
             out[o++] = '.';
-        o = put_label(out, o, at.base + at.pos, n);
+        o = tm_dns_label_text(out, o, at.base + at.pos, n);
         at.pos += n;
     }
     out[o] = '\0';
@@ -158,13 +136,7 @@ static bool read_name(walk_t *w, tm_cursor_t *cur, char *out)
     return true;
 }
 
-static uint32_t hash_text(const char *s)
-{
-    uint32_t h = 2166136261u; /* FNV-1a */
-    for (; *s; s++)
-        h = (h ^ (uint8_t)*s) * 16777619u;
-    return h;
-}
+static uint64_t hash_text(const char *s) { return tm_fnv1a(TM_FNV1A_INIT, s, strlen(s)); }
 
 /* RFC 2181 section 8: a TTL with the top bit set is treated as zero. */
 static uint32_t clamp_ttl(uint32_t ttl) { return (ttl & 0x80000000u) ? 0 : ttl; }
@@ -178,7 +150,7 @@ static tm_cursor_t rdata_cursor(const walk_t *w, const wire_rr_t *rr)
     return c;
 }
 
-static bool owner_is(walk_t *w, const wire_rr_t *rr, const char *name, uint32_t hash)
+static bool owner_is(walk_t *w, const wire_rr_t *rr, const char *name, uint64_t hash)
 {
     char text[TEXT_NAME_MAX];
     if (rr->hash != hash)
@@ -189,135 +161,22 @@ static bool owner_is(walk_t *w, const wire_rr_t *rr, const char *name, uint32_t 
     return read_name(w, &c, text) && strcmp(text, name) == 0;
 }
 
-/* Reads a name that must fill the rest of the RDATA exactly. */
-static bool rdata_name_last(walk_t *w, tm_cursor_t *c, char *out, uint16_t type)
+/* read_name for rdata.c: names in RDATA may point anywhere earlier in
+ * the message. */
+static bool rdata_name(void *arg, tm_cursor_t *cur, char out[TEXT_NAME_MAX])
 {
-    if (!read_name(w, c, out))
-        return false;
-    if (!tm_cursor_eof(c)) {
-        fail(w, _("%s record has %zu stray bytes after its name"), tm_rrtype_name(type),
-             tm_cursor_left(c));
-        return false;
-    }
-    return true;
-}
-
-/* RFC 1035 section 3.3.14: one or more <character-string>s.  A record with
- * none is illegal but harmless: it is kept as a record without text (no
- * token, no SPF record), rather than failing the whole answer, which would
- * turn the other records of the name into a DNS error (the RFC 7208 test
- * suite, null-text: such a record beside an SPF record gives pass). */
-static tm_status_t add_txt(walk_t *w, tm_answer_t *ans, const wire_rr_t *rr)
-{
-    tm_cursor_t c = rdata_cursor(w, rr);
-    size_t n = 0;
-    while (!tm_cursor_eof(&c)) {
-        uint8_t l;
-        tm_cursor_u8(&c, &l);
-        if (!tm_cursor_skip(&c, l)) {
-            fail(w, _("TXT character-string runs past its record"));
-            return TM_EINVAL;
-        }
-        n++;
-    }
-    if (n > TM_TXT_MAX_STRINGS) {
-        fail(w, _("TXT record with more than %d character-strings"), TM_TXT_MAX_STRINGS);
-        return TM_EINVAL;
-    }
-    const char **strs = tm_malloc((n ? n : 1) * sizeof *strs);
-    size_t *lens = tm_malloc((n ? n : 1) * sizeof *lens);
-    tm_status_t st = TM_ENOMEM;
-    if (!strs || !lens)
-        goto done;
-    c = rdata_cursor(w, rr);
-    for (size_t i = 0; i < n; i++) {
-        uint8_t l;
-        tm_cursor_u8(&c, &l);
-        strs[i] = (const char *)(c.base + c.pos);
-        lens[i] = l;
-        tm_cursor_skip(&c, l);
-    }
-    st = tm_answer_add_txt(ans, clamp_ttl(rr->ttl), strs, lens, n);
-done:
-    tm_free(strs);
-    tm_free(lens);
-    return st;
+    return read_name(arg, cur, out);
 }
 
 /* Adds one record of the asked type.  TM_EINVAL (with w->why) when its
  * RDATA is malformed, TM_ENOMEM when an allocation failed. */
 static tm_status_t add_record(walk_t *w, tm_answer_t *ans, const wire_rr_t *rr)
 {
-    char n1[TEXT_NAME_MAX], n2[TEXT_NAME_MAX];
     tm_cursor_t c = rdata_cursor(w, rr);
-    uint32_t ttl = clamp_ttl(rr->ttl);
-
-    switch (rr->type) {
-    case TM_RR_A:
-    case TM_RR_AAAA: {
-        size_t want = rr->type == TM_RR_A ? 4 : 16;
-        if (rr->rdlen != want) {
-            fail(w, _("%s record with %zu bytes of data instead of %zu"),
-                 tm_rrtype_name(rr->type), rr->rdlen, want);
-            return TM_EINVAL;
-        }
-        const uint8_t *addr = w->msg + rr->rdata;
-        return rr->type == TM_RR_A ? tm_answer_add_a(ans, ttl, addr)
-                                   : tm_answer_add_aaaa(ans, ttl, addr);
-    }
-    case TM_RR_MX: {
-        uint16_t pref;
-        if (!tm_cursor_u16(&c, &pref)) {
-            fail(w, _("MX record too short"));
-            return TM_EINVAL;
-        }
-        if (!rdata_name_last(w, &c, n1, rr->type))
-            return TM_EINVAL;
-        return tm_answer_add_mx(ans, ttl, pref, n1);
-    }
-    case TM_RR_TXT:
-        return add_txt(w, ans, rr);
-    case TM_RR_CNAME:
-    case TM_RR_PTR:
-    case TM_RR_NS:
-        if (!rdata_name_last(w, &c, n1, rr->type))
-            return TM_EINVAL;
-        return tm_answer_add_name(ans, ttl, n1);
-    case TM_RR_SOA: {
-        uint32_t v[5];
-        if (!read_name(w, &c, n1) || !read_name(w, &c, n2))
-            return TM_EINVAL;
-        for (int i = 0; i < 5; i++) {
-            if (!tm_cursor_u32(&c, &v[i])) {
-                fail(w, _("SOA record too short"));
-                return TM_EINVAL;
-            }
-        }
-        if (!tm_cursor_eof(&c)) {
-            fail(w, _("SOA record has %zu stray bytes"), tm_cursor_left(&c));
-            return TM_EINVAL;
-        }
-        return tm_answer_add_soa(ans, ttl, n1, n2, v[0], v[1], v[2], v[3], v[4]);
-    }
-    default:
-        /* tm_rr_t has no form for other types: they are counted as present
-         * (the outcome stays NOERROR) but carry no data. */
-        return TM_OK;
-    }
-}
-
-/* Lower case, no trailing dot; false when it cannot be a name. */
-static bool canon_qname(const char *in, char *out, size_t outlen)
-{
-    size_t n = strlen(in);
-    if (n > 0 && in[n - 1] == '.')
-        n--;
-    if (n >= outlen)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        out[i] = lower(in[i]);
-    out[n] = '\0';
-    return true;
+    tm_rdata_reader_t reader = {.read_name = rdata_name, .arg = w, .why = w->why,
+                                .whylen = sizeof w->why};
+    tm_status_t st = tm_rdata_add(ans, rr->type, clamp_ttl(rr->ttl), &c, &reader);
+    return st == TM_EPARSE || st == TM_ERANGE ? TM_EINVAL : st;
 }
 
 static tm_dns_outcome_t rcode_outcome(unsigned rcode)
@@ -343,7 +202,9 @@ static tm_status_t frame(walk_t *w, const char *qname, uint16_t qtype, uint16_t 
     tm_cursor_init(&c, w->msg, w->len);
     if (!tm_cursor_u16(&c, &id) || !tm_cursor_u16(&c, flags) || !tm_cursor_u16(&c, &qd) ||
         !tm_cursor_u16(&c, &an) || !tm_cursor_u16(&c, &ns) || !tm_cursor_u16(&c, &ar)) {
-        fail(w, _("message shorter than the 12-byte DNS header (%zu bytes)"), w->len);
+        fail(w, dngettext(TM_TEXTDOMAIN, "message shorter than the 12-byte DNS header (%zu byte)",
+                          "message shorter than the 12-byte DNS header (%zu bytes)", w->len),
+             w->len);
         return TM_EINVAL;
     }
     if (!(*flags & FLAG_QR)) {
@@ -353,7 +214,8 @@ static tm_status_t frame(walk_t *w, const char *qname, uint16_t qtype, uint16_t 
     /* A response repeats the one question asked (RFC 1035 section 4.1.2);
      * some servers leave it out of error responses. */
     if (qd > 1) {
-        fail(w, _("response carries %u questions"), qd);
+        fail(w, dngettext(TM_TEXTDOMAIN, "response carries %u question", "response carries %u questions", qd),
+             qd);
         return TM_EINVAL;
     }
     if (qd == 1) {
@@ -419,7 +281,7 @@ static tm_status_t collect(walk_t *w, const wire_rr_t *rrs, size_t nrrs, const c
     strcpy(canon, qname);
     *found = false;
     for (;;) {
-        uint32_t h = hash_text(canon);
+        uint64_t h = hash_text(canon);
         const wire_rr_t *cname = NULL;
         for (size_t i = 0; i < nrrs; i++) {
             const wire_rr_t *rr = &rrs[i];
@@ -442,12 +304,16 @@ static tm_status_t collect(walk_t *w, const wire_rr_t *rrs, size_t nrrs, const c
         if (*found || !cname)
             return TM_OK;
         if (nseen == MAX_CNAME_STEPS) {
-            fail(w, _("CNAME chain longer than %d steps"), MAX_CNAME_STEPS);
+            fail(w, dngettext(TM_TEXTDOMAIN, "CNAME chain longer than %d step",
+                              "CNAME chain longer than %d steps", MAX_CNAME_STEPS),
+                 MAX_CNAME_STEPS);
             return TM_EINVAL;
         }
         strcpy(seen[nseen++], canon);
         tm_cursor_t c = rdata_cursor(w, cname);
-        if (!rdata_name_last(w, &c, canon, TM_RR_CNAME))
+        tm_rdata_reader_t reader = {.read_name = rdata_name, .arg = w, .why = w->why,
+                                    .whylen = sizeof w->why};
+        if (tm_rdata_name_last(&reader, &c, TM_RR_CNAME, canon) != TM_OK)
             return TM_EINVAL;
         for (size_t i = 0; i < nseen; i++) {
             if (strcmp(seen[i], canon) == 0) {
@@ -475,7 +341,7 @@ tm_status_t tm_dns_parse_response(const uint8_t *msg, size_t len, const char *qn
     if (!out || !qname || (!msg && len))
         return TM_EINVAL;
     *out = NULL;
-    if (!canon_qname(qname, qn, sizeof qn))
+    if (!tm_name_canonical(qname, strlen(qname), qn, sizeof qn))
         return TM_EINVAL;
     /* Names in the message are compared in the form read_name gives them,
      * so the question goes through the same wire round trip: a raw byte
@@ -483,7 +349,9 @@ tm_status_t tm_dns_parse_response(const uint8_t *msg, size_t len, const char *qn
     if (!query_key(qname, key))
         strcpy(key, qn);
     if (len > TM_DNS_MSG_MAX) {
-        fail(&w, _("message of %zu bytes exceeds the DNS maximum"), len);
+        fail(&w, dngettext(TM_TEXTDOMAIN, "message of %zu byte exceeds the DNS maximum",
+                          "message of %zu bytes exceeds the DNS maximum", len),
+             len);
         st = TM_EINVAL;
         goto done;
     }
@@ -586,7 +454,7 @@ static bool encode_name(writer_t *wr, const char *name)
                 return false;
             put8(wr, (uint8_t)l);
             for (size_t k = 0; k < l; k++)
-                put8(wr, (uint8_t)lower((char)label[k]));
+                put8(wr, (uint8_t)tm_ascii_lower((char)label[k]));
             l = 0;
             continue;
         }

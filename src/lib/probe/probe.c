@@ -2,10 +2,8 @@
  * each authoritative server's resolver and the SMTP connections are
  * sources of the one poll() that also carries the DNS of every other
  * domain, so a server that never answers holds up only its own domain,
- * and a batch's probes overlap (DESIGN.md: everything that waits runs on
- * one event loop). */
+ * and a batch's probes overlap (docs/design.md "One event loop"). */
 #include <errno.h>
-#include <time.h>
 
 #include "probe/probe.h"
 
@@ -21,13 +19,6 @@ struct tm_probe {
     void (*done)(void *arg);
     void *arg;
 };
-
-long long tm_probe_now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* Between rounds: the probe is over, the owner may destroy it. */
 static void make_done(void *arg)
@@ -57,7 +48,7 @@ static size_t smtp_watch(void *self, struct pollfd *pfd, size_t max, long long *
     /* One descriptor a connection at most: ask for room for all. */
     if (max < TM_PROBE_MAX_TARGETS)
         return TM_PROBE_MAX_TARGETS;
-    long long now = tm_resolver_now_ms();
+    long long now = tm_monotonic_ms();
     int wait = -1;
     size_t n = tm_smtp_probe_fds(p->smtp, pfd, max, now, &wait);
     if (wait >= 0 && (*due < 0 || now + wait < *due))

@@ -12,9 +12,6 @@
 #define TM_PROBE_DEFAULT_TIMEOUT_MS 2000u
 #define TM_PROBE_DEFAULT_TRIES 3u
 
-/* Monotonic milliseconds. */
-long long tm_probe_now_ms(void);
-
 /* ---- authoritative servers (auth.c) -------------------------------------- */
 
 typedef struct tm_auth_probe tm_auth_probe_t;

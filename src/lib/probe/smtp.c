@@ -421,7 +421,7 @@ tm_status_t tm_smtp_probe_start(const tm_probe_options_t *opts, const tm_probe_t
     p->view->timeout_ms = p->timeout_ms;
     p->view->truncated = targets->truncated;
     p->view->count = n;
-    p->now = tm_probe_now_ms();
+    p->now = tm_monotonic_ms();
     int64_t wall = (int64_t)time(NULL);
     tm_status_t st = TM_OK;
     for (size_t i = 0; i < n; i++) {
@@ -443,7 +443,7 @@ tm_status_t tm_smtp_probe_start(const tm_probe_options_t *opts, const tm_probe_t
         st = tm_tls_ctx_create(&p->tls, p->tls_err, sizeof(p->tls_err));
         if (st != TM_ENOMEM)
             st = TM_OK; /* each STARTTLS then fails with tls_err */
-        p->now = tm_probe_now_ms();
+        p->now = tm_monotonic_ms();
     }
     for (size_t i = 0; i < n && st == TM_OK; i++) {
         if (p->conns[i].phase == PH_CONNECT) {
@@ -531,7 +531,7 @@ static void close_all(tm_smtp_probe_t *p)
 {
     if (!p->conns || !p->view)
         return;
-    p->now = tm_probe_now_ms();
+    p->now = tm_monotonic_ms();
     for (size_t i = 0; i < p->view->count; i++)
         finish(p, &p->conns[i]);
 }

@@ -1,92 +1,85 @@
-/* json_stream.c - the --format json document written domain by domain.
- * Built whole, the document of 10,000 domains holds every result as a cJSON
- * tree at once (hundreds of megabytes); written in pieces it holds one.
- *
- * The layout stays tm_report_json_document's alone: an empty document is
- * cut where its results array opens, and each item is cut out of the
- * document of that one result, so the pieces join to the very bytes the
- * whole document would have. */
-#include <string.h>
+/* json_stream.c - the --format json document (docs/json.md), written as the
+ * results come: the head up to the opening of "results", one element per
+ * result, then the tail.  A batch of 10,000 domains holds one result at a
+ * time, and each is written once, straight in the document's layout.  The
+ * whole document (tm_report_json_document) is the same three steps. */
+#include <stdio.h>
 
-#include "tmems/tm_report.h"
-
-/* cJSON's separator between the elements of a formatted array. */
-#define ITEM_SEPARATOR ", "
-
-/* The document without results, and where its "results": [] opens: the
- * array's '[' is at *at - 1.  Searched from the end: an earlier match could
- * only sit inside a string (--rules path), where the quotes are escaped. */
-static tm_status_t empty_document(const tm_json_meta_t *meta, long elapsed_ms, tm_buf_t *doc,
-                                  size_t *at)
-{
-    static const char marker[] = "\"results\": []";
-    tm_status_t st = tm_report_json_document(meta, NULL, 0, elapsed_ms, doc);
-    if (st != TM_OK)
-        return st;
-    const char *found = NULL;
-    for (const char *p = doc->data; p && (p = strstr(p, marker)) != NULL; p++)
-        found = p;
-    if (!found)
-        return TM_EINVAL;
-    *at = (size_t)(found - doc->data) + sizeof(marker) - 2; /* just after '[' */
-    return TM_OK;
-}
+#include "report/json_result.h"
 
 tm_status_t tm_report_json_stream_begin(const tm_json_meta_t *meta, tm_buf_t *out)
 {
     if (!meta || !out)
         return TM_EINVAL;
-    tm_buf_t doc;
-    tm_buf_init(&doc);
-    size_t at = 0;
-    tm_status_t st = empty_document(meta, 0, &doc, &at);
-    if (st == TM_OK)
-        st = tm_buf_append(out, doc.data, at);
-    tm_buf_clear(&doc);
-    return st;
-}
-
-tm_status_t tm_report_json_stream_item(const tm_json_meta_t *meta, const char *result,
-                                       size_t index, tm_buf_t *out)
-{
-    if (!meta || !result || !out)
-        return TM_EINVAL;
-    tm_buf_t empty, one;
-    tm_buf_init(&empty);
-    tm_buf_init(&one);
-    size_t at = 0;
-    tm_status_t st = empty_document(meta, 0, &empty, &at);
-    if (st == TM_OK)
-        st = tm_report_json_document(meta, &result, 1, 0, &one);
-    if (st != TM_OK)
-        goto done;
-    /* one = head + item + tail, where empty = head + tail */
-    size_t tail = empty.len - at;
-    if (one.len < empty.len || memcmp(one.data, empty.data, at) != 0 ||
-        memcmp(one.data + one.len - tail, empty.data + at, tail) != 0) {
-        st = TM_EINVAL;
-        goto done;
+    size_t had = out->len;
+    tm_jw_t w;
+    tm_jw_init(&w, out, TM_JSON_PRETTY, 0);
+    tm_jw_object(&w);
+    tm_jw_key(&w, "schema");
+    tm_jw_int(&w, 1);
+    tm_jw_key(&w, "tool");
+    tm_jw_cstring(&w, "tmems-check");
+    tm_jw_key(&w, "version");
+    tm_jw_cstring(&w, TM_VERSION);
+    tm_jw_key(&w, "region");
+    tm_jw_cstring(&w, meta->region);
+    tm_jw_key(&w, "rules");
+    tm_jw_cstring(&w, meta->rules);
+    tm_jw_key(&w, "results");
+    tm_jw_array(&w);
+    /* left open: the items and the tail follow */
+    tm_status_t st = w.st;
+    if (st != TM_OK && out->data) {
+        out->len = had;
+        out->data[had] = '\0';
     }
-    if (index > 0)
-        st = tm_buf_puts(out, ITEM_SEPARATOR);
-    if (st == TM_OK)
-        st = tm_buf_append(out, one.data + at, one.len - empty.len);
-done:
-    tm_buf_clear(&empty);
-    tm_buf_clear(&one);
     return st;
 }
 
-tm_status_t tm_report_json_stream_end(const tm_json_meta_t *meta, long elapsed_ms, tm_buf_t *out)
+tm_status_t tm_report_json_stream_item(const tm_result_t *result,
+                                       const tm_assessment_t *assessment, size_t index,
+                                       tm_buf_t *out)
 {
-    if (!meta || !out)
+    if (!result || !out)
         return TM_EINVAL;
-    tm_buf_t doc;
-    tm_buf_init(&doc);
-    size_t at = 0;
-    tm_status_t st = empty_document(meta, elapsed_ms, &doc, &at);
+    size_t had = out->len;
+    /* the elements of "results" are on one line with the array, ", "
+     * between them; each object's members are a level below the document's */
+    tm_status_t st = index > 0 ? tm_buf_append(out, ", ", 2) : TM_OK;
     if (st == TM_OK)
-        st = tm_buf_append(out, doc.data + at, doc.len - at);
-    tm_buf_clear(&doc);
+        st = tm_report_json_write_result(result, assessment, TM_JSON_PRETTY, 1, out);
+    if (st != TM_OK && out->data) {
+        out->len = had;
+        out->data[had] = '\0';
+    }
+    return st;
+}
+
+tm_status_t tm_report_json_stream_end(long elapsed_ms, tm_buf_t *out)
+{
+    if (!out)
+        return TM_EINVAL;
+    return tm_buf_printf(out, "],\n  \"elapsed_ms\": %ld\n}\n", elapsed_ms);
+}
+
+tm_status_t tm_report_json_document(const tm_json_meta_t *meta, const tm_result_t *const *results,
+                                    const tm_assessment_t *assessments, size_t count,
+                                    long elapsed_ms, tm_buf_t *out)
+{
+    if (!meta || !out || (count > 0 && !results))
+        return TM_EINVAL;
+    size_t had = out->len;
+    tm_status_t st = tm_report_json_stream_begin(meta, out);
+    for (size_t i = 0; i < count && st == TM_OK; i++)
+        st = results[i] ? tm_report_json_stream_item(results[i],
+                                                     assessments ? &assessments[i] : NULL, i,
+                                                     out)
+                        : TM_EINVAL;
+    if (st == TM_OK)
+        st = tm_report_json_stream_end(elapsed_ms, out);
+    if (st != TM_OK && out->data) {
+        out->len = had;
+        out->data[had] = '\0';
+    }
     return st;
 }

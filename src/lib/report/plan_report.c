@@ -4,8 +4,6 @@
  * counted; the verdict of each side closes it. */
 #include <string.h>
 
-#include <cjson/cJSON.h>
-
 #include "ci_words.h"
 #include "json_util.h"
 #include "verdict_words.h"
@@ -116,79 +114,89 @@ tm_status_t tm_report_plan_text(const tm_plan_t *plan, bool color, tm_buf_t *out
     return st == TM_OK ? put_verdicts(plan, out, false) : st;
 }
 
-static cJSON *side(const tm_finding_t *f)
+static void write_side(tm_jw_t *w, const char *key, const tm_finding_t *f)
 {
-    if (!f)
-        return cJSON_CreateNull();
-    cJSON *o = cJSON_CreateObject();
-    bool ok = o && tm_json_add(o, "status", cJSON_CreateString(tm_check_status_name(f->status))) &&
-              tm_json_add(o, "summary", tm_json_cstring(f->summary)) &&
-              tm_json_add(o, "fix", tm_json_cstring(f->fix));
-    if (ok && f->source.file) {
-        cJSON *src = cJSON_CreateObject();
-        ok = src && tm_json_add(src, "file", tm_json_cstring(f->source.file)) &&
-             (!f->source.line ||
-              tm_json_add(src, "line", cJSON_CreateNumber((double)f->source.line))) &&
-             (!f->source.column || tm_json_add(src, "column", cJSON_CreateNumber(f->source.column)));
-        if (ok)
-            ok = tm_json_add(o, "source", src);
-        else
-            cJSON_Delete(src);
+    tm_jw_key(w, key);
+    if (!f) {
+        tm_jw_null(w);
+        return;
     }
-    if (ok)
-        return o;
-    cJSON_Delete(o);
-    return NULL;
+    tm_jw_object(w);
+    tm_jw_key(w, "status");
+    tm_jw_cstring(w, tm_check_status_name(f->status));
+    tm_jw_key(w, "summary");
+    tm_jw_cstring(w, f->summary);
+    tm_jw_key(w, "fix");
+    tm_jw_cstring(w, f->fix);
+    if (f->source.file) {
+        tm_jw_key(w, "source");
+        tm_jw_object(w);
+        tm_jw_key(w, "file");
+        tm_jw_cstring(w, f->source.file);
+        if (f->source.line) {
+            tm_jw_key(w, "line");
+            tm_jw_int(w, (long long)f->source.line);
+        }
+        if (f->source.column) {
+            tm_jw_key(w, "column");
+            tm_jw_int(w, f->source.column);
+        }
+        tm_jw_object_end(w);
+    }
+    tm_jw_object_end(w);
 }
 
-static cJSON *verdict(const tm_assessment_t *a)
+static void write_verdict(tm_jw_t *w, const char *key, const tm_assessment_t *a)
 {
-    cJSON *o = cJSON_CreateObject();
-    if (o && tm_json_add(o, "outcome", cJSON_CreateString(tm_verdict_name(a->verdict))) &&
-        tm_json_add(o, "exit_status", cJSON_CreateNumber(tm_verdict_exit_status(a->verdict))) &&
-        tm_json_add(o, "fails", cJSON_CreateNumber((double)a->fails)) &&
-        tm_json_add(o, "warnings", cJSON_CreateNumber((double)a->warns)) &&
-        tm_json_add(o, "errors", cJSON_CreateNumber((double)a->errors)))
-        return o;
-    cJSON_Delete(o);
-    return NULL;
+    tm_jw_key(w, key);
+    tm_jw_object(w);
+    tm_jw_key(w, "outcome");
+    tm_jw_cstring(w, tm_verdict_name(a->verdict));
+    tm_jw_key(w, "exit_status");
+    tm_jw_int(w, tm_verdict_exit_status(a->verdict));
+    tm_jw_key(w, "fails");
+    tm_jw_int(w, (long long)a->fails);
+    tm_jw_key(w, "warnings");
+    tm_jw_int(w, (long long)a->warns);
+    tm_jw_key(w, "errors");
+    tm_jw_int(w, (long long)a->errors);
+    tm_jw_object_end(w);
 }
 
 tm_status_t tm_report_plan_json(const tm_plan_t *plan, tm_buf_t *out)
 {
-    cJSON *o = cJSON_CreateObject(), *counts = cJSON_CreateObject(), *checks = cJSON_CreateArray();
-    bool ok = o && counts && checks && tm_json_add(o, "domain", tm_json_cstring(plan->domain)) &&
-              tm_json_add(o, "live", verdict(&plan->live)) &&
-              tm_json_add(o, "proposed", verdict(&plan->proposed));
-    for (int c = 0; ok && c < TM_PLAN_CHANGES; c++)
-        ok = tm_json_add(counts, tm_plan_change_name((tm_plan_change_t)c),
-                         cJSON_CreateNumber((double)plan->changes[c]));
-    for (size_t i = 0; ok && i < plan->count; i++) {
+    tm_jw_t w;
+    tm_jw_init(&w, out, TM_JSON_COMPACT, 0);
+    tm_jw_object(&w);
+    tm_jw_key(&w, "domain");
+    tm_jw_cstring(&w, plan->domain);
+    write_verdict(&w, "live", &plan->live);
+    write_verdict(&w, "proposed", &plan->proposed);
+    tm_jw_key(&w, "changes");
+    tm_jw_object(&w);
+    for (int c = 0; c < TM_PLAN_CHANGES; c++) {
+        tm_jw_key(&w, tm_plan_change_name((tm_plan_change_t)c));
+        tm_jw_int(&w, (long long)plan->changes[c]);
+    }
+    tm_jw_object_end(&w);
+    tm_jw_key(&w, "checks");
+    tm_jw_array(&w);
+    for (size_t i = 0; i < plan->count; i++) {
         const tm_plan_item_t *it = &plan->items[i];
-        cJSON *item = cJSON_CreateObject();
-        ok = item && tm_json_add(item, "id", tm_json_cstring(it->id)) &&
-             tm_json_add(item, "section", cJSON_CreateString(tm_section_name(it->section))) &&
-             tm_json_add(item, "change", cJSON_CreateString(tm_plan_change_name(it->change))) &&
-             tm_json_add(item, "live", side(it->live)) &&
-             tm_json_add(item, "proposed", side(it->proposed));
-        if (ok)
-            ok = tm_json_push(checks, item);
-        else
-            cJSON_Delete(item);
+        tm_jw_object(&w);
+        tm_jw_key(&w, "id");
+        tm_jw_cstring(&w, it->id);
+        tm_jw_key(&w, "section");
+        tm_jw_cstring(&w, tm_section_name(it->section));
+        tm_jw_key(&w, "change");
+        tm_jw_cstring(&w, tm_plan_change_name(it->change));
+        write_side(&w, "live", it->live);
+        write_side(&w, "proposed", it->proposed);
+        tm_jw_object_end(&w);
     }
-    if (ok) {
-        ok = tm_json_add(o, "changes", counts);
-        counts = NULL;
-    }
-    if (ok) {
-        ok = tm_json_add(o, "checks", checks);
-        checks = NULL;
-    }
-    tm_status_t st = ok ? tm_json_print(o, false, out) : TM_ENOMEM;
-    cJSON_Delete(counts);
-    cJSON_Delete(checks);
-    cJSON_Delete(o);
-    return st;
+    tm_jw_array_end(&w);
+    tm_jw_object_end(&w);
+    return tm_jw_status(&w);
 }
 
 tm_status_t tm_report_plan_markdown(const tm_plan_t *plan, tm_buf_t *out)

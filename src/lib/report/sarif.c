@@ -6,14 +6,13 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <cjson/cJSON.h>
-
 #include "json_util.h"
 #include "tmems/tm_report_ci.h"
 #include "util/tm_i18n.h"
 
 #define SARIF_SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"
 
+/* SARIF 2.1.0 section 3.11.6 (rule index): the position in driver.rules. */
 /* SARIF 2.1.0 section 3.11.6 (rule index): the position in driver.rules. */
 static int rule_index(const char *id)
 {
@@ -26,81 +25,69 @@ static int rule_index(const char *id)
     return -1;
 }
 
-static cJSON *text_object(const char *text)
+static void text_object(tm_jw_t *w, const char *key, const char *text)
 {
-    cJSON *o = cJSON_CreateObject();
-    if (o && tm_json_add(o, "text", tm_json_cstring(text)))
-        return o;
-    cJSON_Delete(o);
-    return NULL;
+    tm_jw_key(w, key);
+    tm_jw_object(w);
+    tm_jw_key(w, "text");
+    tm_jw_cstring(w, text);
+    tm_jw_object_end(w);
 }
 
-static cJSON *rule(const tm_check_def_t *def)
+static tm_status_t write_rule(tm_jw_t *w, const tm_check_def_t *def)
 {
-    const char *help = tm_check_help(def->id);
+    const char *help = tm_check_description(def->id);
     char *full = tm_strprintf(_("%s See docs/checks.md, %s."), help ? help : "", def->id);
-    cJSON *r = cJSON_CreateObject(), *props = cJSON_CreateObject(), *tags = cJSON_CreateArray();
-    bool ok = r && props && tags && full &&
-              tm_json_add(r, "id", tm_json_cstring(def->id)) &&
-              tm_json_add(r, "shortDescription", text_object(help ? help : def->id)) &&
-              tm_json_add(r, "help", text_object(full)) &&
-              tm_json_push(tags, cJSON_CreateString(tm_section_name(def->section))) &&
-              (!def->console || tm_json_push(tags, cJSON_CreateString("console")));
-    if (ok) {
-        ok = tm_json_add(props, "tags", tags);
-        tags = NULL;
-    }
-    if (ok) {
-        ok = tm_json_add(r, "properties", props);
-        props = NULL;
-    }
+    if (!full)
+        return TM_ENOMEM;
+    tm_jw_object(w);
+    tm_jw_key(w, "id");
+    tm_jw_cstring(w, def->id);
+    text_object(w, "shortDescription", help ? help : def->id);
+    text_object(w, "help", full);
+    tm_jw_key(w, "properties");
+    tm_jw_object(w);
+    tm_jw_key(w, "tags");
+    tm_jw_array(w);
+    tm_jw_cstring(w, tm_section_name(def->section));
+    if (def->console)
+        tm_jw_cstring(w, "console");
+    tm_jw_array_end(w);
+    tm_jw_object_end(w);
+    tm_jw_object_end(w);
     tm_free(full);
-    cJSON_Delete(tags);
-    cJSON_Delete(props);
-    if (ok)
-        return r;
-    cJSON_Delete(r);
-    return NULL;
-}
-
-static cJSON *tool(const tm_sarif_t *s)
-{
-    size_t n;
-    const tm_check_def_t *cat = tm_check_catalogue(&n);
-    cJSON *t = cJSON_CreateObject(), *driver = cJSON_CreateObject(), *rules = cJSON_CreateArray();
-    bool ok = t && driver && rules && tm_json_add(driver, "name", cJSON_CreateString("tmems-check")) &&
-              tm_json_add(driver, "version", tm_json_cstring(s->version ? s->version : "0"));
-    for (size_t i = 0; ok && i < n; i++)
-        ok = tm_json_push(rules, rule(&cat[i]));
-    if (ok) {
-        ok = tm_json_add(driver, "rules", rules);
-        rules = NULL;
-    }
-    if (ok) {
-        ok = tm_json_add(t, "driver", driver);
-        driver = NULL;
-    }
-    cJSON_Delete(rules);
-    cJSON_Delete(driver);
-    if (ok)
-        return t;
-    cJSON_Delete(t);
-    return NULL;
+    return TM_OK;
 }
 
 tm_status_t tm_report_sarif_begin(tm_sarif_t *s, tm_buf_t *out)
 {
+    size_t n;
+    const tm_check_def_t *cat = tm_check_catalogue(&n);
     s->first = true;
-    cJSON *t = tool(s);
-    if (!t)
-        return TM_ENOMEM;
     tm_status_t st = tm_buf_puts(out, "{\"$schema\":\"" SARIF_SCHEMA "\",\"version\":\"2.1.0\","
                                       "\"runs\":[{\"tool\":");
+    if (st != TM_OK)
+        return st;
+    tm_jw_t w;
+    tm_jw_init(&w, out, TM_JSON_COMPACT, 0);
+    tm_jw_object(&w);
+    tm_jw_key(&w, "driver");
+    tm_jw_object(&w);
+    tm_jw_key(&w, "name");
+    tm_jw_cstring(&w, "tmems-check");
+    tm_jw_key(&w, "version");
+    tm_jw_cstring(&w, s->version ? s->version : "0");
+    tm_jw_key(&w, "rules");
+    tm_jw_array(&w);
+    for (size_t i = 0; st == TM_OK && i < n; i++)
+        st = write_rule(&w, &cat[i]);
+    tm_jw_array_end(&w);
+    tm_jw_object_end(&w);
+    tm_jw_object_end(&w);
     if (st == TM_OK)
-        st = tm_json_print(t, false, out);
+        st = tm_jw_status(&w);
     if (st == TM_OK)
         st = tm_buf_puts(out, ",\"columnKind\":\"unicodeCodePoints\",\"results\":[");
-    cJSON_Delete(t);
     return st;
 }
 
@@ -140,54 +127,46 @@ static char *file_uri(const tm_sarif_t *s, const char *file)
     return tm_buf_take(&b);
 }
 
-static cJSON *location(const tm_sarif_t *s, const tm_source_t *src)
+static tm_status_t write_location(tm_jw_t *w, const tm_sarif_t *s, const tm_source_t *src)
 {
     char *uri = file_uri(s, src->file);
-    cJSON *loc = cJSON_CreateObject(), *phys = cJSON_CreateObject(),
-          *art = cJSON_CreateObject(), *region = src->line ? cJSON_CreateObject() : NULL;
-    bool ok = uri && loc && phys && art && (region || !src->line) &&
-              tm_json_add(art, "uri", cJSON_CreateString(uri));
-    if (ok && region) {
-        ok = tm_json_add(region, "startLine", cJSON_CreateNumber((double)src->line)) &&
-             (!src->column ||
-              tm_json_add(region, "startColumn", cJSON_CreateNumber(src->column)));
+    if (!uri)
+        return TM_ENOMEM;
+    tm_jw_key(w, "locations");
+    tm_jw_array(w);
+    tm_jw_object(w);
+    tm_jw_key(w, "physicalLocation");
+    tm_jw_object(w);
+    tm_jw_key(w, "artifactLocation");
+    tm_jw_object(w);
+    tm_jw_key(w, "uri");
+    tm_jw_cstring(w, uri);
+    tm_jw_object_end(w);
+    if (src->line) {
+        tm_jw_key(w, "region");
+        tm_jw_object(w);
+        tm_jw_key(w, "startLine");
+        tm_jw_int(w, (long long)src->line);
+        if (src->column) {
+            tm_jw_key(w, "startColumn");
+            tm_jw_int(w, src->column);
+        }
+        tm_jw_object_end(w);
     }
-    if (ok) {
-        ok = tm_json_add(phys, "artifactLocation", art);
-        art = NULL;
-    }
-    if (ok && region) {
-        ok = tm_json_add(phys, "region", region);
-        region = NULL;
-    }
-    if (ok) {
-        ok = tm_json_add(loc, "physicalLocation", phys);
-        phys = NULL;
-    }
+    tm_jw_object_end(w);
+    tm_jw_object_end(w);
+    tm_jw_array_end(w);
     tm_free(uri);
-    cJSON_Delete(art);
-    cJSON_Delete(region);
-    cJSON_Delete(phys);
-    if (ok)
-        return loc;
-    cJSON_Delete(loc);
-    return NULL;
+    return TM_OK;
 }
 
 /* FNV-1a, 64 bits: the identity of a finding is its check and its domain,
  * not its line, so an alert survives records moving in the file. */
 static void fingerprint(const char *id, const char *domain, char out[17])
 {
-    uint64_t h = 0xcbf29ce484222325ull;
-    const char *parts[2] = {id ? id : "", domain ? domain : ""};
-    for (int k = 0; k < 2; k++) {
-        for (const unsigned char *p = (const unsigned char *)parts[k]; *p; p++) {
-            h ^= *p;
-            h *= 0x100000001b3ull;
-        }
-        h ^= 0;
-        h *= 0x100000001b3ull; /* the separator */
-    }
+    uint64_t h = TM_FNV1A_INIT;
+    h = tm_fnv1a(h, id ? id : "", id ? strlen(id) + 1 : 1); /* the NUL separates */
+    h = tm_fnv1a(h, domain ? domain : "", domain ? strlen(domain) + 1 : 1);
     snprintf(out, 17, "%016llx", (unsigned long long)h);
 }
 
@@ -209,8 +188,8 @@ static char *message_text(const tm_finding_t *f)
     return tm_buf_take(&b);
 }
 
-static cJSON *result_object(const tm_sarif_t *s, const tm_result_t *r, const tm_finding_t *f,
-                            const tm_source_t *fallback)
+static tm_status_t write_result(tm_jw_t *w, const tm_sarif_t *s, const tm_result_t *r,
+                                const tm_finding_t *f, const tm_source_t *fallback)
 {
     const char *level = "none", *kind = "fail";
     switch (f->status) {
@@ -225,40 +204,42 @@ static cJSON *result_object(const tm_sarif_t *s, const tm_result_t *r, const tm_
     const char *domain = r->ascii ? r->ascii : r->domain;
     fingerprint(f->id, domain, fp);
     char *text = message_text(f);
+    if (!text)
+        return TM_ENOMEM;
     const tm_source_t *src = f->source.file ? &f->source : fallback;
-    cJSON *o = cJSON_CreateObject(), *fps = cJSON_CreateObject(), *locs = NULL;
     int idx = rule_index(f->id);
-    bool ok = o && fps && text && tm_json_add(o, "ruleId", tm_json_cstring(f->id)) &&
-              (idx < 0 || tm_json_add(o, "ruleIndex", cJSON_CreateNumber(idx))) &&
-              tm_json_add(o, "kind", cJSON_CreateString(kind)) &&
-              tm_json_add(o, "level", cJSON_CreateString(level)) &&
-              tm_json_add(o, "message", text_object(text)) &&
-              tm_json_add(fps, "tmemsCheck/v1", cJSON_CreateString(fp));
-    if (ok && src && src->file) {
-        locs = cJSON_CreateArray();
-        ok = locs && tm_json_push(locs, location(s, src)) && tm_json_add(o, "locations", locs);
-        locs = NULL;
+    tm_status_t st = TM_OK;
+    tm_jw_object(w);
+    tm_jw_key(w, "ruleId");
+    tm_jw_cstring(w, f->id);
+    if (idx >= 0) {
+        tm_jw_key(w, "ruleIndex");
+        tm_jw_int(w, idx);
     }
-    if (ok) {
-        ok = tm_json_add(o, "partialFingerprints", fps);
-        fps = NULL;
-    }
-    if (ok) {
-        cJSON *props = cJSON_CreateObject();
-        ok = props && tm_json_add(props, "domain", tm_json_cstring(domain)) &&
-             tm_json_add(props, "status", cJSON_CreateString(tm_check_status_name(f->status))) &&
-             tm_json_add(props, "console_flag", cJSON_CreateBool(tm_finding_console_flag(f)));
-        if (ok)
-            ok = tm_json_add(o, "properties", props);
-        else
-            cJSON_Delete(props);
-    }
+    tm_jw_key(w, "kind");
+    tm_jw_cstring(w, kind);
+    tm_jw_key(w, "level");
+    tm_jw_cstring(w, level);
+    text_object(w, "message", text);
+    if (src && src->file)
+        st = write_location(w, s, src);
+    tm_jw_key(w, "partialFingerprints");
+    tm_jw_object(w);
+    tm_jw_key(w, "tmemsCheck/v1");
+    tm_jw_cstring(w, fp);
+    tm_jw_object_end(w);
+    tm_jw_key(w, "properties");
+    tm_jw_object(w);
+    tm_jw_key(w, "domain");
+    tm_jw_cstring(w, domain);
+    tm_jw_key(w, "status");
+    tm_jw_cstring(w, tm_check_status_name(f->status));
+    tm_jw_key(w, "console_flag");
+    tm_jw_bool(w, tm_finding_console_flag(f));
+    tm_jw_object_end(w);
+    tm_jw_object_end(w);
     tm_free(text);
-    cJSON_Delete(fps);
-    if (ok)
-        return o;
-    cJSON_Delete(o);
-    return NULL;
+    return st;
 }
 
 tm_status_t tm_report_sarif_result(tm_sarif_t *s, const tm_result_t *result,
@@ -275,15 +256,15 @@ tm_status_t tm_report_sarif_result(tm_sarif_t *s, const tm_result_t *result,
     }
     tm_status_t st = TM_OK;
     for (size_t i = 0; st == TM_OK && i < result->findings.count; i++) {
-        cJSON *o = result_object(s, result, &result->findings.items[i], &fallback);
-        if (!o)
-            return TM_ENOMEM;
         if (!s->first)
             st = tm_buf_putc(out, ',');
-        if (st == TM_OK)
-            st = tm_json_print(o, false, out);
         s->first = false;
-        cJSON_Delete(o);
+        tm_jw_t w;
+        tm_jw_init(&w, out, TM_JSON_COMPACT, 0);
+        if (st == TM_OK)
+            st = write_result(&w, s, result, &result->findings.items[i], &fallback);
+        if (st == TM_OK)
+            st = tm_jw_status(&w);
     }
     return st;
 }

@@ -3,7 +3,6 @@
 #include <string.h>
 
 #include "report/json_util.h"
-#include "rules/json_alloc.h"
 #include "tmems/tm_report.h"
 #include "util/tm_i18n.h"
 
@@ -80,38 +79,50 @@ tm_status_t tm_report_spf_text(const tm_spf_eval_view_t *view, const tm_spf_eval
 tm_status_t tm_report_spf_json(const tm_spf_eval_view_t *view, const tm_spf_eval_t *eval,
                                tm_buf_t *out)
 {
-    tm_status_t st = TM_ENOMEM;
-    cJSON *root = cJSON_CreateObject();
-    cJSON *trace = cJSON_CreateArray();
-    if (!root || !trace)
-        goto done;
-    bool ok = tm_json_add(root, "schema", cJSON_CreateNumber(1)) &&
-              tm_json_add(root, "domain", tm_json_cstring(view->domain)) &&
-              tm_json_add(root, "ip", tm_json_cstring(view->ip)) &&
-              tm_json_add(root, "sender", tm_json_cstring(view->sender)) &&
-              tm_json_add(root, "helo", tm_json_cstring(view->helo)) &&
-              tm_json_add(root, "result", cJSON_CreateString(tm_spf_result_name(eval->result))) &&
-              tm_json_add(root, "explanation",
-                  tm_json_cstring(eval->explanation_default ? NULL : eval->explanation)) &&
-              tm_json_add(root, "reason", tm_json_cstring(eval->reason)) &&
-              tm_json_add(root, "lookups", cJSON_CreateNumber(eval->lookups)) &&
-              tm_json_add(root, "void_lookups", cJSON_CreateNumber(eval->void_lookups));
-    for (size_t i = 0; ok && i < eval->ntrace; i++) {
-        cJSON *step = cJSON_CreateObject();
-        ok = step && tm_json_add(step, "domain", tm_json_cstring(eval->trace[i].domain)) &&
-             tm_json_add(step, "term", tm_json_cstring(eval->trace[i].term)) &&
-             tm_json_add(step, "match", cJSON_CreateBool(eval->trace[i].match));
-        if (step)
-            cJSON_AddItemToArray(trace, step);
+    size_t had = out->len;
+    tm_jw_t w;
+    tm_jw_init(&w, out, TM_JSON_PRETTY_ARRAYS_NEST, 0);
+    tm_jw_object(&w);
+    tm_jw_key(&w, "schema");
+    tm_jw_int(&w, 1);
+    tm_jw_key(&w, "domain");
+    tm_jw_cstring(&w, view->domain);
+    tm_jw_key(&w, "ip");
+    tm_jw_cstring(&w, view->ip);
+    tm_jw_key(&w, "sender");
+    tm_jw_cstring(&w, view->sender);
+    tm_jw_key(&w, "helo");
+    tm_jw_cstring(&w, view->helo);
+    tm_jw_key(&w, "result");
+    tm_jw_cstring(&w, tm_spf_result_name(eval->result));
+    tm_jw_key(&w, "explanation");
+    tm_jw_cstring(&w, eval->explanation_default ? NULL : eval->explanation);
+    tm_jw_key(&w, "reason");
+    tm_jw_cstring(&w, eval->reason);
+    tm_jw_key(&w, "lookups");
+    tm_jw_int(&w, eval->lookups);
+    tm_jw_key(&w, "void_lookups");
+    tm_jw_int(&w, eval->void_lookups);
+    tm_jw_key(&w, "trace");
+    tm_jw_array(&w);
+    for (size_t i = 0; i < eval->ntrace; i++) {
+        tm_jw_object(&w);
+        tm_jw_key(&w, "domain");
+        tm_jw_cstring(&w, eval->trace[i].domain);
+        tm_jw_key(&w, "term");
+        tm_jw_cstring(&w, eval->trace[i].term);
+        tm_jw_key(&w, "match");
+        tm_jw_bool(&w, eval->trace[i].match);
+        tm_jw_object_end(&w);
     }
-    cJSON_AddItemToObject(root, "trace", trace);
-    trace = NULL;
-    if (!ok)
-        goto done;
-    tm_json_begin();
-    st = tm_json_print(root, true, out);
-done:
-    cJSON_Delete(trace);
-    cJSON_Delete(root);
+    tm_jw_array_end(&w);
+    tm_jw_object_end(&w);
+    tm_status_t st = tm_jw_status(&w);
+    if (st == TM_OK)
+        st = tm_buf_putc(out, '\n');
+    if (st != TM_OK && out->data) {
+        out->len = had;
+        out->data[had] = '\0';
+    }
     return st;
 }

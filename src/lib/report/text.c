@@ -1,4 +1,4 @@
-/* text.c - the human report (CLI.md "The text report").
+/* text.c - the human report (docs/cli.md "The text report").
  *
  * Findings carry DNS data inside their text, already escaped by the one
  * policy of src/lib/util/text.c (tm_quote_dns): their text is neutralised,
@@ -55,7 +55,7 @@ static const char *status_sgr(tm_check_status_t s)
     return "\033[35m";
 }
 
-static const char *section_heading(tm_section_t s)
+const char *tm_report_section_heading(tm_section_t s)
 {
     switch (s) {
     case TM_SECTION_DOMAIN: return _("Domain name (全般 / ドメイン名)");
@@ -282,7 +282,7 @@ static tm_status_t put_rr(tm_buf_t *out, const tm_rr_t *rr)
         return st;
     }
     /* Each character-string on its own, so a token split across strings
-     * shows as the split it is (CHECKS.md token.format). */
+     * shows as the split it is (docs/checks.md token.format). */
     size_t off = 0;
     for (size_t i = 0; i < rr->u.txt.nstrings && st == TM_OK; i++) {
         size_t n = rr->u.txt.string_lens ? rr->u.txt.string_lens[i] : rr->u.txt.len;
@@ -351,7 +351,7 @@ static tm_status_t put_records(tm_buf_t *out, const tm_result_t *r)
     return st;
 }
 
-/* -v: the SPF tree with the lookups each branch costs (CHECKS.md: show the
+/* -v: the SPF tree with the lookups each branch costs (docs/checks.md: show the
  * count per branch), DNS-querying terms only; depth bounded by the tree. */
 static tm_status_t put_spf_node(tm_buf_t *out, const tm_spf_node_t *node, unsigned indent)
 {
@@ -391,9 +391,18 @@ static tm_status_t put_spf_tree(tm_buf_t *out, const tm_result_t *r)
     if (!spf || !spf->tree || spf->nrecords != 1)
         return TM_OK;
     tm_status_t st = spf->lower_bound
-                         ? tm_buf_printf(out, _("SPF tree (at least %u DNS lookups, limit %u)\n"),
+                         ? tm_buf_printf(out,
+                                         dngettext(TM_TEXTDOMAIN,
+                                                   "SPF tree (at least %u DNS lookup, limit %u)\n",
+                                                   "SPF tree (at least %u DNS lookups, limit "
+                                                   "%u)\n",
+                                                   spf->lookups),
                                          spf->lookups, TM_SPF_LOOKUP_LIMIT)
-                         : tm_buf_printf(out, _("SPF tree (%u DNS lookups, limit %u)\n"),
+                         : tm_buf_printf(out,
+                                         dngettext(TM_TEXTDOMAIN,
+                                                   "SPF tree (%u DNS lookup, limit %u)\n",
+                                                   "SPF tree (%u DNS lookups, limit %u)\n",
+                                                   spf->lookups),
                                          spf->lookups, TM_SPF_LOOKUP_LIMIT);
     if (st == TM_OK)
         st = put_spf_node(out, spf->tree->root, 1);
@@ -457,7 +466,7 @@ static tm_status_t put_sections(const text_ctx_t *c, const tm_result_t *r)
             if (section_of(f) != (tm_section_t)s)
                 continue;
             if (!heading) {
-                st = tm_buf_printf(c->out, "%s\n", section_heading((tm_section_t)s));
+                st = tm_buf_printf(c->out, "%s\n", tm_report_section_heading((tm_section_t)s));
                 heading = true;
             }
             if (st == TM_OK)

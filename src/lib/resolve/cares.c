@@ -6,13 +6,13 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/time.h>
-#include <time.h>
 #include <arpa/inet.h>
 
 #include <ares.h>
 
 #include "resolve/errbuf.h"
 #include "resolve/cares.h"
+#include "tmems/tm_util.h"
 #include "util/tm_i18n.h"
 
 /* RFC 6891 section 6.2.5: the payload size our queries advertise. */
@@ -187,10 +187,7 @@ void tm_cares_describe(const tm_cares_t *net, char *buf, size_t len)
  * not spin. */
 static long long due_from(const struct timeval *tv)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    long long now = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-    return now + (long long)tv->tv_sec * 1000 + (tv->tv_usec + 999) / 1000;
+    return tm_monotonic_ms() + (long long)tv->tv_sec * 1000 + (tv->tv_usec + 999) / 1000;
 }
 
 size_t tm_cares_watch(tm_cares_t *net, struct pollfd *pfd, size_t max, long long *due_ms)

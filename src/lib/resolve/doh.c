@@ -13,8 +13,6 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -87,13 +85,6 @@ struct tm_doh {
     size_t nactive;
 };
 
-static long long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Transfers handed to libcurl at once: the streams of one HTTP/2
  * connection, or one per connection over HTTP/1.1. */
 static size_t active_cap(const tm_doh_t *doh) { return doh->h1 ? CONNECTIONS : ACTIVE_H2; }
@@ -140,7 +131,7 @@ static int on_timer(CURLM *multi, long timeout_ms, void *userp)
     /* -1 removes the timer; 0 asks for a call as soon as possible. */
     doh->timer_set = timeout_ms >= 0;
     if (doh->timer_set)
-        doh->timer_due = now_ms() + timeout_ms;
+        doh->timer_due = tm_monotonic_ms() + timeout_ms;
     return 0;
 }
 
@@ -288,7 +279,10 @@ static void on_done(tm_doh_t *doh, xfer_t *x, CURLcode rc)
         return;
     }
     if (x->too_large || rc == CURLE_FILESIZE_EXCEEDED) {
-        snprintf(why, sizeof why, _("DoH answer larger than %d bytes"), TM_DOH_BODY_MAX);
+        snprintf(why, sizeof why,
+                 dngettext(TM_TEXTDOMAIN, "DoH answer larger than %d byte",
+                           "DoH answer larger than %d bytes", TM_DOH_BODY_MAX),
+                 TM_DOH_BODY_MAX);
         finish(x, TM_OK, TM_DNS_FORMERR, why);
         return;
     }
@@ -367,7 +361,7 @@ tm_status_t tm_doh_create(const tm_doh_config_t *cfg, tm_doh_t **out, char *err,
     doh->timeout_ms = cfg->timeout_ms ? cfg->timeout_ms : 2000;
     doh->tries = cfg->tries ? cfg->tries : 1;
     doh->queue_tail = &doh->queue_head;
-    doh->https = strncasecmp(cfg->url, "https://", 8) == 0;
+    doh->https = tm_ascii_ncasecmp(cfg->url, "https://", 8) == 0;
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
         tm_err_printf(err, errlen, "%s", _("cannot set up libcurl for DNS over HTTPS"));
         st = TM_ENETWORK;
@@ -535,7 +529,7 @@ size_t tm_doh_watch(tm_doh_t *doh, struct pollfd *pfd, size_t max, long long *du
     pump(doh);
     if (!doh->active_head)
         return 0;
-    long long due = doh->timer_set ? doh->timer_due : now_ms() + IDLE_WAIT_MS;
+    long long due = doh->timer_set ? doh->timer_due : tm_monotonic_ms() + IDLE_WAIT_MS;
     if (*due_ms < 0 || due < *due_ms)
         *due_ms = due;
     for (size_t k = 0; k < doh->nwatch && k < max; k++) {
@@ -566,7 +560,7 @@ tm_status_t tm_doh_handle(tm_doh_t *doh, const struct pollfd *pfd, size_t n)
         curl_multi_socket_action(doh->multi, pfd[k].fd, mask, &running);
     }
     if (doh->active_head &&
-        ((doh->timer_set && now_ms() >= doh->timer_due) || (!any && !doh->timer_set))) {
+        ((doh->timer_set && tm_monotonic_ms() >= doh->timer_due) || (!any && !doh->timer_set))) {
         /* Cleared first: libcurl sets the next one from inside the call. */
         doh->timer_set = false;
         curl_multi_socket_action(doh->multi, CURL_SOCKET_TIMEOUT, 0, &running);

@@ -4,7 +4,6 @@
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include <curl/curl.h>
 
@@ -136,9 +135,9 @@ bool tm_doh_url_check(const char *url, const char **why)
                                 "name in its xn-- form and percent-encode the path)"));
     }
     size_t scheme;
-    if (strncasecmp(url, "https://", 8) == 0)
+    if (tm_ascii_ncasecmp(url, "https://", 8) == 0)
         scheme = 8;
-    else if (strncasecmp(url, "http://", 7) == 0)
+    else if (tm_ascii_ncasecmp(url, "http://", 7) == 0)
         scheme = 7;
     else
         return fail(why, N_("only http:// and https:// URLs are supported"));
@@ -167,26 +166,12 @@ static bool is_dns_message(const char *ctype)
     size_t wl = strlen(want);
     while (*ctype == ' ' || *ctype == '\t')
         ctype++;
-    if (strncasecmp(ctype, want, wl) != 0)
+    if (tm_ascii_ncasecmp(ctype, want, wl) != 0)
         return false;
     ctype += wl;
     while (*ctype == ' ' || *ctype == '\t')
         ctype++;
     return *ctype == '\0' || *ctype == ';';
-}
-
-/* The header value is the server's: quoted only in printable ASCII and
- * shortened, so a report cannot carry control bytes or grow without bound. */
-static void quote_value(const char *in, char out[QUOTE_MAX + 4])
-{
-    size_t k = 0;
-    for (; in[k] && k < QUOTE_MAX; k++)
-        out[k] = (in[k] >= 0x20 && in[k] < 0x7f) ? in[k] : '?';
-    if (in[k]) {
-        memcpy(out + k, "...", 3);
-        k += 3;
-    }
-    out[k] = '\0';
 }
 
 tm_dns_outcome_t tm_doh_classify_http(long status, const char *content_type, char *why,
@@ -209,7 +194,11 @@ tm_dns_outcome_t tm_doh_classify_http(long status, const char *content_type, cha
         return TM_DNS_UNREACHABLE;
     }
     if (!is_dns_message(content_type)) {
-        quote_value(content_type, quoted);
+        /* The header value is the server's: escaped (an HTTP field is
+         * ASCII, RFC 9110 section 5.5) and shortened, so a report cannot
+         * carry control bytes or grow without bound. */
+        tm_text_escape_cut(quoted, sizeof quoted, content_type, strlen(content_type),
+                           TM_TEXT_ASCII);
         if (why && whylen)
             snprintf(why, whylen, _("the server answered with content type '%s', not %s"),
                      quoted, TM_DOH_MEDIA_TYPE);

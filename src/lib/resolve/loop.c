@@ -125,7 +125,7 @@ tm_status_t tm_loop_wait(tm_loop_t *loop, const tm_poll_source_t *first, int max
         loop->slices[i] = (struct loop_slice){.source = i, .off = total, .n = n};
         total += n;
     }
-    long long now = tm_resolver_now_ms();
+    long long now = tm_monotonic_ms();
     long long wait = max_ms < 0 ? IDLE_MAX_MS : max_ms;
     if (due >= 0 && due - now < wait)
         wait = due > now ? due - now : 0;
@@ -138,7 +138,7 @@ tm_status_t tm_loop_wait(tm_loop_t *loop, const tm_poll_source_t *first, int max
         for (size_t k = 0; k < total; k++)
             loop->pfd[k].revents = 0;
     }
-    now = tm_resolver_now_ms();
+    now = tm_monotonic_ms();
     loop->dispatching = true;
     for (size_t i = 0; i < nslices; i++) {
         const tm_poll_source_t *s = i == 0 ? first : loop->sources[i - 1];

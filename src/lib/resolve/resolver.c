@@ -19,7 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
-#include <time.h>
 
 #include "resolve/errbuf.h"
 #include "resolve/zone_input.h"
@@ -149,14 +148,7 @@ struct tm_resolver {
 
 /* ---- the cache ------------------------------------------------------------- */
 
-static size_t hash_key(const char *name, uint16_t type)
-{
-    uint64_t h = 1469598103934665603ull; /* FNV-1a */
-    for (const char *p = name; *p; p++)
-        h = (h ^ (uint8_t)*p) * 1099511628211ull;
-    h = (h ^ type) * 1099511628211ull;
-    return (size_t)h;
-}
+static size_t hash_key(const char *name, uint16_t type) { return (size_t)tm_name_hash(name, type); }
 
 static entry_t *cache_find(const tm_resolver_t *res, const char *name, uint16_t type)
 {
@@ -486,12 +478,9 @@ static uint16_t random_u16(tm_resolver_t *res)
         } else {
             /* No kernel entropy this early: still vary the IDs (xorshift
              * seeded from the clock and the resolver's address). */
-            if (!res->rnd_fallback) {
-                struct timespec ts;
-                clock_gettime(CLOCK_MONOTONIC, &ts);
-                res->rnd_fallback = ((uint64_t)ts.tv_nsec << 20) ^ (uint64_t)ts.tv_sec ^
+            if (!res->rnd_fallback)
+                res->rnd_fallback = ((uint64_t)tm_monotonic_us() << 20) ^
                                     (uint64_t)(uintptr_t)res ^ 0x9E3779B97F4A7C15ull;
-            }
             res->rnd_fallback ^= res->rnd_fallback << 13;
             res->rnd_fallback ^= res->rnd_fallback >> 7;
             res->rnd_fallback ^= res->rnd_fallback << 17;
@@ -519,14 +508,6 @@ static void release_id(tm_resolver_t *res, uint16_t id)
     res->ids_used[id >> 3] &= (uint8_t)~(1u << (id & 7));
 }
 
-static long long now_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-long long tm_resolver_now_ms(void) { return now_us() / 1000; }
 
 /* The first failure is the one worth telling: later ones follow from it. */
 static void set_failure(tm_resolver_t *res, tm_resolver_failure_t kind, const char *fmt, ...)
@@ -587,7 +568,7 @@ static void send_entry(tm_resolver_t *res, entry_t *e, bool tcp)
     }
     e->state = ENTRY_SENT;
     e->tries++;
-    e->sent_us = now_us();
+    e->sent_us = tm_monotonic_us();
     e->seq = tm_window_sent(&res->window, e->sent_us);
     st = res->doh ? tm_doh_send(res->doh, q, qlen, on_doh, e)
                   : tm_cares_send(res->net, tcp, q, qlen, on_net, e);
@@ -600,7 +581,7 @@ static void send_entry(tm_resolver_t *res, entry_t *e, bool tcp)
 static void start_sends(tm_resolver_t *res)
 {
     size_t window = tm_window_size(&res->window);
-    long long now = now_us();
+    long long now = tm_monotonic_us();
     res->pace_due_ms = -1;
     while (res->queue_head && res->in_flight < window) {
         if (!tm_window_may_send(&res->window, now)) {
@@ -632,7 +613,7 @@ static void got_message(tm_resolver_t *res, const entry_t *e)
 {
     res->answers++;
     if (e->tries == 1)
-        tm_window_on_answer(&res->window, now_us() - e->sent_us);
+        tm_window_on_answer(&res->window, tm_monotonic_us() - e->sent_us);
 }
 
 /* e's latest try timed out: it goes out again while tries are left (the
@@ -903,7 +884,7 @@ tm_status_t tm_resolver_create(const tm_resolver_options_t *opts, tm_resolver_t 
     res->deadline_ms = opts->deadline_ms;
     res->silence_is_timeout = opts->silence_is_timeout;
     if (opts->deadline_ms)
-        res->deadline_at = tm_resolver_now_ms() + opts->deadline_ms;
+        res->deadline_at = tm_monotonic_ms() + opts->deadline_ms;
     res->nbuckets = 256;
     res->buckets = tm_calloc(res->nbuckets, sizeof *res->buckets);
     if (!res->buckets) {
@@ -955,20 +936,6 @@ void tm_resolver_destroy(tm_resolver_t *res)
         tm_zone_destroy(res->zones[i]);
     tm_loop_clear(&res->loop);
     tm_free(res);
-}
-
-/* Lower case, no trailing dot. */
-static bool canon_name(const char *in, char out[MAX_NAME_TEXT + 1])
-{
-    size_t n = strlen(in);
-    if (n > 0 && in[n - 1] == '.')
-        n--;
-    if (n > MAX_NAME_TEXT)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        out[i] = (in[i] >= 'A' && in[i] <= 'Z') ? (char)(in[i] - 'A' + 'a') : in[i];
-    out[n] = '\0';
-    return true;
 }
 
 static tm_status_t new_entry(tm_resolver_t *res, const char *name, uint16_t type, entry_t **out)
@@ -1102,7 +1069,7 @@ tm_status_t tm_resolver_submit(tm_resolver_t *res, const char *name, uint16_t ty
 
     if (!res || !name || !cb)
         return TM_EINVAL;
-    if (!canon_name(name, canon))
+    if (!tm_name_canonical(name, strlen(name), canon, sizeof canon))
         return TM_ERANGE;
     waiter_t *w = tm_calloc(1, sizeof *w);
     if (!w)
@@ -1192,7 +1159,7 @@ tm_status_t tm_resolver_run(tm_resolver_t *res, int max_wait_ms)
 {
     if (!res)
         return TM_EINVAL;
-    long long until = max_wait_ms >= 0 ? tm_resolver_now_ms() + max_wait_ms : -1;
+    long long until = max_wait_ms >= 0 ? tm_monotonic_ms() + max_wait_ms : -1;
     tm_status_t st = TM_OK;
 
     for (;;) {
@@ -1208,7 +1175,7 @@ tm_status_t tm_resolver_run(tm_resolver_t *res, int max_wait_ms)
         }
         if (!network_busy(res) && !sources)
             break; /* nothing can make progress (cannot happen) */
-        long long now = tm_resolver_now_ms();
+        long long now = tm_monotonic_ms();
         if (res->deadline_at && now >= res->deadline_at) {
             set_failure(res, TM_RESOLVER_DEADLINE,
                         _("the run did not finish within its deadline of %u s"),
@@ -1229,7 +1196,7 @@ tm_status_t tm_resolver_run(tm_resolver_t *res, int max_wait_ms)
             st = take_error(res);
         if (st != TM_OK)
             break;
-        if (until >= 0 && tm_resolver_now_ms() >= until) {
+        if (until >= 0 && tm_monotonic_ms() >= until) {
             settle(res);
             break;
         }

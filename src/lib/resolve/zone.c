@@ -15,6 +15,7 @@
 
 #include <libzscanner/scanner.h>
 
+#include "dns/rdata.h"
 #include "resolve/errbuf.h"
 #include "resolve/zone_text.h"
 #include "tmems/tm_resolve.h"
@@ -28,7 +29,7 @@
 /* The same bound as a DNS answer's CNAME chain (tm_dns.h). */
 #define ZONE_CNAME_STEPS 16
 /* Text of a name: 255 wire octets, each byte possibly a \DDD escape. */
-#define TEXT_NAME_MAX (255 * 4 + 1)
+#define TEXT_NAME_MAX TM_DNS_TEXT_NAME_MAX
 #define ZONE_DEFAULT_TTL 3600
 #define CLASS_IN 1
 
@@ -65,53 +66,13 @@ struct tm_zone {
     size_t nfiles;
 };
 
-static char lower(char c) { return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c; }
-
-/* Lower case, no trailing dot; false when too long to be a name. */
-static bool canon_name(const char *in, char out[TEXT_NAME_MAX])
+/* An uncompressed wire name (as libzscanner writes it) in text form, the
+ * same form wire.c produces (dns/rdata.h).  False when malformed. */
+static bool wire_to_text(const uint8_t *w, size_t len, char out[TEXT_NAME_MAX])
 {
-    size_t n = strlen(in);
-    if (n > 0 && in[n - 1] == '.')
-        n--;
-    if (n >= TEXT_NAME_MAX)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        out[i] = lower(in[i]);
-    out[n] = '\0';
-    return true;
-}
-
-/* An uncompressed wire name (as libzscanner writes it) in text form: lower
- * case, no trailing dot, the dot, backslash and non-printable bytes of a
- * label as \DDD (RFC 1035 section 5.1), the same form wire.c produces.
- * *used gets the wire length.  False when malformed. */
-static bool wire_to_text(const uint8_t *w, size_t len, char out[TEXT_NAME_MAX], size_t *used)
-{
-    size_t i = 0, o = 0;
-    for (;;) {
-        if (i >= len || i >= 255)
-            return false;
-        size_t n = w[i++];
-        if (n == 0)
-            break;
-        if (n > 63 || n > len - i || i + n >= 255)
-            return false;
-        if (o > 0)
-            out[o++] = '.';
-        for (size_t k = 0; k < n; k++) {
-            uint8_t b = w[i + k];
-            if (b == '.' || b == '\\' || b <= 0x20 || b >= 0x7f) {
-                o += (size_t)snprintf(out + o, 5, "\\%03u", (unsigned)b);
-            } else {
-                out[o++] = lower((char)b);
-            }
-        }
-        i += n;
-    }
-    out[o] = '\0';
-    if (used)
-        *used = i;
-    return true;
+    tm_cursor_t c;
+    tm_cursor_init(&c, w, len);
+    return tm_dns_name_text(&c, out);
 }
 
 static bool is_below_or_at(const char *name, const char *origin)
@@ -162,89 +123,15 @@ static int rec_cmp(const void *pa, const void *pb)
 
 /* ---- RDATA ---------------------------------------------------------------- */
 
-static bool rd_name(const uint8_t *rd, size_t len, size_t *pos, char out[TEXT_NAME_MAX])
-{
-    size_t used;
-    if (*pos > len || !wire_to_text(rd + *pos, len - *pos, out, &used))
-        return false;
-    *pos += used;
-    return true;
-}
-
-static uint32_t rd_u32(const uint8_t *p)
-{
-    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
-}
-
-/* Adds one record to ans, or only checks it when ans is NULL.  TM_EPARSE
- * when the RDATA cannot be read, TM_ERANGE past a bound. */
+/* Adds one record to ans, or only checks it when ans is NULL (dns/rdata.h:
+ * the decoder DNS messages go through too).  TM_EPARSE when the RDATA
+ * cannot be read, TM_ERANGE past a bound. */
 static tm_status_t add_rdata(tm_answer_t *ans, uint16_t type, uint32_t ttl, const uint8_t *rd,
                              size_t len)
 {
-    char n1[TEXT_NAME_MAX], n2[TEXT_NAME_MAX];
-    size_t pos = 0;
-
-    switch (type) {
-    case TM_RR_A:
-        if (len != 4)
-            return TM_EPARSE;
-        return ans ? tm_answer_add_a(ans, ttl, rd) : TM_OK;
-    case TM_RR_AAAA:
-        if (len != 16)
-            return TM_EPARSE;
-        return ans ? tm_answer_add_aaaa(ans, ttl, rd) : TM_OK;
-    case TM_RR_MX:
-        pos = 2;
-        if (len < 2 || !rd_name(rd, len, &pos, n1) || pos != len)
-            return TM_EPARSE;
-        return ans ? tm_answer_add_mx(ans, ttl, (uint16_t)((rd[0] << 8) | rd[1]), n1) : TM_OK;
-    case TM_RR_CNAME:
-    case TM_RR_PTR:
-    case TM_RR_NS:
-        if (!rd_name(rd, len, &pos, n1) || pos != len)
-            return TM_EPARSE;
-        return ans ? tm_answer_add_name(ans, ttl, n1) : TM_OK;
-    case TM_RR_SOA:
-        if (!rd_name(rd, len, &pos, n1) || !rd_name(rd, len, &pos, n2) || len - pos != 20)
-            return TM_EPARSE;
-        if (!ans)
-            return TM_OK;
-        return tm_answer_add_soa(ans, ttl, n1, n2, rd_u32(rd + pos), rd_u32(rd + pos + 4),
-                                 rd_u32(rd + pos + 8), rd_u32(rd + pos + 12),
-                                 rd_u32(rd + pos + 16));
-    case TM_RR_TXT: {
-        /* RFC 1035 section 3.3.14: each character-string kept apart. */
-        size_t n = 0;
-        while (pos < len) {
-            pos += 1u + rd[pos];
-            n++;
-        }
-        if (pos != len || n == 0)
-            return TM_EPARSE;
-        if (n > TM_TXT_MAX_STRINGS)
-            return TM_ERANGE;
-        if (!ans)
-            return TM_OK;
-        const char **strs = tm_malloc(n * sizeof *strs);
-        size_t *lens = tm_malloc(n * sizeof *lens);
-        tm_status_t st = TM_ENOMEM;
-        if (strs && lens) {
-            pos = 0;
-            for (size_t i = 0; i < n; i++) {
-                lens[i] = rd[pos];
-                strs[i] = (const char *)rd + pos + 1;
-                pos += 1u + lens[i];
-            }
-            st = tm_answer_add_txt(ans, ttl, strs, lens, n);
-        }
-        tm_free(strs);
-        tm_free(lens);
-        return st;
-    }
-    default:
-        /* tm_rr_t has no form for other types: present, without data. */
-        return TM_OK;
-    }
+    tm_cursor_t c;
+    tm_cursor_init(&c, rd, len);
+    return tm_rdata_add(ans, type, ttl, &c, NULL);
 }
 
 /* ---- loading ---------------------------------------------------------------- */
@@ -301,13 +188,15 @@ static tm_status_t take_record(loader_t *ld, const zs_scanner_t *s, uint16_t fil
 
     if (s->r_class != CLASS_IN)
         return TM_OK; /* CH and HS data answer no Internet question */
-    if (!wire_to_text(s->r_owner, s->r_owner_length, owner, NULL)) {
+    if (!wire_to_text(s->r_owner, s->r_owner_length, owner)) {
         tm_err_printf(ld->err, ld->errlen, _("zone file '%s' line %llu: malformed owner name"),
                 path, (unsigned long long)line);
         return TM_EPARSE;
     }
     if (z->nrecs >= ZONE_RECORDS_MAX) {
-        tm_err_printf(ld->err, ld->errlen, _("zone file '%s' has more than %zu records"),
+        tm_err_printf(ld->err, ld->errlen,
+                dngettext(TM_TEXTDOMAIN, "zone file '%s' has more than %zu record",
+                          "zone file '%s' has more than %zu records", ZONE_RECORDS_MAX),
                 ld->files[0], ZONE_RECORDS_MAX);
         return TM_ERANGE;
     }
@@ -318,7 +207,7 @@ static tm_status_t take_record(loader_t *ld, const zs_scanner_t *s, uint16_t fil
         return st;
     }
     if (!ld->have_first) {
-        if (!wire_to_text(s->zone_origin, s->zone_origin_length, ld->first_origin, NULL))
+        if (!wire_to_text(s->zone_origin, s->zone_origin_length, ld->first_origin))
             ld->first_origin[0] = '\0';
         ld->have_first = true;
     }
@@ -406,7 +295,10 @@ static tm_status_t include(loader_t *ld, zs_scanner_t *s, uint16_t file, uint64_
     }
     if (depth >= ZONE_INCLUDE_DEPTH_MAX || ld->nfiles >= ZONE_FILES_MAX) {
         tm_err_printf(ld->err, ld->errlen,
-                _("zone file '%s' line %llu: more than %d files or %d levels of $INCLUDE"),
+                dngettext(TM_TEXTDOMAIN,
+                          "zone file '%s' line %llu: more than %d file or %d levels of $INCLUDE",
+                          "zone file '%s' line %llu: more than %d files or %d levels of $INCLUDE",
+                          ZONE_FILES_MAX),
                 path, (unsigned long long)line, ZONE_FILES_MAX, ZONE_INCLUDE_DEPTH_MAX);
         return TM_ERANGE;
     }
@@ -550,8 +442,8 @@ static int rdata_cmp(const zrec_t *a, const zrec_t *b)
     int c = memcmp(a->rdata, b->rdata, names_from);
     for (size_t i = names_from; c == 0 && i < a->rdlen; i++) {
         /* label length octets are at most 63, below 'A': folding is safe */
-        unsigned char x = (unsigned char)lower((char)a->rdata[i]);
-        unsigned char y = (unsigned char)lower((char)b->rdata[i]);
+        unsigned char x = (unsigned char)tm_ascii_lower((char)a->rdata[i]);
+        unsigned char y = (unsigned char)tm_ascii_lower((char)b->rdata[i]);
         c = (x > y) - (x < y);
     }
     return c;
@@ -643,11 +535,13 @@ tm_status_t tm_zone_load_with(const char *path, const tm_zone_options_t *opts, t
         return TM_EINVAL;
     *out = NULL;
     const char *origin = opts->origin;
-    if (origin && !canon_name(origin, given)) {
+    if (origin && !tm_name_canonical(origin, strlen(origin), given, sizeof given)) {
         tm_err_printf(err, errlen, _("zone file '%s': invalid origin '%s'"), path, origin);
         return TM_EINVAL;
     }
-    if (!origin && opts->default_origin && !canon_name(opts->default_origin, fallback)) {
+    if (!origin && opts->default_origin &&
+        !tm_name_canonical(opts->default_origin, strlen(opts->default_origin), fallback,
+                           sizeof fallback)) {
         tm_err_printf(err, errlen, _("zone file '%s': invalid origin '%s'"), path,
                       opts->default_origin);
         return TM_EINVAL;
@@ -759,7 +653,7 @@ size_t tm_zone_rrset(const tm_zone_t *zone, const char *owner, uint16_t type, si
 {
     char n[TEXT_NAME_MAX];
     const zname_t *found;
-    if (!zone || !owner || !canon_name(owner, n) || find_name(zone, n, &found) != NAME_HAS_DATA)
+    if (!zone || !owner || !tm_name_canonical(owner, strlen(owner), n, sizeof n) || find_name(zone, n, &found) != NAME_HAS_DATA)
         return 0;
     size_t count = 0;
     for (size_t i = found->first; i < found->first + found->count; i++) {
@@ -795,7 +689,7 @@ const char *tm_zone_origin(const tm_zone_t *zone) { return zone ? zone->origin :
 bool tm_zone_covers(const tm_zone_t *zone, const char *name)
 {
     char n[TEXT_NAME_MAX];
-    if (!zone || !name || !canon_name(name, n))
+    if (!zone || !name || !tm_name_canonical(name, strlen(name), n, sizeof n))
         return false;
     return is_below_or_at(n, zone->origin);
 }
@@ -849,7 +743,7 @@ tm_status_t tm_zone_builder_add(tm_zone_builder_t *b, const tm_zone_record_t *re
 {
     tm_zone_t *z = b->zone;
     char owner[TEXT_NAME_MAX];
-    if (!rec->owner || !canon_name(rec->owner, owner) || file >= z->nfiles)
+    if (!rec->owner || !tm_name_canonical(rec->owner, strlen(rec->owner), owner, sizeof owner) || file >= z->nfiles)
         return TM_EINVAL;
     if (!is_below_or_at(owner, z->origin))
         return TM_EINVAL;
@@ -988,7 +882,7 @@ tm_answer_t *tm_zone_answer(const tm_zone_t *zone, const char *name, uint16_t ty
 
     if (!zone || !name)
         return NULL;
-    if (!canon_name(name, qn)) {
+    if (!tm_name_canonical(name, strlen(name), qn, sizeof qn)) {
         ans = tm_answer_create(name, type, TM_DNS_FORMERR);
         if (ans && tm_answer_set_error(ans, _("not a domain name")) != TM_OK) {
             tm_answer_unref(ans);
@@ -1043,7 +937,7 @@ tm_answer_t *tm_zone_answer(const tm_zone_t *zone, const char *name, uint16_t ty
             outcome = TM_DNS_FORMERR;
             break;
         }
-        if (!wire_to_text(cname->rdata, cname->rdlen, cur, NULL))
+        if (!wire_to_text(cname->rdata, cname->rdlen, cur))
             cur[0] = '\0'; /* checked at load; cannot happen */
     }
     if (strcmp(cur, qn) != 0 && outcome != TM_DNS_FORMERR) {

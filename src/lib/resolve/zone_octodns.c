@@ -239,7 +239,10 @@ static tm_status_t read_file(oct_t *o, const char *path)
     if (st != TM_OK) {
         tm_free(text);
         if (st == TM_ERANGE)
-            tm_err_printf(o->err, o->errlen, _("octoDNS directory '%s' holds more than %d files"),
+            tm_err_printf(o->err, o->errlen,
+                          dngettext(TM_TEXTDOMAIN, "octoDNS directory '%s' holds more than %d file",
+                                    "octoDNS directory '%s' holds more than %d files",
+                                    ZONE_INPUT_FILES_MAX),
                           path, ZONE_INPUT_FILES_MAX);
         return st;
     }
@@ -306,7 +309,10 @@ static tm_status_t read_directory(oct_t *o, const char *dir)
         if (e->d_name[0] == '.' || !yaml_name(e->d_name))
             continue;
         if (n == ZONE_INPUT_FILES_MAX) {
-            tm_err_printf(o->err, o->errlen, _("octoDNS directory '%s' holds more than %d files"),
+            tm_err_printf(o->err, o->errlen,
+                          dngettext(TM_TEXTDOMAIN, "octoDNS directory '%s' holds more than %d file",
+                                    "octoDNS directory '%s' holds more than %d files",
+                                    ZONE_INPUT_FILES_MAX),
                           dir, ZONE_INPUT_FILES_MAX);
             st = TM_ERANGE;
             break;

@@ -3,12 +3,9 @@
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include "zone_rdata.h"
 #include "tmems/tm_dns.h"
-
-static char lower(char c) { return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c; }
 
 bool zrd_full_name(const char *text, const char *origin, char *out, size_t outlen)
 {
@@ -25,7 +22,7 @@ bool zrd_full_name(const char *text, const char *origin, char *out, size_t outle
     if (w < 0 || (size_t)w >= outlen)
         return false;
     for (char *p = out; *p; p++)
-        *p = lower(*p);
+        *p = tm_ascii_lower(*p);
     return true;
 }
 
@@ -197,14 +194,14 @@ uint16_t zrd_type(const char *name, bool *was_spf)
                  {"TXT", TM_RR_TXT},     {"CNAME", TM_RR_CNAME}, {"NS", TM_RR_NS},
                  {"PTR", TM_RR_PTR}};
     *was_spf = false;
-    if (strcasecmp(name, "SPF") == 0) {
+    if (tm_ascii_casecmp(name, "SPF") == 0) {
         /* Kept as what it publishes, type 99, which no receiver reads
          * (RFC 7208 section 3.1, 14.1): it never stands in for TXT. */
         *was_spf = true;
         return ZRD_TYPE_SPF;
     }
     for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
-        if (strcasecmp(name, types[i].name) == 0)
+        if (tm_ascii_casecmp(name, types[i].name) == 0)
             return types[i].type;
     }
     return 0;

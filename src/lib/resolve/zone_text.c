@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "resolve/zone_text.h"
 #include "util/tm_i18n.h"
@@ -180,7 +179,7 @@ static void split_tokens(const char *s, size_t len, token_t *toks, size_t *count
 
 static bool token_is(const token_t *t, const char *word)
 {
-    return t->n == strlen(word) && strncasecmp(t->p, word, t->n) == 0;
+    return t->n == strlen(word) && tm_ascii_ncasecmp(t->p, word, t->n) == 0;
 }
 
 static bool looks_like_ttl(const token_t *t) { return t->n > 0 && t->p[0] >= '0' && t->p[0] <= '9'; }
@@ -189,7 +188,7 @@ static bool looks_like_class(const token_t *t)
 {
     if (token_is(t, "IN") || token_is(t, "CH") || token_is(t, "HS") || token_is(t, "CS"))
         return true;
-    return t->n > 5 && strncasecmp(t->p, "CLASS", 5) == 0;
+    return t->n > 5 && tm_ascii_ncasecmp(t->p, "CLASS", 5) == 0;
 }
 
 static bool parse_ulong(const char *s, size_t n, unsigned long *out)
@@ -352,7 +351,10 @@ static tm_status_t expand_generate(zone_text_t *t, const tm_buf_t *line, uint64_
     const token_t *type = &tok[k], *rhs = &tok[k + 1];
     unsigned long count = (stop - start) / step + 1;
     if (count > generate_max - t->generated) {
-        snprintf(why, whylen, _("$GENERATE makes more than %zu records"), generate_max);
+        snprintf(why, whylen,
+                 dngettext(TM_TEXTDOMAIN, "$GENERATE makes more than %zu record",
+                           "$GENERATE makes more than %zu records", generate_max),
+                 generate_max);
         return TM_ERANGE;
     }
     t->generated += count;
@@ -385,7 +387,7 @@ static tm_status_t expand_generate(zone_text_t *t, const tm_buf_t *line, uint64_
 static bool starts_with_word(const tm_buf_t *line, const char *word)
 {
     size_t n = strlen(word);
-    return line->len >= n && strncasecmp(line->data, word, n) == 0 &&
+    return line->len >= n && tm_ascii_ncasecmp(line->data, word, n) == 0 &&
            (line->len == n || line->data[n] == ' ' || line->data[n] == '\t');
 }
 

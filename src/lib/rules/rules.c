@@ -7,8 +7,8 @@
 
 #include "rules/rules_data.h"
 
-/* jp first: it is the default data center (CHECKS.md); the others in the
- * order of CLI.md's --region. test_rules checks this list against the
+/* jp first: it is the default data center (docs/checks.md); the others in the
+ * order of --region's list (docs/cli.md). test_rules checks this list against the
  * embedded blobs, so a new data/rules/<region>.json must be named here. */
 static const char *const bundled_regions[] = {"jp", "us", "eu", "anz", "sg", "in", "uae", NULL};
 
@@ -164,8 +164,6 @@ bool tm_rules_relay_host(const tm_rules_t *rules, const char *company, char *buf
     return rules && join_host(company, rules->relay_suffix, buf, len);
 }
 
-static char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c; }
-
 /* "<label>.<suffix>" -> label, lower case, exactly one label. */
 static bool company_from_suffix(const char *suffix, const char *host, char *company, size_t len)
 {
@@ -178,15 +176,14 @@ static bool company_from_suffix(const char *suffix, const char *host, char *comp
     /* At least one label character and the dot before the suffix. */
     if (hlen < slen + 2 || host[hlen - slen - 1] != '.')
         return false;
-    for (size_t i = 0; i < slen; i++)
-        if (ascii_lower(host[hlen - slen + i]) != ascii_lower(suffix[i]))
-            return false;
+    if (tm_ascii_ncasecmp(host + hlen - slen, suffix, slen) != 0)
+        return false;
     size_t label_len = hlen - slen - 1;
     /* Exactly one label: "a.b.in.tmems-jp..." is no company host. */
     if (label_len > TM_LABEL_MAX || memchr(host, '.', label_len) != NULL || label_len >= len)
         return false;
     for (size_t i = 0; i < label_len; i++)
-        company[i] = ascii_lower(host[i]);
+        company[i] = tm_ascii_lower(host[i]);
     company[label_len] = '\0';
     return true;
 }

@@ -24,7 +24,7 @@
 #define TTL_MAX 2147483647LL    /* RFC 2181 section 8 */
 #define RANGES_MAX 64
 #define CIDR_TEXT_MAX 64
-/* spf.tmems_ranges evaluates every address of every range (CHECKS.md), so
+/* spf.tmems_ranges evaluates every address of every range (docs/checks.md), so
  * the rules bound the work: Japan has 512. */
 #define RANGE_ADDRESSES_MAX 65536ULL
 #define RECORDS_MAX 64
@@ -58,35 +58,22 @@ __attribute__((format(printf, 4, 5))) static tm_status_t fail(perr_t *e, tm_stat
     return st;
 }
 
-/* A value from the file, made safe to show on a terminal: printable ASCII
- * kept, every other byte as \xNN, long values cut. */
+/* A value from the file in quotes, escaped by the one policy
+ * (src/lib/util/text.c) so that it is safe to show on a terminal, a long
+ * one cut with "...". */
 static void quote(const char *s, char *out, size_t outlen)
 {
-    size_t o = 0;
-    size_t i = 0;
     if (outlen < 8) {
         if (outlen)
             out[0] = '\0';
         return;
     }
-    out[o++] = '"';
-    for (; s[i] && i < QUOTE_MAX; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (o + 8 >= outlen)
-            break;
-        if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
-            out[o++] = (char)c;
-        } else {
-            snprintf(out + o, outlen - o, "\\x%02x", c);
-            o += 4;
-        }
-    }
-    if (s[i] && o + 5 < outlen) {
-        memcpy(out + o, "...", 3);
-        o += 3;
-    }
-    out[o++] = '"';
-    out[o] = '\0';
+    size_t room = outlen - 2 < QUOTE_MAX + 8 ? outlen - 2 : QUOTE_MAX + 8;
+    out[0] = '"';
+    tm_text_escape_cut(out + 1, room, s, strlen(s), TM_TEXT_QUOTED);
+    size_t n = strlen(out);
+    out[n] = '"';
+    out[n + 1] = '\0';
 }
 
 /* Paths are short (at most three levels of known keys); a cut one ends in
@@ -147,7 +134,9 @@ static tm_status_t check_keys(perr_t *e, const cJSON *obj, const char *path,
 {
     char sub[PATH_MAX_LEN];
     if (object_size(obj) > MEMBERS_MAX)
-        return fail(e, TM_EINVAL, path, _("more than %d keys"), MEMBERS_MAX);
+        return fail(e, TM_EINVAL, path,
+                    dngettext(TM_TEXTDOMAIN, "more than %d key", "more than %d keys", MEMBERS_MAX),
+                    MEMBERS_MAX);
     for (const cJSON *c = obj->child; c; c = c->next) {
         const char *key = c->string ? c->string : "";
         path_key(sub, sizeof sub, path, key);
@@ -218,7 +207,11 @@ static tm_status_t get_text(perr_t *e, const cJSON *item, const char *path, size
         return fail(e, TM_EINVAL, path, "%s", _("must be a string"));
     if (!text_ok(item->valuestring, 1, max))
         return fail(e, TM_EINVAL, path,
-                    _("must be 1 to %zu bytes of UTF-8 text without control characters"), max);
+                    dngettext(TM_TEXTDOMAIN,
+                              "must be 1 to %zu byte of UTF-8 text without control characters",
+                              "must be 1 to %zu bytes of UTF-8 text without control characters",
+                              max),
+                    max);
     return out ? dup_into(e, item->valuestring, out) : TM_OK;
 }
 
@@ -245,7 +238,9 @@ static tm_status_t get_ident(perr_t *e, const cJSON *obj, const char *path, cons
     for (const char *p = ok ? item->valuestring : ""; *p && ok; p++)
         ok = (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-';
     if (!ok)
-        return fail(e, TM_EINVAL, sub, _("must be 1 to %zu characters of a-z, 0-9 and '-'"),
+        return fail(e, TM_EINVAL, sub,
+                    dngettext(TM_TEXTDOMAIN, "must be 1 to %zu character of a-z, 0-9 and '-'",
+                              "must be 1 to %zu characters of a-z, 0-9 and '-'", max),
                     max);
     return dup_into(e, item->valuestring, out);
 }
@@ -290,7 +285,10 @@ static tm_status_t get_array(perr_t *e, const cJSON *obj, const char *path, cons
         return fail(e, TM_EINVAL, sub, "%s", _("must be an array"));
     *count = (size_t)cJSON_GetArraySize(*out);
     if (*count < min || *count > max)
-        return fail(e, TM_EINVAL, sub, _("must have %zu to %zu entries"), min, max);
+        return fail(e, TM_EINVAL, sub,
+                    dngettext(TM_TEXTDOMAIN, "must have %zu to %zu entry",
+                              "must have %zu to %zu entries", max),
+                    min, max);
     return TM_OK;
 }
 
@@ -397,7 +395,10 @@ static tm_status_t parse_ranges(perr_t *e, const cJSON *root, tm_rules_t *rules)
         }
         v4_total += tm_cidr_size_v4(&r->net);
         if (v4_total > RANGE_ADDRESSES_MAX)
-            return fail(e, TM_EINVAL, sub, _("the ranges hold more than %llu IPv4 addresses"),
+            return fail(e, TM_EINVAL, sub,
+                        dngettext(TM_TEXTDOMAIN, "the ranges hold more than %llu IPv4 address",
+                                  "the ranges hold more than %llu IPv4 addresses",
+                                  RANGE_ADDRESSES_MAX),
                         RANGE_ADDRESSES_MAX);
         if ((st = dup_into(e, cidr->valuestring, &r->cidr)) != TM_OK)
             return st;
@@ -532,14 +533,17 @@ static tm_status_t parse_token(perr_t *e, const cJSON *root, tm_rules_t *rules)
         (st = member(e, obj, path, "prefix", &prefix, sub, sizeof sub)) != TM_OK)
         return st;
     /* Printable ASCII without spaces: the prefix is matched against the start
-     * of a TXT string ("tmes=" in CHECKS.md). */
+     * of a TXT string ("tmes=" in docs/checks.md). */
     bool ok = cJSON_IsString(prefix) && prefix->valuestring[0] != '\0' &&
               strlen(prefix->valuestring) <= TOKEN_PREFIX_MAX;
     for (const char *p = ok ? prefix->valuestring : ""; *p && ok; p++)
         ok = *p > 0x20 && *p < 0x7f;
     if (!ok)
         return fail(e, TM_EINVAL, sub,
-                    _("must be 1 to %d printable ASCII characters without spaces"),
+                    dngettext(TM_TEXTDOMAIN,
+                              "must be 1 to %d printable ASCII character without spaces",
+                              "must be 1 to %d printable ASCII characters without spaces",
+                              TOKEN_PREFIX_MAX),
                     TOKEN_PREFIX_MAX);
     if ((st = get_int(e, obj, path, "length", 1, TOKEN_LENGTH_MAX, &length)) != TM_OK)
         return st;
@@ -660,7 +664,10 @@ tm_status_t tm_rules_parse(const char *json, size_t len, const char *source, tm_
     if (!json)
         return fail(&e, TM_EINVAL, "$", "%s", _("no rules given"));
     if (len > TM_RULES_FILE_MAX)
-        return fail(&e, TM_ERANGE, "$", _("the file is larger than %zu bytes"), TM_RULES_FILE_MAX);
+        return fail(&e, TM_ERANGE, "$",
+                    dngettext(TM_TEXTDOMAIN, "the file is larger than %zu byte",
+                              "the file is larger than %zu bytes", TM_RULES_FILE_MAX),
+                    TM_RULES_FILE_MAX);
     bool raw;
     if (find_nul(json, len, &at, &raw)) {
         line_col(json, at, &line, &col);

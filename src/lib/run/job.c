@@ -1,6 +1,6 @@
 /* job.c - one domain from question to findings without blocking: the judge
  * says what it lacks, every question of that round goes to the resolver at
- * once, and the last answer of the round starts the next one (DESIGN.md
+ * once, and the last answer of the round starts the next one (docs/design.md
  * "fetch, then judge").  tm_run_domain is this with one job, so the round
  * step below is the only place a round is worked out. */
 #include "tmems/tm_probe.h"
@@ -25,7 +25,8 @@ struct tm_job {
 /* The round step: derives phase and company from what the rrset holds and
  * lists what the selected checks still lack.  The SPF analysis is rebuilt
  * every round and adds the next level of the SPF tree, so the tree is
- * fetched level by level, all names of one level at once. */
+ * fetched level by level, all names of one level at once; the records it
+ * parsed in earlier rounds are kept. */
 static tm_status_t round_needs(tm_job_t *job, tm_questions_t *need)
 {
     tm_result_t *r = job->result;
@@ -33,9 +34,7 @@ static tm_status_t round_needs(tm_job_t *job, tm_questions_t *need)
     tm_questions_clear(need);
     tm_status_t st = tm_checks_needs(&job->ctx, need);
     if (st == TM_OK && tm_checks_want_spf(job->opts)) {
-        tm_spf_analysis_destroy(r->spf);
-        r->spf = NULL;
-        st = tm_spf_analysis_build(r->rrset, r->ascii, job->rules, need, &r->spf);
+        st = tm_spf_analysis_rebuild(&r->spf, r->rrset, r->ascii, job->rules, need);
         job->ctx.spf = r->spf;
     }
     return st;
@@ -130,7 +129,7 @@ static void submit_round(tm_job_t *job, const tm_questions_t *need)
 
 /* Works out rounds until one has questions to wait for, or the job is done.
  * TM_RUN_MAX_ROUNDS bounds the fetches: past it the judge runs on what is
- * there (the SPF expansion bound of CHECKS.md stops well before). */
+ * there (the SPF expansion bound of docs/checks.md stops well before). */
 static void advance(tm_job_t *job)
 {
     tm_questions_t need;

@@ -4,7 +4,6 @@
  * (tm_zone_record_t); this picks the record a finding is about. */
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include "locate.h"
 #include "tmems/tm_dns.h"
@@ -22,14 +21,14 @@ static bool from_fix_line(const char *line, locate_target_t *out)
     for (int word = 0; word < 3; word++) {
         p += strspn(p, " \t");
         size_t w = strcspn(p, " \t\n");
-        if (w == 3 && strncasecmp(p, "TXT", 3) == 0) {
+        if (w == 3 && tm_ascii_ncasecmp(p, "TXT", 3) == 0) {
             out->type = TM_RR_TXT;
             p += w;
             p += strspn(p, " \t\"");
-            out->kind = strncasecmp(p, "v=spf1", 6) == 0 ? LOCATE_TXT_SPF : LOCATE_TXT_TOKEN;
+            out->kind = tm_ascii_ncasecmp(p, "v=spf1", 6) == 0 ? LOCATE_TXT_SPF : LOCATE_TXT_TOKEN;
             return true;
         }
-        if (w == 2 && strncasecmp(p, "MX", 2) == 0) {
+        if (w == 2 && tm_ascii_ncasecmp(p, "MX", 2) == 0) {
             out->type = TM_RR_MX;
             return true;
         }
@@ -88,11 +87,11 @@ static bool kind_matches(const tm_zone_record_t *r, locate_kind_t kind, const ch
     char head[32];
     txt_head(r->rdata, r->rdlen, head, sizeof head);
     /* RFC 7208 section 4.5: "v=spf1" then a space or the end */
-    bool spf = strncasecmp(head, "v=spf1", 6) == 0 && (head[6] == ' ' || head[6] == '\0');
+    bool spf = tm_ascii_ncasecmp(head, "v=spf1", 6) == 0 && (head[6] == ' ' || head[6] == '\0');
     if (kind == LOCATE_TXT_SPF)
         return spf;
     const char *tp = token_prefix && *token_prefix ? token_prefix : "tmes=";
-    return strncasecmp(head, tp, strlen(tp)) == 0;
+    return tm_ascii_ncasecmp(head, tp, strlen(tp)) == 0;
 }
 
 /* The most specific zone holding name, as the resolver answers it. */

@@ -1,6 +1,6 @@
 /* run.c - one domain from question to findings, waiting for it: the judge
  * says what it lacks, the resolver fetches the whole batch concurrently, and
- * this repeats until nothing is missing (DESIGN.md "fetch, then judge").
+ * this repeats until nothing is missing (docs/design.md "Fetch, then judge").
  * The rounds themselves are job.c's. */
 #include "tmems/tm_run.h"
 #include "tmems/tm_spf.h"

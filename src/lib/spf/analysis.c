@@ -196,22 +196,28 @@ static tm_status_t eval_ranges(tm_spf_analysis_t *a, const tm_rules_t *rules, tm
     return TM_OK;
 }
 
-tm_status_t tm_spf_analysis_build(const tm_rrset_t *rrset, const char *domain,
-                                  const tm_rules_t *rules, tm_questions_t *need,
-                                  tm_spf_analysis_t **out)
+/* The analysis on ctx (taken: freed with the analysis, or here on failure). */
+static tm_status_t build_on(tm_spf_ctx_t *ctx, const tm_rrset_t *rrset, const char *domain,
+                            const tm_rules_t *rules, tm_questions_t *need,
+                            tm_spf_analysis_t **out)
 {
     char canonical[TM_NAME_MAX + 1];
     *out = NULL;
-    if (!spf_name_copy(domain, strlen(domain), canonical) || !spf_name_queryable(canonical))
+    if (!spf_name_copy(domain, strlen(domain), canonical) || !spf_name_queryable(canonical)) {
+        tm_spf_ctx_destroy(ctx);
         return TM_EINVAL;
+    }
     tm_spf_analysis_t *a = tm_calloc(1, sizeof(*a));
-    if (!a)
+    if (!a) {
+        tm_spf_ctx_destroy(ctx);
         return TM_ENOMEM;
+    }
     tm_status_t st = TM_ENOMEM;
+    a->ctx = ctx;
     a->include_depth = a->legacy_depth = -1;
     a->outcome = TM_DNS_UNKNOWN;
     a->selection = TM_SPF_SEL_NONE;
-    if (!(a->domain = tm_strdup(canonical)) || !(a->ctx = tm_spf_ctx_create(rrset)))
+    if (!a->ctx || !(a->domain = tm_strdup(canonical)))
         goto done;
     const tm_answer_t *ans = tm_rrset_get(rrset, canonical, TM_RR_TXT);
     if (!ans) {
@@ -233,6 +239,32 @@ done:
     }
     *out = a;
     return TM_OK;
+}
+
+tm_status_t tm_spf_analysis_build(const tm_rrset_t *rrset, const char *domain,
+                                  const tm_rules_t *rules, tm_questions_t *need,
+                                  tm_spf_analysis_t **out)
+{
+    return build_on(tm_spf_ctx_create(rrset), rrset, domain, rules, need, out);
+}
+
+tm_status_t tm_spf_analysis_rebuild(tm_spf_analysis_t **analysis, const tm_rrset_t *rrset,
+                                    const char *domain, const tm_rules_t *rules,
+                                    tm_questions_t *need)
+{
+    tm_spf_analysis_t *old = *analysis;
+    tm_spf_ctx_t *ctx = NULL;
+    if (old && tm_spf_ctx_rrset(old->ctx) == rrset) {
+        /* The records parsed for the previous round are still the ones the
+         * rrset holds: it only ever gains answers (ctx.c). */
+        ctx = old->ctx;
+        old->ctx = NULL;
+    } else {
+        ctx = tm_spf_ctx_create(rrset);
+    }
+    tm_spf_analysis_destroy(old);
+    *analysis = NULL;
+    return build_on(ctx, rrset, domain, rules, need, analysis);
 }
 
 tm_status_t tm_spf_analysis_needs(const tm_rrset_t *rrset, const char *domain,

@@ -3,7 +3,6 @@
  * same record ten times, parses each record once.  Only answers present in
  * the rrset are cached; they never change (tm_rrset_put_own keeps the first
  * answer), so the cache survives the caller adding answers between rounds. */
-#include <ctype.h>
 #include <string.h>
 
 #include "spf/spf_internal.h"
@@ -45,15 +44,7 @@ void tm_spf_ctx_destroy(tm_spf_ctx_t *ctx)
 
 const tm_rrset_t *tm_spf_ctx_rrset(const tm_spf_ctx_t *ctx) { return ctx->rrset; }
 
-static uint64_t hash_name(const char *s)
-{
-    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-    for (; *s; s++) {
-        h ^= (uint8_t)*s;
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
+static uint64_t hash_name(const char *s) { return tm_fnv1a(TM_FNV1A_INIT, s, strlen(s)); }
 
 static spf_entry_t **find_slot(tm_spf_ctx_t *ctx, const char *key, uint64_t h)
 {

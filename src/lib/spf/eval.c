@@ -54,7 +54,12 @@ bool spf_count_lookup(spf_ev_t *ev)
 {
     if (++ev->lookups > TM_SPF_LOOKUP_LIMIT)
         return spf_abort(ev, TM_SPF_PERMERROR,
-                         _("more than %d DNS-querying terms (include, a, mx, ptr, exists, redirect): RFC 7208 section 4.6.4"),
+                         dngettext(TM_TEXTDOMAIN,
+                                   "more than %d DNS-querying term (include, a, mx, ptr, exists, "
+                                   "redirect): RFC 7208 section 4.6.4",
+                                   "more than %d DNS-querying terms (include, a, mx, ptr, exists, "
+                                   "redirect): RFC 7208 section 4.6.4",
+                                   TM_SPF_LOOKUP_LIMIT),
                          TM_SPF_LOOKUP_LIMIT);
     return true;
 }
@@ -63,7 +68,12 @@ bool spf_count_void(spf_ev_t *ev)
 {
     if (++ev->voids > TM_SPF_VOID_LIMIT)
         return spf_abort(ev, TM_SPF_PERMERROR,
-                         _("more than %d lookups returned no records (void lookups): RFC 7208 section 4.6.4"),
+                         dngettext(TM_TEXTDOMAIN,
+                                   "more than %d lookup returned no records (void lookups): RFC "
+                                   "7208 section 4.6.4",
+                                   "more than %d lookups returned no records (void lookups): RFC "
+                                   "7208 section 4.6.4",
+                                   TM_SPF_VOID_LIMIT),
                          TM_SPF_VOID_LIMIT);
     return true;
 }
@@ -265,7 +275,11 @@ bool spf_eval_domain(spf_ev_t *ev, const char *domain, unsigned depth, int *resu
         return true;
     }
     if (e->selection == TM_SPF_SEL_MULTIPLE)
-        return spf_abort(ev, TM_SPF_PERMERROR, _("%s has %zu SPF records; exactly one is allowed (section 4.5)"),
+        return spf_abort(ev, TM_SPF_PERMERROR,
+                         dngettext(TM_TEXTDOMAIN,
+                                   "%s has %zu SPF record; exactly one is allowed (section 4.5)",
+                                   "%s has %zu SPF records; exactly one is allowed (section 4.5)",
+                                   e->nrecords),
                          domain, e->nrecords);
     if (!e->record)
         return spf_abort(ev, TM_SPF_PERMERROR, _("syntax error in the SPF record of %s at offset %zu (%s): %s"),

@@ -54,7 +54,7 @@ static const char *read_macro(tm_cursor_t *cur, bool exp_text, macro_t *m, size_
     int c = tm_cursor_next(cur);
     if (c < 0)
         return _("the macro is not closed with '}'");
-    int lower = tolower(c);
+    int lower = (unsigned char)tm_ascii_lower((char)c);
     if (!isalpha(c) || !strchr(MACRO_LETTERS, lower))
         return _("unknown macro letter (section 7.2 allows s l o d i p h v, and c r t in explanations)");
     if (is_exp_only(lower) && !exp_text)

@@ -116,7 +116,12 @@ static spf_mres_t mech_mx(spf_ev_t *ev, const tm_spf_term_t *t, const char *doma
      * them is looked up */
     if (mx->count > TM_SPF_MX_LIMIT) {
         spf_abort(ev, TM_SPF_PERMERROR,
-                  _("mx:%s: the MX lookup returned %zu names; at most %d are allowed (section 4.6.4)"),
+                  dngettext(TM_TEXTDOMAIN,
+                            "mx:%s: the MX lookup returned %zu name; at most %d are allowed "
+                            "(section 4.6.4)",
+                            "mx:%s: the MX lookup returned %zu names; at most %d are allowed "
+                            "(section 4.6.4)",
+                            mx->count),
                   name, mx->count, TM_SPF_MX_LIMIT);
         return M_ABORT;
     }

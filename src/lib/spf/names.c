@@ -1,6 +1,5 @@
 /* names.c - the name rules of the SPF engine: which names can be asked, the
  * reverse-lookup names, and the initial-domain test of RFC 7208 section 4.3. */
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -72,12 +71,5 @@ bool spf_domain_target_valid(const char *domain)
 
 bool spf_name_copy(const char *in, size_t len, char out[TM_NAME_MAX + 1])
 {
-    if (len > 0 && in[len - 1] == '.')
-        len--;
-    if (len > TM_NAME_MAX)
-        return false;
-    for (size_t i = 0; i < len; i++)
-        out[i] = (char)tolower((unsigned char)in[i]);
-    out[len] = '\0';
-    return true;
+    return tm_name_canonical(in, len, out, TM_NAME_MAX + 1);
 }

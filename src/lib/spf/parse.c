@@ -6,7 +6,6 @@
 #include <stdalign.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include "spf/spf_internal.h"
 #include "util/tm_i18n.h"
@@ -42,26 +41,9 @@ static bool fail(pstate_t *ps, size_t rel, const char *reason)
 void spf_error_set(tm_spf_parse_error_t *err, const char *text, size_t term_off, size_t term_len,
                    size_t offset, const char *reason)
 {
-    static const char hex[] = "0123456789abcdef";
-    size_t o = 0;
-    for (size_t i = 0; i < term_len; i++) {
-        unsigned char c = (unsigned char)text[term_off + i];
-        size_t need = (c < 0x20 || c > 0x7e || c == '\\') ? 4 : 1;
-        if (o + need > TM_SPF_ERROR_TERM_MAX - 3) {
-            memcpy(err->term + o, "...", 3);
-            o += 3;
-            break;
-        }
-        if (need == 4) {
-            err->term[o++] = '\\';
-            err->term[o++] = 'x';
-            err->term[o++] = hex[c >> 4];
-            err->term[o++] = hex[c & 15];
-        } else {
-            err->term[o++] = (char)c;
-        }
-    }
-    err->term[o] = '\0';
+    /* The record must be ASCII (section 3): every other byte is shown as
+     * \xNN, by the escaping policy of src/lib/util/text.c. */
+    tm_text_escape_cut(err->term, sizeof err->term, text + term_off, term_len, TM_TEXT_ASCII);
     err->offset = offset;
     err->term_offset = term_off;
     err->term_index = 0;
@@ -151,14 +133,14 @@ static bool parse_modifier(pstate_t *ps, const char *s, size_t n, size_t eq, raw
     r->has_name = true;
     r->name.off = ps->term_off;
     r->name.len = eq;
-    if (eq == 8 && strncasecmp(s, "redirect", 8) == 0) {
+    if (eq == 8 && tm_ascii_ncasecmp(s, "redirect", 8) == 0) {
         if (*seen_redirect)
             return fail(ps, 0, _("redirect= appears more than once (section 6)"));
         *seen_redirect = true;
         r->kind = TM_SPF_REDIRECT;
         return domain_spec(ps, s, eq + 1, n, r);
     }
-    if (eq == 3 && strncasecmp(s, "exp", 3) == 0) {
+    if (eq == 3 && tm_ascii_ncasecmp(s, "exp", 3) == 0) {
         if (*seen_exp)
             return fail(ps, 0, _("exp= appears more than once (section 6)"));
         *seen_exp = true;
@@ -259,15 +241,15 @@ static bool parse_mechanism(pstate_t *ps, const char *s, size_t n, raw_term_t *r
     bool found = false;
     for (size_t i = 0; i < sizeof(mechanisms) / sizeof(mechanisms[0]); i++) {
         if (strlen(mechanisms[i].name) == name_len &&
-            strncasecmp(mechanisms[i].name, name, name_len) == 0) {
+            tm_ascii_ncasecmp(mechanisms[i].name, name, name_len) == 0) {
             r->kind = mechanisms[i].kind;
             found = true;
             break;
         }
     }
     if (!found) {
-        if ((name_len == 8 && strncasecmp(name, "redirect", 8) == 0) ||
-            (name_len == 3 && strncasecmp(name, "exp", 3) == 0))
+        if ((name_len == 8 && tm_ascii_ncasecmp(name, "redirect", 8) == 0) ||
+            (name_len == 3 && tm_ascii_ncasecmp(name, "exp", 3) == 0))
             return fail(ps, name_start, _("redirect and exp are modifiers: write them with '='"));
         if (name_len == 0)
             return fail(ps, name_start, _("not a mechanism or modifier"));
@@ -412,7 +394,7 @@ static bool term_may_query_dns(const char *s, size_t n)
         while (k < n && (isalnum((unsigned char)s[k]) || s[k] == '-' || s[k] == '_' || s[k] == '.'))
             k++;
         if (k < n && s[k] == '=')
-            return k == 8 && strncasecmp(s, "redirect", 8) == 0;
+            return k == 8 && tm_ascii_ncasecmp(s, "redirect", 8) == 0;
     }
     k = n > 0 && strchr("+-~?", s[0]) ? 1 : 0;
     size_t name = k;
@@ -420,7 +402,7 @@ static bool term_may_query_dns(const char *s, size_t n)
         k++;
     static const char *const quiet[] = {"all", "ip4", "ip6"};
     for (size_t i = 0; i < sizeof(quiet) / sizeof(quiet[0]); i++) {
-        if (strlen(quiet[i]) == k - name && strncasecmp(quiet[i], s + name, k - name) == 0)
+        if (strlen(quiet[i]) == k - name && tm_ascii_ncasecmp(quiet[i], s + name, k - name) == 0)
             return false;
     }
     return true;

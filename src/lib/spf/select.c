@@ -1,7 +1,6 @@
 /* select.c - which TXT record is the SPF record (RFC 7208 section 4.5), and
  * the names of results, kinds and node states. */
 #include <string.h>
-#include <strings.h>
 
 #include "spf/spf_internal.h"
 
@@ -62,7 +61,7 @@ bool tm_spf_is_record(const char *data, size_t len)
 {
     /* Section 4.5: "v=spf1" exactly, then a space or the end; the version
      * is case-insensitive ("V=sPf1" counts; "v=spf10" does not). */
-    if (len < 6 || strncasecmp(data, "v=spf1", 6) != 0)
+    if (len < 6 || tm_ascii_ncasecmp(data, "v=spf1", 6) != 0)
         return false;
     return len == 6 || data[6] == ' ';
 }

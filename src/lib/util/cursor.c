@@ -69,17 +69,14 @@ bool tm_cursor_u32(tm_cursor_t *cur, uint32_t *out)
     return true;
 }
 
-/* ASCII only: protocol keywords, and <ctype.h> would also fold bytes >= 0x80
- * under a Latin-1 LC_CTYPE. */
-static int ascii_lower(int c) { return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c; }
-
 bool tm_cursor_accept_ci(tm_cursor_t *cur, const char *prefix)
 {
     size_t n = strlen(prefix);
     if (n > tm_cursor_left(cur))
         return false;
     for (size_t i = 0; i < n; i++) {
-        if (ascii_lower(cur->base[cur->pos + i]) != ascii_lower((unsigned char)prefix[i]))
+        /* ASCII only: protocol keywords (tm_ascii_lower) */
+        if (tm_ascii_lower((char)cur->base[cur->pos + i]) != tm_ascii_lower(prefix[i]))
             return false;
     }
     cur->pos += n;

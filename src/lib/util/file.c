@@ -1,15 +1,14 @@
 /* file.c - the bounded reader of user-named input files (file.h). */
-/* openat2, O_PATH and realpath are Linux and GNU, not POSIX 2008. */
+/* O_PATH is Linux, not POSIX 2008. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <linux/openat2.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "util/file.h"
@@ -96,26 +95,115 @@ static tm_status_t read_opened(int fd, size_t limit, char **data, size_t *len,
     return st;
 }
 
-/* Before openat2 (Linux < 5.6): the real path must lie below the real
- * directory.  A link swapped in between could still lead out; openat2 has
- * no such gap. */
-static int open_beneath_fallback(const char *dir, const char *relpath, int flags)
+enum {
+    BENEATH_MAX_DEPTH = 64, /* directories below dir that one path may descend */
+    BENEATH_MAX_LINKS = 40, /* symbolic links followed, as the kernel's own limit */
+};
+
+/* Opens relpath below rootfd and never outside it, like openat2's
+ * RESOLVE_BENEATH, with calls that every kernel and valgrind know.  The path
+ * is walked one component at a time, each opened with O_NOFOLLOW relative to
+ * the descriptor of the directory before it, so a rename or a link swapped in
+ * meanwhile cannot lead out: ".." goes back to the descriptor kept for the
+ * parent and fails (EXDEV) above dir; a symbolic link is read and its target
+ * walked the same way, an absolute target being outside (EXDEV). */
+static int open_beneath(int rootfd, const char *relpath, int flags)
 {
-    char real_dir[PATH_MAX], joined[PATH_MAX], real_file[PATH_MAX];
-    if (!realpath(dir, real_dir))
-        return -1;
-    if ((size_t)snprintf(joined, sizeof joined, "%s/%s", real_dir, relpath) >= sizeof joined) {
+    int dirs[BENEATH_MAX_DEPTH + 1];
+    size_t depth = 0, pos = 0;
+    int links = 0, fd = -1, err = 0;
+    char rest[PATH_MAX];
+
+    if (strlen(relpath) >= sizeof rest) {
         errno = ENAMETOOLONG;
         return -1;
     }
-    if (!realpath(joined, real_file))
-        return -1;
-    size_t n = strlen(real_dir);
-    if (strncmp(real_file, real_dir, n) != 0 || (real_file[n] != '/' && n > 1)) {
-        errno = EXDEV;
-        return -1;
+    strcpy(rest, relpath);
+    dirs[0] = rootfd;
+    for (;;) {
+        while (rest[pos] == '/')
+            pos++;
+        size_t end = pos;
+        while (rest[end] != '\0' && rest[end] != '/')
+            end++;
+        char comp[NAME_MAX + 1];
+        if (end == pos) { /* the path ended on a directory */
+            err = EISDIR;
+            break;
+        }
+        if (end - pos > NAME_MAX) {
+            err = ENAMETOOLONG;
+            break;
+        }
+        memcpy(comp, rest + pos, end - pos);
+        comp[end - pos] = '\0';
+        pos = end;
+        while (rest[pos] == '/')
+            pos++;
+        bool last = rest[pos] == '\0';
+
+        if (strcmp(comp, ".") == 0 || strcmp(comp, "..") == 0) {
+            if (comp[1] == '.') {
+                if (depth == 0) {
+                    err = EXDEV;
+                    break;
+                }
+                close(dirs[depth--]);
+            }
+            if (last) {
+                err = EISDIR;
+                break;
+            }
+            continue;
+        }
+        int parent = dirs[depth];
+        int opened = openat(parent, comp,
+                            last ? flags | O_NOFOLLOW
+                                 : O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (opened >= 0 && last) {
+            fd = opened;
+            break;
+        }
+        if (opened >= 0) {
+            if (depth == BENEATH_MAX_DEPTH) {
+                close(opened);
+                err = ENAMETOOLONG;
+                break;
+            }
+            dirs[++depth] = opened;
+            continue;
+        }
+        /* ELOOP (the last component) or ENOTDIR (one before it) when the
+         * component is a symbolic link: its target replaces it. */
+        int open_errno = errno;
+        char target[PATH_MAX], joined[PATH_MAX];
+        ssize_t target_len = readlinkat(parent, comp, target, sizeof target - 1);
+        if (target_len < 0) {
+            err = open_errno;
+            break;
+        }
+        target[target_len] = '\0';
+        if (++links > BENEATH_MAX_LINKS) {
+            err = ELOOP;
+            break;
+        }
+        if (target[0] == '/') {
+            err = EXDEV;
+            break;
+        }
+        int n = snprintf(joined, sizeof joined, "%s/%s", target, rest + pos);
+        if (n < 0 || (size_t)n >= sizeof joined) {
+            err = ENAMETOOLONG;
+            break;
+        }
+        memcpy(rest, joined, (size_t)n + 1);
+        pos = 0;
     }
-    return open(real_file, flags);
+    while (depth > 0)
+        close(dirs[depth--]);
+    if (fd < 0)
+        errno = err;
+    return fd;
 }
 
 tm_status_t tm_file_read(const char *path, size_t limit, bool allow_stdin, char **data,
@@ -153,14 +241,7 @@ tm_status_t tm_file_read_beneath(const char *dir, const char *relpath, size_t li
     int dirfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (dirfd < 0)
         return fail(why, TM_FILE_SYSTEM, errno, 0);
-    int flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY;
-    struct open_how how;
-    memset(&how, 0, sizeof how);
-    how.flags = (unsigned long long)flags;
-    how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
-    int fd = (int)syscall(SYS_openat2, dirfd, relpath, &how, sizeof how);
-    if (fd < 0 && (errno == ENOSYS || errno == EPERM)) /* EPERM: a seccomp filter */
-        fd = open_beneath_fallback(dir, relpath, flags);
+    int fd = open_beneath(dirfd, relpath, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
     int e = errno;
     close(dirfd);
     if (fd < 0)

@@ -42,9 +42,9 @@ tm_status_t tm_file_read(const char *path, size_t limit, bool allow_stdin, char 
                          size_t *len, tm_file_error_t *why);
 
 /* The same for relpath inside dir, which the path can never leave: not
- * through "..", an absolute path or a symbolic link that points out
- * (openat2 with RESOLVE_BENEATH, Linux 5.6; on an older kernel, the real
- * path is checked to lie below the real dir).  For $INCLUDE: a zone file
+ * through "..", an absolute path or a symbolic link that points out (each
+ * component is opened relative to the one before it, without following
+ * links; a link's target is walked the same way).  For $INCLUDE: a zone file
  * from a pull request must not read any other file of the CI runner. */
 tm_status_t tm_file_read_beneath(const char *dir, const char *relpath, size_t limit, char **data,
                                  size_t *len, tm_file_error_t *why);

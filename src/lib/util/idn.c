@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "tmems/tm_util.h"
 #include "util/tm_i18n.h"
@@ -56,7 +55,7 @@ tm_status_t tm_domain_from_user(const char *input, char ascii[TM_NAME_MAX + 1],
             }
             char *recheck = NULL;
             rc = idn2_to_ascii_8z(ulabel, &recheck, IDN2_NONTRANSITIONAL);
-            bool same = rc == IDN2_OK && strcasecmp(recheck, ascii) == 0;
+            bool same = rc == IDN2_OK && tm_ascii_casecmp(recheck, ascii) == 0;
             idn2_free(recheck);
             if (!same) {
                 reason = N_("the name has an invalid A-label (xn--)");

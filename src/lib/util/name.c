@@ -11,7 +11,6 @@
  * case-insensitive for ASCII only: RFC 4343 section 3). */
 static bool is_digit(int c) { return c >= '0' && c <= '9'; }
 static bool is_alpha(int c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-static int ascii_lower(int c) { return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c; }
 
 static bool is_ldh(int c) { return is_alpha(c) || is_digit(c) || c == '-'; }
 
@@ -60,7 +59,7 @@ tm_name_error_t tm_name_normalize(const char *in, char out[TM_NAME_MAX + 1])
             return TM_NAME_BAD_CHAR;
         if (!is_digit(c))
             label_numeric = false;
-        out[i] = (char)ascii_lower(c);
+        out[i] = tm_ascii_lower((char)c);
     }
     /* An all-numeric last label makes the name indistinguishable from an IP
      * literal (RFC 1123 section 2.1). */
@@ -119,19 +118,41 @@ static size_t len_without_dot(const char *s)
     return len;
 }
 
-static bool ascii_equal_ci(const char *a, const char *b, size_t n)
+bool tm_name_canonical(const char *in, size_t len, char *out, size_t outlen)
 {
-    for (size_t i = 0; i < n; i++) {
-        if (ascii_lower((unsigned char)a[i]) != ascii_lower((unsigned char)b[i]))
-            return false;
-    }
+    if (len > 0 && in[len - 1] == '.')
+        len--;
+    if (len >= outlen)
+        return false;
+    for (size_t i = 0; i < len; i++)
+        out[i] = tm_ascii_lower(in[i]);
+    out[len] = '\0';
     return true;
+}
+
+char *tm_name_canonical_dup(const char *in)
+{
+    size_t len = strlen(in);
+    char *copy = tm_malloc(len + 1);
+    if (copy)
+        tm_name_canonical(in, len, copy, len + 1);
+    return copy;
+}
+
+uint64_t tm_name_hash(const char *name, uint16_t type)
+{
+    size_t len = len_without_dot(name);
+    uint64_t h = TM_FNV1A_INIT;
+    for (size_t i = 0; i < len; i++)
+        h = tm_fnv1a_step(h, (uint8_t)tm_ascii_lower(name[i]));
+    h = tm_fnv1a_step(h, (uint8_t)(type >> 8));
+    return tm_fnv1a_step(h, (uint8_t)type);
 }
 
 bool tm_name_equal(const char *a, const char *b)
 {
     size_t la = len_without_dot(a), lb = len_without_dot(b);
-    return la == lb && ascii_equal_ci(a, b, la);
+    return la == lb && tm_ascii_ncasecmp(a, b, la) == 0;
 }
 
 bool tm_name_has_suffix(const char *name, const char *suffix)
@@ -139,7 +160,7 @@ bool tm_name_has_suffix(const char *name, const char *suffix)
     size_t ln = len_without_dot(name), ls = len_without_dot(suffix);
     if (ls == 0 || ln < ls)
         return false;
-    if (!ascii_equal_ci(name + ln - ls, suffix, ls))
+    if (tm_ascii_ncasecmp(name + ln - ls, suffix, ls) != 0)
         return false;
     return ln == ls || name[ln - ls - 1] == '.';
 }

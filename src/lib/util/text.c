@@ -88,7 +88,10 @@ tm_status_t tm_utf8_sanitize(tm_buf_t *buf, const char *s, size_t len)
  *     noncharacters U+FFFE and U+FFFF (not allowed in XML): \uNNNN;
  *   - tag characters U+E0000-U+E007F: \UNNNNNNNN;
  *   - the backslash itself: \\ (so that the escapes above are unambiguous);
- *   - inside a quoted string, the double quote: \".
+ *   - inside a quoted string, the double quote: \";
+ *   - in data that must be ASCII (an SPF record, RFC 7208 section 3; an
+ *     HTTP header field), every byte outside ASCII: \xNN, so that a
+ *     look-alike character shows as the bytes that make the data wrong.
  * Everything else (printable ASCII, Japanese text, emoji) is shown as it
  * is.  Each byte is escaped once: a finding's text that quotes DNS data
  * already holds the escapes, and the renderers only neutralise (below). */
@@ -103,22 +106,59 @@ bool tm_text_is_hidden(uint32_t cp)
            (cp >= 0xe0000 && cp <= 0xe007f);
 }
 
-static tm_status_t put_hidden(tm_buf_t *buf, uint32_t cp)
+/* Where escaped text goes: a growable buffer, or a fixed array that stops
+ * (cut) at the first character whose escape does not fit. */
+typedef struct {
+    tm_buf_t *buf;
+    char *arr;
+    size_t len, cap;
+    bool cut;
+} sink_t;
+
+static tm_status_t put(sink_t *out, const char *s, size_t n)
 {
-    if (cp < 0x80)
-        return tm_buf_printf(buf, "\\x%02x", (unsigned)cp);
-    if (cp <= 0xffff)
-        return tm_buf_printf(buf, "\\u%04x", (unsigned)cp);
-    return tm_buf_printf(buf, "\\U%08x", (unsigned)cp);
+    if (out->buf)
+        return tm_buf_append(out->buf, s, n);
+    if (n > out->cap - out->len) {
+        out->cut = true;
+        return TM_ERANGE;
+    }
+    memcpy(out->arr + out->len, s, n);
+    out->len += n;
+    return TM_OK;
 }
 
-typedef enum {
-    ESC_NEUTRALIZE, /* display text: hidden characters only, '\' stays */
-    ESC_RAW,        /* raw data: hidden characters and '\' */
-    ESC_RAW_QUOTED  /* raw data inside "...": also '"' */
-} esc_mode_t;
+/* Bytes (at most those of one character: 4) as \xNN each, in one piece,
+ * so that a cut never falls inside a character. */
+static tm_status_t put_bytes(sink_t *out, const unsigned char *b, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    char esc[4 * 4];
+    size_t o = 0;
+    for (size_t k = 0; k < n && k < 4; k++) {
+        esc[o++] = '\\';
+        esc[o++] = 'x';
+        esc[o++] = hex[b[k] >> 4];
+        esc[o++] = hex[b[k] & 15];
+    }
+    return put(out, esc, o);
+}
 
-static tm_status_t escape(tm_buf_t *buf, const char *s, size_t len, esc_mode_t mode)
+/* A hidden character: \xNN below U+0080, \uNNNN in the BMP, \UNNNNNNNN
+ * above. */
+static tm_status_t put_hidden(sink_t *out, uint32_t cp)
+{
+    char esc[12];
+    if (cp < 0x80) {
+        unsigned char b = (unsigned char)cp;
+        return put_bytes(out, &b, 1);
+    }
+    int n = cp <= 0xffff ? snprintf(esc, sizeof esc, "\\u%04x", (unsigned)cp)
+                         : snprintf(esc, sizeof esc, "\\U%08x", (unsigned)cp);
+    return put(out, esc, (size_t)n);
+}
+
+static tm_status_t escape(sink_t *out, const char *s, size_t len, tm_text_escaping_t mode)
 {
     const unsigned char *p = (const unsigned char *)s;
     size_t i = 0;
@@ -126,36 +166,72 @@ static tm_status_t escape(tm_buf_t *buf, const char *s, size_t len, esc_mode_t m
     while (i < len && st == TM_OK) {
         uint32_t cp;
         size_t n = tm_utf8_decode(p + i, len - i, &cp);
-        if (n == 0) {
-            st = tm_buf_printf(buf, "\\x%02x", p[i]);
-            n = 1;
+        if (n == 0 || (n > 1 && mode == TM_TEXT_ASCII)) {
+            /* not UTF-8, or outside ASCII where only ASCII belongs: each
+             * byte of the character as \xNN */
+            n = n ? n : 1;
+            st = put_bytes(out, p + i, n);
         } else if (tm_text_is_hidden(cp)) {
-            st = put_hidden(buf, cp);
-        } else if (cp == '\\' && mode != ESC_NEUTRALIZE) {
-            st = tm_buf_append(buf, "\\\\", 2);
-        } else if (cp == '"' && mode == ESC_RAW_QUOTED) {
-            st = tm_buf_append(buf, "\\\"", 2);
+            st = put_hidden(out, cp);
+        } else if (cp == '\\' && mode != TM_TEXT_NEUTRALIZE) {
+            st = put(out, "\\\\", 2);
+        } else if (cp == '"' && mode == TM_TEXT_QUOTED) {
+            st = put(out, "\\\"", 2);
         } else {
-            st = tm_buf_append(buf, s + i, n);
+            st = put(out, s + i, n);
         }
         i += n;
     }
     return st;
 }
 
+static tm_status_t escape_buf(tm_buf_t *buf, const char *s, size_t len, tm_text_escaping_t mode)
+{
+    sink_t out = {.buf = buf};
+    return escape(&out, s, len, mode);
+}
+
 tm_status_t tm_text_escape(tm_buf_t *buf, const char *s, size_t len)
 {
-    return escape(buf, s, len, ESC_RAW);
+    return escape_buf(buf, s, len, TM_TEXT_RAW);
 }
 
 tm_status_t tm_text_escape_quoted(tm_buf_t *buf, const char *s, size_t len)
 {
-    return escape(buf, s, len, ESC_RAW_QUOTED);
+    return escape_buf(buf, s, len, TM_TEXT_QUOTED);
+}
+
+tm_status_t tm_text_escape_ascii(tm_buf_t *buf, const char *s, size_t len)
+{
+    return escape_buf(buf, s, len, TM_TEXT_ASCII);
 }
 
 tm_status_t tm_text_neutralize(tm_buf_t *buf, const char *s, size_t len)
 {
-    return escape(buf, s, len, ESC_NEUTRALIZE);
+    return escape_buf(buf, s, len, TM_TEXT_NEUTRALIZE);
+}
+
+const char *tm_text_escape_cut(char *out, size_t outlen, const char *s, size_t len,
+                               tm_text_escaping_t mode)
+{
+    static const char more[] = "...";
+    if (outlen == 0)
+        return out;
+    /* The whole text if its escapes fit; else as many whole characters as
+     * leave room for "..." (never half an escape, never half a character). */
+    sink_t sink = {.arr = out, .cap = outlen - 1};
+    escape(&sink, s, len, mode);
+    if (sink.cut) {
+        size_t room = outlen - 1 >= sizeof more - 1 ? outlen - 1 - (sizeof more - 1) : 0;
+        sink = (sink_t){.arr = out, .cap = room};
+        escape(&sink, s, len, mode);
+        if (outlen - 1 - sink.len >= sizeof more - 1) {
+            memcpy(out + sink.len, more, sizeof more - 1);
+            sink.len += sizeof more - 1;
+        }
+    }
+    out[sink.len] = '\0';
+    return out;
 }
 
 /* East Asian Wide and Fullwidth blocks (Unicode UAX #11), the ones a
