@@ -7,7 +7,7 @@
 # test_manpage.sh keeps them equal to --help and the man page), the fixed
 # values of --region, --phase, --format, --zone-format, --lang and --color, check ids and
 # prefixes for --only/--skip (after a comma too; the same list as
-# `tmems-check checks`), file names for --zone, --rules, --cacert and -f, and
+# `tmems-check checks`), file names for --zone, --rules, --cacert, --html and -f, and
 # directories for --zone-include-dir.
 
 _tmems_check_ids="domain.name domain.exists token.present token.format token.match
@@ -58,7 +58,7 @@ _tmems_check()
     done
 
     case $prev in
-        --zone | --rules | --cacert)
+        --zone | --rules | --cacert | --html)
             _tmems_check_files
             return
             ;;
@@ -89,7 +89,7 @@ _tmems_check()
             elif [[ -n $spf || -n $checks ]]; then
                 COMPREPLY=($(compgen -W "text json" -- "$cur"))
             else
-                COMPREPLY=($(compgen -W "text json jsonl junit github sarif markdown" -- "$cur"))
+                COMPREPLY=($(compgen -W "text json jsonl junit html github sarif markdown" -- "$cur"))
             fi
             return
             ;;
@@ -117,8 +117,8 @@ _tmems_check()
             return
             ;;
         --server | --doh | --timeout | --tries | --max-queries | --deadline | --company | \
-            --token | --ip | --sender | --helo | -j | --auth-port | --smtp-port | --interval | \
-            --expect-mx | --expect-spf | --old-ttl)
+            --token | --ip | --sender | --helo | -j | --auth-port | --smtp-port | --spf-own | \
+            --interval | --expect-mx | --expect-spf | --old-ttl)
             # A value only the user knows.
             return
             ;;
@@ -128,8 +128,8 @@ _tmems_check()
         local opts="--server --doh --cacert --zone --zone-include-dir --zone-format --plan
             --offline --timeout --tries
             --deadline --max-queries --authoritative --auth-port --smtp-port --region --rules
-            --company --token --phase --no-outbound --smtp --format --lang --color --only --skip
-            --strict -v -q -f -j --version --help"
+            --company --token --phase --no-outbound --smtp --spf-own --format --html --lang
+            --color --only --skip --strict -v -q -f -j --version --help"
         if [[ -n $spf ]]; then
             opts="--ip --sender --helo --server --doh --cacert --zone --zone-include-dir --offline
                 --timeout --tries --deadline --max-queries --region --rules --format --lang

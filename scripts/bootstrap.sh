@@ -26,6 +26,10 @@ PACKAGES=(
     valgrind util-linux time
     # test_smtp.sh: SMTP servers with and without STARTTLS, a self-signed certificate
     python3-aiosmtpd openssl
+    # test_html_browser.sh: the HTML report in Debian's chromium, headless,
+    # driven by puppeteer-core (tests/browser, installed below with npm;
+    # it never downloads a browser of its own)
+    chromium nodejs
 )
 
 missing=()
@@ -34,6 +38,12 @@ for p in "${PACKAGES[@]}"; do
         missing+=("$p")
     fi
 done
+
+# npm: Debian's package, unless a node that brings its own npm is there
+# already (a nodejs package from elsewhere conflicts with Debian's npm).
+if ! command -v npm >/dev/null 2>&1; then
+    missing+=(npm)
+fi
 
 if [ "${#missing[@]}" -gt 0 ]; then
     echo "bootstrap: installing ${missing[*]}"
@@ -46,15 +56,30 @@ else
     echo "bootstrap: all ${#PACKAGES[@]} packages present"
 fi
 
+# The browser test's npm packages, exactly as tests/browser/package-lock.json
+# pins them, into tests/browser/node_modules (not kept in git).  Skipped when
+# the installed copy already matches the lock file, so that a second run needs
+# no network.  PUPPETEER_SKIP_DOWNLOAD: puppeteer-core downloads nothing, and
+# this makes sure no dependency's install step fetches a browser either.
+browser_lock=tests/browser/package-lock.json
+browser_installed=tests/browser/node_modules/.package-lock.json
+if [ -f "$browser_installed" ] && node -e '
+    const fs = require("fs");
+    const want = JSON.parse(fs.readFileSync(process.argv[1])).packages;
+    const have = JSON.parse(fs.readFileSync(process.argv[2])).packages;
+    for (const k of Object.keys(want)) {
+        if (k && (!have[k] || have[k].version !== want[k].version)) process.exit(1);
+    }' "$browser_lock" "$browser_installed" 2>/dev/null; then
+    echo "bootstrap: tests/browser/node_modules matches its lock file"
+else
+    echo "bootstrap: installing tests/browser/node_modules (npm ci)"
+    (cd tests/browser && PUPPETEER_SKIP_DOWNLOAD=1 timeout 600 \
+        npm ci --no-audit --no-fund --loglevel=error)
+fi
+
 # The SARIF tests validate --format sarif against the official SARIF 2.1.0
 # JSON schema, as an npm package ships it, with ajv: both from the npm
 # registry into tests/tools/sarif/node_modules (npm ci from its lock file).
-# Node.js and npm come from Debian when the machine has no node yet.
-if ! command -v npm >/dev/null || ! command -v node >/dev/null; then
-    SUDO=()
-    if [ "$(id -u)" -ne 0 ]; then SUDO=(sudo); fi
-    DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" apt-get install -y --no-install-recommends nodejs npm
-fi
 if [ ! -f tests/tools/sarif/node_modules/ajv-draft-04/package.json ]; then
     echo "bootstrap: installing the SARIF schema and ajv into tests/tools/sarif/node_modules"
     (cd tests/tools/sarif && timeout 600 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)

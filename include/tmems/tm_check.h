@@ -55,6 +55,9 @@ typedef struct {
     const char *skip;
     bool authoritative;   /* --authoritative: dns.consistency runs (tm_probe.h) */
     bool smtp;            /* --smtp: inbound.smtp runs (tm_probe.h) */
+    const char *spf_own;  /* --spf-own: comma-separated domains whose hosts and SPF
+                             records are the customer's own besides the checked
+                             domain (the SPF remedy may flatten them), or NULL */
     const struct tm_probe_options *probe; /* how the probes talk to servers; NULL =
                                              defaults.  Read by the run layer only */
 } tm_check_options_t;
@@ -119,6 +122,16 @@ typedef struct {
                              other TXT records stay).  docs/json.md, fix_records. */
     tm_source_t source;   /* the record the finding concerns, where it was written
                              (set by the run layer from the zone, src/lib/run/locate.c) */
+    /* With status skip: the check could not judge because what it needs
+     * is unknown (offline, a name that no zone file holds).  A decisive
+     * check that did not judge leaves its record not judged, and a console
+     * check leaves the console's view of its section unknown
+     * (tm_findings_assess). */
+    bool unjudged;
+    /* The console does not make this check for this domain: spf.include
+     * without outbound protection (--no-outbound), when the console does
+     * not check SPF.  JSON "console" is then false. */
+    bool console_off;
 } tm_finding_t;
 
 typedef struct {
@@ -139,8 +152,9 @@ tm_check_status_t tm_findings_verdict(const tm_findings_t *f);
 typedef tm_status_t (*tm_check_fn)(const tm_check_ctx_t *ctx, tm_finding_t *out);
 
 /* The records a verdict of "ready" needs judged (docs/checks.md "The
- * verdict"): the ownership token (token.present), the MX (mx.present,
- * mx.tmems) and SPF (spf.present).  A check of the catalogue belongs to at
+ * verdict"): the ownership token (token.present, token.format,
+ * token.match), the MX (mx.present, mx.tmems) and SPF (spf.present,
+ * spf.include, spf.tmems_ranges).  A check of the catalogue belongs to at
  * most one of them. */
 typedef enum {
     TM_AREA_NONE = 0,
@@ -176,6 +190,14 @@ typedef struct {
      * before the MX cutover the MX does not name TMEmS yet (Step 2: "それまで
      * MX レコードが確認できなくても問題ありません"). */
     unsigned console_expected;
+    /* The tm_area_t that a skip of this check leaves not judged, or
+     * TM_AREA_NONE: a check whose skip means "the data to judge it is
+     * unknown" and whose judgement could fail the record (spf.lookups
+     * offline, with a subtree found neither in the zone files nor among the
+     * rules' bundled records: the unknown part may hold any number of
+     * lookups), so that such a run is never ready (docs/checks.md "The
+     * verdict"). */
+    unsigned needed_for;
 } tm_check_def_t;
 
 /* ---- the verdict of one domain (docs/checks.md "The verdict") ---------- */
@@ -201,7 +223,8 @@ typedef enum {
     TM_CONSOLE_COMPLETE = 0,   /* 完了: no section gets a (!) */
     TM_CONSOLE_REQUIRED,       /* 設定が必要: at least one section gets a (!) */
     TM_CONSOLE_UNKNOWN         /* nothing flagged, but the records were not all
-                                  judged (the verdict is unknown or partial) */
+                                  judged (the verdict is unknown or partial), or a
+                                  console check did not judge */
 } tm_console_status_t;
 
 /* "complete", "configuration_required", "unknown" */
@@ -212,13 +235,18 @@ typedef struct {
     tm_check_status_t worst;    /* tm_findings_verdict */
     bool strict;                /* warnings fail the verdict (--strict) */
     unsigned long fails, warns, errors;
-    unsigned not_judged;        /* tm_area_t bits: decisive checks ran, all skipped */
+    unsigned not_judged;        /* tm_area_t bits: decisive checks ran, all skipped,
+                                   or one of them did not judge (unjudged) */
     unsigned not_selected;      /* tm_area_t bits: a decisive check did not run
                                    (--only/--skip) */
     tm_console_status_t console;
     unsigned console_flagged;   /* 1u << tm_section_t: sections with a red (!) */
     unsigned console_expected;  /* of those, sections whose every (!) is expected
                                    before the MX cutover */
+    unsigned console_unknown;   /* 1u << tm_section_t: sections whose console check
+                                   did not judge (unjudged) or did not run
+                                   (--only/--skip): what the console shows
+                                   there is unknown */
 } tm_assessment_t;
 
 /* The one judgement every format and the exit status render, from the
@@ -276,6 +304,10 @@ tm_status_t tm_checks_needs(const tm_check_ctx_t *ctx, tm_questions_t *need);
 /* True when a selected check reads the SPF analysis (ctx->spf): the run
  * layer then builds it and adds what it lacks to the questions. */
 bool tm_checks_want_spf(const tm_check_options_t *opts);
+/* The questions the checks need once the SPF analysis is built (ctx->spf):
+ * for a tree over the lookup limit, what its remedy reads (the addresses
+ * of the hosts its a and mx terms name, IPv6 included). */
+tm_status_t tm_checks_needs_after_spf(const tm_check_ctx_t *ctx, tm_questions_t *need);
 /* Runs every selected check in catalogue order. */
 tm_status_t tm_checks_run(const tm_check_ctx_t *ctx, tm_findings_t *out);
 

@@ -70,6 +70,50 @@ tm_status_t tm_report_junit_suite(const tm_result_t *result, const tm_assessment
 /* The closing </testsuites>. */
 tm_status_t tm_report_junit_end(tm_buf_t *out);
 
+/* ---- HTML (--format html, --html FILE): one self-contained page ---------
+ * docs/html.md.  The page is begin, an optional summary (several domains),
+ * one section per domain, then the JSON document and the end: no request
+ * of any kind leaves the page (a Content-Security-Policy forbids them),
+ * it reads with scripts off and prints.  DNS data is escaped by the one
+ * policy (src/lib/util/text.c), then for HTML. */
+
+typedef struct {
+    const char *lang;        /* "ja" or "en": <html lang> */
+    const char *title;       /* the domain, or a count of domains, for <title> */
+    const char *generated;   /* when the run started, with its zone */
+    const char *region;
+    const char *rules;       /* "bundled" or the --rules path */
+    const char *rules_sources; /* the newest date of the rules, or NULL */
+    const char *resolver;    /* how DNS was asked (for a ticket) */
+    const char *const *zones; /* the --zone files */
+    size_t nzones;
+    const char *options;     /* the command line's options as given */
+} tm_html_meta_t;
+
+/* The doctype, the head (inline style, the policy), the title. */
+tm_status_t tm_report_html_begin(const tm_html_meta_t *meta, tm_buf_t *out);
+/* One row of the summary table of several domains, linking to the
+ * domain's section (index as given to tm_report_html_domain). */
+tm_status_t tm_report_html_summary_row(const tm_result_t *result,
+                                       const tm_assessment_t *assessment, size_t index,
+                                       tm_buf_t *out);
+/* The summary table around rows made by tm_report_html_summary_row. */
+tm_status_t tm_report_html_summary(const char *rows, size_t count, tm_buf_t *out);
+/* One domain's section: its verdict, the findings in the console's
+ * sections (status, why, the console's (!), the Fix with a copy button),
+ * the SPF tree, the data-center ranges and the records read. */
+tm_status_t tm_report_html_domain(const tm_result_t *result, const tm_assessment_t *assessment,
+                                  size_t index, tm_buf_t *out);
+/* Ends the domains, adds the run's facts (for a ticket), and opens the
+ * element that embeds the JSON document (docs/json.md):
+ * <script type="application/json" id="tmems-report">. */
+tm_status_t tm_report_html_footer(const tm_html_meta_t *meta, tm_buf_t *out);
+/* A piece of the JSON document, escaped for the inside of that element
+ * (pieces may be cut anywhere: the escape is byte by byte). */
+tm_status_t tm_report_html_json_chunk(const char *json, size_t len, tm_buf_t *out);
+/* Closes the JSON element, adds the page's script, ends the page. */
+tm_status_t tm_report_html_end(tm_buf_t *out);
+
 /* ---- tmems-check spf: one check_host() evaluation (docs/cli.md) ------------- */
 
 typedef struct {

@@ -60,6 +60,12 @@ typedef struct {
     size_t nrecords;
     tm_rules_cloud_t *clouds;
     size_t nclouds;
+    /* Senders that manage their own SPF records (docs/rules.md,
+     * spf_senders): an include of a name under one of their suffixes is
+     * never flattened into addresses by the SPF remedy, since the sender
+     * changes them.  Same shape as a cloud; none when the file has none. */
+    tm_rules_cloud_t *spf_senders;
+    size_t nspf_senders;
     char *source;           /* "bundled" or the --rules path */
     tm_rules_site_t *other_sites; /* the other bundled sites (tm_rules_add_other_sites);
                                      none after tm_rules_parse alone */
@@ -100,5 +106,10 @@ const tm_rules_site_t *tm_rules_other_site_of_host(const tm_rules_t *rules, cons
 tm_answer_t *tm_rules_answer(const tm_rules_t *rules, const char *name, uint16_t type);
 /* The cloud service whose suffix the host has, or NULL. */
 const tm_rules_cloud_t *tm_rules_cloud_for(const tm_rules_t *rules, const char *host);
+/* The sender of rules->spf_senders whose suffix the SPF name has, or NULL. */
+const tm_rules_cloud_t *tm_rules_spf_sender_for(const tm_rules_t *rules, const char *name);
+/* True when the SPF name is managed by a vendor: the site's spf_include or
+ * spf_legacy (or a name under them), or a name of rules->spf_senders. */
+bool tm_rules_spf_vendor_managed(const tm_rules_t *rules, const char *name);
 
 #endif

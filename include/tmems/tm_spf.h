@@ -244,6 +244,20 @@ typedef struct {
     const char *default_explanation; /* for fail without a usable exp=; NULL: none */
     uint64_t timestamp;         /* %{t} (the evaluator reads no clock) */
     bool trace;                 /* record every term visited in out->trace */
+    /* The limits of section 4.6.4 on DNS-querying terms and on void
+     * lookups; 0 means the RFC's (10 and 2).  Set higher only to learn what
+     * a record over the limits means to its author (the proof of the SPF
+     * remedy, src/lib/check/spf_remedy.c), never for a receiver's verdict. */
+    unsigned lookup_limit, void_limit;
+    /* Offline judgement (spf.tmems_ranges): a lookup whose answer is
+     * TM_DNS_UNKNOWN is taken as "no match" instead of ending in temperror,
+     * and the result stands only when no answer it could have had changes
+     * it: a pass reached with every unknown term (and every include above
+     * it) qualified '+', no unknown record or MX list (an include target may
+     * have no record, an MX list more than 10 names: permerror), and room
+     * for every unknown lookup to be void.  Otherwise the result is
+     * temperror with offline_unknown set. */
+    bool unknown_no_match;
 } tm_spf_query_t;
 
 /* Sets the defaults: every pointer NULL, no trace. */
@@ -414,6 +428,7 @@ typedef struct {
     unsigned lookups;          /* DNS terms counted when the verdict was reached
                                   (the highest within the block) */
     unsigned void_lookups;
+    bool offline;              /* temperror because an answer is TM_DNS_UNKNOWN */
 } tm_spf_subrange_t;
 
 typedef struct {
@@ -508,13 +523,19 @@ struct tm_spf_analysis {
      * rules. */
     tm_spf_range_t *ranges;
     size_t nranges;
+    /* Of ranges, the last nlive: IPv4 ranges that the site record as
+     * served (DNS or a zone file, not the bundled rules) lists and the
+     * rules lack.  The live record wins: mail comes from them too. */
+    size_t nlive;
     tm_spf_ctx_t *ctx;         /* the parse cache the tree points into */
 };
 typedef struct tm_spf_analysis tm_spf_analysis_t;
 
 /* Analyses domain from what rrset holds (rules may be NULL: no include
  * depths, hard-coded ranges or range evaluation).  The ranges are evaluated
- * with sender postmaster@domain and HELO domain.  Missing questions go to
+ * with sender postmaster@domain and HELO domain: the rules' ranges, and
+ * those of the site record (rules->spf_include) as served that the rules
+ * lack (nlive).  Missing questions go to
  * need (may be NULL).  The caller frees *out with tm_spf_analysis_destroy;
  * rrset and rules must outlive it. */
 tm_status_t tm_spf_analysis_build(const tm_rrset_t *rrset, const char *domain,

@@ -10,6 +10,7 @@
 #include "tmc_batch.h"
 #include "tmc_ci.h"
 #include "tmc_coverage.h"
+#include "tmc_html.h"
 #include "tmc_exec.h"
 #include "tmc_msg.h"
 #include "tmc_netinfo.h"
@@ -31,6 +32,7 @@ typedef struct {
     size_t emitted, failing, unknown;
     size_t json_items;    /* results already in the json document */
     tm_json_meta_t meta;
+    tmc_html_t *html;     /* --format html or --html FILE: the page being made */
     bool progress;        /* stderr is a terminal and the batch is large */
     bool progress_shown;  /* a progress line is on the screen now */
     bool stdout_tty;      /* results scroll on the same screen */
@@ -118,10 +120,13 @@ static tm_status_t render(out_t *o, const tm_result_t *result, const tm_assessme
             st = tm_buf_putc(&out, '\n');
         break;
     case TMC_FORMAT_JUNIT: st = tm_report_junit_suite(result, a, &out); break;
+    case TMC_FORMAT_HTML: break; /* the page is written at the end */
     case TMC_FORMAT_GITHUB:
     case TMC_FORMAT_SARIF:
     case TMC_FORMAT_MARKDOWN: st = tmc_ci_render(&o->ci, result, a, &out); break;
     }
+    if (st == TM_OK && o->html)
+        st = tmc_html_add(o->html, result, a, o->emitted);
     if (st == TM_OK)
         st = write_out(o, &out);
     tm_buf_clear(&out);
@@ -234,6 +239,11 @@ int tmc_batch_run(const tmc_params_t *p, tm_resolver_t *res, const tm_rules_t *r
                  !(term && strcmp(term, "dumb") == 0);
     o.stdout_tty = isatty(STDOUT_FILENO);
     tm_batch_options_t bopts = {.jobs = p->jobs};
+    if (p->format == TMC_FORMAT_HTML || p->html_file) {
+        o.html = tmc_html_open(p, rules, p->format == TMC_FORMAT_HTML);
+        if (!o.html)
+            return TMC_EXIT_USAGE;
+    }
     tmc_ci_init(&o.ci, p);
 
     if (!frame(&o, true, 0)) {
@@ -252,10 +262,16 @@ int tmc_batch_run(const tmc_params_t *p, tm_resolver_t *res, const tm_rules_t *r
         tmc_error(_("the checks could not run: %s"), tm_strerror(st));
         o.rc = worse(o.rc, TMC_EXIT_DNS_ERROR);
     }
+    long elapsed = (long)tm_monotonic_ms() - started;
     if (st != TM_EIO)
-        frame(&o, false, (long)tm_monotonic_ms() - started);
+        frame(&o, false, elapsed);
+    /* The page last, with the same elapsed time as the JSON document; a page
+     * that could not be written is a report not written (exit 4). */
+    if (o.html && st != TM_EIO && tmc_html_finish(o.html, elapsed) != TM_OK)
+        o.rc = worse(o.rc, TMC_EXIT_WRITE);
+    tmc_html_destroy(o.html);
     if (p->verbosity > 0)
-        tmc_netinfo_stats(res, (long)tm_monotonic_ms() - started);
+        tmc_netinfo_stats(res, elapsed);
     tmc_ci_clear(&o.ci);
     return o.rc;
 }

@@ -58,14 +58,19 @@ const char *tmc_usage(void)
              "                        recursion) and compare their answers (dns.consistency)\n"
              "  --smtp                greet each receiving server on TCP 25: 220, EHLO,\n"
              "                        STARTTLS (inbound.smtp)\n"
+             "  --spf-own DOMAINS     comma-separated domains whose hosts and SPF records\n"
+             "                        are yours besides the one checked: the SPF remedy\n"
+             "                        may flatten them into ip4:/ip6: terms\n"
              "  --auth-port N, --smtp-port N  testing aids: the port the authoritative\n"
              "                        servers (default 53) and the receiving servers\n"
              "                        (default 25) are asked on\n"
              "Output:\n"
-             "  --format F            text, json, jsonl (one result a line), junit (JUnit\n"
-             "                        XML for CI), github (GitHub Actions annotations and\n"
-             "                        a summary in $GITHUB_STEP_SUMMARY), sarif (SARIF\n"
-             "                        2.1.0) or markdown; default text\n"
+             "  --format F            text, json, jsonl (one result a line), junit\n"
+             "                        (JUnit XML for CI), html (one self-contained page),\n"
+             "                        github (GitHub Actions annotations and a summary in\n"
+             "                        $GITHUB_STEP_SUMMARY), sarif (SARIF 2.1.0) or\n"
+             "                        markdown; default text\n"
+             "  --html FILE           also write the HTML page to FILE, beside --format\n"
              "  --lang L              ja or en (default from the locale)\n"
              "  --color W             auto, always or never (NO_COLOR is honoured)\n"
              "  -v, -q                more detail (repeatable: -vv), or the verdict line only\n"
@@ -215,8 +220,8 @@ static void domain_free(tmc_domain_t *d)
     free(d->invalid);
 }
 
-/* A domain listed twice in the -f file is checked once, in the place it
- * was first listed (arguments are taken as given).  Sorting copies of the
+/* A domain listed twice (in -f files or as arguments) is checked once, in
+ * the place it was first listed.  Sorting copies of the
  * names keeps this O(n log n) for the largest lists. */
 static bool drop_repeats(tmc_params_t *p, char *err, size_t errlen)
 {
@@ -225,7 +230,7 @@ static bool drop_repeats(tmc_params_t *p, char *err, size_t errlen)
     if (!names)
         return fail(err, errlen, "%s", _("out of memory"));
     for (size_t i = 0; i < p->ndomains; i++) {
-        if (p->domains[i].ascii && p->domains[i].line)
+        if (p->domains[i].ascii)
             names[n++] = (name_at_t){p->domains[i].ascii, i};
     }
     qsort(names, n, sizeof(*names), by_name_then_index);
@@ -416,6 +421,7 @@ static const opt_choice_t formats[] = {{"text", TMC_FORMAT_TEXT},
                                        {"json", TMC_FORMAT_JSON},
                                        {"jsonl", TMC_FORMAT_JSONL},
                                        {"junit", TMC_FORMAT_JUNIT},
+                                       {"html", TMC_FORMAT_HTML},
                                        {"github", TMC_FORMAT_GITHUB},
                                        {"sarif", TMC_FORMAT_SARIF},
                                        {"markdown", TMC_FORMAT_MARKDOWN},
@@ -560,15 +566,21 @@ static bool on_spf_input(tmc_params_t *p, const opt_spec_t *o, const char *arg, 
 static bool on_verbose(tmc_params_t *p, const opt_spec_t *o, const char *arg, char *err,
                        size_t errlen)
 {
-    (void)o, (void)arg, (void)err, (void)errlen;
-    p->verbosity = p->verbosity < 0 ? 1 : p->verbosity + 1;
+    (void)o, (void)arg;
+    /* -q -v would silently give one of them: refuse, as for any option
+     * given twice. */
+    if (p->verbosity < 0)
+        return fail(err, errlen, _("-q and -v exclude each other"));
+    p->verbosity++;
     return true;
 }
 
 static bool on_quiet(tmc_params_t *p, const opt_spec_t *o, const char *arg, char *err,
                      size_t errlen)
 {
-    (void)o, (void)arg, (void)err, (void)errlen;
+    (void)o, (void)arg;
+    if (p->verbosity > 0)
+        return fail(err, errlen, _("-q and -v exclude each other"));
     p->verbosity = -1;
     return true;
 }
@@ -585,6 +597,59 @@ static bool on_domain_file(tmc_params_t *p, const opt_spec_t *o, const char *arg
                         _("-f - is given twice: standard input can be read only once"));
     }
     p->domain_files[p->ndomain_files++] = arg;
+    return true;
+}
+
+/* --spf-own: domain names, comma-separated. */
+static bool on_spf_own(tmc_params_t *p, const opt_spec_t *o, const char *arg, char *err,
+                       size_t errlen)
+{
+    for (const char *at = arg;;) {
+        size_t len = strcspn(at, ",");
+        char item[TM_NAME_MAX + 2], canonical[TM_NAME_MAX + 1];
+        bool ok = len > 0 && len <= TM_NAME_MAX + 1;
+        if (ok) {
+            memcpy(item, at, len);
+            item[len] = '\0';
+            ok = tm_domain_normalize(item, canonical) == TM_NAME_OK;
+        }
+        if (!ok)
+            return fail(err, errlen,
+                        _("invalid --spf-own value '%s': comma-separated domain names"), arg);
+        at += len;
+        if (*at != ',')
+            break;
+        at++;
+    }
+    memcpy((char *)p + o->offset, &arg, sizeof arg);
+    return true;
+}
+
+/* --html FILE: a file name, not empty. */
+static bool on_nonempty_file(tmc_params_t *p, const opt_spec_t *o, const char *arg, char *err,
+                             size_t errlen)
+{
+    if (!*arg)
+        return fail(err, errlen, "%s", _("--html needs a file name"));
+    memcpy((char *)p + o->offset, &arg, sizeof arg);
+    return true;
+}
+
+/* The arguments as given, one space apart, for the HTML page's facts
+ * (the page escapes them). */
+static bool keep_command_line(tmc_params_t *p, int argc, char **argv, char *err, size_t errlen)
+{
+    size_t len = 1;
+    for (int i = 1; i < argc; i++)
+        len += strlen(argv[i]) + 1;
+    p->command_line = calloc(len, 1);
+    if (!p->command_line)
+        return fail(err, errlen, "%s", _("out of memory"));
+    for (int i = 1; i < argc; i++) {
+        if (i > 1)
+            strcat(p->command_line, " ");
+        strcat(p->command_line, argv[i]);
+    }
     return true;
 }
 
@@ -624,6 +689,8 @@ static const opt_spec_t options[] = {
     {.name = "strict", .kind = OPT_SET_TRUE, .offset = AT(strict)},
     {.name = "authoritative", .kind = OPT_SET_TRUE, .offset = AT(check.authoritative)},
     {.name = "smtp", .kind = OPT_SET_TRUE, .offset = AT(check.smtp)},
+    {.name = "spf-own", .value = true, .kind = OPT_HANDLER, .offset = AT(check.spf_own),
+     .handler = on_spf_own},
     {.name = "auth-port", .value = true, .kind = OPT_PORT, .offset = AT(probe.auth_port),
      .expect = N_("a port from 1 to 65535")},
     {.name = "smtp-port", .value = true, .kind = OPT_PORT, .offset = AT(probe.smtp_port),
@@ -631,7 +698,9 @@ static const opt_spec_t options[] = {
     /* output */
     {.name = "format", .value = true, .kind = OPT_CHOICE, .offset = AT(format),
      .choices = formats,
-     .expect = N_("use text, json, jsonl, junit, github, sarif or markdown")},
+     .expect = N_("use text, json, jsonl, junit, html, github, sarif or markdown")},
+    {.name = "html", .value = true, .kind = OPT_HANDLER, .offset = AT(html_file),
+     .handler = on_nonempty_file},
     {.name = "lang", .value = true, .kind = OPT_HANDLER, .handler = on_lang,
      .expect = N_("use ja or en")},
     {.name = "color", .alias = "colour", .value = true, .kind = OPT_CHOICE, .offset = AT(color),
@@ -847,9 +916,16 @@ bool tmc_params_parse(tmc_params_t *p, int argc, char **argv, char *err, size_t 
     if (p->spf_mode && p->format == TMC_FORMAT_JUNIT)
         return fail(err, errlen, _("--format junit reports domain checks; the spf subcommand "
                                    "writes text or json"));
+    if (p->format == TMC_FORMAT_HTML && p->html_file)
+        return fail(err, errlen, _("--html FILE writes the page beside another format; with "
+                                   "--format html the page goes to standard output: give one "
+                                   "of them"));
+    if (p->spf_mode && (p->format == TMC_FORMAT_HTML || p->html_file))
+        return fail(err, errlen, _("the HTML report is of domain checks; the spf subcommand "
+                                   "writes text or json"));
     if (p->spf_mode && p->format == TMC_FORMAT_JSONL)
         p->format = TMC_FORMAT_JSON;
-    if (p->spf_mode && p->format > TMC_FORMAT_JUNIT)
+    if (p->spf_mode && p->format > TMC_FORMAT_HTML)
         return fail(err, errlen, _("the spf subcommand writes text or json"));
     if (p->plan && (p->spf_mode || p->nzones == 0))
         return fail(err, errlen, _("--plan needs --zone: the proposed zone to compare with the "
@@ -860,7 +936,7 @@ bool tmc_params_parse(tmc_params_t *p, int argc, char **argv, char *err, size_t 
     if (p->plan && p->format != TMC_FORMAT_TEXT && p->format != TMC_FORMAT_JSON &&
         p->format != TMC_FORMAT_MARKDOWN && p->format != TMC_FORMAT_GITHUB)
         return fail(err, errlen, _("--plan writes text, json, markdown or github"));
-    return true;
+    return keep_command_line(p, argc, argv, err, errlen);
 }
 
 void tmc_params_clear(tmc_params_t *p)
@@ -871,5 +947,6 @@ void tmc_params_clear(tmc_params_t *p)
     free(p->token);
     free(p->only_lists);
     free(p->skip_lists);
+    free(p->command_line);
     memset(p, 0, sizeof(*p));
 }

@@ -17,6 +17,7 @@ typedef enum {
     TMC_FORMAT_JSON,
     TMC_FORMAT_JSONL,
     TMC_FORMAT_JUNIT,
+    TMC_FORMAT_HTML,
     TMC_FORMAT_GITHUB,   /* workflow commands + $GITHUB_STEP_SUMMARY (docs/ci.md) */
     TMC_FORMAT_SARIF,    /* SARIF 2.1.0, one document */
     TMC_FORMAT_MARKDOWN  /* the summary of the github format, alone */
@@ -82,6 +83,8 @@ typedef struct {
     const char *domain_files[TMC_MAX_DOMAIN_FILES]; /* -f, in the order given */
     size_t ndomain_files;
     char *only_lists, *skip_lists; /* every --only and --skip, joined by ',' */
+    const char *html_file; /* --html FILE: the HTML page, beside --format */
+    char *command_line;    /* the arguments as given, for the HTML page's facts */
 } tmc_params_t;
 
 /* Parses argv.  On a usage error returns false with one English (already

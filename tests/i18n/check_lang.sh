@@ -10,6 +10,9 @@ bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 build=$(dirname "$bin")
 zone=$root/examples/acme-corp.example.zone
+# The demo includes Microsoft 365's SPF record: offline, without its zone the
+# lookup count is unknown and so is the verdict (docs/checks.md "The verdict").
+vendor=$root/tests/zones/protection.outlook.com.zone
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 failures=0
@@ -20,7 +23,7 @@ verdict() {
     local vars=()
     while [ $# -gt 0 ] && [ "$1" != "--" ]; do vars+=("$1"); shift; done
     [ $# -gt 0 ] && shift
-    env -i PATH="$PATH" "${vars[@]}" "$bin" --offline --zone "$zone" -q --color never "$@" \
+    env -i PATH="$PATH" "${vars[@]}" "$bin" --offline --zone "$zone" --zone "$vendor" -q --color never "$@" \
         acme-corp.example
 }
 
@@ -38,7 +41,7 @@ expect() { # NAME PATTERN OUTPUT
 ja='^acme-corp.example: 準備完了 | TMEmS 管理コンソール: 設定が必要、'
 en='^acme-corp.example: ready | TMEmS console: 設定が必要 (configuration required), '
 expect "--lang ja, C locale"            "$ja" "$(verdict LANG=C -- --lang ja 2>&1)"
-expect "--lang=ja"                      "$ja" "$(env -i PATH="$PATH" "$bin" --offline --zone "$zone" -q --lang=ja acme-corp.example 2>&1)"
+expect "--lang=ja"                      "$ja" "$(env -i PATH="$PATH" "$bin" --offline --zone "$zone" --zone "$vendor" -q --lang=ja acme-corp.example 2>&1)"
 expect "--lang en beats LANG=ja"        "$en" "$(verdict LANG=ja_JP.UTF-8 -- --lang en 2>&1)"
 expect "LANG=ja_JP.UTF-8"               "$ja" "$(verdict LANG=ja_JP.UTF-8 2>&1)"
 expect "LANG=ja_JP.eucJP"               "$ja" "$(verdict LANG=ja_JP.eucJP 2>&1)"
@@ -69,10 +72,10 @@ expect "TMEMS_CHECK_LOCALEDIR used" "$ja" \
 mkdir -p "$tmp/root/usr/bin" "$tmp/root/usr/share/locale/ja/LC_MESSAGES"
 cp "$bin" "$tmp/root/usr/bin/tmems-check"
 expect "moved tree without catalogue" "$en" \
-    "$(env -i PATH="$PATH" "$tmp/root/usr/bin/tmems-check" --offline --zone "$zone" -q --lang ja acme-corp.example 2>&1)"
+    "$(env -i PATH="$PATH" "$tmp/root/usr/bin/tmems-check" --offline --zone "$zone" --zone "$vendor" -q --lang ja acme-corp.example 2>&1)"
 cp "$build/locale/ja/LC_MESSAGES/tmems-check.mo" "$tmp/root/usr/share/locale/ja/LC_MESSAGES/"
 expect "moved tree with catalogue" "$ja" \
-    "$(env -i PATH="$PATH" "$tmp/root/usr/bin/tmems-check" --offline --zone "$zone" -q --lang ja acme-corp.example 2>&1)"
+    "$(env -i PATH="$PATH" "$tmp/root/usr/bin/tmems-check" --offline --zone "$zone" --zone "$vendor" -q --lang ja acme-corp.example 2>&1)"
 
 if [ "$failures" -ne 0 ]; then
     echo "check_lang: $failures failures"

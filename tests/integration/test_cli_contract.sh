@@ -31,7 +31,7 @@ expect_json '[.checks[].id] | .[-1]' rules.current
 expect_json '[.checks[] | select(.needs != null) | "\(.id)=\(.needs)"] | join(" ")' \
     "dns.consistency=--authoritative inbound.smtp=--smtp"
 expect_json '[.checks[] | select(.decisive != null) | "\(.id)=\(.decisive)"] | join(" ")' \
-    "token.present=token mx.present=mx mx.tmems=mx spf.present=spf"
+    "token.present=token token.format=token token.match=token mx.present=mx mx.tmems=mx spf.present=spf spf.include=spf spf.tmems_ranges=spf"
 expect_json '[.checks[] | select(.console_flags != []) | .id] | join(" ")' \
     "token.present token.format token.match mx.tmems spf.include"
 expect_json '[.checks[] | select(.id == "mx.tmems") | .console_expected[]] | join(" ")' info

@@ -307,15 +307,20 @@ expect_check domain.exists fail
 # ---- the README's demo command ---------------------------------------------
 
 # examples/acme-corp.example.zone is a company before its cutover whose real
-# problems are warnings only, so the README's first command exits 0.
+# problems are warnings only; every name of its SPF tree is in the file or in
+# the bundled vendor records, so the README's first command judges it all
+# offline and exits 0 (ready, with warnings).
 tm_case "README demo (all checks, offline)"
 tm_run --offline --format json --zone "$TM_SOURCE_DIR/examples/acme-corp.example.zone" \
     acme-corp.example
 expect_exit 0
+expect_json '.results[0].outcome' ready
 expect_json '.results[0].verdict' warn
 expect_json '.results[0].phase' pre
+expect_json '.results[0].not_judged | join(",")' ""
 expect_checks "domain.exists=pass token.present=pass token.format=pass mx.tmems=info
- mx.ttl=warn mx.target=pass inbound.servers=info company.inbound_host=skip"
+ mx.ttl=warn mx.target=pass inbound.servers=info company.inbound_host=skip spf.include=warn
+ spf.lookups=pass spf.tmems_ranges=pass"
 expect_json '[.results[0].checks[] | select(.status == "fail" or .status == "error")] | length' 0
 
 tm_case "README demo, text"

@@ -69,7 +69,7 @@ expect_exit 0
 expect_json '.results[0] | "\(.outcome) \(.not_selected | join(","))"' "selected_passed mx"
 
 tm_case "--only the decisive checks: ready"
-tm_run --format json --only token.present,mx.present,mx.tmems,spf.present ready.example
+tm_run --format json --only token.present,token.format,token.match,mx.present,mx.tmems,spf.present,spf.include,spf.tmems_ranges ready.example
 expect_exit 0
 expect_json '.results[0].outcome' ready
 

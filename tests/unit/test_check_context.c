@@ -123,12 +123,24 @@ static void test_auto_undecided_without_mx_answer(void **state)
 static void test_not_a_company_host(void **state)
 {
     fx_t *fx = *state;
-    /* two labels before the suffix, the bare suffix, and another region's
-     * suffix are not this data center's inbound host */
-    FX_MX(fx, 300, {10, "a.b.in.tmems-jp.trendmicro.com"}, {10, "in.tmems-jp.trendmicro.com"},
+    /* two labels before the suffix and another region's suffix are not
+     * this data center's inbound host */
+    FX_MX(fx, 300, {10, "a.b.in.tmems-jp.trendmicro.com"},
           {10, "acme.in.tmems-jp.trendmicro.com.evil.example"});
     init(fx);
     assert_int_equal(fx->ctx.phase, TM_PHASE_PRE);
+    assert_string_equal(fx->ctx.company, "");
+}
+
+/* The bare inbound suffix and the relay host are no company's inbound
+ * host, but an MX naming them is a cutover made (with the wrong host):
+ * phase post, company unknown, so mx.tmems fails rather than "not yet". */
+static void test_non_inbound_tmems_name_is_post(void **state)
+{
+    fx_t *fx = *state;
+    FX_MX(fx, 300, {10, "in.tmems-jp.trendmicro.com"});
+    init(fx);
+    assert_int_equal(fx->ctx.phase, TM_PHASE_POST);
     assert_string_equal(fx->ctx.company, "");
 }
 
@@ -474,6 +486,7 @@ int main(void)
         T(test_auto_pre_no_tmems),
         T(test_auto_undecided_without_mx_answer),
         T(test_not_a_company_host),
+        T(test_non_inbound_tmems_name_is_post),
         T(test_other_site_and_no_dot_are_post_without_company),
         T(test_mx_host_classify),
         T(test_domain_missing),

@@ -162,11 +162,11 @@ static void test_tmems_not_first_fails(void **state)
     assert_contains(f->summary, "mail.acme.example (preference 10)");
     assert_contains(f->summary, FX_TMEMS " is at 20");
     assert_contains(f->detail, "skips the scan");
-    /* TMEmS moves to the lowest value; the others follow 10 above it in
-     * their order and spacing, with the TTL at most the recommended 300 s */
-    assert_string_equal(f->fix_records, FX_DOMAIN ". 300 IN MX 10 " FX_TMEMS ".\n" FX_DOMAIN
-                                        ". 300 IN MX 20 mail.acme.example.\n" FX_DOMAIN
-                                        ". 300 IN MX 40 backup.acme.example.");
+    /* TMEmS alone, the same MX set as mx.bypass gives, with the TTL at
+     * most the recommended 300 s */
+    assert_string_equal(f->fix_records, CUTOVER_ACME);
+    tm_finding_t *bypass = fx_run(fx, tm_check_mx_bypass);
+    assert_string_equal(bypass->fix_records, CUTOVER_ACME);
     /* the same with --phase pre */
     fx->opts.phase = TM_PHASE_PRE;
     assert_int_equal(fx_run(fx, tm_check_mx_tmems)->status, TM_CHECK_FAIL);
@@ -179,11 +179,8 @@ static void test_tmems_not_first_fix_keeps_spacing(void **state)
           {60, "beta.in.tmems-jp.trendmicro.com"});
     tm_finding_t *f = fx_run(fx, tm_check_mx_tmems);
     assert_int_equal(f->status, TM_CHECK_FAIL);
-    assert_string_equal(f->fix_records,
-                        FX_DOMAIN ". 120 IN MX 0 " FX_TMEMS ".\n" FX_DOMAIN
-                                  ". 120 IN MX 10 beta.in.tmems-jp.trendmicro.com.\n" FX_DOMAIN
-                                  ". 120 IN MX 20 mail.acme.example.\n" FX_DOMAIN
-                                  ". 120 IN MX 25 mail2.acme.example.");
+    /* the domain's own TMEmS host alone, at the TTL published */
+    assert_string_equal(f->fix_records, FX_DOMAIN ". 120 IN MX 10 " FX_TMEMS ".");
 }
 
 static void test_tmems_not_first_no_room(void **state)
@@ -209,6 +206,52 @@ static void test_tmems_post_not_tmems_fails(void **state)
     assert_non_null(f->detail);
     char line[256];
     assert_string_equal(last_line(f->fix, line, sizeof(line)), CUTOVER_ACME);
+}
+
+/* The onboarding guide, Steps 4-1 and 4-2: the relay host takes only the
+ * domain's outgoing mail, and the inbound suffix alone is no company's
+ * host.  Either in the MX fails in both phases, never "not switched yet". */
+static void test_tmems_relay_host_fails(void **state)
+{
+    fx_t *fx = *state;
+    static const tm_phase_t phases[] = {TM_PHASE_PRE, TM_PHASE_POST};
+    for (size_t i = 0; i < 2; i++) {
+        fx->opts.phase = phases[i];
+        FX_MX(fx, 300, {10, "acme.relay.tmems-jp.trendmicro.com"});
+        tm_finding_t *f = fx_run(fx, tm_check_mx_tmems);
+        assert_int_equal(f->status, TM_CHECK_FAIL);
+        assert_contains(f->summary, "acme.relay.tmems-jp.trendmicro.com");
+        assert_contains(f->summary, "relay host");
+        char line[256];
+        assert_string_equal(last_line(f->fix, line, sizeof(line)), CUTOVER_ANY);
+    }
+}
+
+static void test_tmems_bare_suffix_fails(void **state)
+{
+    fx_t *fx = *state;
+    FX_MX(fx, 300, {10, "in.tmems-jp.trendmicro.com"});
+    tm_finding_t *f = fx_run(fx, tm_check_mx_tmems);
+    assert_int_equal(f->status, TM_CHECK_FAIL);
+    assert_contains(f->summary, "without a company ID");
+}
+
+/* Beside the inbound host too: mail sent to the relay host is lost. */
+static void test_tmems_relay_host_beside_inbound_fails(void **state)
+{
+    fx_t *fx = *state;
+    FX_MX(fx, 300, {10, FX_TMEMS}, {20, "acme.relay.tmems-jp.trendmicro.com"});
+    tm_finding_t *f = fx_run(fx, tm_check_mx_tmems);
+    assert_int_equal(f->status, TM_CHECK_FAIL);
+    tm_mx_host_t h;
+    tm_mx_host_classify(&fx->ctx, "ACME.Relay.tmems-jp.trendmicro.com.", &h);
+    assert_int_equal(h.kind, TM_MX_HOST_NOT_INBOUND);
+    tm_mx_host_classify(&fx->ctx, "relay.tmems-jp.trendmicro.com", &h);
+    assert_int_equal(h.kind, TM_MX_HOST_NOT_INBOUND);
+    tm_mx_host_classify(&fx->ctx, "acme.in.tmems-jp.trendmicro.com", &h);
+    assert_int_equal(h.kind, TM_MX_HOST_TMEMS);
+    tm_mx_host_classify(&fx->ctx, "relay.example.co.jp", &h);
+    assert_int_equal(h.kind, TM_MX_HOST_OTHER);
 }
 
 static void test_tmems_no_mx_by_phase(void **state)
@@ -1001,6 +1044,9 @@ int main(void)
         T(test_tmems_other_region_post_fails),
         T(test_tmems_other_region_names_site),
         T(test_tmems_no_dot_fails),
+        T(test_tmems_relay_host_fails),
+        T(test_tmems_bare_suffix_fails),
+        T(test_tmems_relay_host_beside_inbound_fails),
         T(test_tmems_no_dot_behind_own_server),
         T(test_tmems_failure_and_offline),
         T(test_bypass_only_tmems_pass),

@@ -15,9 +15,14 @@
 
 #include "tmems/tm_check.h"
 
+/* Most items give only an id and a status; the flags default to false. */
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+
 typedef struct {
     const char *id;
     tm_check_status_t status;
+    bool unjudged;      /* a skip for want of data (tm_finding_t.unjudged) */
+    bool console_off;   /* --no-outbound's spf.include */
 } item_t;
 
 /* Findings with the given ids and statuses, their sections from the
@@ -33,6 +38,8 @@ static void fill(tm_findings_t *f, const item_t *items, size_t n)
         f->items[i].id = items[i].id;
         f->items[i].section = def ? def->section : TM_SECTION_RULES;
         f->items[i].status = items[i].status;
+        f->items[i].unjudged = items[i].unjudged;
+        f->items[i].console_off = items[i].console_off;
         f->count++;
     }
 }
@@ -51,10 +58,20 @@ static tm_assessment_t assess_items(const item_t *items, size_t n, bool strict)
     assess_items((const item_t[]){__VA_ARGS__},                                                \
                  sizeof((const item_t[]){__VA_ARGS__}) / sizeof(item_t), strict)
 
-/* The four decisive checks, each with the given status. */
+/* The decisive checks of each record, with the given status: the token's
+ * (token.match skips without --token), the MX's, and SPF's (spf.present,
+ * spf.include and spf.tmems_ranges alike). */
 #define DECISIVE(token, mxp, mxt, spf)                                                         \
-    {"token.present", TM_CHECK_##token}, {"mx.present", TM_CHECK_##mxp},                       \
-        {"mx.tmems", TM_CHECK_##mxt}, {"spf.present", TM_CHECK_##spf}
+    {"token.present", TM_CHECK_##token}, {"token.format", TM_CHECK_##token},                   \
+        {"token.match", TM_CHECK_SKIP}, {"mx.present", TM_CHECK_##mxp},                        \
+        {"mx.tmems", TM_CHECK_##mxt}, {"spf.present", TM_CHECK_##spf},                         \
+        {"spf.include", TM_CHECK_##spf}, {"spf.tmems_ranges", TM_CHECK_##spf}
+/* The same without spf.include, which a case then gives itself. */
+#define DECISIVE_BUT_INCLUDE(token, mxp, mxt, spf)                                             \
+    {"token.present", TM_CHECK_##token}, {"token.format", TM_CHECK_##token},                   \
+        {"token.match", TM_CHECK_SKIP}, {"mx.present", TM_CHECK_##mxp},                        \
+        {"mx.tmems", TM_CHECK_##mxt}, {"spf.present", TM_CHECK_##spf},                         \
+        {"spf.tmems_ranges", TM_CHECK_##spf}
 
 static void test_names(void **state)
 {
@@ -111,7 +128,7 @@ static void test_fail_and_error(void **state)
     (void)state;
     tm_assessment_t a = ASSESS(false, DECISIVE(PASS, PASS, PASS, FAIL));
     assert_int_equal(a.verdict, TM_VERDICT_NOT_READY);
-    assert_int_equal(a.fails, 1);
+    assert_int_equal(a.fails, 3); /* spf.present, spf.include, spf.tmems_ranges */
     a = ASSESS(false, DECISIVE(PASS, ERROR, ERROR, PASS));
     assert_int_equal(a.verdict, TM_VERDICT_UNKNOWN);
     assert_int_equal(a.errors, 2);
@@ -157,6 +174,36 @@ static void test_all_skipped_is_unknown(void **state)
     assert_int_equal(a.verdict, TM_VERDICT_UNKNOWN);
 }
 
+/* spf.lookups skipped offline (part of the tree unknown, a vendor's include
+ * with no bundled record) leaves SPF not judged: the unknown part may hold
+ * any number of lookups, so never ready; the console view is not changed by
+ * it, and a missing record (spf.present fails) is judged already. */
+static void test_needed_for(void **state)
+{
+    (void)state;
+    tm_assessment_t a = ASSESS(false, DECISIVE(PASS, PASS, PASS, PASS),
+                               {"spf.lookups", TM_CHECK_SKIP});
+    assert_int_equal(a.verdict, TM_VERDICT_UNKNOWN);
+    assert_int_equal(a.not_judged, TM_AREA_SPF);
+    assert_int_equal(a.console, TM_CONSOLE_COMPLETE);
+    assert_int_equal(tm_verdict_exit_status(a.verdict), 3);
+    /* judged: pass or fail */
+    a = ASSESS(false, DECISIVE(PASS, PASS, PASS, PASS), {"spf.lookups", TM_CHECK_PASS});
+    assert_int_equal(a.verdict, TM_VERDICT_READY);
+    a = ASSESS(false, DECISIVE(PASS, PASS, PASS, PASS), {"spf.lookups", TM_CHECK_FAIL});
+    assert_int_equal(a.verdict, TM_VERDICT_NOT_READY);
+    /* no SPF record: spf.lookups skips because of it, the record is judged */
+    a = ASSESS(false, DECISIVE(PASS, PASS, PASS, FAIL), {"spf.lookups", TM_CHECK_SKIP});
+    assert_int_equal(a.verdict, TM_VERDICT_NOT_READY);
+    assert_int_equal(a.not_judged, 0);
+    /* no record and none needed (--no-outbound: spf.present is info) */
+    a = ASSESS(false, DECISIVE(PASS, PASS, PASS, INFO), {"spf.lookups", TM_CHECK_SKIP});
+    assert_int_equal(a.verdict, TM_VERDICT_READY);
+    /* a skip of a check that no record needs changes nothing */
+    a = ASSESS(false, DECISIVE(PASS, PASS, PASS, PASS), {"spf.include_target", TM_CHECK_SKIP});
+    assert_int_equal(a.verdict, TM_VERDICT_READY);
+}
+
 /* --only/--skip: a decisive check that did not run means no readiness
  * verdict, whatever passed. */
 static void test_selection(void **state)
@@ -167,15 +214,43 @@ static void test_selection(void **state)
     assert_int_equal(a.not_selected, TM_AREA_ALL);
     assert_int_equal(a.console, TM_CONSOLE_UNKNOWN);
     assert_int_equal(tm_verdict_exit_status(a.verdict), 0);
-    a = ASSESS(false, {"spf.present", TM_CHECK_PASS}, {"spf.include", TM_CHECK_PASS});
+    a = ASSESS(false, {"spf.present", TM_CHECK_PASS}, {"spf.include", TM_CHECK_PASS},
+               {"spf.tmems_ranges", TM_CHECK_PASS});
     assert_int_equal(a.verdict, TM_VERDICT_SELECTED_PASSED);
     assert_int_equal(a.not_selected, TM_AREA_TOKEN | TM_AREA_MX);
     /* --skip mx.tmems: the MX's decisive check is missing, although
      * mx.present judged it */
-    a = ASSESS(false, {"token.present", TM_CHECK_PASS}, {"mx.present", TM_CHECK_PASS},
-               {"spf.present", TM_CHECK_PASS});
+    a = ASSESS(false, DECISIVE(PASS, PASS, PASS, PASS));
+    assert_int_equal(a.verdict, TM_VERDICT_READY);
+    a = ASSESS(false, {"token.present", TM_CHECK_PASS}, {"token.format", TM_CHECK_PASS},
+               {"token.match", TM_CHECK_SKIP}, {"mx.present", TM_CHECK_PASS},
+               {"spf.present", TM_CHECK_PASS}, {"spf.include", TM_CHECK_PASS},
+               {"spf.tmems_ranges", TM_CHECK_PASS});
     assert_int_equal(a.verdict, TM_VERDICT_SELECTED_PASSED);
     assert_int_equal(a.not_selected, TM_AREA_MX);
+    assert_int_equal(a.console, TM_CONSOLE_UNKNOWN);
+    assert_int_equal(a.console_unknown, 1u << TM_SECTION_INBOUND);
+    /* --skip spf.include (a console check), or spf.tmems_ranges, or
+     * token.match: each leaves its record out */
+    a = ASSESS(false, DECISIVE_BUT_INCLUDE(PASS, PASS, PASS, PASS));
+    assert_int_equal(a.verdict, TM_VERDICT_SELECTED_PASSED);
+    assert_int_equal(a.not_selected, TM_AREA_SPF);
+    assert_int_equal(a.console, TM_CONSOLE_UNKNOWN);
+    assert_int_equal(a.console_unknown, 1u << TM_SECTION_OUTBOUND);
+    a = ASSESS(false, {"token.present", TM_CHECK_PASS}, {"token.format", TM_CHECK_PASS},
+               {"mx.present", TM_CHECK_PASS}, {"mx.tmems", TM_CHECK_PASS},
+               {"spf.present", TM_CHECK_PASS}, {"spf.include", TM_CHECK_PASS},
+               {"spf.tmems_ranges", TM_CHECK_PASS});
+    assert_int_equal(a.verdict, TM_VERDICT_SELECTED_PASSED);
+    assert_int_equal(a.not_selected, TM_AREA_TOKEN);
+    assert_int_equal(a.console_unknown, 1u << TM_SECTION_DOMAIN);
+    a = ASSESS(false, {"token.present", TM_CHECK_PASS}, {"token.format", TM_CHECK_PASS},
+               {"token.match", TM_CHECK_SKIP}, {"mx.present", TM_CHECK_PASS},
+               {"mx.tmems", TM_CHECK_PASS}, {"spf.present", TM_CHECK_PASS},
+               {"spf.include", TM_CHECK_PASS});
+    assert_int_equal(a.not_selected, TM_AREA_SPF);
+    assert_int_equal(a.console, TM_CONSOLE_UNKNOWN);
+    assert_int_equal(a.console_unknown, 0); /* spf.tmems_ranges is the tool's own */
     /* a failure among the selected checks is still not ready */
     a = ASSESS(false, {"spf.lookups", TM_CHECK_FAIL});
     assert_int_equal(a.verdict, TM_VERDICT_NOT_READY);
@@ -183,7 +258,7 @@ static void test_selection(void **state)
     a = ASSESS(false, {"spf.present", TM_CHECK_SKIP});
     assert_int_equal(a.verdict, TM_VERDICT_UNKNOWN);
     assert_int_equal(a.not_judged, TM_AREA_SPF);
-    assert_int_equal(a.not_selected, TM_AREA_TOKEN | TM_AREA_MX);
+    assert_int_equal(a.not_selected, TM_AREA_ALL); /* spf.include did not run either */
     /* a strict warning fails a partial run too */
     a = ASSESS(true, {"spf.ptr", TM_CHECK_WARN});
     assert_int_equal(a.verdict, TM_VERDICT_NOT_READY);
@@ -194,11 +269,62 @@ static void test_selection(void **state)
     assert_int_equal(a.verdict, TM_VERDICT_SELECTED_PASSED);
 }
 
+/* A decisive check that could not judge for want of data (offline, an
+ * include that no zone file holds) leaves its record not judged even when
+ * another check of the record judged; a console check that did not judge
+ * leaves its section unknown on the console. */
+static void test_unjudged(void **state)
+{
+    (void)state;
+    tm_assessment_t a = ASSESS(false, DECISIVE_BUT_INCLUDE(PASS, PASS, PASS, PASS),
+                               {"spf.include", TM_CHECK_SKIP, true, false});
+    assert_int_equal(a.verdict, TM_VERDICT_UNKNOWN);
+    assert_int_equal(a.not_judged, TM_AREA_SPF);
+    assert_int_equal(a.not_selected, 0);
+    assert_int_equal(a.console, TM_CONSOLE_UNKNOWN);
+    assert_int_equal(a.console_unknown, 1u << TM_SECTION_OUTBOUND);
+    assert_int_equal(tm_verdict_exit_status(a.verdict), 3);
+    /* spf.tmems_ranges: the verdict is unknown, the console is not
+     * concerned (the tool's own check) */
+    a = ASSESS(false, {"token.present", TM_CHECK_PASS}, {"token.format", TM_CHECK_PASS},
+               {"token.match", TM_CHECK_SKIP}, {"mx.present", TM_CHECK_PASS},
+               {"mx.tmems", TM_CHECK_PASS}, {"spf.present", TM_CHECK_PASS},
+               {"spf.include", TM_CHECK_PASS}, {"spf.tmems_ranges", TM_CHECK_SKIP, true, false});
+    assert_int_equal(a.verdict, TM_VERDICT_UNKNOWN);
+    assert_int_equal(a.not_judged, TM_AREA_SPF);
+    assert_int_equal(a.console, TM_CONSOLE_UNKNOWN);
+    assert_int_equal(a.console_unknown, 0);
+    /* a skip that is no want of data (token.match without --token) judges */
+    a = ASSESS(false, DECISIVE(PASS, PASS, PASS, PASS));
+    assert_int_equal(a.verdict, TM_VERDICT_READY);
+    assert_int_equal(a.console, TM_CONSOLE_COMPLETE);
+    /* a failure still decides: not ready, and the flagged section stays
+     * flagged while another is unknown */
+    a = ASSESS(false, DECISIVE_BUT_INCLUDE(FAIL, PASS, PASS, PASS),
+               {"spf.include", TM_CHECK_SKIP, true, false});
+    assert_int_equal(a.verdict, TM_VERDICT_NOT_READY);
+    assert_int_equal(a.console, TM_CONSOLE_REQUIRED);
+    assert_int_equal(a.console_flagged, 1u << TM_SECTION_DOMAIN);
+    assert_int_equal(a.console_unknown, 1u << TM_SECTION_OUTBOUND);
+    /* before the cutover: (!) on 受信サーバ expected, 送信サーバ unknown */
+    a = ASSESS(false, DECISIVE_BUT_INCLUDE(PASS, PASS, INFO, PASS),
+               {"spf.include", TM_CHECK_SKIP, true, false});
+    assert_int_equal(a.verdict, TM_VERDICT_UNKNOWN);
+    assert_int_equal(a.console, TM_CONSOLE_REQUIRED);
+    assert_int_equal(a.console_expected, 1u << TM_SECTION_INBOUND);
+    assert_int_equal(a.console_unknown, 1u << TM_SECTION_OUTBOUND);
+    /* --no-outbound: the console checks no SPF, so its view is complete */
+    a = ASSESS(false, DECISIVE_BUT_INCLUDE(PASS, PASS, PASS, PASS),
+               {"spf.include", TM_CHECK_FAIL, false, true});
+    assert_int_equal(a.console, TM_CONSOLE_COMPLETE);
+    assert_int_equal(a.console_flagged, 0);
+}
+
 static void test_console_view(void **state)
 {
     (void)state;
     /* before the cutover: (!) on 受信サーバ, expected */
-    tm_assessment_t a = ASSESS(false, DECISIVE(PASS, PASS, INFO, PASS),
+    tm_assessment_t a = ASSESS(false, DECISIVE_BUT_INCLUDE(PASS, PASS, INFO, PASS),
                                {"spf.include", TM_CHECK_PASS});
     assert_int_equal(a.console, TM_CONSOLE_REQUIRED);
     assert_int_equal(a.console_flagged, 1u << TM_SECTION_INBOUND);
@@ -210,13 +336,14 @@ static void test_console_view(void **state)
     assert_int_equal(a.console_flagged, 1u << TM_SECTION_INBOUND);
     assert_int_equal(a.console_expected, 0);
     /* no token, no TMEmS include: two more sections */
-    a = ASSESS(false, DECISIVE(FAIL, PASS, INFO, PASS), {"token.format", TM_CHECK_SKIP},
+    a = ASSESS(false, DECISIVE_BUT_INCLUDE(FAIL, PASS, INFO, PASS),
                {"spf.include", TM_CHECK_FAIL});
     assert_int_equal(a.console_flagged, (1u << TM_SECTION_DOMAIN) | (1u << TM_SECTION_INBOUND) |
                                             (1u << TM_SECTION_OUTBOUND));
     assert_int_equal(a.console_expected, 1u << TM_SECTION_INBOUND);
     /* no SPF record at all: the tool fails it, the console does not flag it */
-    a = ASSESS(false, DECISIVE(PASS, PASS, PASS, FAIL), {"spf.include", TM_CHECK_SKIP});
+    a = ASSESS(false, DECISIVE_BUT_INCLUDE(PASS, PASS, PASS, FAIL),
+               {"spf.include", TM_CHECK_SKIP});
     assert_int_equal(a.verdict, TM_VERDICT_NOT_READY);
     assert_int_equal(a.console, TM_CONSOLE_COMPLETE);
     assert_int_equal(a.console_flagged, 0);
@@ -225,7 +352,8 @@ static void test_console_view(void **state)
                {"spf.all", TM_CHECK_FAIL}, {"mx.bypass", TM_CHECK_FAIL});
     assert_int_equal(a.console, TM_CONSOLE_COMPLETE);
     /* --no-outbound turns spf.include into info: the console does not check SPF */
-    a = ASSESS(false, DECISIVE(PASS, PASS, PASS, INFO), {"spf.include", TM_CHECK_INFO});
+    a = ASSESS(false, DECISIVE_BUT_INCLUDE(PASS, PASS, PASS, INFO),
+               {"spf.include", TM_CHECK_INFO, false, true});
     assert_int_equal(a.console, TM_CONSOLE_COMPLETE);
     /* two tokens, or the MX as proof: the console verifies the domain */
     a = ASSESS(false, DECISIVE(WARN, PASS, PASS, PASS));
@@ -288,10 +416,16 @@ static void test_catalogue_flags(void **state)
         assert_int_equal(d->console_flags & (TM_STATUS_BIT(TM_CHECK_PASS) |
                                              TM_STATUS_BIT(TM_CHECK_SKIP)),
                          0);
-        unsigned want_area = !strcmp(d->id, "token.present")                            ? TM_AREA_TOKEN
-                             : !strcmp(d->id, "mx.present") || !strcmp(d->id, "mx.tmems") ? TM_AREA_MX
-                             : !strcmp(d->id, "spf.present")                             ? TM_AREA_SPF
-                                                                                         : TM_AREA_NONE;
+        unsigned want_area =
+            !strncmp(d->id, "token.", 6)                                  ? TM_AREA_TOKEN
+            : !strcmp(d->id, "mx.present") || !strcmp(d->id, "mx.tmems") ? TM_AREA_MX
+            : !strcmp(d->id, "spf.present") || !strcmp(d->id, "spf.include") ||
+                    !strcmp(d->id, "spf.tmems_ranges")
+                ? TM_AREA_SPF
+                : TM_AREA_NONE;
+        /* every console check that can flag a section decides its record */
+        if (d->console_flags)
+            assert_int_not_equal(d->decisive, TM_AREA_NONE);
         assert_int_equal(d->decisive, want_area);
         areas |= d->decisive;
     }
@@ -311,7 +445,9 @@ int main(void)
         cmocka_unit_test(test_ready),
         cmocka_unit_test(test_fail_and_error),
         cmocka_unit_test(test_all_skipped_is_unknown),
+        cmocka_unit_test(test_needed_for),
         cmocka_unit_test(test_selection),
+        cmocka_unit_test(test_unjudged),
         cmocka_unit_test(test_console_view),
         cmocka_unit_test(test_finding_console_flag),
         cmocka_unit_test(test_catalogue_flags),

@@ -92,23 +92,30 @@ static void test_result_fields(void **state)
     assert_str(root, "phase", "pre");
     assert_str(root, "company", "acme-corp");
     assert_str(root, "verdict", "fail");
-    /* spf.include fails: not ready, exit 1; the fixture has no MX or SPF
-     * presence check, so those records count as not selected. */
+    /* spf.include fails: not ready, exit 1; the fixture lacks token.format,
+     * token.match, mx.present, mx.tmems, spf.present and spf.tmems_ranges,
+     * so every record counts as not selected. */
     assert_str(root, "outcome", "not_ready");
     assert_num(root, "exit_status", 1);
     assert_true(cJSON_IsFalse(get(root, "strict")));
     assert_int_equal(cJSON_GetArraySize(get(root, "not_judged")), 0);
     const cJSON *unsel = get(root, "not_selected");
-    assert_int_equal(cJSON_GetArraySize(unsel), 2);
-    assert_string_equal(cJSON_GetArrayItem(unsel, 0)->valuestring, "mx");
-    assert_string_equal(cJSON_GetArrayItem(unsel, 1)->valuestring, "spf");
+    assert_int_equal(cJSON_GetArraySize(unsel), 3);
+    assert_string_equal(cJSON_GetArrayItem(unsel, 0)->valuestring, "token");
+    assert_string_equal(cJSON_GetArrayItem(unsel, 1)->valuestring, "mx");
+    assert_string_equal(cJSON_GetArrayItem(unsel, 2)->valuestring, "spf");
     const cJSON *view = get(root, "console_view");
-    static const char *const view_keys[] = {"status", "flagged", "expected", NULL};
+    static const char *const view_keys[] = {"status", "flagged", "expected", "unknown", NULL};
     assert_keys(view, view_keys);
     assert_str(view, "status", "configuration_required");
     assert_int_equal(cJSON_GetArraySize(get(view, "flagged")), 1);
     assert_string_equal(cJSON_GetArrayItem(get(view, "flagged"), 0)->valuestring, "outbound");
     assert_int_equal(cJSON_GetArraySize(get(view, "expected")), 0);
+    /* the console checks of the token and the MX did not run */
+    const cJSON *unknown = get(view, "unknown");
+    assert_int_equal(cJSON_GetArraySize(unknown), 2);
+    assert_string_equal(cJSON_GetArrayItem(unknown, 0)->valuestring, "domain");
+    assert_string_equal(cJSON_GetArrayItem(unknown, 1)->valuestring, "inbound");
 
     const cJSON *checks = get(root, "checks");
     assert_true(cJSON_IsArray(checks));
@@ -221,10 +228,14 @@ static void test_outcome_follows_assessment(void **state)
     tm_result_t *r = fixture_result();
     tm_findings_clear(&r->findings);
     fixture_add(r, "token.present", TM_SECTION_DOMAIN, TM_CHECK_PASS, "ok", NULL, NULL);
+    fixture_add(r, "token.format", TM_SECTION_DOMAIN, TM_CHECK_PASS, "ok", NULL, NULL);
+    fixture_add(r, "token.match", TM_SECTION_DOMAIN, TM_CHECK_SKIP, "no --token", NULL, NULL);
     fixture_add(r, "mx.present", TM_SECTION_INBOUND, TM_CHECK_PASS, "ok", NULL, NULL);
     fixture_add(r, "mx.tmems", TM_SECTION_INBOUND, TM_CHECK_INFO, "not yet", NULL, NULL);
     fixture_add(r, "mx.ttl", TM_SECTION_INBOUND, TM_CHECK_WARN, "long TTL", NULL, NULL);
     fixture_add(r, "spf.present", TM_SECTION_OUTBOUND, TM_CHECK_PASS, "ok", NULL, NULL);
+    fixture_add(r, "spf.include", TM_SECTION_OUTBOUND, TM_CHECK_PASS, "ok", NULL, NULL);
+    fixture_add(r, "spf.tmems_ranges", TM_SECTION_OUTBOUND, TM_CHECK_PASS, "ok", NULL, NULL);
     r->verdict = tm_findings_verdict(&r->findings);
     static const struct {
         bool strict;

@@ -380,7 +380,7 @@ static void test_structure_and_counts(void **state)
     assert_string_equal(seen, "ascii=acme-corp.example phase=pre company=acme-corp verdict=fail "
                               "outcome=not_ready exit_status=1 strict=false "
                               "console=configuration_required console_flagged=outbound "
-                              "console_expected= ");
+                              "console_expected= console_unknown=domain,inbound ");
 
     /* one testcase per finding, in order, classname = section */
     size_t k = 0;

@@ -56,7 +56,7 @@ static const char expected_default[] =
     "  skip   company.relay_host     Offline: acme-corp.relay.tmems-jp.trendmicro.com cannot "
     "be looked up\n"
     "Verdict: not ready — 1 failure, 1 warning | TMEmS console: 設定が必要 (configuration "
-    "required), (!) on 送信サーバ\n";
+    "required), (!) on 送信サーバ; not judged: 全般 / ドメイン名, 受信サーバ\n";
 
 static void test_exact_default(void **state)
 {
@@ -161,9 +161,9 @@ static void test_sections_omitted(void **state)
     assert_non_null(strstr(text, "\n\nSending servers (送信サーバ)\n  pass   spf.present"));
     /* The token and MX checks did not run: no readiness verdict. */
     assert_non_null(strstr(text, "\nVerdict: the selected checks passed; not a readiness "
-                                 "verdict (--only/--skip left out: ownership token, MX) — 0 "
-                                 "failures, 0 warnings | TMEmS console: unknown (not every "
-                                 "record was judged)\n"));
+                                 "verdict (--only/--skip left out: ownership token, MX, SPF) — "
+                                 "0 failures, 0 warnings | TMEmS console: unknown (not judged: "
+                                 "全般 / ドメイン名, 受信サーバ, 送信サーバ)\n"));
     tm_free(text);
     fixture_free(r);
 }
@@ -176,6 +176,10 @@ static void judged(tm_result_t *r, const char *id, tm_section_t section, tm_chec
     fixture_add(r, "mx.present", TM_SECTION_INBOUND, TM_CHECK_PASS, "ok", NULL, NULL);
     fixture_add(r, "mx.tmems", TM_SECTION_INBOUND, TM_CHECK_PASS, "ok", NULL, NULL);
     fixture_add(r, "spf.present", TM_SECTION_OUTBOUND, TM_CHECK_PASS, "ok", NULL, NULL);
+    fixture_add(r, "token.format", TM_SECTION_DOMAIN, TM_CHECK_PASS, "ok", NULL, NULL);
+    fixture_add(r, "token.match", TM_SECTION_DOMAIN, TM_CHECK_SKIP, "no --token", NULL, NULL);
+    fixture_add(r, "spf.include", TM_SECTION_OUTBOUND, TM_CHECK_PASS, "ok", NULL, NULL);
+    fixture_add(r, "spf.tmems_ranges", TM_SECTION_OUTBOUND, TM_CHECK_PASS, "ok", NULL, NULL);
     if (id)
         fixture_add(r, id, section, status, "one more", NULL, NULL);
     r->verdict = tm_findings_verdict(&r->findings);
@@ -187,7 +191,8 @@ static void test_quiet(void **state)
     tm_result_t *r = fixture_result();
     char *text = render(r, false, -1);
     assert_string_equal(text, "acme-corp.example: not ready | TMEmS console: 設定が必要 "
-                              "(configuration required), (!) on 送信サーバ\n");
+                              "(configuration required), (!) on 送信サーバ; not judged: 全般 / "
+                              "ドメイン名, 受信サーバ\n");
     tm_free(text);
 
     judged(r, "mx.ttl", TM_SECTION_INBOUND, TM_CHECK_WARN);
@@ -256,8 +261,8 @@ static void test_verdict_follows_assessment(void **state)
     assert_int_equal(tm_report_text(r, &opts, &out), TM_OK);
     assert_non_null(strstr(out.data, "\nVerdict: unknown: these records were not judged (their "
                                      "checks skipped): ownership token, MX, SPF — 0 failures, 0 "
-                                     "warnings | TMEmS console: unknown (not every record was "
-                                     "judged)\n"));
+                                     "warnings | TMEmS console: unknown (not judged: 全般 / "
+                                     "ドメイン名, 受信サーバ, 送信サーバ)\n"));
     tm_buf_clear(&out);
     fixture_free(r);
 }
@@ -350,7 +355,8 @@ static void test_color(void **state)
     fixture_add(r, "domain.exists", TM_SECTION_DOMAIN, TM_CHECK_ERROR, "SERVFAIL", NULL, NULL);
     text = render(r, true, -1);
     assert_string_equal(text, "acme-corp.example: \033[31mnot ready\033[0m | TMEmS console: "
-                              "設定が必要 (configuration required), (!) on 送信サーバ\n");
+                              "設定が必要 (configuration required), (!) on 送信サーバ; not "
+                              "judged: 全般 / ドメイン名, 受信サーバ\n");
     tm_free(text);
     text = render(r, true, 0);
     assert_non_null(strstr(text, "\n  \033[35merror\033[0m  domain.exists "));

@@ -402,6 +402,53 @@ static void test_cloud_for(void **state)
     tm_rules_destroy(r);
 }
 
+/* The senders that manage their own SPF records (docs/rules.md,
+ * spf_senders): the SPF remedy never flattens their includes. */
+static void test_spf_senders(void **state)
+{
+    (void)state;
+    tm_rules_t *r = load("jp");
+    assert_true(r->nspf_senders >= 3);
+    const tm_rules_cloud_t *s = tm_rules_spf_sender_for(r, "_spf.google.com");
+    assert_non_null(s);
+    assert_string_equal(s->name, "Google Workspace");
+    s = tm_rules_spf_sender_for(r, "SPF.Protection.Outlook.com.");
+    assert_non_null(s);
+    assert_string_equal(s->id, "microsoft365");
+    assert_null(tm_rules_spf_sender_for(r, "_spf.acme.example"));
+    assert_null(tm_rules_spf_sender_for(r, "sendgrid.net.evil.example"));
+    /* The site's own includes, whatever the list says. */
+    assert_true(tm_rules_spf_vendor_managed(r, "spf.tmems-jp.trendmicro.com"));
+    assert_true(tm_rules_spf_vendor_managed(r, "spfb.tmes.trendmicro.com"));
+    assert_true(tm_rules_spf_vendor_managed(r, "o1.sendgrid.net"));
+    assert_false(tm_rules_spf_vendor_managed(r, "_spf.acme.example"));
+    assert_false(tm_rules_spf_vendor_managed(r, NULL));
+    tm_rules_destroy(r);
+}
+
+/* A rules file written before spf_senders still reads: the key is
+ * optional, and then only the site's includes are the vendor's. */
+static void test_spf_senders_optional(void **state)
+{
+    (void)state;
+    const char *doc =
+        "{\"schema\": 1, \"region\": \"jp\", \"site\": \"Japan\","
+        "\"token\": {\"prefix\": \"tmes=\", \"length\": 32},"
+        "\"company_id\": {\"min_length\": 3, \"max_length\": 63},"
+        "\"inbound_suffix\": \"in.tmems-jp.trendmicro.com\","
+        "\"relay_suffix\": \"relay.tmems-jp.trendmicro.com\","
+        "\"spf_include\": \"spf.tmems-jp.trendmicro.com\", \"spf_legacy\": null,"
+        "\"mx_ttl_max\": 300, \"smtp_port\": 25,"
+        "\"ranges\": [{\"cidr\": \"18.176.203.128/26\"}], \"records\": [], \"clouds\": []}";
+    tm_rules_t *r = NULL;
+    char where[256];
+    assert_int_equal(tm_rules_parse(doc, strlen(doc), "test", &r, where, sizeof where), TM_OK);
+    assert_int_equal(r->nspf_senders, 0);
+    assert_true(tm_rules_spf_vendor_managed(r, "spf.tmems-jp.trendmicro.com"));
+    assert_false(tm_rules_spf_vendor_managed(r, "_spf.google.com"));
+    tm_rules_destroy(r);
+}
+
 /* ---- bad documents ------------------------------------------------------- */
 
 /* base with the first occurrence of find replaced (find must occur). */
@@ -514,9 +561,16 @@ static const bad_doc_t bad_docs[] = {
     {"{\"id\": \"google\",", "{\"id\": \"Google\",", TM_EINVAL,
      "$.clouds[1].id: must be 1 to 32 characters of a-z, 0-9 and '-'"},
     {"\"sources\": [", "\"sources\": [7,", TM_EINVAL, "$.sources[0]: must be a string"},
-    {"{\n  \"schema\"", "[{\n  \"schema\"", TM_EPARSE, "$: not valid JSON (near line 42, column 2)"},
+    {"{\"id\": \"sendgrid\",", "{\"id\": \"SendGrid\",", TM_EINVAL,
+     "$.spf_senders[4].id: must be 1 to 32 characters of a-z, 0-9 and '-'"},
+    {"\"suffixes\": [\"sendgrid.net\"]", "\"suffixes\": [\"-sendgrid.net\"]", TM_EINVAL,
+     "$.spf_senders[4].suffixes[0]: \"-sendgrid.net\" is not a valid host name "
+     "(a label starts or ends with '-')"},
+    {"\"spf_senders\": [", "\"spf_senders\": 7, \"x-old\": [", TM_EINVAL,
+     "$.spf_senders: must be an array"},
+    {"{\n  \"schema\"", "[{\n  \"schema\"", TM_EPARSE, "$: not valid JSON (near line 66, column 2)"},
     {"  ]\n}\n", "  ]\n}\n}\n", TM_EPARSE,
-     "$: text after the JSON document (line 43, column 1)"},
+     "$: text after the JSON document (line 67, column 1)"},
     {"\"schema\": 1,", "\"schema\": 1,,", TM_EPARSE, "$: not valid JSON (near line 2, column 16)"},
 };
 
@@ -756,6 +810,8 @@ int main(void)
         cmocka_unit_test(test_company_from_host),
         cmocka_unit_test_teardown(test_answer, reset_alloc),
         cmocka_unit_test(test_cloud_for),
+        cmocka_unit_test(test_spf_senders),
+        cmocka_unit_test(test_spf_senders_optional),
         cmocka_unit_test(test_bad_documents),
         cmocka_unit_test(test_raw_nul_refused),
         cmocka_unit_test(test_extensions_accepted),

@@ -100,7 +100,9 @@ static void test_recommended(void **state)
     ANALYSE(zone, "Example.CO.JP", &rules, &r);
     const tm_spf_analysis_t *a = r.a;
     assert_string_equal(a->domain, "example.co.jp");
-    assert_int_equal(r.rounds, 3);
+    /* the site record, whose ranges are evaluated too, comes in the first
+     * round with the apex */
+    assert_int_equal(r.rounds, 2);
     assert_true(a->fetched);
     assert_int_equal(a->outcome, TM_DNS_NOERROR);
     assert_int_equal(a->selection, TM_SPF_SEL_ONE);

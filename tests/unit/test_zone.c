@@ -409,6 +409,46 @@ static void test_nul_hint(void **state)
     unlink(path);
 }
 
+/* Zones BIND refuses to load are refused too, with file and line: a quoted
+ * string over 255 bytes (RFC 1035 section 3.3; \DDD is one byte) and a
+ * CNAME beside other data (RFC 1034 section 3.6.2). */
+static void test_bind_refuses(void **state)
+{
+    (void)state;
+    char want[300], text[2048], s255[256 * 4 + 1], s256[257];
+    memset(s256, 'a', 256);
+    s256[256] = '\0';
+    snprintf(text, sizeof text, "$ORIGIN example.jp.\n@ 300 IN TXT \"%s\"\n", s256);
+    const char *longs = write_zone("long.zone", text);
+    snprintf(want, sizeof want, "zone file '%s' line 2: a quoted string is longer than 255 bytes",
+             longs);
+    expect_load_error(longs, NULL, TM_EPARSE, want);
+
+    /* 255 bytes, written as \DDD escapes: BIND loads it, so must we. */
+    s255[0] = '\0';
+    for (int i = 0; i < 255; i++)
+        strcat(s255, "\\065");
+    snprintf(text, sizeof text, "$ORIGIN example.jp.\n@ 300 IN TXT \"%.*s\" \"b\"\n",
+             (int)strlen(s255), s255);
+    const char *ok = write_zone("ok255.zone", text);
+    tm_zone_t *z = load_ok(ok, NULL);
+    tm_zone_destroy(z);
+
+    const char *cname = write_zone("cname.zone", "$ORIGIN example.jp.\n"
+                                                 "www IN CNAME other.example.\n"
+                                                 "www IN MX 10 mx.example.\n");
+    snprintf(want, sizeof want,
+             "zone file '%s' line 3: 'www.example.jp' has a CNAME record and other data", cname);
+    expect_load_error(cname, NULL, TM_EPARSE, want);
+
+    /* a UTF-8 byte order mark is named, not "invalid number" */
+    const char *bom = write_zone("bom.zone", "\xef\xbb\xbf$ORIGIN example.jp.\n"
+                                             "@ 300 IN TXT \"x\"\n");
+    snprintf(want, sizeof want,
+             "zone file '%s' line 1: the file starts with a UTF-8 byte order mark (BOM)", bom);
+    expect_load_error(bom, NULL, TM_EPARSE, want);
+}
+
 static void test_errors(void **state)
 {
     (void)state;
@@ -566,6 +606,7 @@ int main(void)
         cmocka_unit_test(test_many_records),
         cmocka_unit_test(test_escaped_label),
         cmocka_unit_test(test_out_of_memory),
+        cmocka_unit_test(test_bind_refuses),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -22,8 +22,11 @@ typedef enum {
     TM_MX_HOST_NULL,       /* "." of a null MX (RFC 7505) */
     TM_MX_HOST_TMEMS,      /* this site's inbound host <company>.<inbound_suffix> */
     TM_MX_HOST_OTHER_SITE, /* the inbound host of another bundled site */
-    TM_MX_HOST_NO_DOT      /* a TMEmS inbound host (of any site) written without its
+    TM_MX_HOST_NO_DOT,     /* a TMEmS inbound host (of any site) written without its
                               trailing dot, so the zone's origin was appended */
+    TM_MX_HOST_NOT_INBOUND /* a TMEmS name that is no inbound host: the relay host
+                              <company>.<relay_suffix> (outbound only), or the
+                              inbound suffix without a company ID */
 } tm_mx_host_kind_t;
 
 typedef struct {

@@ -42,7 +42,17 @@ static tm_mx_host_kind_t tmems_kind(const tm_check_ctx_t *ctx, const char *host,
         return TM_MX_HOST_TMEMS;
     out->site = tm_rules_other_site_of_host(ctx->rules, host, out->company,
                                             sizeof(out->company));
-    return out->site ? TM_MX_HOST_OTHER_SITE : TM_MX_HOST_OTHER;
+    if (out->site)
+        return TM_MX_HOST_OTHER_SITE;
+    /* The onboarding guide, Steps 4-1 and 4-2: the MX is <company>.<inbound
+     * suffix>; the relay host only takes the domain's outgoing mail, and
+     * the suffix alone is no company's host. */
+    const tm_rules_t *r = ctx->rules;
+    if (r && ((r->relay_suffix && (tm_name_equal(host, r->relay_suffix) ||
+                                   tm_name_has_suffix(host, r->relay_suffix))) ||
+              (r->inbound_suffix && tm_name_equal(host, r->inbound_suffix))))
+        return TM_MX_HOST_NOT_INBOUND;
+    return TM_MX_HOST_OTHER;
 }
 
 void tm_mx_host_classify(const tm_check_ctx_t *ctx, const char *host, tm_mx_host_t *out)
@@ -180,7 +190,7 @@ void tm_check_ctx_init(tm_check_ctx_t *ctx, const char *domain, const char *disp
             tm_mx_host_t h;
             tm_mx_host_classify(ctx, rr->u.mx.host, &h);
             if (h.kind == TM_MX_HOST_TMEMS || h.kind == TM_MX_HOST_OTHER_SITE ||
-                h.kind == TM_MX_HOST_NO_DOT)
+                h.kind == TM_MX_HOST_NO_DOT || h.kind == TM_MX_HOST_NOT_INBOUND)
                 names_tmems = true;
             if (h.kind != TM_MX_HOST_TMEMS)
                 continue;
@@ -230,6 +240,7 @@ bool tm_finding_for_missing(const tm_check_ctx_t *ctx, const tm_answer_t *ans, c
         *st = tm_finding_set(out, TM_CHECK_SKIP,
                              _("Offline: %s is in no zone file and not in the bundled rules"),
                              what);
+        out->unjudged = true;
         return true;
     }
     if (tm_dns_outcome_is_failure(ans->outcome)) {

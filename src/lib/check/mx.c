@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "check/checks.h"
+#include "check/mx_spf_keep.h"
 #include "util/tm_i18n.h"
 
 /* The MX answer when it holds records; otherwise fills *out (error, skip, or
@@ -44,12 +45,16 @@ static uint32_t fix_ttl(const tm_check_ctx_t *ctx, const tm_answer_t *mx)
     return ttl < max ? ttl : max;
 }
 
+/* The MX set of TMEmS alone; the hosts it takes away may be senders the
+ * SPF record's mx term authorises (mx_spf_keep.h). */
 static tm_status_t cutover_fix(const tm_check_ctx_t *ctx, tm_finding_t *out)
 {
     char host[TM_NAME_MAX + 1];
     uint32_t ttl = fix_ttl(ctx, tm_ctx_mx(ctx));
-    if (ctx->company[0] && tm_rules_inbound_host(ctx->rules, ctx->company, host, sizeof(host)))
-        return tm_finding_fix_record(out, "%s. %u IN MX 10 %s.", ctx->domain, ttl, host);
+    if (ctx->company[0] && tm_rules_inbound_host(ctx->rules, ctx->company, host, sizeof(host))) {
+        tm_mx_fix_host_t tmems = {10, host};
+        return tm_mx_fix_lines(ctx, ttl, &tmems, 1, out);
+    }
     return tm_finding_fix(out, "%s. %u IN MX 10 <company-id>.%s.", ctx->domain, ttl,
                           ctx->rules->inbound_suffix);
 }
@@ -232,6 +237,8 @@ typedef struct {
     const tm_rr_t *other_site;   /* another site's host */
     const tm_rr_t *no_dot;       /* a TMEmS host without its trailing dot */
     const tm_rr_t *first_other;  /* a host that is not TMEmS at the lowest value */
+    const tm_rr_t *not_inbound;  /* a TMEmS name that receives no mail: the relay
+                                    host, or the inbound suffix alone */
     tm_mx_host_t other_site_host;
     tm_mx_host_t no_dot_host;
 } mx_view_t;
@@ -271,6 +278,12 @@ static void view_mx(const tm_check_ctx_t *ctx, const tm_answer_t *mx, mx_view_t 
                 v->no_dot_host = h;
             }
             break;
+        case TM_MX_HOST_NOT_INBOUND:
+            if (earlier(rr, v->not_inbound))
+                v->not_inbound = rr;
+            if (rr->u.mx.preference == v->lowest && earlier(rr, v->first_other))
+                v->first_other = rr;
+            break;
         case TM_MX_HOST_OTHER:
         case TM_MX_HOST_NULL:
             if (rr->u.mx.preference == v->lowest && earlier(rr, v->first_other))
@@ -307,6 +320,32 @@ static tm_status_t tmems_other_site(const tm_check_ctx_t *ctx, const mx_view_t *
     return st;
 }
 
+/* The MX names the relay host (outbound only) or the inbound suffix
+ * without a company ID. */
+static tm_status_t tmems_not_inbound(const tm_check_ctx_t *ctx, const char *host,
+                                     tm_finding_t *out)
+{
+    const tm_rules_t *r = ctx->rules;
+    bool relay = r->relay_suffix && tm_name_has_suffix(host, r->relay_suffix);
+    tm_status_t st =
+        relay ? tm_finding_set(out, TM_CHECK_FAIL,
+                               _("The MX names %s, a TMEmS relay host for the domain's outgoing "
+                                 "mail, not the inbound host <company-id>.%s"),
+                               host, r->inbound_suffix)
+              : tm_finding_set(out, TM_CHECK_FAIL,
+                               _("The MX names %s without a company ID: the inbound host is "
+                                 "<company-id>.%s"),
+                               host, r->inbound_suffix);
+    if (st == TM_OK)
+        st = tm_finding_detail(out, _("No TMEmS account receives the domain's mail at that "
+                                      "name, so the mail is not delivered."));
+    if (st == TM_OK)
+        st = tm_finding_fix(out, _("Replace the MX records with:"));
+    if (st == TM_OK)
+        st = cutover_fix(ctx, out);
+    return st;
+}
+
 tm_status_t tm_check_mx_tmems(const tm_check_ctx_t *ctx, tm_finding_t *out)
 {
     bool pre = ctx->phase == TM_PHASE_PRE;
@@ -315,6 +354,11 @@ tm_status_t tm_check_mx_tmems(const tm_check_ctx_t *ctx, tm_finding_t *out)
     if (mx) {
         mx_view_t v;
         view_mx(ctx, mx, &v);
+        /* In either phase: a TMEmS name that takes no inbound mail is a
+         * cutover made with the wrong host (the onboarding guide, Steps 4-1
+         * and 4-2), never "not switched yet" and never a pass. */
+        if (v.not_inbound)
+            return tmems_not_inbound(ctx, v.not_inbound->u.mx.host, out);
         if (v.tmems_lowest)
             return tm_finding_set(out, TM_CHECK_PASS,
                                   _("The lowest-preference MX is the TMEmS inbound host %s"),
@@ -357,14 +401,15 @@ tm_status_t tm_check_mx_tmems(const tm_check_ctx_t *ctx, tm_finding_t *out)
                 st = tm_finding_detail(out, _("Senders deliver to the most preferred host and try "
                                               "TMEmS only when it does not answer, so the mail "
                                               "skips the scan."));
+            /* The same replacement as mx.bypass gives for the other hosts
+             * (one report, one MX set): TMEmS alone, which queues the mail
+             * itself while the customer's server is down. */
             if (st == TM_OK)
-                st = tm_finding_fix(out, _("Make the TMEmS inbound host the most preferred MX; "
-                                           "the MX records become:"));
-            if (st == TM_OK) {
-                st = fix_mx_set(ctx, mx, true, out);
-                if (st == TM_ERANGE) /* no room above TMEmS: TMEmS alone */
-                    st = cutover_fix(ctx, out);
-            }
+                st = tm_finding_fix(out, _("Make the TMEmS inbound host the only MX (TMEmS "
+                                           "queues mail itself while your server is down; see "
+                                           "mx.bypass); the MX records become:"));
+            if (st == TM_OK)
+                st = cutover_fix(ctx, out);
             return st;
         }
         st = pre ? tm_finding_set(out, TM_CHECK_INFO,

@@ -8,12 +8,21 @@
  * checks judge the terms that parse (the analysis expands them), or skip
  * with that reason where the bad term could change their verdict, so that
  * none contradicts the record. */
+#include <stdio.h>
 #include <string.h>
 
 #include "check/checks.h"
 #include "check/spf_fix.h"
+#include "check/spf_remedy.h"
 #include "tmems/tm_spf.h"
 #include "util/tm_i18n.h"
+
+/* The apex record is refused as a whole (longer than RFC 7208 allows here,
+ * too many terms): no term of it can be judged. */
+static bool apex_refused(const tm_spf_analysis_t *a)
+{
+    return a->tree && a->tree->root->status == TM_SPF_NODE_SYNTAX && !a->tree->root->record;
+}
 
 /* The analysis when the apex record can be judged; otherwise fills *out. */
 static const tm_spf_analysis_t *usable(const tm_check_ctx_t *ctx, tm_finding_t *out,
@@ -33,7 +42,97 @@ static const tm_spf_analysis_t *usable(const tm_check_ctx_t *ctx, tm_finding_t *
                                          : _("No SPF record (see spf.present)"));
         return NULL;
     }
+    /* spf.syntax reports a record refused as a whole, once; spf.size
+     * judges the TXT answer, whatever the record says. */
+    if (need_one_record && apex_refused(a) && out->id && strcmp(out->id, "spf.syntax") != 0 &&
+        strcmp(out->id, "spf.size") != 0) {
+        *st = tm_finding_set(out, TM_CHECK_SKIP, _("The record as a whole does not parse (see "
+                                                   "spf.syntax): %s"),
+                             a->error.reason ? a->error.reason : "");
+        out->unjudged = true;
+        return NULL;
+    }
     return a;
+}
+
+/* The names of the SPF tree that no zone file holds (offline): include and
+ * redirect targets, the names of a, mx and exists terms, and the hosts of
+ * an mx term; at most five, then how many more.  Into buf, "" when none. */
+static tm_status_t unknown_names(const tm_check_ctx_t *ctx, const tm_spf_analysis_t *a,
+                                 tm_buf_t *buf)
+{
+    enum { SHOWN = 5 };
+    const char *shown[SHOWN];
+    size_t n = 0, more = 0;
+    tm_status_t st = TM_OK;
+    for (size_t i = 0; a->tree && i < a->tree->nnodes; i++) {
+        const tm_spf_node_t *node = a->tree->nodes[i];
+        for (size_t k = 0; k <= node->nterms; k++) {
+            const char *names[1 + TM_SPF_MX_LIMIT];
+            size_t count = 0;
+            if (k == node->nterms) {
+                if (node->status == TM_SPF_NODE_OFFLINE)
+                    names[count++] = node->domain;
+            } else {
+                const tm_spf_tterm_t *t = &node->terms[k];
+                if ((t->flags & TM_SPF_TF_OFFLINE) && t->target && !t->child)
+                    names[count++] = t->target;
+                const tm_answer_t *mx = t->term->kind == TM_SPF_MX && t->target
+                                            ? tm_rrset_get(ctx->rrset, t->target, TM_RR_MX)
+                                            : NULL;
+                for (size_t m = 0; mx && mx->outcome == TM_DNS_NOERROR &&
+                                   m < mx->count && m < TM_SPF_MX_LIMIT; m++) {
+                    const char *host = mx->rrs[m].u.mx.host;
+                    const tm_answer_t *addr = host[0] ? tm_rrset_get(ctx->rrset, host, TM_RR_A)
+                                                      : NULL;
+                    if (addr && addr->outcome == TM_DNS_UNKNOWN)
+                        names[count++] = host;
+                }
+            }
+            for (size_t c = 0; c < count; c++) {
+                bool seen = false;
+                for (size_t j = 0; j < n && !seen; j++)
+                    seen = tm_name_equal(shown[j], names[c]);
+                if (seen)
+                    continue;
+                if (n < SHOWN)
+                    shown[n++] = names[c];
+                else
+                    more++;
+            }
+        }
+    }
+    for (size_t j = 0; j < n && st == TM_OK; j++)
+        st = tm_buf_printf(buf, "%s%s", j ? _(", ") : "", shown[j]);
+    if (st == TM_OK && more)
+        st = tm_buf_printf(buf, dngettext(TM_TEXTDOMAIN, " and %zu more name",
+                                          " and %zu more names", more),
+                           more);
+    if (st == TM_OK && !buf->data)
+        st = tm_buf_puts(buf, "");
+    return st;
+}
+
+/* Offline, a check the verdict needs could not judge: which names are
+ * unknown, and how to make them known (docs/checks.md "Offline"). */
+static tm_status_t offline_unjudged(const tm_check_ctx_t *ctx, const tm_spf_analysis_t *a,
+                                    const char *fmt, tm_finding_t *out)
+{
+    tm_buf_t names;
+    tm_buf_init(&names);
+    tm_status_t st = unknown_names(ctx, a, &names);
+    if (st == TM_OK)
+        st = tm_finding_set(out, TM_CHECK_SKIP, fmt, ctx->rules->spf_include, names.data);
+    out->unjudged = true;
+    if (st == TM_OK)
+        st = tm_finding_detail(out, _("Whether TMEmS may send for the domain cannot be told "
+                                      "from the zone files given, so the domain is not called "
+                                      "ready."));
+    if (st == TM_OK)
+        st = tm_finding_fix(out, _("Give the zone file that holds each of these names with "
+                                   "--zone, or run the check without --offline."));
+    tm_buf_clear(&names);
+    return st;
 }
 
 /* Offline, a count that stays within limits may still grow once the unknown
@@ -84,10 +183,19 @@ tm_status_t tm_check_spf_present(const tm_check_ctx_t *ctx, tm_finding_t *out)
         st = tm_finding_detail(out, _("The console does not flag a missing record, but "
                                       "receivers cannot tell that TMEmS may send for the "
                                       "domain, and mail it relays can fail SPF."));
+    /* Which servers send the domain's mail besides TMEmS is the customer's
+     * to say: a record of TMEmS alone, pasted, would turn their mail from
+     * none into softfail (or fail), so the line holds a placeholder and is
+     * no pasteable record (docs/checks.md spf.present). */
     if (st == TM_OK)
-        st = tm_finding_fix(out, _("Publish, adding your own mail servers (ip4:...):"));
+        st = tm_finding_fix(out, _("Publish one record that lists every server that sends the "
+                                   "domain's mail and TMEmS: replace ip4:<your-mail-server> by "
+                                   "their addresses (ip4:/ip6:, or include: of your mail "
+                                   "provider), and leave it out only when all outgoing mail "
+                                   "goes through TMEmS:"));
     if (st == TM_OK)
-        st = tm_spf_fix_line(ctx, TM_SPF_GOAL_PRESENT, out, NULL);
+        st = tm_finding_fix(out, "%s. 3600 IN TXT \"v=spf1 ip4:<your-mail-server> include:%s ~all\"",
+                            ctx->domain, ctx->rules->spf_include);
     return st;
 }
 
@@ -181,8 +289,13 @@ tm_status_t tm_check_spf_include(const tm_check_ctx_t *ctx, tm_finding_t *out)
     const tm_rules_t *rules = ctx->rules;
     tm_status_t st;
     const tm_spf_analysis_t *a = usable(ctx, out, true, &st);
-    if (!a)
+    if (!a) {
+        /* Which of several records the console reads is unknown (none is
+         * flagged: docs/checks.md "What the TMEmS console shows"). */
+        if (out->status == TM_CHECK_SKIP && ctx->spf && ctx->spf->nrecords > 1)
+            out->unjudged = true;
         return st;
+    }
     if (a->include_depth >= 0) {
         st = a->include_depth == 0
                  ? tm_finding_set(out, TM_CHECK_PASS, _("%s is the checked domain itself"),
@@ -216,20 +329,29 @@ tm_status_t tm_check_spf_include(const tm_check_ctx_t *ctx, tm_finding_t *out)
             st = tm_finding_fix(out, _("Replace include:%s by include:%s:"), rules->spf_legacy,
                                 rules->spf_include);
     } else if (offline_partial(a)) {
-        return tm_finding_set(out, TM_CHECK_SKIP,
-                              _("Offline: part of the SPF tree is unknown, so whether it "
-                                "includes %s is unknown"),
-                              rules->spf_include);
+        return offline_unjudged(ctx, a,
+                                _("Offline: whether the SPF record includes %s is unknown: "
+                                  "no zone file holds %s"),
+                                out);
     } else if (bad_term_names(a, rules->spf_include) || bad_term_names(a, rules->spf_legacy)) {
+        /* What the console makes of a term it cannot parse is unknown. */
+        out->unjudged = true;
         return tm_finding_set(out, TM_CHECK_SKIP,
                               _("The term that names %s does not parse (see spf.syntax)"),
                               rules->spf_include);
     } else {
-        st = tm_finding_set(out, TM_CHECK_FAIL,
-                            _("The SPF record does not include %s: the console shows Trend "
-                              "Micro Email Security/Cloud Email Gateway Protectionサーバが"
-                              "SPFレコード内にありません"),
-                            rules->spf_include);
+        /* Without outbound protection the console checks no SPF: the
+         * finding is information, and says nothing of the console. */
+        st = ctx->opts->outbound
+                 ? tm_finding_set(out, TM_CHECK_FAIL,
+                                  _("The SPF record does not include %s: the console shows "
+                                    "Trend Micro Email Security/Cloud Email Gateway "
+                                    "ProtectionサーバがSPFレコード内にありません"),
+                                  rules->spf_include)
+                 : tm_finding_set(out, TM_CHECK_FAIL,
+                                  _("The SPF record does not include %s, which outbound "
+                                    "protection needs"),
+                                  rules->spf_include);
         if (st == TM_OK)
             st = tm_finding_detail(out, _("Receivers cannot tell that TMEmS may send for the "
                                           "domain: relayed mail fails SPF."));
@@ -273,6 +395,16 @@ static tm_status_t lookups_fix(const tm_check_ctx_t *ctx, tm_finding_t *out)
     tm_spf_suggestion_t s;
     tm_status_t st = tm_spf_suggest(ctx, TM_SPF_GOAL_LOOKUPS, &s);
     bool fixable = st == TM_OK && s.fixability == TM_SPF_FIXABLE;
+    /* Over the limit and the safe changes are not enough: the remedy
+     * flattens what is the customer's own, or says what to decide. */
+    if (st == TM_OK && !fixable && ctx->spf->lookups > TM_SPF_LOOKUP_LIMIT) {
+        bool written = false;
+        st = tm_spf_remedy_fix(ctx, out, &written);
+        if (st != TM_OK || written) {
+            tm_spf_suggestion_clear(&s);
+            return st;
+        }
+    }
     if (fixable && s.legacy_replaced)
         st = tm_finding_fix(out, dngettext(TM_TEXTDOMAIN,
                                            "Replace the legacy include:%s (%u lookup) with "
@@ -641,35 +773,54 @@ tm_status_t tm_check_spf_tmems_ranges(const tm_check_ctx_t *ctx, tm_finding_t *o
                                 "gets permerror until it is corrected"));
     if (!a->ranges) {
         if (offline_partial(a))
-            return tm_finding_set(out, TM_CHECK_SKIP,
-                                  _("Offline: part of the SPF tree is unknown"));
+            return offline_unjudged(ctx, a,
+                                    _("Offline: whether the addresses that %s lists pass SPF "
+                                      "is unknown: no zone file holds %s"),
+                                    out);
         return tm_finding_set(out, TM_CHECK_ERROR,
                               _("The ranges could not be evaluated: the SPF tree is "
                                 "incomplete"));
     }
-    size_t failing = 0, erring = 0, addresses = 0;
+    /* An offline temperror is a name no zone file holds, not a DNS failure. */
+    size_t failing = 0, erring = 0, unknown = 0, addresses = 0;
     for (size_t i = 0; i < a->nranges; i++) {
         addresses += (size_t)tm_cidr_size_v4(&a->ranges[i].range);
         for (size_t j = 0; j < a->ranges[i].nparts; j++) {
-            tm_spf_result_t r = a->ranges[i].parts[j].result;
-            if (r == TM_SPF_TEMPERROR)
+            const tm_spf_subrange_t *part = &a->ranges[i].parts[j];
+            if (part->result == TM_SPF_TEMPERROR && part->offline)
+                unknown++;
+            else if (part->result == TM_SPF_TEMPERROR)
                 erring++;
-            else if (r != TM_SPF_PASS)
+            else if (part->result != TM_SPF_PASS)
                 failing++;
         }
     }
+    size_t bundled = a->nranges - a->nlive;
+    if (!failing && !erring && !unknown) {
+        st = tm_finding_set(out, TM_CHECK_PASS,
+                            dngettext(TM_TEXTDOMAIN,
+                                      "check_host() gives pass for all %zu addresses of the %zu "
+                                      "data-center range",
+                                      "check_host() gives pass for all %zu addresses of the %zu "
+                                      "data-center ranges",
+                                      a->nranges),
+                            addresses, a->nranges);
+        if (st == TM_OK && a->nlive)
+            st = tm_finding_detail(out,
+                                   dngettext(TM_TEXTDOMAIN,
+                                             "%zu of them is listed only by the live %s (see "
+                                             "rules.current).",
+                                             "%zu of them are listed only by the live %s (see "
+                                             "rules.current).",
+                                             a->nlive),
+                                   a->nlive, ctx->rules->spf_include);
+        return st;
+    }
     if (!failing && !erring)
-        return tm_finding_set(out, TM_CHECK_PASS,
-                              dngettext(TM_TEXTDOMAIN,
-                                        "check_host() gives pass for all %zu addresses of the %zu "
-                                        "data-center range",
-                                        "check_host() gives pass for all %zu addresses of the %zu "
-                                        "data-center ranges",
-                                        a->nranges),
-                              addresses, a->nranges);
-    if (!failing && offline_partial(a))
-        return tm_finding_set(out, TM_CHECK_SKIP,
-                              _("Offline: part of the SPF tree is unknown"));
+        return offline_unjudged(ctx, a,
+                                _("Offline: whether the addresses that %s lists pass SPF is "
+                                  "unknown: no zone file holds %s"),
+                                out);
     st = failing ? tm_finding_set(out, TM_CHECK_FAIL,
                                   _("Some data-center addresses do not pass SPF: mail TMEmS "
                                     "sends from them can be rejected"))
@@ -678,22 +829,32 @@ tm_status_t tm_check_spf_tmems_ranges(const tm_check_ctx_t *ctx, tm_finding_t *o
                                     "answer"));
     for (size_t i = 0; i < a->nranges && st == TM_OK; i++) {
         const tm_spf_range_t *r = &a->ranges[i];
-        const tm_rules_range_t *rule = i < ctx->rules->nranges ? &ctx->rules->ranges[i] : NULL;
+        const tm_rules_range_t *rule = i < bundled ? &ctx->rules->ranges[i] : NULL;
         for (size_t j = 0; j < r->nparts && st == TM_OK; j++) {
             const tm_spf_subrange_t *part = &r->parts[j];
             if (part->result == TM_SPF_PASS)
                 continue;
-            char cidr[64];
+            char cidr[64], note[160] = "";
             tm_cidr_format(&part->cidr, cidr, sizeof(cidr));
+            if (rule && rule->since)
+                snprintf(note, sizeof(note), _(", added %s"), rule->since);
+            else if (!rule)
+                snprintf(note, sizeof(note), _(", listed only by the live %s"),
+                         ctx->rules->spf_include);
             st = tm_finding_detail(out, dngettext(TM_TEXTDOMAIN,
-                                                  "  %-18s %s (after %u lookup)%s%s",
-                                                  "  %-18s %s (after %u lookups)%s%s",
+                                                  "  %-18s %s (after %u lookup)%s",
+                                                  "  %-18s %s (after %u lookups)%s",
                                                   part->lookups), cidr,
-                                   tm_spf_result_name(part->result), part->lookups,
-                                   rule && rule->since ? _(", added ") : "",
-                                   rule && rule->since ? rule->since : "");
+                                   part->offline ? _("unknown offline")
+                                                 : tm_spf_result_name(part->result),
+                                   part->lookups, note);
         }
     }
+    if (st == TM_OK && failing && a->nlive)
+        st = tm_finding_detail(out, _("The live %s lists ranges the bundled rules lack (see "
+                                      "rules.current): mail TMEmS sends from them is judged "
+                                      "too."),
+                               ctx->rules->spf_include);
     if (st == TM_OK && failing)
         st = tm_finding_fix(out, _("Put include:%s first, so that it decides every data-center "
                                    "address before any other term (instead of listing the "

@@ -3,6 +3,8 @@
 #include <string.h>
 
 #include "check/checks.h"
+#include "check/mx_spf_keep.h"
+#include "check/spf_remedy.h"
 #include "tmems/tm_probe.h"
 #include "util/tm_i18n.h"
 
@@ -10,21 +12,30 @@
  * statuses that put its red (!) on a section: a missing or malformed token
  * (ドメインが確認されていません); an MX whose lowest preference is not the TMEmS
  * inbound host, which before the cutover is expected (info); with outbound
- * protection, an SPF record without the TMEmS include (soften_outbound
- * turns it into info without it).  A domain with no SPF record at all is
- * not flagged (SPFレコードが確認されました), so spf.present is the tool's own. */
+ * protection, an SPF record without the TMEmS include (without it the
+ * console checks no SPF: soften_outbound marks the finding so).  A domain
+ * with no SPF record at all is not flagged (SPFレコードが確認されました), so
+ * spf.present is the tool's own.
+ *
+ * The decisive checks (docs/checks.md "The verdict") are the console's
+ * checks of the token, the MX and SPF, with mx.present, spf.present and
+ * spf.tmems_ranges (whether the data-center addresses pass SPF is what the
+ * include is for): ready needs each of them run and, when it skips for
+ * want of data, judged. */
 #define FLAG(status) TM_STATUS_BIT(TM_CHECK_##status)
-#define TOOL_OWN false, 0, 0
-#define CONSOLE(flags, expected) true, (flags), (expected)
+#define TOOL_OWN false, 0, 0, TM_AREA_NONE
+#define CONSOLE(flags, expected) true, (flags), (expected), TM_AREA_NONE
+/* The tool's own check whose skip leaves AREA not judged (needed_for). */
+#define TOOL_OWN_NEEDED_FOR(area) false, 0, 0, (area)
 
 static const tm_check_def_t catalogue[] = {
     {"domain.name", TM_SECTION_DOMAIN, tm_check_domain_name, TM_AREA_NONE, TOOL_OWN},
     {"domain.exists", TM_SECTION_DOMAIN, tm_check_domain_exists, TM_AREA_NONE, TOOL_OWN},
     {"token.present", TM_SECTION_DOMAIN, tm_check_token_present, TM_AREA_TOKEN,
      CONSOLE(FLAG(FAIL), 0)},
-    {"token.format", TM_SECTION_DOMAIN, tm_check_token_format, TM_AREA_NONE,
+    {"token.format", TM_SECTION_DOMAIN, tm_check_token_format, TM_AREA_TOKEN,
      CONSOLE(FLAG(FAIL), 0)},
-    {"token.match", TM_SECTION_DOMAIN, tm_check_token_match, TM_AREA_NONE,
+    {"token.match", TM_SECTION_DOMAIN, tm_check_token_match, TM_AREA_TOKEN,
      CONSOLE(FLAG(FAIL), 0)},
     {"dns.consistency", TM_SECTION_DOMAIN, tm_check_dns_consistency, TM_AREA_NONE, TOOL_OWN},
     {"mx.present", TM_SECTION_INBOUND, tm_check_mx_present, TM_AREA_MX, TOOL_OWN},
@@ -45,9 +56,10 @@ static const tm_check_def_t catalogue[] = {
     {"spf.present", TM_SECTION_OUTBOUND, tm_check_spf_present, TM_AREA_SPF, TOOL_OWN},
     {"spf.single", TM_SECTION_OUTBOUND, tm_check_spf_single, TM_AREA_NONE, TOOL_OWN},
     {"spf.syntax", TM_SECTION_OUTBOUND, tm_check_spf_syntax, TM_AREA_NONE, TOOL_OWN},
-    {"spf.include", TM_SECTION_OUTBOUND, tm_check_spf_include, TM_AREA_NONE,
+    {"spf.include", TM_SECTION_OUTBOUND, tm_check_spf_include, TM_AREA_SPF,
      CONSOLE(FLAG(FAIL), 0)},
-    {"spf.lookups", TM_SECTION_OUTBOUND, tm_check_spf_lookups, TM_AREA_NONE, TOOL_OWN},
+    {"spf.lookups", TM_SECTION_OUTBOUND, tm_check_spf_lookups, TM_AREA_NONE,
+     TOOL_OWN_NEEDED_FOR(TM_AREA_SPF)},
     {"spf.void_lookups", TM_SECTION_OUTBOUND, tm_check_spf_void_lookups, TM_AREA_NONE, TOOL_OWN},
     {"spf.mx_names", TM_SECTION_OUTBOUND, tm_check_spf_mx_names, TM_AREA_NONE, TOOL_OWN},
     {"spf.ptr", TM_SECTION_OUTBOUND, tm_check_spf_ptr, TM_AREA_NONE, TOOL_OWN},
@@ -55,7 +67,8 @@ static const tm_check_def_t catalogue[] = {
     {"spf.include_target", TM_SECTION_OUTBOUND, tm_check_spf_include_target, TM_AREA_NONE,
      TOOL_OWN},
     {"spf.all", TM_SECTION_OUTBOUND, tm_check_spf_all, TM_AREA_NONE, TOOL_OWN},
-    {"spf.tmems_ranges", TM_SECTION_OUTBOUND, tm_check_spf_tmems_ranges, TM_AREA_NONE, TOOL_OWN},
+    {"spf.tmems_ranges", TM_SECTION_OUTBOUND, tm_check_spf_tmems_ranges, TM_AREA_SPF,
+     TOOL_OWN},
     {"spf.hardcoded", TM_SECTION_OUTBOUND, tm_check_spf_hardcoded, TM_AREA_NONE, TOOL_OWN},
     {"spf.size", TM_SECTION_OUTBOUND, tm_check_spf_size, TM_AREA_NONE, TOOL_OWN},
     {"company.relay_host", TM_SECTION_OUTBOUND, tm_check_company_relay_host, TM_AREA_NONE,
@@ -307,8 +320,16 @@ static bool breaks_mail(const tm_finding_t *f)
  * mail stay, and say why. */
 static tm_status_t soften_outbound(const tm_check_ctx_t *ctx, tm_finding_t *f)
 {
-    if (ctx->opts->outbound || f->section != TM_SECTION_OUTBOUND ||
-        (f->status != TM_CHECK_WARN && f->status != TM_CHECK_FAIL))
+    if (ctx->opts->outbound || f->section != TM_SECTION_OUTBOUND)
+        return TM_OK;
+    /* Without outbound protection the console checks no SPF, and whether
+     * the record names TMEmS does not decide the verdict: an include that
+     * cannot be judged offline leaves nothing open. */
+    if (strcmp(f->id, "spf.include") == 0)
+        f->console_off = true;
+    if (strcmp(f->id, "spf.include") == 0 || strcmp(f->id, "spf.tmems_ranges") == 0)
+        f->unjudged = false;
+    if (f->status != TM_CHECK_WARN && f->status != TM_CHECK_FAIL)
         return TM_OK;
     if (breaks_mail(f))
         return tm_finding_detail(
@@ -402,4 +423,12 @@ tm_status_t tm_checks_run(const tm_check_ctx_t *ctx, tm_findings_t *out)
             return st;
     }
     return TM_OK;
+}
+
+tm_status_t tm_checks_needs_after_spf(const tm_check_ctx_t *ctx, tm_questions_t *need)
+{
+    tm_status_t st = tm_spf_remedy_needs(ctx, need);
+    if (st == TM_OK && any_selected(ctx->opts, "mx."))
+        st = tm_mx_fix_needs(ctx, need);
+    return st;
 }

@@ -7,6 +7,7 @@
 
 #include "check/checks.h"
 #include "check/spf_fix.h"
+#include "check/spf_zone.h"
 #include "util/tm_i18n.h"
 
 /* RFC 7208 section 4.6.4 and spf.lookups: above the limit a receiver stops
@@ -313,35 +314,10 @@ tm_status_t tm_spf_suggest_record(const tm_check_ctx_t *ctx, tm_buf_t *out)
 }
 
 /* The zone-file line: owner, TTL, class, type, and the record in strings
- * of at most 255 bytes with " and \ escaped (RFC 1035 section 5.1). */
+ * of at most 255 bytes (spf_zone.c). */
 static tm_status_t zone_line(const tm_check_ctx_t *ctx, const tm_buf_t *record, tm_finding_t *out)
 {
-    tm_buf_t line;
-    tm_buf_init(&line);
-    tm_status_t st = tm_buf_printf(&line, "%s. 3600 IN TXT", ctx->domain);
-    /* Strings are joined without a separator (RFC 7208 section 3.3), so a
-     * cut before a space reads naturally and means the same. */
-    for (size_t at = 0, n; st == TM_OK && at < record->len; at += n) {
-        n = record->len - at;
-        if (n > 255) {
-            n = 255;
-            while (n > 1 && record->data[at + n] != ' ')
-                n--;
-            if (n == 1)
-                n = 255; /* one term longer than a string: cut inside it */
-        }
-        st = tm_buf_puts(&line, " \"");
-        for (size_t i = 0; i < n && st == TM_OK; i++) {
-            char c = record->data[at + i];
-            st = (c == '"' || c == '\\') ? tm_buf_printf(&line, "\\%c", c) : tm_buf_putc(&line, c);
-        }
-        if (st == TM_OK)
-            st = tm_buf_putc(&line, '"');
-    }
-    if (st == TM_OK)
-        st = tm_finding_fix_record(out, "%s", line.data);
-    tm_buf_clear(&line);
-    return st;
+    return tm_spf_zone_line(ctx->domain, 3600, record->data, record->len, out);
 }
 
 static tm_status_t explain_nofix(const tm_check_ctx_t *ctx, tm_spf_goal_t goal,

@@ -66,7 +66,7 @@ static void write_finding(tm_jw_t *w, const tm_finding_t *f)
     write_fix_records(w, f->fix_records);
     write_source(w, &f->source);
     tm_jw_key(w, "console");
-    tm_jw_bool(w, def && def->console);
+    tm_jw_bool(w, def && def->console && !f->console_off);
     tm_jw_key(w, "console_flag");
     tm_jw_bool(w, tm_finding_console_flag(f));
     tm_jw_object_end(w);
@@ -297,6 +297,8 @@ static void write_result(tm_jw_t *w, const tm_result_t *r, const tm_assessment_t
     write_names(w, a->console_flagged, section_name, TM_SECTION_COUNT);
     tm_jw_key(w, "expected");
     write_names(w, a->console_expected, section_name, TM_SECTION_COUNT);
+    tm_jw_key(w, "unknown");
+    write_names(w, a->console_unknown, section_name, TM_SECTION_COUNT);
     tm_jw_object_end(w);
     tm_jw_key(w, "checks");
     tm_jw_array(w);

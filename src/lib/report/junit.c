@@ -173,7 +173,7 @@ static tm_status_t put_system_out(tm_buf_t *out, const tm_finding_t *f)
 static bool is_console_check(const tm_finding_t *f)
 {
     const tm_check_def_t *def = f->id ? tm_check_find(f->id) : NULL;
-    return def && def->console;
+    return def && def->console && !f->console_off;
 }
 
 static tm_status_t put_testcase(tm_buf_t *out, const tm_finding_t *f, bool strict)
@@ -320,6 +320,8 @@ tm_status_t tm_report_junit_suite(const tm_result_t *result, const tm_assessment
         st = put_sections_property(out, "console_flagged", a->console_flagged);
     if (st == TM_OK)
         st = put_sections_property(out, "console_expected", a->console_expected);
+    if (st == TM_OK)
+        st = put_sections_property(out, "console_unknown", a->console_unknown);
     if (st == TM_OK)
         st = tm_buf_puts(out, "    </properties>\n");
     for (size_t i = 0; st == TM_OK && i < result->findings.count; i++)

@@ -85,14 +85,47 @@ const char *tm_report_console_section(tm_section_t s)
     return "";
 }
 
+/* The console sections of a mask, joined by the list separator. */
+static tm_status_t put_sections(tm_buf_t *out, unsigned sections)
+{
+    tm_status_t st = TM_OK;
+    bool first = true;
+    for (int s = 0; s < TM_SECTION_COUNT && st == TM_OK; s++) {
+        if (!(sections & (1u << s)))
+            continue;
+        if (!first)
+            st = tm_buf_puts(out, _(", "));
+        if (st == TM_OK)
+            st = tm_buf_puts(out, tm_report_console_section((tm_section_t)s));
+        first = false;
+    }
+    return st;
+}
+
+/* A sentence with one %s filled with the names of the sections. */
+static tm_status_t put_with_sections(tm_buf_t *out, const char *fmt, unsigned sections)
+{
+    tm_buf_t names;
+    tm_buf_init(&names);
+    tm_status_t st = put_sections(&names, sections);
+    if (st == TM_OK)
+        st = tm_buf_printf(out, fmt, names.data ? names.data : "");
+    tm_buf_clear(&names);
+    return st;
+}
+
 /* What the TMEmS console shows: 完了, or 設定が必要 with the sections that
  * get its red (!), each marked when that (!) is expected before the MX
- * cutover (the onboarding guide, Step 2), so that nobody chases it. */
+ * cutover (the onboarding guide, Step 2), so that nobody chases it; and
+ * the sections whose console check did not judge, whose view is unknown. */
 tm_status_t tm_report_console_words(const tm_assessment_t *a, tm_buf_t *out)
 {
     switch (a->console) {
     case TM_CONSOLE_COMPLETE: return tm_buf_puts(out, _("完了 (complete)"));
-    case TM_CONSOLE_UNKNOWN: return tm_buf_puts(out, _("unknown (not every record was judged)"));
+    case TM_CONSOLE_UNKNOWN:
+        if (a->console_unknown)
+            return put_with_sections(out, _("unknown (not judged: %s)"), a->console_unknown);
+        return tm_buf_puts(out, _("unknown (not every record was judged)"));
     case TM_CONSOLE_REQUIRED: break;
     }
     tm_buf_t list;
@@ -115,5 +148,7 @@ tm_status_t tm_report_console_words(const tm_assessment_t *a, tm_buf_t *out)
         st = tm_buf_printf(out, _("設定が必要 (configuration required), (!) on %s"),
                            list.data ? list.data : "");
     tm_buf_clear(&list);
+    if (st == TM_OK && a->console_unknown)
+        st = put_with_sections(out, _("; not judged: %s"), a->console_unknown);
     return st;
 }

@@ -512,6 +512,34 @@ static tm_status_t index_zone(tm_zone_t *z)
     return TM_OK;
 }
 
+/* RFC 1034 section 3.6.2 (and RFC 2181 section 10.1): a name with a CNAME
+ * has no other data, DNSSEC's RRSIG and NSEC aside (RFC 4035 section
+ * 2.5); BIND refuses to load such a zone ("CNAME and other data"). */
+static tm_status_t check_cname_alone(const tm_zone_t *z, loader_t *ld)
+{
+    enum { RR_RRSIG = 46, RR_NSEC = 47 };
+    for (size_t n = 0; n < z->nnames; n++) {
+        const zrec_t *cname = NULL, *other = NULL;
+        for (size_t i = z->names[n].first; i < z->names[n].first + z->names[n].count; i++) {
+            const zrec_t *r = &z->recs[i];
+            if (r->type == TM_RR_CNAME)
+                cname = r;
+            else if (r->type != RR_RRSIG && r->type != RR_NSEC && !other)
+                other = r;
+        }
+        if (cname && other) {
+            const zrec_t *later = cname->seq > other->seq ? cname : other;
+            tm_err_printf(ld->err, ld->errlen,
+                          _("zone file '%s' line %llu: '%s' has a CNAME record and other data "
+                            "(RFC 1034 section 3.6.2); BIND does not load such a zone"),
+                          ld->files[later->file], (unsigned long long)later->line,
+                          z->names[n].name);
+            return TM_EPARSE;
+        }
+    }
+    return TM_OK;
+}
+
 tm_status_t tm_zone_load(const char *path, const char *origin, tm_zone_t **out, char *err,
                          size_t errlen)
 {
@@ -605,6 +633,9 @@ tm_status_t tm_zone_load_with(const char *path, const tm_zone_options_t *opts, t
         }
     }
     st = index_zone(z);
+    if (st != TM_OK)
+        goto done;
+    st = check_cname_alone(z, ld);
     if (st != TM_OK)
         goto done;
     /* The records' source locations name these files. */

@@ -82,13 +82,23 @@ typedef enum { AT_NORMAL, AT_QUOTED, AT_COMMENT } text_state_t;
  * quotes and comments, where CRLF is one end), into out without the line
  * end.  *pos goes past the end; *ended_lf tells whether a LF ended it (the
  * file's line count goes on) or a lone CR did (the same file line). */
+static bool isdigit3(const char *p)
+{
+    return p[0] >= '0' && p[0] <= '9' && p[1] >= '0' && p[1] <= '9' && p[2] >= '0' && p[2] <= '9';
+}
+
 static tm_status_t convert_line(zone_text_t *t, const char *src, size_t len, size_t *pos,
                                 tm_buf_t *out, bool *ended_lf)
 {
     text_state_t state = AT_NORMAL;
     size_t i = *pos;
     tm_status_t st = TM_OK;
+    /* The bytes of the quoted string being read: RFC 1035 section 3.3
+     * bounds a <character-string> at 255, and BIND refuses a longer one
+     * ("syntax error") where libzscanner would split it. */
+    size_t quoted_bytes = 0;
     *ended_lf = true;
+    t->long_string = false;
     while (i < len && st == TM_OK) {
         unsigned char c = (unsigned char)src[i];
         if (c == '\n') {
@@ -115,10 +125,15 @@ static tm_status_t convert_line(zone_text_t *t, const char *src, size_t len, siz
                     t->has_nul = true;
                 st = put_ddd(out, (unsigned char)src[i + 1]);
                 i += 2;
+            } else if (i + 3 < len && isdigit3(src + i + 1)) {
+                st = tm_buf_append(out, src + i, 4); /* \DDD: one byte */
+                i += 4;
             } else {
-                st = tm_buf_append(out, src + i, 2); /* \" \\ \; \. and \D of \DDD */
+                st = tm_buf_append(out, src + i, 2); /* \" \\ \; \. */
                 i += 2;
             }
+            if (state == AT_QUOTED && ++quoted_bytes > 255)
+                t->long_string = true;
             continue;
         }
         if (c == '\r' && state == AT_NORMAL) {
@@ -129,9 +144,12 @@ static tm_status_t convert_line(zone_text_t *t, const char *src, size_t len, siz
                 *ended_lf = false;
             break;
         }
-        if (c == '"')
+        if (c == '"') {
             state = state == AT_QUOTED ? AT_NORMAL : AT_QUOTED;
-        else if (c == ';' && state == AT_NORMAL)
+            quoted_bytes = 0;
+        } else if (state == AT_QUOTED && ++quoted_bytes > 255) {
+            t->long_string = true;
+        } else if (c == ';' && state == AT_NORMAL)
             state = AT_COMMENT;
         if (c == '\t' || !needs_ddd(c))
             st = tm_buf_putc(out, (char)c);
@@ -422,6 +440,15 @@ tm_status_t zone_text_prepare(const char *src, size_t len, size_t generate_max,
     *line = 0;
     if (why && whylen)
         why[0] = '\0';
+    /* A byte order mark some editors write: BIND does not load the file
+     * either, and libzscanner would say only "invalid number". */
+    if (st == TM_OK && len >= 3 && memcmp(src, "\xef\xbb\xbf", 3) == 0) {
+        *line = 1;
+        if (why && whylen)
+            snprintf(why, whylen, "%s",
+                     _("the file starts with a UTF-8 byte order mark (BOM); save it without one"));
+        st = TM_EPARSE;
+    }
     while (st == TM_OK && pos < len) {
         bool ended_lf;
         cur.len = 0;
@@ -430,6 +457,15 @@ tm_status_t zone_text_prepare(const char *src, size_t len, size_t generate_max,
             st = convert_line(out, src, len, &pos, &cur, &ended_lf);
         if (st != TM_OK)
             break;
+        if (out->long_string) {
+            *line = src_line;
+            if (why && whylen)
+                snprintf(why, whylen, "%s",
+                         _("a quoted string is longer than 255 bytes (RFC 1035 section 3.3); "
+                           "split it into several quoted strings"));
+            st = TM_EPARSE;
+            break;
+        }
         if (starts_with_word(&cur, "$ORIGIN") && !out->saw_record)
             out->origin_set = true;
         if (holds_record(&cur))

@@ -35,6 +35,8 @@ typedef struct {
     uint64_t out_line;   /* lines written so far */
     size_t generated;    /* records written by $GENERATE */
     bool has_nul;        /* the file holds a NUL byte: maybe not a zone file */
+    bool long_string;    /* the line just converted has a quoted string longer
+                            than 255 bytes */
     bool origin_set;     /* a $ORIGIN came before the first record */
     bool saw_record;
 } zone_text_t;

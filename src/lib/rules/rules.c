@@ -106,6 +106,18 @@ tm_status_t tm_rules_add_other_sites(tm_rules_t *rules)
     return TM_OK;
 }
 
+static void services_free(tm_rules_cloud_t *list, size_t n)
+{
+    for (size_t i = 0; list && i < n; i++) {
+        tm_free(list[i].id);
+        tm_free(list[i].name);
+        for (size_t j = 0; list[i].suffixes && j < list[i].nsuffixes; j++)
+            tm_free(list[i].suffixes[j]);
+        tm_free(list[i].suffixes);
+    }
+    tm_free(list);
+}
+
 void tm_rules_destroy(tm_rules_t *rules)
 {
     if (!rules)
@@ -127,15 +139,8 @@ void tm_rules_destroy(tm_rules_t *rules)
         tm_free(rules->records[i].value);
     }
     tm_free(rules->records);
-    for (size_t i = 0; rules->clouds && i < rules->nclouds; i++) {
-        tm_rules_cloud_t *c = &rules->clouds[i];
-        tm_free(c->id);
-        tm_free(c->name);
-        for (size_t j = 0; c->suffixes && j < c->nsuffixes; j++)
-            tm_free(c->suffixes[j]);
-        tm_free(c->suffixes);
-    }
-    tm_free(rules->clouds);
+    services_free(rules->clouds, rules->nclouds);
+    services_free(rules->spf_senders, rules->nspf_senders);
     sites_free(rules->other_sites, rules->nother_sites);
     tm_free(rules->source);
     tm_free(rules);
@@ -231,13 +236,33 @@ tm_answer_t *tm_rules_answer(const tm_rules_t *rules, const char *name, uint16_t
     return ans;
 }
 
+static const tm_rules_cloud_t *service_for(const tm_rules_cloud_t *list, size_t n,
+                                           const char *name)
+{
+    for (size_t i = 0; name && i < n; i++)
+        for (size_t j = 0; j < list[i].nsuffixes; j++)
+            if (tm_name_has_suffix(name, list[i].suffixes[j]))
+                return &list[i];
+    return NULL;
+}
+
 const tm_rules_cloud_t *tm_rules_cloud_for(const tm_rules_t *rules, const char *host)
 {
-    if (!rules || !host)
-        return NULL;
-    for (size_t i = 0; i < rules->nclouds; i++)
-        for (size_t j = 0; j < rules->clouds[i].nsuffixes; j++)
-            if (tm_name_has_suffix(host, rules->clouds[i].suffixes[j]))
-                return &rules->clouds[i];
-    return NULL;
+    return rules ? service_for(rules->clouds, rules->nclouds, host) : NULL;
+}
+
+const tm_rules_cloud_t *tm_rules_spf_sender_for(const tm_rules_t *rules, const char *name)
+{
+    return rules ? service_for(rules->spf_senders, rules->nspf_senders, name) : NULL;
+}
+
+bool tm_rules_spf_vendor_managed(const tm_rules_t *rules, const char *name)
+{
+    if (!rules || !name)
+        return false;
+    /* The site's own includes are the vendor's whatever the list says. */
+    if ((rules->spf_include && tm_name_has_suffix(name, rules->spf_include)) ||
+        (rules->spf_legacy && tm_name_has_suffix(name, rules->spf_legacy)))
+        return true;
+    return tm_rules_spf_sender_for(rules, name) != NULL;
 }

@@ -479,26 +479,44 @@ static tm_status_t parse_cloud(perr_t *e, const cJSON *el, const char *ipath,
     return TM_OK;
 }
 
-static tm_status_t parse_clouds(perr_t *e, const cJSON *root, tm_rules_t *rules)
+/* An array of {id, name, suffixes} under key: the cloud mail services
+ * ("clouds") and the senders that manage their own SPF records
+ * ("spf_senders"), which share the shape. */
+static tm_status_t parse_services(perr_t *e, const cJSON *root, const char *key,
+                                  tm_rules_cloud_t **out, size_t *nout)
 {
     char path[PATH_MAX_LEN], ipath[PATH_MAX_LEN];
     const cJSON *arr;
     size_t count;
-    tm_status_t st = get_array(e, root, "$", "clouds", 0, CLOUDS_MAX, &arr, &count, path,
+    tm_status_t st = get_array(e, root, "$", key, 0, CLOUDS_MAX, &arr, &count, path,
                                sizeof path);
     if (st != TM_OK || count == 0)
         return st;
-    rules->clouds = tm_calloc(count, sizeof *rules->clouds);
-    if (!rules->clouds)
+    *out = tm_calloc(count, sizeof **out);
+    if (!*out)
         return fail(e, TM_ENOMEM, "$", "%s", _("out of memory"));
-    rules->nclouds = count;
+    *nout = count;
     size_t i = 0;
     for (const cJSON *el = arr->child; el; el = el->next, i++) {
         path_index(ipath, sizeof ipath, path, i);
-        if ((st = parse_cloud(e, el, ipath, &rules->clouds[i])) != TM_OK)
+        if ((st = parse_cloud(e, el, ipath, &(*out)[i])) != TM_OK)
             return st;
     }
     return TM_OK;
+}
+
+static tm_status_t parse_clouds(perr_t *e, const cJSON *root, tm_rules_t *rules)
+{
+    return parse_services(e, root, "clouds", &rules->clouds, &rules->nclouds);
+}
+
+/* Optional, so that a rules file written before it still reads: without
+ * it only the TMEmS includes count as vendor-managed. */
+static tm_status_t parse_spf_senders(perr_t *e, const cJSON *root, tm_rules_t *rules)
+{
+    if (!cJSON_GetObjectItemCaseSensitive(root, "spf_senders"))
+        return TM_OK;
+    return parse_services(e, root, "spf_senders", &rules->spf_senders, &rules->nspf_senders);
 }
 
 static tm_status_t parse_sources(perr_t *e, const cJSON *root)
@@ -574,7 +592,7 @@ static tm_status_t parse_root(perr_t *e, const cJSON *root, tm_rules_t *rules)
     static const char *const keys[] = {
         "schema",     "region",       "site",        "token",      "company_id",
         "inbound_suffix", "relay_suffix", "spf_include", "spf_legacy", "mx_ttl_max",
-        "smtp_port",  "ranges",       "records",     "clouds",     NULL};
+        "smtp_port",  "ranges",       "records",     "clouds",     "spf_senders", NULL};
     long long schema, ttl, port;
     tm_status_t st;
     if (!cJSON_IsObject(root))
@@ -600,7 +618,8 @@ static tm_status_t parse_root(perr_t *e, const cJSON *root, tm_rules_t *rules)
         (st = get_int(e, root, "$", "mx_ttl_max", 0, TTL_MAX, &ttl)) != TM_OK ||
         (st = get_int(e, root, "$", "smtp_port", 1, 65535, &port)) != TM_OK ||
         (st = parse_ranges(e, root, rules)) != TM_OK ||
-        (st = parse_records(e, root, rules)) != TM_OK || (st = parse_clouds(e, root, rules)) != TM_OK)
+        (st = parse_records(e, root, rules)) != TM_OK || (st = parse_clouds(e, root, rules)) != TM_OK ||
+        (st = parse_spf_senders(e, root, rules)) != TM_OK)
         return st;
     rules->mx_ttl_max = (uint32_t)ttl;
     rules->smtp_port = (unsigned)port;

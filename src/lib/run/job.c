@@ -36,6 +36,9 @@ static tm_status_t round_needs(tm_job_t *job, tm_questions_t *need)
     if (st == TM_OK && tm_checks_want_spf(job->opts)) {
         st = tm_spf_analysis_rebuild(&r->spf, r->rrset, r->ascii, job->rules, need);
         job->ctx.spf = r->spf;
+        /* A tree over the limit: what its remedy reads besides. */
+        if (st == TM_OK)
+            st = tm_checks_needs_after_spf(&job->ctx, need);
     }
     return st;
 }

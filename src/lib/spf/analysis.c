@@ -173,27 +173,82 @@ static tm_status_t tree_facts(tm_spf_analysis_t *a, const tm_rules_t *rules)
     return TM_OK;
 }
 
+static bool rules_have(const tm_rules_t *rules, const tm_cidr_t *net)
+{
+    for (size_t i = 0; i < rules->nranges; i++) {
+        const tm_cidr_t *r = &rules->ranges[i].net;
+        if (r->prefix == net->prefix && tm_ip_prefix_match(&r->addr, &net->addr, r->prefix))
+            return true;
+    }
+    return false;
+}
+
+/* The IPv4 ranges of the site record as served (a DNS answer or a zone
+ * file; the bundled rules' own answer offline adds nothing) that the rules
+ * lack: a range added since the rules were bundled (the 2024 data-center
+ * change notice added three) sends mail from the data center too.  The
+ * TMEmS relays are IPv4 (tm_spf_tree_build).  *nets gets a new array. */
+static tm_status_t live_only_ranges(tm_spf_ctx_t *ctx, const tm_rules_t *rules,
+                                    tm_cidr_t **nets, size_t *n)
+{
+    *nets = NULL;
+    *n = 0;
+    const tm_answer_t *ans = rules->spf_include
+                                 ? tm_rrset_get(tm_spf_ctx_rrset(ctx), rules->spf_include, TM_RR_TXT)
+                                 : NULL;
+    if (!ans || ans->source == TM_SRC_RULES || ans->source == TM_SRC_NONE)
+        return TM_OK;
+    tm_status_t st = TM_OK;
+    const spf_entry_t *e = spf_ctx_entry(ctx, rules->spf_include, &st);
+    if (st != TM_OK || !e || !e->record)
+        return st;
+    const tm_spf_record_t *rec = e->record;
+    *nets = tm_calloc(rec->nterms ? rec->nterms : 1, sizeof(**nets));
+    if (!*nets)
+        return TM_ENOMEM;
+    for (size_t i = 0; i < rec->nterms; i++) {
+        const tm_spf_term_t *t = &rec->terms[i];
+        if (t->kind == TM_SPF_IP4 && t->qualifier == TM_SPF_Q_PASS && !rules_have(rules, &t->net))
+            (*nets)[(*n)++] = t->net;
+    }
+    return TM_OK;
+}
+
 /* spf.tmems_ranges: check_host for every address, as the data center's
  * relay would be checked (sender postmaster@domain, HELO the domain). */
 static tm_status_t eval_ranges(tm_spf_analysis_t *a, const tm_rules_t *rules, tm_questions_t *need)
 {
-    a->ranges = tm_calloc(rules->nranges, sizeof(*a->ranges));
-    if (!a->ranges)
+    tm_cidr_t *live = NULL;
+    size_t nlive = 0;
+    tm_status_t lst = live_only_ranges(a->ctx, rules, &live, &nlive);
+    if (lst != TM_OK)
+        return lst;
+    a->ranges = tm_calloc(rules->nranges + nlive, sizeof(*a->ranges));
+    if (!a->ranges) {
+        tm_free(live);
         return TM_ENOMEM;
-    a->nranges = rules->nranges;
+    }
+    a->nranges = rules->nranges + nlive;
+    a->nlive = nlive;
     tm_spf_query_t q;
     tm_spf_query_init(&q);
     q.domain = a->domain;
     q.helo = a->domain;
-    for (size_t i = 0; i < rules->nranges; i++) {
+    /* Offline, a term whose names no zone file holds does not hide a
+     * result it cannot change (tm_spf_query_t); online no answer is
+     * unknown, so this changes nothing there. */
+    q.unknown_no_match = true;
+    for (size_t i = 0; i < a->nranges; i++)
         tm_spf_range_init(&a->ranges[i]);
-        tm_status_t st = tm_spf_range_eval(a->ctx, &q, &rules->ranges[i].net, need, &a->ranges[i]);
-        if (st != TM_OK)
-            return st;
-        if (!a->ranges[i].complete)
+    tm_status_t st = TM_OK;
+    for (size_t i = 0; i < a->nranges && st == TM_OK; i++) {
+        const tm_cidr_t *net = i < rules->nranges ? &rules->ranges[i].net : &live[i - rules->nranges];
+        st = tm_spf_range_eval(a->ctx, &q, net, need, &a->ranges[i]);
+        if (st == TM_OK && !a->ranges[i].complete)
             a->complete = false;
     }
-    return TM_OK;
+    tm_free(live);
+    return st;
 }
 
 /* The analysis on ctx (taken: freed with the analysis, or here on failure). */
@@ -230,7 +285,13 @@ static tm_status_t build_on(tm_spf_ctx_t *ctx, const tm_rrset_t *rrset, const ch
         (st = tree_facts(a, rules)) != TM_OK)
         goto done;
     a->complete = a->tree->complete;
-    if (a->complete && rules && rules->nranges > 0)
+    /* The site record as served: its ranges are evaluated too. */
+    if (rules && rules->spf_include &&
+        !tm_rrset_get(rrset, rules->spf_include, TM_RR_TXT)) {
+        a->complete = false;
+        st = spf_need(need, rrset, rules->spf_include, TM_RR_TXT);
+    }
+    if (st == TM_OK && a->complete && rules && rules->nranges > 0)
         st = eval_ranges(a, rules, need);
 done:
     if (st != TM_OK) {

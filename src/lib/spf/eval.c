@@ -50,32 +50,50 @@ bool spf_abort_split(spf_ev_t *ev)
     return false;
 }
 
+static unsigned lookup_limit(const spf_ev_t *ev)
+{
+    return ev->q->lookup_limit ? ev->q->lookup_limit : TM_SPF_LOOKUP_LIMIT;
+}
+
 bool spf_count_lookup(spf_ev_t *ev)
 {
-    if (++ev->lookups > TM_SPF_LOOKUP_LIMIT)
+    if (++ev->lookups > lookup_limit(ev))
         return spf_abort(ev, TM_SPF_PERMERROR,
                          dngettext(TM_TEXTDOMAIN,
                                    "more than %d DNS-querying term (include, a, mx, ptr, exists, "
                                    "redirect): RFC 7208 section 4.6.4",
                                    "more than %d DNS-querying terms (include, a, mx, ptr, exists, "
                                    "redirect): RFC 7208 section 4.6.4",
-                                   TM_SPF_LOOKUP_LIMIT),
-                         TM_SPF_LOOKUP_LIMIT);
+                                   lookup_limit(ev)),
+                         (int)lookup_limit(ev));
     return true;
 }
 
 bool spf_count_void(spf_ev_t *ev)
 {
-    if (++ev->voids > TM_SPF_VOID_LIMIT)
+    unsigned limit = ev->q->void_limit ? ev->q->void_limit : TM_SPF_VOID_LIMIT;
+    if (++ev->voids > limit)
         return spf_abort(ev, TM_SPF_PERMERROR,
                          dngettext(TM_TEXTDOMAIN,
                                    "more than %d lookup returned no records (void lookups): RFC "
                                    "7208 section 4.6.4",
                                    "more than %d lookups returned no records (void lookups): RFC "
                                    "7208 section 4.6.4",
-                                   TM_SPF_VOID_LIMIT),
-                         TM_SPF_VOID_LIMIT);
+                                   limit),
+                         (int)limit);
     return true;
+}
+
+/* An unknown answer taken as no match (tm_spf_query_t.unknown_no_match):
+ * a match of a term not qualified '+' would give another result, and an
+ * unknown MX list may hold more than 10 names (permerror). */
+static void note_unknown(spf_ev_t *ev, uint16_t type, bool count_void)
+{
+    ev->unknown_seen = true;
+    if (!ev->plus_path || type == TM_RR_MX || type == TM_RR_TXT)
+        ev->unknown_unsafe = true;
+    if (count_void)
+        ev->unknown_voids++;
 }
 
 spf_lk_t spf_lookup(spf_ev_t *ev, const char *name, uint16_t type, bool count_void,
@@ -93,6 +111,10 @@ spf_lk_t spf_lookup(spf_ev_t *ev, const char *name, uint16_t type, bool count_vo
         return LK_MISSING;
     }
     if (ans->outcome == TM_DNS_UNKNOWN) {
+        if (ev->unknown_no_match) {
+            note_unknown(ev, type, count_void);
+            return LK_ERROR;
+        }
         if (!errors_abort)
             return LK_ERROR;
         ev->offline = true;
@@ -253,7 +275,7 @@ bool spf_eval_domain(spf_ev_t *ev, const char *domain, unsigned depth, int *resu
 {
     /* The lookup limit already bounds recursion (each level costs a term);
      * this is a second fence. */
-    if (depth > TM_SPF_LOOKUP_LIMIT + 1)
+    if (depth > lookup_limit(ev) + 1)
         return spf_abort(ev, TM_SPF_PERMERROR, _("include/redirect nested too deep"));
     const spf_entry_t *e;
     if (!record_of(ev, domain, &e))
@@ -263,6 +285,13 @@ bool spf_eval_domain(spf_ev_t *ev, const char *domain, unsigned depth, int *resu
         return true;
     }
     /* Section 4.4: errors of the record lookup itself. */
+    if (e->answer->outcome == TM_DNS_UNKNOWN && ev->unknown_no_match) {
+        /* Any record may be there, or none (permerror for an include):
+         * nothing that follows can be known. */
+        note_unknown(ev, TM_RR_TXT, false);
+        *result = TM_SPF_NEUTRAL;
+        return true;
+    }
     if (e->answer->outcome == TM_DNS_UNKNOWN) {
         ev->offline = true;
         return spf_abort(ev, TM_SPF_TEMPERROR, _("offline: nothing is known about %s TXT"), domain);
@@ -290,7 +319,10 @@ bool spf_eval_domain(spf_ev_t *ev, const char *domain, unsigned depth, int *resu
         if (t->kind == TM_SPF_REDIRECT || t->kind == TM_SPF_EXP || t->kind == TM_SPF_UNKNOWN_MOD)
             continue;
         long step = trace_push(ev, domain, t->text);
+        bool plus_path = ev->plus_path;
+        ev->plus_path = plus_path && t->qualifier == TM_SPF_Q_PASS;
         spf_mres_t m = spf_mechanism(ev, t, domain, depth);
+        ev->plus_path = plus_path;
         if (m == M_ABORT || ev->aborted)
             return false;
         trace_match(ev, step, m == M_MATCH);
@@ -401,6 +433,8 @@ tm_status_t spf_eval_block(tm_spf_ctx_t *ctx, const tm_spf_query_t *q, const tm_
     ev->single = block->prefix == (block->addr.family == 6 ? 128 : 32);
     ev->detail = out != NULL;
     ev->out = out;
+    ev->unknown_no_match = q->unknown_no_match;
+    ev->plus_path = true;
     tm_buf_init(&ev->scratch);
     ev->scratch.limit = TM_SPF_EXPAND_MAX;
     if ((st = setup(ev, q)) != TM_OK)
@@ -428,6 +462,17 @@ tm_status_t spf_eval_block(tm_spf_ctx_t *ctx, const tm_spf_query_t *q, const tm_
         }
     } else {
         result = ev->abort_result;
+    }
+    /* tm_spf_query_t.unknown_no_match: the result stands only when no
+     * answer the unknown names could have had changes it. */
+    if (ev->unknown_seen && !ev->split &&
+        (result != TM_SPF_PASS || ev->unknown_unsafe ||
+         ev->voids + ev->unknown_voids > TM_SPF_VOID_LIMIT)) {
+        result = TM_SPF_TEMPERROR;
+        ev->offline = true;
+        if (ev->detail)
+            snprintf(ev->reason, sizeof(ev->reason), "%s",
+                     _("offline: the result depends on names that no zone file holds"));
     }
     if (st == TM_OK)
         st = ev->status;

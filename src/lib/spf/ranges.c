@@ -34,7 +34,8 @@ static tm_status_t append(walk_t *w, const tm_cidr_t *block, const spf_block_out
         r->parts = grown;
         w->cap = cap;
     }
-    r->parts[r->nparts++] = (tm_spf_subrange_t){*block, res->result, res->lookups, res->void_lookups};
+    r->parts[r->nparts++] =
+        (tm_spf_subrange_t){*block, res->result, res->lookups, res->void_lookups, res->offline};
     return TM_OK;
 }
 
@@ -69,7 +70,8 @@ static tm_status_t walk(walk_t *w, const tm_cidr_t *block)
     if ((st = walk(w, &lo)) != TM_OK || (st = walk(w, &hi)) != TM_OK)
         return st;
     tm_spf_subrange_t *p = w->out->parts;
-    if (w->out->nparts == before + 2 && p[before].result == p[before + 1].result) {
+    if (w->out->nparts == before + 2 && p[before].result == p[before + 1].result &&
+        p[before].offline == p[before + 1].offline) {
         p[before].cidr = *block;
         p[before].lookups = umax(p[before].lookups, p[before + 1].lookups);
         p[before].void_lookups = umax(p[before].void_lookups, p[before + 1].void_lookups);

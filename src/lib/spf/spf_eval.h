@@ -37,6 +37,13 @@ typedef struct {
     bool aborted;              /* a final result (or a split) is known */
     bool split;
     bool offline;
+    /* q->unknown_no_match: an unknown answer is no match (tm_spf.h) */
+    bool unknown_no_match;
+    bool plus_path;            /* the terms being evaluated, this one and the
+                                  includes above it, are all qualified '+' */
+    bool unknown_seen;         /* an unknown answer was taken as no match */
+    bool unknown_unsafe;       /* ... where another answer could change a pass */
+    unsigned unknown_voids;    /* unknown answers that could have been void */
     tm_spf_result_t abort_result;
     bool detail;               /* fill reason and trace (check_host, not ranges) */
     char reason[512];
