@@ -21,7 +21,7 @@ set(TM_LOCALE_BUILD_DIR ${CMAKE_BINARY_DIR}/locale)
 # to the binary so that a moved install (dpkg -x, DESTDIR) still finds it.
 file(RELATIVE_PATH TM_LOCALEDIR_FROM_BINDIR
      ${CMAKE_INSTALL_FULL_BINDIR} ${CMAKE_INSTALL_FULL_LOCALEDIR})
-target_compile_definitions(tmcli PUBLIC
+target_compile_definitions(tm_cli PUBLIC
   TM_BUILD_DIR="${CMAKE_BINARY_DIR}"
   TM_BUILD_LOCALEDIR="${TM_LOCALE_BUILD_DIR}"
   TM_LOCALEDIR_FROM_BINDIR="${TM_LOCALEDIR_FROM_BINDIR}")

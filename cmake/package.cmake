@@ -5,8 +5,10 @@
 #
 # builds tmems-check_<version>_<arch>.deb for Debian 12.  Its Depends line is
 # computed by dpkg-shlibdeps (package dpkg-dev) from the libraries the binary
-# links, so it names the same packages the build used (libc-ares2, libcurl4,
-# libcjson1, libzscanner4, libidn2-0, libc6).
+# and its plugins link (cmake/plugins.cmake), so it names the same packages
+# the build used: libc-ares2, libcjson1, libzscanner4, libc6 for the
+# binary, libcurl4 for the DoH plugin, libssl3 for the TLS plugin, libidn2-0
+# for the IDN plugin.
 
 set(CPACK_PACKAGE_NAME tmems-check)
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
@@ -30,14 +32,9 @@ address range, lookups counted over the whole include tree).  It reports in
 Japanese or English, in the console's own terms, with the zone-file lines
 that fix each problem, and writes JSON or JUnit for CI jobs.  Zone files can
 be checked offline.")
+# dpkg-shlibdeps reads every ELF file of the package: the binary and the
+# plugins alike.  No dependency is written by hand.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-# dpkg-shlibdeps sees only the libraries the binary links.  When libcurl is
-# opened with dlopen on first use of --doh instead (src/lib/resolve/
-# curl_lazy.c), it is named here, at the version the build used.
-get_target_property(TM_RESOLVE_LIBS tm_resolve LINK_LIBRARIES)
-if(NOT "PkgConfig::CURL" IN_LIST TM_RESOLVE_LIBS)
-  set(CPACK_DEBIAN_PACKAGE_DEPENDS "libcurl4 (>= ${CURL_VERSION})")
-endif()
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "bash-completion")
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 # Debian installs under /usr; the binary finds its catalogues relative to
@@ -50,6 +47,10 @@ set(CPACK_GENERATOR DEB)
 install(FILES ${CMAKE_SOURCE_DIR}/LICENSE DESTINATION ${CMAKE_INSTALL_DOCDIR}
         RENAME copyright)
 
+# cpack installs from the build tree; without this its "preinstall" step
+# first rebuilds every target, which the package test (tests/package) would
+# then do while other tests run the binary it relinks.
+set(CMAKE_SKIP_INSTALL_ALL_DEPENDENCY TRUE)
 include(CPack)
 
 if(TM_BUILD_TESTS)

@@ -5,6 +5,7 @@
 #
 #   bash scripts/bootstrap.sh            # packages + ./build (RelWithDebInfo)
 #   TM_BUILD_TYPE=Debug bash scripts/bootstrap.sh
+#   TM_WERROR=ON bash scripts/bootstrap.sh  # warnings are errors (the tests, CI)
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -89,6 +90,7 @@ fi
 # service is not needed (and is not started here).
 
 jobs=$(nproc 2>/dev/null || echo 2)
-cmake -S . -B build -DCMAKE_BUILD_TYPE="${TM_BUILD_TYPE:-RelWithDebInfo}"
+cmake -S . -B build -DCMAKE_BUILD_TYPE="${TM_BUILD_TYPE:-RelWithDebInfo}" \
+    ${TM_WERROR:+-DTM_WERROR="$TM_WERROR"}
 cmake --build build -j "$jobs"
 echo "bootstrap: built ./build/tmems-check"

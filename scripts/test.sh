@@ -42,12 +42,14 @@ run_ctest() {
     failed=$((failed + bad))
 }
 
+# Warnings are errors here and in CI (never in a user's build: CMakeLists.txt).
+export TM_WERROR=ON
 bash scripts/bootstrap.sh
 
 run_ctest "build (RelWithDebInfo)" build
 
 echo "== build-asan (TM_SANITIZE=ON)"
-cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DTM_SANITIZE=ON
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DTM_SANITIZE=ON -DTM_WERROR=ON
 cmake --build build-asan -j "$jobs"
 # Leak detection stays on: a leak fails the test that caused it.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}

@@ -16,7 +16,7 @@
 #include "tmc_netinfo.h"
 #include "tmems/tm_report.h"
 #include "tmems/tm_run.h"
-#include "util/tm_i18n.h"
+#include "tmems/tm_i18n.h"
 
 /* A progress line on a terminal is worth it past this many domains. */
 #define PROGRESS_MIN_DOMAINS 5

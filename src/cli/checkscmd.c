@@ -9,7 +9,7 @@
 #include "tmc_exec.h"
 #include "tmc_msg.h"
 #include "tmems/tm_report.h"
-#include "util/tm_i18n.h"
+#include "tmems/tm_i18n.h"
 
 enum { OPT_FORMAT = 256, OPT_LANG, OPT_HELP };
 

@@ -4,7 +4,7 @@
 
 #include "tmc_ci.h"
 #include "tmc_msg.h"
-#include "util/tm_i18n.h"
+#include "tmems/tm_i18n.h"
 
 void tmc_ci_init(tmc_ci_t *ci, const tmc_params_t *p)
 {

@@ -6,7 +6,7 @@
 
 #include "tmc_coverage.h"
 #include "tmems/tm_util.h"
-#include "util/tm_i18n.h"
+#include "tmems/tm_i18n.h"
 
 bool tmc_offline_uncovered(const tmc_params_t *p, const tm_resolver_t *res, const char *ascii)
 {

@@ -15,12 +15,15 @@
 #include "tmc_netinfo.h"
 #include "tmc_params.h"
 #include "tmc_plan.h"
+#include "tmc_plugin_dir.h"
 #include "tmc_spfcmd.h"
 #include "tmc_watch.h"
-#include "util/file.h"
+#include "tmems/tm_file.h"
+#include "tmems/tm_plugin.h"
+#include "tmems/tm_probe.h"
 #include "tmems/tm_report.h"
 #include "tmems/tm_run.h"
-#include "util/tm_i18n.h"
+#include "tmems/tm_i18n.h"
 
 /* Reads a --rules file: a regular file of at most TM_RULES_FILE_MAX bytes. */
 int tmc_load_rules(const tmc_params_t *p, tm_rules_t **rules)
@@ -96,6 +99,7 @@ int tmc_main(int argc, char **argv)
     tmc_params_t params;
     char err[1024];
     tm_rules_t *rules = NULL;
+    tm_static_records_t *rules_records = NULL;
     tm_resolver_t *res = NULL;
     int rc = TMC_EXIT_USAGE;
 
@@ -111,6 +115,9 @@ int tmc_main(int argc, char **argv)
             lang = v;
     }
     tmc_i18n_init(lang);
+    /* The plugins (libcurl, OpenSSL, libidn2) are looked for in the build
+     * tree or next to this binary, by the first run that loads one. */
+    tm_plugin_set_locator(tmc_plugindir);
     if (argc > 1 && strcmp(argv[1], "watch") == 0)
         return tmc_watch_main(argc - 1, argv + 1);
 
@@ -140,6 +147,21 @@ int tmc_main(int argc, char **argv)
     rc = tmc_load_rules(&params, &rules);
     if (rc != TMC_EXIT_READY)
         goto done;
+    tm_status_t rst = tm_run_rules_records(rules, &rules_records);
+    if (rst != TM_OK) {
+        tmc_error("%s", tm_strerror(rst));
+        rc = TMC_EXIT_USAGE;
+        goto done;
+    }
+
+    /* A missing TLS plugin is an error of the installation: it must not
+     * read as a STARTTLS failure of every server. */
+    if (tm_checks_want_smtp_probe(&params.check) &&
+        tm_probe_tls_ready(&params.probe, err, sizeof(err)) != TM_OK) {
+        tmc_error("%s", err);
+        rc = TMC_EXIT_USAGE;
+        goto done;
+    }
 
     const char *cacert, *capath;
     tmc_netinfo_trust(&params, &cacert, &capath);
@@ -165,7 +187,7 @@ int tmc_main(int argc, char **argv)
         /* The spf command is a check_host() front end: a question that
          * times out is temperror (RFC 7208 section 5), even the first. */
         .silence_is_timeout = params.spf_mode,
-        .rules = rules,
+        .records = rules_records,
     };
     if (tm_resolver_create(&ropts, &res, err, sizeof(err)) != TM_OK) {
         tmc_error("%s", err);
@@ -198,6 +220,7 @@ int tmc_main(int argc, char **argv)
                          : tmc_batch_run(&params, res, rules, use_color(&params));
 done:
     tm_resolver_destroy(res);
+    tm_static_records_destroy(rules_records);
     tm_rules_destroy(rules);
     tmc_params_clear(&params);
     return stdout_written(rc);

@@ -10,7 +10,7 @@
 #include "tmc_html.h"
 #include "tmc_i18n.h"
 #include "tmc_msg.h"
-#include "util/tm_i18n.h"
+#include "tmems/tm_i18n.h"
 
 struct tmc_html {
     const tmc_params_t *p;

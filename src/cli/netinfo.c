@@ -5,7 +5,7 @@
 
 #include "tmc_msg.h"
 #include "tmc_netinfo.h"
-#include "util/tm_i18n.h"
+#include "tmems/tm_i18n.h"
 
 void tmc_netinfo_failure(const tmc_params_t *p, const tm_resolver_t *res, size_t checked,
                          size_t total)

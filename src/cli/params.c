@@ -10,11 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check/token_rule.h"
+#include "tmems/tm_token.h"
 #include "tmc_params.h"
 #include "tmems/tm_spf.h"
-#include "util/file.h"
-#include "util/tm_i18n.h"
+#include "tmems/tm_file.h"
+#include "tmems/tm_i18n.h"
 
 const char *tmc_usage(void)
 {
@@ -152,7 +152,14 @@ static bool add_domain(tmc_params_t *p, const char *input, unsigned long line, c
 {
     char ascii[TM_NAME_MAX + 1], display[TM_NAME_MAX * 4 + 1];
     const char *why = NULL;
-    bool valid = tm_domain_from_user(input, ascii, display, &why) == TM_OK;
+    tm_status_t st = tm_domain_from_user(input, ascii, display, &why);
+    /* A missing IDN plugin is an error of the installation, not of the
+     * name: every internationalised name would be refused the same way. */
+    if (st == TM_EUNSUPPORTED) {
+        tm_idn_ready(err, errlen);
+        return false;
+    }
+    bool valid = st == TM_OK;
     /* The spf subcommand is a check_host() front end: a malformed domain is
      * its result none (RFC 7208 section 4.3), so the argument is kept. */
     if (!valid && line == 0 && !p->spf_mode)

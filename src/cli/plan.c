@@ -10,7 +10,7 @@
 #include "tmems/tm_plan.h"
 #include "tmems/tm_report_ci.h"
 #include "tmems/tm_run.h"
-#include "util/tm_i18n.h"
+#include "tmems/tm_i18n.h"
 
 static int worse(int a, int b)
 {

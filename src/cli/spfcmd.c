@@ -15,7 +15,7 @@
 #include "tmems/tm_report.h"
 #include "tmems/tm_run.h"
 #include "tmems/tm_spf.h"
-#include "util/tm_i18n.h"
+#include "tmems/tm_i18n.h"
 
 /* Runs check_host() to its end: NULL need means the rounds are over. */
 static tm_status_t evaluate(tm_resolver_t *res, const tm_spf_query_t *q, tm_rrset_t *rrset,

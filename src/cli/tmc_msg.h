@@ -6,7 +6,9 @@
 /* "tmems-check: <text>\n" on stderr; text is escaped for the terminal. */
 void tmc_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Sets up gettext: the locale from the environment, or --lang. */
+/* Sets up gettext for --lang, or the language the locale variables name:
+ * Japanese binds the catalogue and LC_MESSAGES; English, the language of
+ * the sources, needs neither. */
 void tmc_i18n_init(const char *lang);
 
 #endif

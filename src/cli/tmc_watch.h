@@ -9,7 +9,7 @@
 #include <stdio.h>
 
 #include "tmc_params.h"
-#include "tmems/tm_watch.h"
+#include "tmems/tm_watch_run.h"
 
 /* The options of watch besides the common ones of tmc_params_t. */
 typedef struct {

@@ -18,7 +18,7 @@
 #include "tmc_msg.h"
 #include "tmc_netinfo.h"
 #include "tmc_watch.h"
-#include "util/tm_i18n.h"
+#include "tmems/tm_i18n.h"
 
 const char *tmc_watch_usage(void)
 {

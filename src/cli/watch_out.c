@@ -12,7 +12,7 @@
 
 #include "tmc_watch.h"
 #include "tmems/tm_watch_json.h"
-#include "util/tm_i18n.h"
+#include "tmems/tm_i18n.h"
 
 #define GREEN "\033[32m"
 #define YELLOW "\033[33m"

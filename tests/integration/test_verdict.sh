@@ -183,9 +183,9 @@ expect_json '[.results[0].checks[] | select(.console) | .id] | join(",")' \
     "token.present,token.format,token.match,mx.tmems,spf.include"
 tm_run before.example
 expect_stdout_has "the marked finding" '^  info   mx\.tmems +\(!\) The MX does not point at TMEmS yet'
-expect_stdout_has "both views" '^Verdict: ready — 0 failures, 1 warning \| TMEmS console: 設定が必要 \(configuration required\), \(!\) on 受信サーバ \(expected before the MX cutover: nothing to fix\)$'
+expect_stdout_has "both views" '^Verdict: ready — 0 failures, 1 warning \| TMEmS console: 設定が必要 \(configuration required\), \(!\) on 受信サーバ \(expected before the MX cutover\)$'
 tm_run --lang ja before.example
-expect_stdout_has "both views in Japanese" '^判定: 準備完了 — 異常 0 件、警告 1 件 \| TMEmS 管理コンソール: 設定が必要、\(!\) の付くセクション: 受信サーバ \(MX 切り替え前は想定どおり: 対処不要\)$'
+expect_stdout_has "both views in Japanese" '^判定: 準備完了 — 異常 0 件、警告 1 件 \| TMEmS 管理コンソール: 設定が必要、\(!\) の付くセクション: 受信サーバ \(MX 切り替え前は想定どおり\)$'
 
 tm_case "no SPF record: not ready, while the console shows 完了"
 tm_run --format json spf-none.example
@@ -203,7 +203,7 @@ tm_case "no token: the console flags 全般 / ドメイン名"
 tm_run notoken.example
 expect_exit 1
 expect_stdout_has "marked" '^  fail   token\.present +\(!\) No ownership token'
-expect_stdout_has "verdict" '\| TMEmS console: 設定が必要 \(configuration required\), \(!\) on 全般 / ドメイン名, 受信サーバ \(expected before the MX cutover: nothing to fix\)$'
+expect_stdout_has "verdict" '\| TMEmS console: 設定が必要 \(configuration required\), \(!\) on 全般 / ドメイン名, 受信サーバ \(expected before the MX cutover\)$'
 tm_run --format junit notoken.example
 expect_stdout_has "JUnit: the console's own check" '<testcase classname="domain" name="token.present">\n?'
 expect_stdout_has "JUnit: the (!) in the message" '<failure message="\(!\) No ownership token'

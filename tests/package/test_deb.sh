@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # test_deb.sh BUILD_DIR - the Debian package: cpack -G DEB builds it from
-# the build tree; its control data names the libraries the binary links
-# (dpkg-shlibdeps), section net; it carries the binary, the man page, the
-# Japanese catalogue, the completion and the copyright; and the binary,
-# unpacked with dpkg -x into a scratch root, runs the demo offline, in
-# English and in Japanese, finding its catalogue relative to itself.
+# the build tree; its control data names the libraries the binary and its
+# plugins link (dpkg-shlibdeps: libcurl4 comes from the DoH plugin, libssl3
+# from the TLS plugin, and each package is named once), section net; it
+# carries the binary, the plugins, the man page, the Japanese catalogue,
+# the completion and the copyright; and the binary, unpacked with dpkg -x
+# into a scratch root, runs the demo offline, in English and in Japanese,
+# finding its catalogue relative to itself, and finds its plugins there
+# too.
 set -uo pipefail
 
 build=$(cd "$1" && pwd)
@@ -39,11 +42,12 @@ field() { printf '%s\n' "$info" | sed -n "s/^ $1: //p"; }
 [ -n "$(field Description)" ] && ok "Description: $(field Description)" || bad "no Description"
 depends=$(field Depends)
 echo "     Depends: $depends"
-for lib in libc-ares2 libcurl4 libcjson1 libzscanner4 libidn2-0 libc6; do
-    if printf '%s\n' "$depends" | tr ',' '\n' | grep -q "^ *$lib\b"; then
-        ok "Depends names $lib"
+for lib in libc-ares2 libcurl4 libssl3 libcjson1 libzscanner4 libidn2-0 libc6; do
+    n=$(printf '%s\n' "$depends" | tr ',' '\n' | grep -c "^ *$lib\b")
+    if [ "$n" -eq 1 ]; then
+        ok "Depends names $lib once"
     else
-        bad "Depends lacks $lib"
+        bad "Depends names $lib $n times"
     fi
 done
 
@@ -65,6 +69,9 @@ while IFS= read -r dep; do
 done < <(printf '%s\n' "$depends" | tr ',' '\n' | sed 's/^ *//')
 
 contents=$(dpkg-deb -c "$deb" | awk '{print $6}')
+plugins=$(printf '%s\n' "$contents" | grep '/tmems-check/[a-z]*\.so$' | sort | tr '\n' ' ')
+[ "$(printf '%s\n' "$contents" | grep -c '/tmems-check/\(doh\|tls\)\.so$')" -eq 2 ] \
+    && ok "contains the plugins: $plugins" || bad "plugins missing: $plugins"
 for path in ./usr/bin/tmems-check \
             ./usr/share/man/man1/tmems-check.1.gz \
             ./usr/share/locale/ja/LC_MESSAGES/tmems-check.mo \
@@ -88,6 +95,16 @@ printf '%s\n' "$out" | grep -q '^判定: ' && ok "Japanese report from the packa
 gzip -dc "$tmp/root/usr/share/man/man1/tmems-check.1.gz" | grep -q '^\.TH TMEMS' && ok "man page readable" || bad "man page unreadable"
 msgunfmt "$tmp/root/usr/share/locale/ja/LC_MESSAGES/tmems-check.mo" > /dev/null && ok "catalogue readable" || bad "catalogue unreadable"
 "$exe" --version | grep -q '^tmems-check ' && ok "--version" || bad "--version"
+# The plugins next to the unpacked binary: a DoH run loads its plugin (and
+# fails on the closed port with a transport error, exit 3, not with a
+# missing plugin, exit 2).
+out=$(env -i PATH=/usr/bin:/bin "$exe" --doh http://127.0.0.1:9/dns-query --timeout 500 \
+      --tries 1 acme-corp.example 2>&1); rc=$?
+if [ "$rc" -eq 3 ] && ! printf '%s\n' "$out" | grep -q plugin; then
+    ok "the unpacked binary finds its DoH plugin"
+else
+    bad "DoH from the unpacked binary (exit $rc): $out"
+fi
 
 if [ "$failures" -ne 0 ]; then
     echo "test_deb: $failures failures"

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tmems/tm_run.h"
+#include "tmems/tm_result.h"
 
 static inline int fixture_english(void **state)
 {

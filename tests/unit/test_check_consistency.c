@@ -12,7 +12,7 @@
 #include <cmocka.h>
 
 #include "check_fixture.h"
-#include "tmems/tm_probe.h"
+#include "tmems/tm_probe_view.h"
 
 #define NS1 "ns1.acme.example"
 #define NS2 "ns2.acme.example"
@@ -525,15 +525,15 @@ static void test_wants(void **state)
     (void)state;
     tm_check_options_t o;
     memset(&o, 0, sizeof(o));
-    assert_false(tm_probe_wants_auth(&o));
+    assert_false(tm_checks_want_auth_probe(&o));
     o.authoritative = true;
-    assert_true(tm_probe_wants_auth(&o));
+    assert_true(tm_checks_want_auth_probe(&o));
     o.skip = "dns.";
-    assert_false(tm_probe_wants_auth(&o));
+    assert_false(tm_checks_want_auth_probe(&o));
     o.skip = NULL;
     o.offline = true;
-    assert_false(tm_probe_wants_auth(&o));
-    assert_false(tm_probe_wants_auth(NULL));
+    assert_false(tm_checks_want_auth_probe(&o));
+    assert_false(tm_checks_want_auth_probe(NULL));
 }
 
 /* In the catalogue right after token.match, and run only with the option. */

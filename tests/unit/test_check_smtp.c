@@ -11,7 +11,7 @@
 #include <cmocka.h>
 
 #include "check_fixture.h"
-#include "tmems/tm_probe.h"
+#include "tmems/tm_probe_view.h"
 
 #define MAIL1 "mail1.acme.example"
 #define MAIL2 "mail2.acme.example"
@@ -427,11 +427,11 @@ static void test_wants_and_registry(void **state)
     fx_t *fx = *state;
     tm_check_options_t o;
     memset(&o, 0, sizeof(o));
-    assert_false(tm_probe_wants_smtp(&o));
+    assert_false(tm_checks_want_smtp_probe(&o));
     o.smtp = true;
-    assert_true(tm_probe_wants_smtp(&o));
+    assert_true(tm_checks_want_smtp_probe(&o));
     o.only = "mx.";
-    assert_false(tm_probe_wants_smtp(&o));
+    assert_false(tm_checks_want_smtp_probe(&o));
 
     size_t n;
     const tm_check_def_t *cat = tm_check_catalogue(&n);

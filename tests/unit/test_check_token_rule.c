@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "check/token_rule.h"
+#include "tmems/tm_token.h"
 #include "check_fixture.h"
 
 #define T32 "88vf4Tw3IPext5MmvoQSYF5mxwOczSpc"

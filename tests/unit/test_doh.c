@@ -233,23 +233,72 @@ static void test_classify_transport(void **state)
     assert_int_equal(tm_doh_classify_transport(CURLE_OPERATION_TIMEDOUT, NULL), TM_DNS_TIMEOUT);
 }
 
+/* The test process does not link libcurl (nor does the program): it is
+ * mapped when the DoH plugin is loaded, not before.  First test of the
+ * file: nothing has loaded the plugin yet. */
+static bool curl_mapped(void)
+{
+    FILE *f = fopen("/proc/self/maps", "r");
+    assert_non_null(f);
+    char line[4096];
+    bool found = false;
+    while (!found && fgets(line, sizeof line, f))
+        found = strstr(line, "/libcurl") != NULL;
+    fclose(f);
+    return found;
+}
+
+static void test_curl_loaded_on_use(void **state)
+{
+    (void)state;
+    assert_false(curl_mapped());
+    const tm_doh_api_t *api = NULL;
+    char err[512];
+    assert_int_equal(tm_doh_api_load(TM_TEST_PLUGIN_DIR, &api, err, sizeof err), TM_OK);
+    assert_non_null(api);
+    assert_true(curl_mapped());
+    /* Once per process: the same table again. */
+    const tm_doh_api_t *again = NULL;
+    assert_int_equal(tm_doh_api_load(TM_TEST_PLUGIN_DIR, &again, err, sizeof err), TM_OK);
+    assert_ptr_equal(api, again);
+}
+
+/* Without its plugin, DoH is refused when the resolver is made, with the
+ * file and the loader's reason: never a run whose every answer fails. */
+static void test_plugin_missing(void **state)
+{
+    (void)state;
+    char err[1024];
+    tm_resolver_t *res = (tm_resolver_t *)1;
+    tm_resolver_options_t o = {.doh_url = "https://dns.example/dns-query",
+                               .plugin_dir = "/nonexistent-tmems-plugins"};
+    assert_int_equal(tm_resolver_create(&o, &res, err, sizeof err), TM_ENOTFOUND);
+    assert_null(res);
+    assert_non_null(strstr(err, "DNS over HTTPS cannot be used: its plugin is missing or broken"));
+    assert_non_null(strstr(err, "/nonexistent-tmems-plugins/doh.so"));
+    assert_non_null(strstr(err, "No such file or directory"));
+}
+
 static void test_create_rejects(void **state)
 {
     (void)state;
     char err[256];
+    const tm_doh_api_t *api = NULL;
+    assert_int_equal(tm_doh_api_load(TM_TEST_PLUGIN_DIR, &api, err, sizeof err), TM_OK);
     tm_doh_t *doh = (tm_doh_t *)1;
     tm_doh_config_t cfg = {.url = "ftp://dns.example/", .timeout_ms = 100, .tries = 1};
-    assert_int_equal(tm_doh_create(&cfg, &doh, err, sizeof err), TM_EINVAL);
+    assert_int_equal(api->create(&cfg, &doh, err, sizeof err), TM_EINVAL);
     assert_null(doh);
     assert_non_null(strstr(err, "invalid DoH URL 'ftp://dns.example/'"));
     assert_non_null(strstr(err, "only http:// and https://"));
-    assert_int_equal(tm_doh_create(NULL, &doh, err, sizeof err), TM_EINVAL);
-    tm_doh_destroy(NULL);
+    assert_int_equal(api->create(NULL, &doh, err, sizeof err), TM_EINVAL);
+    api->destroy(NULL);
 
     /* The resolver takes one transport: not DoH with servers or offline. */
     const char *servers[] = {"127.0.0.1:53"};
     tm_resolver_t *res = NULL;
     tm_resolver_options_t o = {.doh_url = "http://127.0.0.1:1/dns-query",
+                               .plugin_dir = TM_TEST_PLUGIN_DIR,
                                .servers = servers,
                                .nservers = 1};
     assert_int_equal(tm_resolver_create(&o, &res, err, sizeof err), TM_EINVAL);
@@ -590,7 +639,8 @@ static tm_status_t ask_failure(const char *path, unsigned tries, const char *con
 {
     char url[128], err[256];
     snprintf(url, sizeof url, "http://127.0.0.1:%u%s", SRV.port, path);
-    tm_resolver_options_t o = {.doh_url = url, .timeout_ms = 3000, .tries = tries};
+    tm_resolver_options_t o = {.doh_url = url, .timeout_ms = 3000, .tries = tries,
+                               .plugin_dir = TM_TEST_PLUGIN_DIR};
     tm_resolver_t *res = NULL;
     tm_status_t st = tm_resolver_create(&o, &res, err, sizeof err);
     if (st != TM_OK)
@@ -702,7 +752,8 @@ static void test_closed_port(void **state)
 
     char url[128];
     snprintf(url, sizeof url, "http://127.0.0.1:%u/dns-query", ntohs(a.sin_port));
-    tm_resolver_options_t o = {.doh_url = url, .timeout_ms = 2000, .tries = 2};
+    tm_resolver_options_t o = {.doh_url = url, .timeout_ms = 2000, .tries = 2,
+                               .plugin_dir = TM_TEST_PLUGIN_DIR};
     tm_resolver_t *res = NULL;
     got_t g = {0};
     assert_int_equal(tm_resolver_create(&o, &res, NULL, 0), TM_OK);
@@ -749,6 +800,8 @@ static void test_enomem(void **state)
 int main(void)
 {
     const struct CMUnitTest pure[] = {
+        cmocka_unit_test(test_curl_loaded_on_use),
+        cmocka_unit_test(test_plugin_missing),
         cmocka_unit_test(test_url_table),
         cmocka_unit_test(test_url_limits),
         cmocka_unit_test(test_url_template),

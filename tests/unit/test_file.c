@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "tmems/tm_status.h"
-#include "util/file.h"
+#include "tmems/tm_file.h"
 
 static char dir[64];
 

@@ -1,8 +1,9 @@
 /* test_idn.c - tm_domain_from_user: what a user types becomes the A-label
- * form DNS uses under IDNA2008 (RFC 5890-5892, via libidn2), shown to people
- * in its U-label form (docs/checks.md domain.name: internationalised names are
- * accepted and shown in both forms); every invalid name is refused with a
- * reason. */
+ * form DNS uses under IDNA2008 (RFC 5890-5892, via libidn2 in the IDN
+ * plugin), shown to people in its U-label form (docs/checks.md domain.name:
+ * internationalised names are accepted and shown in both forms); every
+ * invalid name is refused with a reason; without the plugin, ASCII names
+ * still work and the others are refused as unsupported, never as invalid. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,11 +15,25 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tmems/tm_plugin.h"
 #include "tmems/tm_util.h"
+
+/* The plugins of the build tree (cmake/plugins.cmake), as the command
+ * line's locator finds them. */
+static void build_plugins(char *out, size_t outlen)
+{
+    snprintf(out, outlen, "%s", TM_TEST_PLUGIN_DIR);
+}
+
+static void no_plugins(char *out, size_t outlen)
+{
+    snprintf(out, outlen, "%s", "/nonexistent-tmems-plugins");
+}
 
 static int setup(void **state)
 {
     (void)state;
+    tm_plugin_set_locator(build_plugins);
     setenv("LANGUAGE", "C", 1);
     setenv("LANG", "C", 1);
     setlocale(LC_ALL, "C");
@@ -208,6 +223,34 @@ static void test_why_may_be_null(void **state)
     assert_string_equal(a, "xn--r8jz45g.jp");
 }
 
+/* Without the plugin: plain ASCII names need no IDNA2008; a U-label or an
+ * A-label is unsupported (not invalid), and tm_idn_ready names the file. */
+static void test_missing_plugin(void **state)
+{
+    (void)state;
+    tm_plugin_set_locator(no_plugins);
+    accept("Mail.Example.COM.", "mail.example.com", "mail.example.com");
+    char a[TM_NAME_MAX + 1], d[TM_NAME_MAX * 4 + 1];
+    const char *why = NULL;
+    assert_int_equal(tm_domain_from_user("例え.jp", a, d, &why), TM_EUNSUPPORTED);
+    assert_non_null(why);
+    assert_non_null(strstr(why, "IDN plugin"));
+    why = NULL;
+    assert_int_equal(tm_domain_from_user("xn--r8jz45g.jp", a, d, &why), TM_EUNSUPPORTED);
+    assert_non_null(why);
+    /* Invalid names are still invalid, whatever is installed. */
+    assert_int_equal(tm_domain_from_user("bad name.jp", a, d, NULL), TM_EINVAL);
+    char err[2048];
+    assert_int_equal(tm_idn_ready(err, sizeof err), TM_EUNSUPPORTED);
+    assert_non_null(strstr(err, "the IDN plugin is missing or broken"));
+    assert_non_null(strstr(err, "/nonexistent-tmems-plugins/idn.so"));
+    assert_int_equal(tm_idn_ready(NULL, 0), TM_EUNSUPPORTED);
+
+    tm_plugin_set_locator(build_plugins);
+    assert_int_equal(tm_idn_ready(err, sizeof err), TM_OK);
+    accept("例え.jp", "xn--r8jz45g.jp", "例え.jp");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -224,6 +267,7 @@ int main(void)
         cmocka_unit_test_setup(test_hostile_bytes, setup),
         cmocka_unit_test_setup(test_lengths, setup),
         cmocka_unit_test_setup(test_why_may_be_null, setup),
+        cmocka_unit_test_setup(test_missing_plugin, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

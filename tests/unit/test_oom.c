@@ -79,6 +79,7 @@ static int teardown(void **state)
 static tm_status_t full_check(tm_buf_t *text, tm_buf_t *json, tm_check_status_t *verdict)
 {
     tm_rules_t *rules = NULL;
+    tm_static_records_t *records = NULL;
     tm_resolver_t *res = NULL;
     tm_result_t *result = NULL;
     tm_buf_t one;
@@ -89,13 +90,15 @@ static tm_status_t full_check(tm_buf_t *text, tm_buf_t *json, tm_check_status_t 
     tm_buf_init(&one);
     if ((st = tm_rules_bundled("jp", &rules)) != TM_OK)
         goto done;
+    if ((st = tm_run_rules_records(rules, &records)) != TM_OK)
+        goto done;
     tm_resolver_options_t ropts = {
         .timeout_ms = 2000,
         .tries = 3,
         .offline = true,
         .zone_files = zones,
         .nzones = 1,
-        .rules = rules,
+        .records = records,
     };
     if ((st = tm_resolver_create(&ropts, &res, err, sizeof err)) != TM_OK)
         goto done;
@@ -115,6 +118,7 @@ done:
     tm_buf_clear(&one);
     tm_result_destroy(result);
     tm_resolver_destroy(res);
+    tm_static_records_destroy(records);
     tm_rules_destroy(rules);
     return st;
 }
@@ -221,6 +225,7 @@ static tm_status_t spf_pipeline(tm_spf_result_t *result, unsigned *lookups)
 {
     static const uint8_t mail[4] = {192, 0, 2, 26};
     tm_rules_t *rules = NULL;
+    tm_static_records_t *records = NULL;
     tm_rrset_t *set = NULL;
     tm_spf_analysis_t *a = NULL;
     tm_questions_t need;
@@ -229,7 +234,8 @@ static tm_status_t spf_pipeline(tm_spf_result_t *result, unsigned *lookups)
 
     tm_questions_init(&need);
     tm_spf_eval_init(&ev);
-    if ((st = tm_rules_bundled("jp", &rules)) != TM_OK)
+    if ((st = tm_rules_bundled("jp", &rules)) != TM_OK ||
+        (st = tm_run_rules_records(rules, &records)) != TM_OK)
         goto done;
     if (!(set = tm_rrset_create())) {
         st = TM_ENOMEM;
@@ -253,8 +259,10 @@ static tm_status_t spf_pipeline(tm_spf_result_t *result, unsigned *lookups)
             else if (type == TM_RR_TXT && strcmp(n, "_spf.oom.example") == 0)
                 st = put_txt(set, n, "v=spf1 ip4:198.51.100.0/24 mx:%{d} -all");
             else if (type == TM_RR_TXT && strcmp(n, rules->spf_include) == 0) {
-                tm_answer_t *rules_ans = tm_rules_answer(rules, n, type);
-                st = rules_ans ? tm_rrset_put_own(set, rules_ans) : TM_ENOMEM;
+                tm_answer_t *rules_ans = NULL;
+                st = tm_static_records_answer(records, n, type, &rules_ans);
+                if (st == TM_OK)
+                    st = rules_ans ? tm_rrset_put_own(set, rules_ans) : TM_ENOTFOUND;
             } else
                 st = put_a(set, n, type,
                            type == TM_RR_A && strcmp(n, "mail.oom.example") == 0 ? mail : NULL);
@@ -279,6 +287,7 @@ done:
     tm_questions_clear(&need);
     tm_spf_analysis_destroy(a);
     tm_rrset_destroy(set);
+    tm_static_records_destroy(records);
     tm_rules_destroy(rules);
     return st;
 }

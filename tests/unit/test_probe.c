@@ -247,7 +247,8 @@ static void smtp_stop(smtp_srv_t *s)
 
 static tm_smtp_view_t *smtp_probe(uint16_t port, unsigned timeout_ms, const char *helo)
 {
-    tm_probe_options_t o = {.timeout_ms = timeout_ms, .smtp_port = port, .helo = helo};
+    tm_probe_options_t o = {.timeout_ms = timeout_ms, .smtp_port = port, .helo = helo,
+                            .plugin_dir = TM_TEST_PLUGIN_DIR};
     tm_probe_targets_t t = one_target("mx." DOMAIN);
     tm_smtp_view_t *v = NULL;
     assert_int_equal(tm_probe_run(&o, NULL, NULL, &t, NULL, &v), TM_OK);
@@ -256,6 +257,61 @@ static tm_smtp_view_t *smtp_probe(uint16_t port, unsigned timeout_ms, const char
     assert_int_equal(v->port, port);
     return v;
 }
+
+/* ---- the TLS plugin ----------------------------------------------------------- */
+
+/* Neither the program nor this test links OpenSSL: it is mapped when the
+ * STARTTLS probe first needs its plugin, not before.  First test of the
+ * file: nothing has loaded the plugin yet. */
+static bool openssl_mapped(void)
+{
+    FILE *f = fopen("/proc/self/maps", "r");
+    assert_non_null(f);
+    char line[4096];
+    bool found = false;
+    while (!found && fgets(line, sizeof line, f))
+        found = strstr(line, "/libssl") != NULL || strstr(line, "/libcrypto") != NULL;
+    fclose(f);
+    return found;
+}
+
+static void test_openssl_loaded_on_use(void **state)
+{
+    (void)state;
+    assert_false(openssl_mapped());
+    tm_probe_options_t o = {.plugin_dir = TM_TEST_PLUGIN_DIR};
+    char err[512];
+    assert_int_equal(tm_probe_tls_ready(&o, err, sizeof err), TM_OK);
+    assert_true(openssl_mapped());
+}
+
+/* Without its plugin: tm_probe_tls_ready names the file and the reason, and
+ * a probe that goes on regardless fails STARTTLS with that reason, never
+ * with a made-up one about the server. */
+static void test_tls_plugin_missing(void **state)
+{
+    (void)state;
+    tm_probe_options_t o = {.timeout_ms = 2000, .plugin_dir = "/nonexistent-tmems-plugins"};
+    char err[1024];
+    assert_int_equal(tm_probe_tls_ready(&o, err, sizeof err), TM_ENOTFOUND);
+    assert_non_null(strstr(err, "STARTTLS cannot be probed: the TLS plugin is missing or broken"));
+    assert_non_null(strstr(err, "/nonexistent-tmems-plugins/tls.so"));
+
+    smtp_srv_t *s = smtp_start(SMTP_BAD_TLS);
+    o.smtp_port = s->port;
+    tm_probe_targets_t t = one_target("mx." DOMAIN);
+    tm_smtp_view_t *v = NULL;
+    assert_int_equal(tm_probe_run(&o, NULL, NULL, &t, NULL, &v), TM_OK);
+    const tm_smtp_server_t *r = &v->servers[0];
+    assert_true(r->starttls_offered);
+    assert_int_equal(r->outcome, TM_SMTP_TLS_FAILED);
+    assert_non_null(r->error);
+    assert_non_null(strstr(r->error, "/nonexistent-tmems-plugins/tls.so"));
+    smtp_stop(s);
+    tm_smtp_view_destroy(v);
+}
+
+/* ---- SMTP ------------------------------------------------------------------------ */
 
 static void test_smtp_no_starttls(void **state)
 {
@@ -416,7 +472,8 @@ static void test_smtp_out_of_memory(void **state)
 {
     (void)state;
     smtp_srv_t *s = smtp_start(SMTP_NO_STARTTLS);
-    tm_probe_options_t o = {.timeout_ms = 2000, .smtp_port = s->port};
+    tm_probe_options_t o = {.timeout_ms = 2000, .smtp_port = s->port,
+                            .plugin_dir = TM_TEST_PLUGIN_DIR};
     tm_probe_targets_t t = one_target("mx." DOMAIN);
     unsigned n;
     for (n = 1; n < 1000; n++) {
@@ -455,7 +512,8 @@ static void test_probes_share_the_loop(void **state)
     tm_resolver_options_t ro = {.offline = true};
     tm_resolver_t *loop = NULL;
     assert_int_equal(tm_resolver_create(&ro, &loop, NULL, 0), TM_OK);
-    tm_probe_options_t o = {.timeout_ms = 300, .smtp_port = s->port};
+    tm_probe_options_t o = {.timeout_ms = 300, .smtp_port = s->port,
+                            .plugin_dir = TM_TEST_PLUGIN_DIR};
     tm_probe_targets_t t = one_target("mx." DOMAIN);
     tm_probe_t *p[3] = {NULL, NULL, NULL};
     done_count_t d = {0};
@@ -489,7 +547,8 @@ static void test_probe_destroyed_early(void **state)
     tm_resolver_options_t ro = {.offline = true};
     tm_resolver_t *loop = NULL;
     assert_int_equal(tm_resolver_create(&ro, &loop, NULL, 0), TM_OK);
-    tm_probe_options_t o = {.timeout_ms = 60000, .smtp_port = s->port};
+    tm_probe_options_t o = {.timeout_ms = 60000, .smtp_port = s->port,
+                            .plugin_dir = TM_TEST_PLUGIN_DIR};
     tm_probe_targets_t t = one_target("mx." DOMAIN);
     tm_probe_t *p = NULL;
     done_count_t d = {0};
@@ -744,6 +803,8 @@ static void test_arguments(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_openssl_loaded_on_use),
+        cmocka_unit_test(test_tls_plugin_missing),
         cmocka_unit_test(test_smtp_no_starttls),
         cmocka_unit_test(test_smtp_dialogue_seen_by_server),
         cmocka_unit_test(test_smtp_refused),

@@ -10,7 +10,7 @@
 
 #include <string.h>
 
-#include "dns/rdata.h"
+#include "tmems/tm_rdata.h"
 #include "tmems/tm_dns.h"
 
 static int reset_hook(void **state)

@@ -12,6 +12,7 @@
 
 #include "tmems/tm_resolve.h"
 #include "tmems/tm_rules.h"
+#include "tmems/tm_run.h"
 #include "tmems/tm_spf.h"
 
 /* fuzz_spf_macro: a domain-spec ending in two or more dots has an empty
@@ -46,7 +47,9 @@ static void test_offline_rules_answer_oom(void **state)
     (void)state;
     tm_rules_t *rules = NULL;
     assert_int_equal(tm_rules_bundled("jp", &rules), TM_OK);
-    tm_resolver_options_t ropts = {.offline = true, .rules = rules};
+    tm_static_records_t *records = NULL;
+    assert_int_equal(tm_run_rules_records(rules, &records), TM_OK);
+    tm_resolver_options_t ropts = {.offline = true, .records = records};
     bool failed_once = false;
 
     for (unsigned long n = 1; n < 64; n++) {
@@ -81,6 +84,7 @@ static void test_offline_rules_answer_oom(void **state)
             break;
     }
     assert_true(failed_once);
+    tm_static_records_destroy(records);
     tm_rules_destroy(rules);
 }
 

@@ -59,6 +59,7 @@ typedef struct {
     char dir[64];
     char paths[2][128];
     tm_rules_t *rules;
+    tm_static_records_t *records; /* the rules' records, for the resolver */
     tm_resolver_t *res;
     tm_check_options_t opts;
     tm_result_t *result;
@@ -76,7 +77,7 @@ static tm_resolver_t *make_resolver(run_fx_t *fx)
 {
     const char *zones[2] = {fx->paths[0], fx->paths[1]};
     tm_resolver_options_t ro = {.offline = true, .timeout_ms = 2000, .tries = 1,
-                                .zone_files = zones, .nzones = 2, .rules = fx->rules};
+                                .zone_files = zones, .nzones = 2, .records = fx->records};
     tm_resolver_t *res = NULL;
     char err[256] = "";
     if (tm_resolver_create(&ro, &res, err, sizeof(err)) != TM_OK)
@@ -100,7 +101,8 @@ static int setup(void **state)
     snprintf(fx->paths[1], sizeof(fx->paths[1]), "%s/tmems.zone", fx->dir);
     write_file(fx->paths[0], example_zone);
     write_file(fx->paths[1], tmems_zone);
-    if (tm_rules_bundled("jp", &fx->rules) != TM_OK)
+    if (tm_rules_bundled("jp", &fx->rules) != TM_OK ||
+        tm_run_rules_records(fx->rules, &fx->records) != TM_OK)
         return -1;
     fx->res = make_resolver(fx);
     fx->opts.phase = TM_PHASE_AUTO;
@@ -117,6 +119,7 @@ static int teardown(void **state)
     tm_alloc_fail_after(0);
     tm_result_destroy(fx->result);
     tm_resolver_destroy(fx->res);
+    tm_static_records_destroy(fx->records);
     tm_rules_destroy(fx->rules);
     unlink(fx->paths[0]);
     unlink(fx->paths[1]);

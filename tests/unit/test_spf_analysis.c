@@ -357,7 +357,10 @@ static void test_rebuild(void **state)
         fx_answer_all(&z, rrset, &need);
         assert_true(++rounds < 10);
     }
-    assert_int_equal(rounds, 3);
+    /* The apex, then _spf with the site record (asked as soon as the apex
+     * record is known: its live ranges are evaluated too); the TMEmS
+     * include is then answered already. */
+    assert_int_equal(rounds, 2);
     tm_spf_analysis_t *fresh = NULL;
     assert_int_equal(tm_spf_analysis_build(rrset, "example.co.jp", &rules, NULL, &fresh), TM_OK);
     assert_true(a->complete && fresh->complete);

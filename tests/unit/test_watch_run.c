@@ -13,7 +13,7 @@
 #include <cmocka.h>
 
 #include "dns_responder.h"
-#include "tmems/tm_watch.h"
+#include "tmems/tm_watch_run.h"
 
 typedef struct {
     dr_t *srv;

@@ -3,7 +3,7 @@
 #ifndef TMEMS_CHECK_CHECKS_H
 #define TMEMS_CHECK_CHECKS_H
 
-#include "check/finding.h"
+#include "finding.h"
 #include "tmems/tm_check.h"
 
 /* ---- apex facts shared by several checks (context.c) --------------------- */
@@ -103,14 +103,29 @@ tm_status_t tm_check_spf_size(const tm_check_ctx_t *ctx, tm_finding_t *out);
 tm_status_t tm_check_rules_current(const tm_check_ctx_t *ctx, tm_finding_t *out);
 tm_status_t tm_rules_current_needs(const tm_check_ctx_t *ctx, tm_questions_t *need);
 
-/* ---- probed checks (consistency.c, smtp_check.c; views in tm_probe.h) ---- */
+/* ---- probed checks (consistency.c, smtp_check.c; views in tm_probe_view.h) */
 
 tm_status_t tm_check_dns_consistency(const tm_check_ctx_t *ctx, tm_finding_t *out);
 /* The apex NS and SOA, and the addresses of the NS hosts. */
 tm_status_t tm_consistency_needs(const tm_check_ctx_t *ctx, tm_questions_t *need);
+/* The authoritative servers of ctx->domain: every address of every host of
+ * the apex NS answer in ctx->rrset (its IPv4 addresses; the IPv6 ones only
+ * for a host without IPv4, so a machine without IPv6 does not report a
+ * working server as silent), in NS order.  A host without an address is
+ * listed with has_addr false.  Empty when the NS answer is missing or has
+ * no records.  Fills *out; allocates nothing. */
+void tm_auth_targets(const tm_check_ctx_t *ctx, tm_probe_targets_t *out);
+
 tm_status_t tm_check_inbound_smtp(const tm_check_ctx_t *ctx, tm_finding_t *out);
 /* The addresses of the MX hosts to greet. */
 tm_status_t tm_smtp_needs(const tm_check_ctx_t *ctx, tm_questions_t *need);
+/* The receiving servers of ctx->domain to greet on port 25: the MX hosts
+ * that are not TMEmS inbound hosts, by preference (before and after the
+ * cutover alike: after it they are the servers that bypass TMEmS, and the
+ * real receiving servers are only in the console), each with its first
+ * IPv4 address, else its first IPv6 one.  Address-literal MX targets are
+ * left out (mx.target reports them).  Fills *out; allocates nothing. */
+void tm_smtp_targets(const tm_check_ctx_t *ctx, tm_probe_targets_t *out);
 
 /* The rules' site name in the reader's language (the bundled names are in
  * the catalogue; a --rules file's own name is shown as written). */

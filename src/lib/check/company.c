@@ -3,8 +3,8 @@
  * <id>.in.<site> for the MX and <id>.relay.<site> for outbound relay. */
 #include <string.h>
 
-#include "check/checks.h"
-#include "util/tm_i18n.h"
+#include "checks.h"
+#include "tmems/tm_i18n.h"
 
 static bool company_valid(const tm_check_ctx_t *ctx) { return tm_ctx_company_valid(ctx); }
 

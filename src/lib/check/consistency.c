@@ -6,15 +6,15 @@
  * out the old records: senders then get the old or the new MX depending on
  * which server their resolver asked.
  *
- * Pure: the answers of each server come in ctx->auth (tm_probe.h), filled by
- * src/lib/probe/auth.c; the recursive ones are in the rrset. */
+ * Pure: the answers of each server come in ctx->auth (tm_probe_view.h), filled
+ * by src/lib/probe/auth.c; the recursive ones are in the rrset. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "check/checks.h"
-#include "tmems/tm_probe.h"
-#include "util/tm_i18n.h"
+#include "checks.h"
+#include "tmems/tm_probe_view.h"
+#include "tmems/tm_i18n.h"
 
 /* Bytes of one value (an MX set, a TXT record) shown in a message; the
  * comparison itself always uses the whole value. */
@@ -94,12 +94,6 @@ void tm_auth_targets(const tm_check_ctx_t *ctx, tm_probe_targets_t *out)
                 return;
         }
     }
-}
-
-bool tm_probe_wants_auth(const tm_check_options_t *opts)
-{
-    return opts && opts->authoritative && !opts->offline &&
-           tm_check_selected("dns.consistency", opts->only, opts->skip);
 }
 
 tm_status_t tm_consistency_needs(const tm_check_ctx_t *ctx, tm_questions_t *need)

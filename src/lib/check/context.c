@@ -4,8 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "check/checks.h"
-#include "util/tm_i18n.h"
+#include "checks.h"
+#include "tmems/tm_i18n.h"
 
 const tm_answer_t *tm_ctx_txt(const tm_check_ctx_t *ctx)
 {

@@ -4,8 +4,8 @@
 #include <ctype.h>
 #include <string.h>
 
-#include "check/checks.h"
-#include "util/tm_i18n.h"
+#include "checks.h"
+#include "tmems/tm_i18n.h"
 
 tm_status_t tm_check_domain_name(const tm_check_ctx_t *ctx, tm_finding_t *out)
 {
@@ -309,7 +309,10 @@ tm_status_t tm_check_token_format(const tm_check_ctx_t *ctx, tm_finding_t *out)
     st = tm_finding_set(out, TM_CHECK_FAIL,
                         _("The ownership token is malformed, so the console cannot verify it"));
     if (st == TM_OK) {
+        tm_free(out->detail);
         out->detail = scratch.detail;
+        out->detail_len = scratch.detail_len;
+        out->detail_cap = scratch.detail_cap;
         scratch.detail = NULL;
         st = tm_finding_fix(out, _("Publish the token exactly as the console shows it, as one "
                                    "string:"));

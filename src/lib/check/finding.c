@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "check/finding.h"
+#include "finding.h"
 
 const char *tm_check_status_name(tm_check_status_t status)
 {
@@ -75,39 +75,47 @@ tm_check_status_t tm_findings_verdict(const tm_findings_t *f)
     return error ? TM_CHECK_ERROR : warn ? TM_CHECK_WARN : TM_CHECK_PASS;
 }
 
-static tm_status_t vset(char **field, bool append_line, const char *fmt, va_list ap)
+/* A text field of a finding: the pointer, and the length and allocation
+ * finding.c knows of (0: measure). */
+typedef struct {
+    char **text;
+    size_t *len, *cap;
+} field_t;
+
+#define FIELD(f, name) ((field_t){&(f)->name, &(f)->name##_len, &(f)->name##_cap})
+
+/* Sets the field to the formatted text, or with append_line adds it as a
+ * new line; the allocation grows geometrically, so a long list of lines
+ * costs what its bytes cost. */
+static tm_status_t vset(field_t field, bool append_line, const char *fmt, va_list ap)
 {
-    tm_buf_t buf;
-    tm_buf_init(&buf);
     va_list probe;
     va_copy(probe, ap);
     int n = vsnprintf(NULL, 0, fmt, probe);
     va_end(probe);
     if (n < 0)
         return TM_EINVAL;
-    tm_status_t st = TM_OK;
-    if (append_line && *field) {
-        st = tm_buf_puts(&buf, *field);
-        if (st == TM_OK)
-            st = tm_buf_putc(&buf, '\n');
+    char *old = *field.text;
+    bool append = append_line && old;
+    size_t have = 0;
+    if (append)
+        have = *field.len ? *field.len : strlen(old);
+    size_t need = have + (append ? 1 : 0) + (size_t)n + 1;
+    char *text = old;
+    if (!append || need > *field.cap) {
+        size_t cap = append && *field.cap * 2 > need ? *field.cap * 2 : need;
+        text = append ? tm_realloc(old, cap) : tm_malloc(cap);
+        if (!text)
+            return TM_ENOMEM;
+        if (!append)
+            tm_free(old);
+        *field.cap = cap;
     }
-    char *line = tm_malloc((size_t)n + 1);
-    if (!line)
-        st = TM_ENOMEM;
-    if (st == TM_OK) {
-        vsnprintf(line, (size_t)n + 1, fmt, ap);
-        st = tm_buf_append(&buf, line, (size_t)n);
-    }
-    tm_free(line);
-    if (st != TM_OK) {
-        tm_buf_clear(&buf);
-        return st;
-    }
-    char *text = tm_buf_take(&buf);
-    if (!text)
-        return TM_ENOMEM;
-    tm_free(*field);
-    *field = text;
+    if (append)
+        text[have++] = '\n';
+    vsnprintf(text + have, (size_t)n + 1, fmt, ap);
+    *field.text = text;
+    *field.len = have + (size_t)n;
     return TM_OK;
 }
 
@@ -116,7 +124,8 @@ tm_status_t tm_finding_set(tm_finding_t *f, tm_check_status_t status, const char
     f->status = status;
     va_list ap;
     va_start(ap, fmt);
-    tm_status_t st = vset(&f->summary, false, fmt, ap);
+    size_t len = 0, cap = 0; /* one line, never appended to */
+    tm_status_t st = vset((field_t){&f->summary, &len, &cap}, false, fmt, ap);
     va_end(ap);
     return st;
 }
@@ -125,7 +134,7 @@ tm_status_t tm_finding_detail(tm_finding_t *f, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    tm_status_t st = vset(&f->detail, true, fmt, ap);
+    tm_status_t st = vset(FIELD(f, detail), true, fmt, ap);
     va_end(ap);
     return st;
 }
@@ -134,7 +143,7 @@ tm_status_t tm_finding_fix(tm_finding_t *f, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    tm_status_t st = vset(&f->fix, true, fmt, ap);
+    tm_status_t st = vset(FIELD(f, fix), true, fmt, ap);
     va_end(ap);
     return st;
 }
@@ -144,9 +153,9 @@ tm_status_t tm_finding_fix_record(tm_finding_t *f, const char *fmt, ...)
     va_list ap, again;
     va_start(ap, fmt);
     va_copy(again, ap);
-    tm_status_t st = vset(&f->fix, true, fmt, ap);
+    tm_status_t st = vset(FIELD(f, fix), true, fmt, ap);
     if (st == TM_OK)
-        st = vset(&f->fix_records, true, fmt, again);
+        st = vset(FIELD(f, fix_records), true, fmt, again);
     va_end(again);
     va_end(ap);
     return st;

@@ -18,12 +18,7 @@ tm_status_t tm_finding_fix(tm_finding_t *f, const char *fmt, ...)
  * for a line holding a placeholder: that is a plain tm_finding_fix. */
 tm_status_t tm_finding_fix_record(tm_finding_t *f, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-/* Appends bytes from DNS to buf as a double-quoted string, escaped by the
- * one policy (tm_text_escape_quoted: \" \\ \xNN \uNNNN), so that a summary
- * shows exactly what is published: stray quotes, spaces, control bytes and
- * invisible characters become visible, and so do bytes after a NUL. */
-tm_status_t tm_quote_dns(tm_buf_t *buf, const char *data, size_t len);
-/* The same into a new string (tm_free), NULL on allocation failure. */
-char *tm_quote_dns_dup(const char *data, size_t len);
+/* tm_quote_dns, tm_quote_dns_dup: tmems/tm_check.h (the watch quotes
+ * records too). */
 
 #endif

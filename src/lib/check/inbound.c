@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check/checks.h"
-#include "util/tm_i18n.h"
+#include "checks.h"
+#include "tmems/tm_i18n.h"
 
 /* Preference order, then name, so the table reads like the console's. */
 static int by_preference(const void *a, const void *b)

@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check/checks.h"
-#include "check/mx_spf_keep.h"
-#include "util/tm_i18n.h"
+#include "checks.h"
+#include "mx_spf_keep.h"
+#include "tmems/tm_i18n.h"
 
 /* The MX answer when it holds records; otherwise fills *out (error, skip, or
  * the given status for "no MX") and returns NULL. */
@@ -140,11 +140,18 @@ static tm_status_t mx_set_lines(const tm_check_ctx_t *ctx, const tm_answer_t *mx
     }
     qsort(lines, n, sizeof(*lines), line_order);
     uint32_t ttl = fix_ttl(ctx, mx);
+    /* The lines go into the finding at once: appending them one by one
+     * would copy the Fix so far for each (quadratic in a zone file's
+     * thousands of MX records). */
+    tm_buf_t block;
+    tm_buf_init(&block);
     for (size_t i = 0; i < n && st == TM_OK; i++)
-        st = pasteable ? tm_finding_fix_record(out, "%s. %u IN MX %u %s.", ctx->domain, ttl,
-                                               lines[i].preference, lines[i].host)
-                       : tm_finding_fix(out, "%s. %u IN MX %u %s.", ctx->domain, ttl,
-                                        lines[i].preference, lines[i].host);
+        st = tm_buf_printf(&block, "%s%s. %u IN MX %u %s.", i ? "\n" : "", ctx->domain, ttl,
+                           lines[i].preference, lines[i].host);
+    if (st == TM_OK && n > 0)
+        st = pasteable ? tm_finding_fix_record(out, "%s", block.data)
+                       : tm_finding_fix(out, "%s", block.data);
+    tm_buf_clear(&block);
 done:
     tm_free(lines);
     tm_free(hosts);

@@ -5,11 +5,11 @@
  * Fix is printed as records only when one holds. */
 #include <string.h>
 
-#include "check/checks.h"
-#include "check/mx_spf_keep.h"
-#include "check/spf_proof.h"
-#include "check/spf_zone.h"
-#include "util/tm_i18n.h"
+#include "checks.h"
+#include "mx_spf_keep.h"
+#include "spf_proof.h"
+#include "spf_zone.h"
+#include "tmems/tm_i18n.h"
 
 typedef enum {
     USE_NONE = 0, /* no mx term names the domain: the MX is SPF's business not */

@@ -11,11 +11,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "check/checks.h"
-#include "check/spf_fix.h"
-#include "check/spf_remedy.h"
+#include "checks.h"
+#include "spf_fix.h"
+#include "spf_remedy.h"
 #include "tmems/tm_spf.h"
-#include "util/tm_i18n.h"
+#include "tmems/tm_i18n.h"
 
 /* The apex record is refused as a whole (longer than RFC 7208 allows here,
  * too many terms): no term of it can be judged. */

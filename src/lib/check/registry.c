@@ -2,11 +2,10 @@
  * and the two entry points of the judge: what it still needs, and run. */
 #include <string.h>
 
-#include "check/checks.h"
-#include "check/mx_spf_keep.h"
-#include "check/spf_remedy.h"
-#include "tmems/tm_probe.h"
-#include "util/tm_i18n.h"
+#include "checks.h"
+#include "mx_spf_keep.h"
+#include "spf_remedy.h"
+#include "tmems/tm_i18n.h"
 
 /* The console's own checks (the onboarding guide, Step 2) and the
  * statuses that put its red (!) on a section: a missing or malformed token
@@ -286,9 +285,9 @@ tm_status_t tm_checks_needs(const tm_check_ctx_t *ctx, tm_questions_t *need)
         st = tm_relay_needs(ctx, need);
     if (st == TM_OK && tm_check_selected("rules.current", ctx->opts->only, ctx->opts->skip))
         st = tm_rules_current_needs(ctx, need);
-    if (st == TM_OK && tm_probe_wants_auth(ctx->opts))
+    if (st == TM_OK && tm_checks_want_auth_probe(ctx->opts))
         st = tm_consistency_needs(ctx, need);
-    if (st == TM_OK && tm_probe_wants_smtp(ctx->opts))
+    if (st == TM_OK && tm_checks_want_smtp_probe(ctx->opts))
         st = tm_smtp_needs(ctx, need);
     return st;
 }
@@ -354,6 +353,35 @@ static bool option_enabled(const char *id, const tm_check_options_t *opts)
     case TM_CHECK_NEEDS_NOTHING: break;
     }
     return true;
+}
+
+/* A probed check needs its probe when it runs at all, and only online:
+ * offline there is no server to ask. */
+static bool probe_wanted(const char *id, const tm_check_options_t *opts)
+{
+    return opts && !opts->offline && option_enabled(id, opts) &&
+           tm_check_selected(id, opts->only, opts->skip);
+}
+
+bool tm_checks_want_auth_probe(const tm_check_options_t *opts)
+{
+    return probe_wanted("dns.consistency", opts);
+}
+
+bool tm_checks_want_smtp_probe(const tm_check_options_t *opts)
+{
+    return probe_wanted("inbound.smtp", opts);
+}
+
+void tm_checks_probe_targets(const tm_check_ctx_t *ctx, tm_probe_targets_t *auth,
+                             tm_probe_targets_t *smtp)
+{
+    memset(auth, 0, sizeof(*auth));
+    memset(smtp, 0, sizeof(*smtp));
+    if (tm_checks_want_auth_probe(ctx->opts))
+        tm_auth_targets(ctx, auth);
+    if (tm_checks_want_smtp_probe(ctx->opts))
+        tm_smtp_targets(ctx, smtp);
 }
 
 static bool runs(const char *id, const tm_check_options_t *opts)

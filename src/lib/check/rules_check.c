@@ -4,9 +4,9 @@
  * 2024-08-21), and a stale bundle would judge every domain against the past. */
 #include <string.h>
 
-#include "check/checks.h"
+#include "checks.h"
 #include "tmems/tm_spf.h"
-#include "util/tm_i18n.h"
+#include "tmems/tm_i18n.h"
 
 static bool bundled_has(const tm_rules_t *rules, const tm_cidr_t *net)
 {

@@ -5,7 +5,7 @@
  * console shows 受信サーバに接続できません (cannot connect to the receiving
  * server).
  *
- * Pure: the dialogues come in ctx->smtp (tm_probe.h), run by
+ * Pure: the dialogues come in ctx->smtp (tm_probe_view.h), run by
  * src/lib/probe/smtp.c.  Everything the servers sent is quoted here before
  * it reaches a finding. */
 #include <stdio.h>
@@ -13,9 +13,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "check/checks.h"
-#include "tmems/tm_probe.h"
-#include "util/tm_i18n.h"
+#include "checks.h"
+#include "tmems/tm_probe_view.h"
+#include "tmems/tm_i18n.h"
 
 /* Bytes of a greeting's first line shown in a message. */
 #define GREETING_SHOW_MAX 160
@@ -99,12 +99,6 @@ void tm_smtp_targets(const tm_check_ctx_t *ctx, tm_probe_targets_t *out)
         if (receiving_host(ctx, rr->u.mx.host) && by_preference(&rr, &last) > 0)
             out->truncated = true;
     }
-}
-
-bool tm_probe_wants_smtp(const tm_check_options_t *opts)
-{
-    return opts && opts->smtp && !opts->offline &&
-           tm_check_selected("inbound.smtp", opts->only, opts->skip);
 }
 
 tm_status_t tm_smtp_needs(const tm_check_ctx_t *ctx, tm_questions_t *need)

@@ -5,10 +5,10 @@
  * derived, the Fix says why and what the admin has to decide. */
 #include <string.h>
 
-#include "check/checks.h"
-#include "check/spf_fix.h"
-#include "check/spf_zone.h"
-#include "util/tm_i18n.h"
+#include "checks.h"
+#include "spf_fix.h"
+#include "spf_zone.h"
+#include "tmems/tm_i18n.h"
 
 /* RFC 7208 section 4.6.4 and spf.lookups: above the limit a receiver stops
  * with permerror; 9 and 10 leave no headroom (a warning); 8 or fewer pass. */

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check/spf_proof.h"
+#include "spf_proof.h"
 
 void tm_spf_nets_init(tm_spf_nets_t *n) { memset(n, 0, sizeof(*n)); }
 

@@ -12,10 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check/checks.h"
-#include "check/spf_remedy.h"
-#include "check/spf_zone.h"
-#include "util/tm_i18n.h"
+#include "checks.h"
+#include "spf_remedy.h"
+#include "spf_zone.h"
+#include "tmems/tm_i18n.h"
 
 #define CHAIN_MAX 8    /* _spf1 .. _spf8: 8 lookups, the whole budget */
 #define RECORD_TTL 3600

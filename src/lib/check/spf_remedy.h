@@ -21,7 +21,7 @@
 #ifndef TMEMS_CHECK_SPF_REMEDY_H
 #define TMEMS_CHECK_SPF_REMEDY_H
 
-#include "check/spf_proof.h"
+#include "spf_proof.h"
 #include "tmems/tm_check.h"
 
 typedef enum {

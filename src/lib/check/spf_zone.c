@@ -2,8 +2,8 @@
  * answer (RFC 7208 sections 3.3 and 3.4; RFC 1035 sections 3.3, 4.1, 5.1). */
 #include <string.h>
 
-#include "check/checks.h"
-#include "check/spf_zone.h"
+#include "checks.h"
+#include "spf_zone.h"
 #include "tmems/tm_spf.h"
 
 size_t tm_spf_string_len(const char *record, size_t len, size_t at)

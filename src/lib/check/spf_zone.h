@@ -5,7 +5,7 @@
 #ifndef TMEMS_CHECK_SPF_ZONE_H
 #define TMEMS_CHECK_SPF_ZONE_H
 
-#include "check/finding.h"
+#include "finding.h"
 #include "tmems/tm_check.h"
 
 #define TM_TXT_STRING_MAX 255 /* RFC 1035 section 3.3 */

@@ -3,9 +3,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "check/token_rule.h"
+#include "tmems/tm_token.h"
 #include "tmems/tm_util.h"
-#include "util/tm_i18n.h"
+#include "tmems/tm_i18n.h"
 
 static bool ascii_alnum(unsigned char c)
 {

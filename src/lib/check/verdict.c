@@ -17,7 +17,7 @@
  *   not run, leaves its section unknown, so 完了 is never claimed for it. */
 #include <string.h>
 
-#include "check/finding.h"
+#include "finding.h"
 
 const char *tm_area_name(tm_area_t area)
 {

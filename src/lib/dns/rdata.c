@@ -6,8 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "dns/rdata.h"
-#include "util/tm_i18n.h"
+#include "tmems/tm_rdata.h"
+#include "tmems/tm_i18n.h"
 
 size_t tm_dns_label_text(char *out, size_t at, const uint8_t *label, size_t n)
 {

@@ -8,9 +8,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "dns/rdata.h"
+#include "tmems/tm_rdata.h"
 #include "tmems/tm_dns.h"
-#include "util/tm_i18n.h"
+#include "tmems/tm_i18n.h"
 
 /* RFC 1035 section 4.1.1 */
 #define HDR_LEN 12

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "tmems/tm_ask.h"
-#include "util/tm_i18n.h"
+#include "tmems/tm_i18n.h"
 
 typedef struct {
     struct tm_ask *ask;
@@ -109,7 +109,7 @@ tm_status_t tm_ask_start(tm_resolver_t *loop, const tm_resolver_options_t *serve
     tm_resolver_options_t ro = *server_opts;
     ro.zone_files = NULL;
     ro.nzones = 0;
-    ro.rules = NULL;
+    ro.records = NULL;
     ro.offline = false;
     ro.deadline_ms = 0; /* the loop's owner bounds the whole */
     ro.cache_entries = 0;

@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "probe/probe.h"
+#include "probe.h"
 #include "tmems/tm_resolve.h"
 
 #define NQUESTIONS 3

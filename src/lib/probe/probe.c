@@ -5,7 +5,7 @@
  * and a batch's probes overlap (docs/design.md "One event loop"). */
 #include <errno.h>
 
-#include "probe/probe.h"
+#include "probe.h"
 
 struct tm_probe {
     tm_resolver_t *res;
@@ -139,30 +139,6 @@ void tm_probe_destroy(tm_probe_t *p)
     tm_auth_probe_destroy(p->auth);
     tm_smtp_probe_destroy(p->smtp);
     tm_free(p);
-}
-
-tm_status_t tm_probe_domain_start(tm_resolver_t *res, const tm_check_ctx_t *ctx,
-                                  void (*done)(void *arg), void *arg, tm_probe_t **out)
-{
-    *out = NULL;
-    bool auth = tm_probe_wants_auth(ctx->opts), smtp = tm_probe_wants_smtp(ctx->opts);
-    if (!auth && !smtp)
-        return TM_OK;
-    tm_probe_targets_t *targets = tm_calloc(2, sizeof(*targets));
-    if (!targets)
-        return TM_ENOMEM;
-    if (auth)
-        tm_auth_targets(ctx, &targets[0]);
-    if (smtp)
-        tm_smtp_targets(ctx, &targets[1]);
-    tm_status_t st = TM_OK;
-    bool any = (auth && targets[0].count) || (smtp && targets[1].count);
-    if (any)
-        st = tm_probe_start(res, ctx->opts->probe, ctx->domain,
-                            auth && targets[0].count ? &targets[0] : NULL,
-                            smtp && targets[1].count ? &targets[1] : NULL, done, arg, out);
-    tm_free(targets);
-    return st;
 }
 
 /* tm_probe_run: an offline resolver owns the loop (it never opens a

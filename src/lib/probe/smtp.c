@@ -12,9 +12,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "probe/probe.h"
-#include "probe/smtp_reply.h"
-#include "probe/tls.h"
+#include "probe.h"
+#include "smtp_reply.h"
+#include "tls.h"
 
 #define ERR_MAX 256
 #define CMD_MAX (TM_NAME_MAX + 16)
@@ -44,6 +44,7 @@ struct tm_smtp_probe {
     conn_t *conns;           /* one per view->servers entry */
     int polled[TM_PROBE_MAX_TARGETS]; /* conn index of each pollfd */
     size_t open;             /* connections not closed yet */
+    const tm_tls_api_t *tls_api; /* the TLS plugin, loaded with tls */
     tm_tls_ctx_t *tls;       /* made before the first connection: loading the
                                 trust store must not eat into a step's time */
     char tls_err[ERR_MAX];   /* why there is no tls context */
@@ -58,7 +59,8 @@ static void finish(tm_smtp_probe_t *p, conn_t *c)
 {
     if (c->phase == PH_CLOSED)
         return;
-    tm_tls_conn_destroy(c->tls);
+    if (c->tls)
+        p->tls_api->conn_destroy(c->tls);
     c->tls = NULL;
     if (c->fd >= 0)
         close(c->fd);
@@ -119,7 +121,7 @@ static tm_status_t do_write(tm_smtp_probe_t *p, conn_t *c)
         const char *data = c->cmd + c->cmd_off;
         size_t left = c->cmd_len - c->cmd_off, done = 0;
         if (c->tls) {
-            tm_tls_io_t io = tm_tls_write(c->tls, data, left, &done, err, sizeof(err));
+            tm_tls_io_t io = p->tls_api->write(c->tls, data, left, &done, err, sizeof(err));
             if (io == TM_TLS_WANT_READ || io == TM_TLS_WANT_WRITE) {
                 c->want = io;
                 return TM_OK;
@@ -193,8 +195,8 @@ static tm_status_t start_tls(tm_smtp_probe_t *p, conn_t *c)
     c->deadline = p->now + p->timeout_ms;
     if (!p->tls)
         return fail(p, c, TM_SMTP_TLS_FAILED, 0, p->tls_err, false);
-    tm_status_t st = tm_tls_conn_create(p->tls, c->fd, c->out->target.host, TLS_READ_MAX,
-                                        &c->tls, err, sizeof(err));
+    tm_status_t st = p->tls_api->conn_create(p->tls, c->fd, c->out->target.host, TLS_READ_MAX,
+                                             &c->tls, err, sizeof(err));
     if (st == TM_ENOMEM)
         return st;
     if (st != TM_OK)
@@ -205,7 +207,7 @@ static tm_status_t start_tls(tm_smtp_probe_t *p, conn_t *c)
 static tm_status_t do_handshake(tm_smtp_probe_t *p, conn_t *c)
 {
     char err[ERR_MAX] = "";
-    tm_tls_io_t io = tm_tls_handshake(c->tls, err, sizeof(err));
+    tm_tls_io_t io = p->tls_api->handshake(c->tls, err, sizeof(err));
     if (io == TM_TLS_WANT_READ || io == TM_TLS_WANT_WRITE) {
         c->want = io;
         return TM_OK;
@@ -213,7 +215,7 @@ static tm_status_t do_handshake(tm_smtp_probe_t *p, conn_t *c)
     if (io != TM_TLS_OK)
         return fail(p, c, TM_SMTP_TLS_FAILED, 0, err, false);
     c->out->tls_ok = true;
-    tm_status_t st = tm_tls_describe(c->tls, c->out->probed_at, c->out);
+    tm_status_t st = p->tls_api->describe(c->tls, c->out->probed_at, c->out);
     return st == TM_OK ? send_cmd(p, c, TM_SMTP_STAGE_QUIT, "QUIT") : st;
 }
 
@@ -289,7 +291,8 @@ static tm_status_t do_read(tm_smtp_probe_t *p, conn_t *c)
             return fail(p, c, TM_SMTP_PROTOCOL, 0, err, false);
         }
         if (c->tls) {
-            tm_tls_io_t io = tm_tls_read(c->tls, c->in + c->in_len, room, &got, err, sizeof(err));
+            tm_tls_io_t io =
+                p->tls_api->read(c->tls, c->in + c->in_len, room, &got, err, sizeof(err));
             if (io == TM_TLS_WANT_READ || io == TM_TLS_WANT_WRITE) {
                 c->want = io;
                 return TM_OK;
@@ -440,7 +443,11 @@ tm_status_t tm_smtp_probe_start(const tm_probe_options_t *opts, const tm_probe_t
         c->phase = PH_CONNECT;
     }
     if (p->open > 0) {
-        st = tm_tls_ctx_create(&p->tls, p->tls_err, sizeof(p->tls_err));
+        /* OpenSSL is loaded here, by the one run that probes SMTP. */
+        st = tm_tls_api_load(opts ? opts->plugin_dir : NULL, &p->tls_api, p->tls_err,
+                             sizeof(p->tls_err));
+        if (st == TM_OK)
+            st = p->tls_api->ctx_create(&p->tls, p->tls_err, sizeof(p->tls_err));
         if (st != TM_ENOMEM)
             st = TM_OK; /* each STARTTLS then fails with tls_err */
         p->now = tm_monotonic_ms();
@@ -551,7 +558,8 @@ void tm_smtp_probe_destroy(tm_smtp_probe_t *p)
     if (!p)
         return;
     close_all(p);
-    tm_tls_ctx_destroy(p->tls);
+    if (p->tls)
+        p->tls_api->ctx_destroy(p->tls);
     tm_free(p->conns);
     tm_smtp_view_destroy(p->view);
     tm_free(p);

@@ -8,7 +8,7 @@
  * is ALPHA / DIGIT followed by ALPHA / DIGIT / "-". */
 #include <string.h>
 
-#include "probe/smtp_reply.h"
+#include "smtp_reply.h"
 
 static bool is_digit(int c) { return c >= '0' && c <= '9'; }
 

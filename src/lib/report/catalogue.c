@@ -4,9 +4,9 @@
  * (src/lib/check/registry.c); this file only lays it out. */
 #include <string.h>
 
-#include "report/json_util.h"
+#include "json_util.h"
 #include "tmems/tm_report.h"
-#include "util/tm_i18n.h"
+#include "tmems/tm_i18n.h"
 
 #define INDENT "  "
 #define COLUMN_GAP 2

@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "ci_words.h"
-#include "util/tm_i18n.h"
+#include "tmems/tm_i18n.h"
 
 const char *tm_ci_status_word(tm_check_status_t s)
 {

@@ -13,7 +13,7 @@
 
 #include "ci_words.h"
 #include "tmems/tm_report_ci.h"
-#include "util/tm_i18n.h"
+#include "tmems/tm_i18n.h"
 
 static tm_status_t escape(tm_buf_t *out, const char *s, bool property)
 {

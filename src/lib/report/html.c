@@ -7,11 +7,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "report/html.h"
-#include "report/html_assets.h"
-#include "report/verdict_words.h"
+#include "html.h"
+#include "html_assets.h"
+#include "verdict_words.h"
 #include "tmems/tm_spf.h"
-#include "util/tm_i18n.h"
+#include "tmems/tm_i18n.h"
 
 static const char *section_heading(tm_section_t s)
 {

@@ -4,7 +4,7 @@
  * The HTML report's style sheet and script, inline in the page (no request
  * leaves it).  The page's Content-Security-Policy allows exactly these two
  * by their SHA-256 (CSP Level 3, hash-source). */
-#include "report/html_assets.h"
+#include "html_assets.h"
 
 const char tm_html_style[] =
     ":root{--pass:#1e6b35;--info:#0b57a4;--warn:#8a5300;--fail:#b3261e;--error:#7b1fa2;--skip:#5f6368;--line:#d0d4d9;--soft:#f5f6f8}\n"

@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "report/html.h"
-#include "util/tm_i18n.h"
+#include "html.h"
+#include "tmems/tm_i18n.h"
 
 static tm_status_t html_escape(tm_buf_t *out, const char *s, size_t len)
 {

@@ -6,9 +6,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "report/html.h"
+#include "html.h"
 #include "tmems/tm_spf.h"
-#include "util/tm_i18n.h"
+#include "tmems/tm_i18n.h"
 
 /* A bar of `limit` steps: the fill is a width class (w0..w10), since the
  * page's policy allows no style attribute. */

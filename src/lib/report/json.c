@@ -5,7 +5,7 @@
  * ESC arrives as \u001b and a byte that is not UTF-8 as \ufffd. */
 #include <string.h>
 
-#include "report/json_result.h"
+#include "json_result.h"
 #include "tmems/tm_spf.h"
 
 /* fix_records as an array of lines; omitted when the Fix has no

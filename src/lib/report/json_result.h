@@ -4,7 +4,7 @@
 #ifndef TMEMS_REPORT_JSON_RESULT_H
 #define TMEMS_REPORT_JSON_RESULT_H
 
-#include "report/json_util.h"
+#include "json_util.h"
 #include "tmems/tm_report.h"
 
 /* Appends the result to out in layout, its first line at indentation

@@ -5,7 +5,7 @@
  * whole document (tm_report_json_document) is the same three steps. */
 #include <stdio.h>
 
-#include "report/json_result.h"
+#include "json_result.h"
 
 tm_status_t tm_report_json_stream_begin(const tm_json_meta_t *meta, tm_buf_t *out)
 {

@@ -4,7 +4,7 @@
  * renderer writes is the output. */
 #include <string.h>
 
-#include "report/json_util.h"
+#include "json_util.h"
 
 void tm_jw_init(tm_jw_t *w, tm_buf_t *out, tm_json_layout_t layout, int level)
 {

@@ -17,9 +17,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "report/verdict_words.h"
+#include "verdict_words.h"
 #include "tmems/tm_report.h"
-#include "util/tm_i18n.h"
+#include "tmems/tm_i18n.h"
 
 /* XML 1.0 section 2.2 Char, minus the controls it discourages. */
 static bool xml_char_ok(uint32_t c)

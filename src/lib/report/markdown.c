@@ -11,7 +11,7 @@
 #include "ci_words.h"
 #include "verdict_words.h"
 #include "tmems/tm_report_ci.h"
-#include "util/tm_i18n.h"
+#include "tmems/tm_i18n.h"
 
 tm_status_t tm_markdown_escape(tm_buf_t *out, const char *s)
 {

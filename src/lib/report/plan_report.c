@@ -8,7 +8,7 @@
 #include "json_util.h"
 #include "verdict_words.h"
 #include "tmems/tm_report_ci.h"
-#include "util/tm_i18n.h"
+#include "tmems/tm_i18n.h"
 
 static const tm_plan_change_t shown_order[] = {TM_PLAN_BROKEN, TM_PLAN_FIXED,
                                                TM_PLAN_STILL_FAILING};

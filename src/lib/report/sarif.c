@@ -8,7 +8,7 @@
 
 #include "json_util.h"
 #include "tmems/tm_report_ci.h"
-#include "util/tm_i18n.h"
+#include "tmems/tm_i18n.h"
 
 #define SARIF_SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"
 

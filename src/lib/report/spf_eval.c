@@ -2,9 +2,9 @@
  * support staff answer "would mail from this address pass?" with it. */
 #include <string.h>
 
-#include "report/json_util.h"
+#include "json_util.h"
 #include "tmems/tm_report.h"
-#include "util/tm_i18n.h"
+#include "tmems/tm_i18n.h"
 
 /* The escaping policy of src/lib/util/text.c: the arguments and the
  * reason are text that shows untrusted bytes escaped already (names in

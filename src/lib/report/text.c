@@ -9,10 +9,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "report/verdict_words.h"
+#include "verdict_words.h"
 #include "tmems/tm_report.h"
 #include "tmems/tm_spf.h"
-#include "util/tm_i18n.h"
+#include "tmems/tm_i18n.h"
 
 #define SGR_RESET "\033[0m"
 /* The id column is at least this wide, so that the reports of several

@@ -2,8 +2,8 @@
  * the tool's own verdict and what the TMEmS console shows, kept apart so
  * that 完了 on the console and "ready" here can never be confused
  * (docs/checks.md "The verdict"). */
-#include "report/verdict_words.h"
-#include "util/tm_i18n.h"
+#include "verdict_words.h"
+#include "tmems/tm_i18n.h"
 
 /* The decisive records named in a verdict, joined by the list separator. */
 static tm_status_t put_areas(tm_buf_t *out, unsigned areas)
@@ -139,7 +139,7 @@ tm_status_t tm_report_console_words(const tm_assessment_t *a, tm_buf_t *out)
             st = tm_buf_puts(&list, _(", "));
         if (st == TM_OK)
             st = (a->console_expected & (1u << s))
-                     ? tm_buf_printf(&list, _("%s (expected before the MX cutover: nothing to fix)"),
+                     ? tm_buf_printf(&list, _("%s (expected before the MX cutover)"),
                                      tm_report_console_section((tm_section_t)s))
                      : tm_buf_puts(&list, tm_report_console_section((tm_section_t)s));
         first = false;

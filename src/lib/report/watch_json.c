@@ -6,7 +6,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "report/json_util.h"
+#include "json_util.h"
 #include "tmems/tm_watch_json.h"
 
 #define WATCH_SCHEMA 1

@@ -10,10 +10,10 @@
 
 #include <ares.h>
 
-#include "resolve/errbuf.h"
-#include "resolve/cares.h"
+#include "errbuf.h"
+#include "cares.h"
 #include "tmems/tm_util.h"
-#include "util/tm_i18n.h"
+#include "tmems/tm_i18n.h"
 
 /* RFC 6891 section 6.2.5: the payload size our queries advertise. */
 #define EDNS_PAYLOAD 4096

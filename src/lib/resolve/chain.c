@@ -1,6 +1,6 @@
 /* chain.c - joins the two halves of a CNAME chain that crossed sources
- * (a zone file, then DNS, another zone or the rules). */
-#include "resolve/chain.h"
+ * (a zone file, then DNS, another zone or the static records). */
+#include "chain.h"
 
 static tm_status_t copy_rr(tm_answer_t *ans, const tm_rr_t *rr)
 {

@@ -1,7 +1,8 @@
 /* doh.h - the DNS-over-HTTPS transport of the resolver (RFC 8484): every
  * query is POSTed as application/dns-message through one libcurl multi
  * handle, multiplexed over HTTP/2 and driven by a poll() loop like the
- * c-ares transport (cares.h).  Private to src/lib/resolve/.
+ * c-ares transport (cares.h).  Private to src/lib/resolve/ and its DoH
+ * plugin.
  *
  * The answer bytes are handed back unparsed: the resolver parses them with
  * tm_dns_parse_response, the same code as for UDP, so verdicts over DoH and
@@ -15,6 +16,7 @@
 #include <stdint.h>
 
 #include "tmems/tm_dns.h"
+#include "tmems/tm_plugin.h"
 #include "tmems/tm_status.h"
 
 /* RFC 8484 section 6: the one media type of requests and answers. */
@@ -56,15 +58,19 @@ tm_dns_outcome_t tm_doh_classify_http(long status, const char *content_type, cha
  * that broke, not a refused connection or a certificate). */
 tm_dns_outcome_t tm_doh_classify_transport(int curl_code, bool *retry);
 
-/* ---- the transport ---------------------------------------------------------- */
+/* ---- the transport: a plugin ------------------------------------------------
+ * The transport is libcurl's, and libcurl with its thirty libraries is
+ * loaded only by a run that uses DoH: the code below lives in the plugin
+ * doh.so (doh_curl_plugin.c, with doh_map.c and errbuf.c), which links
+ * libcurl and exports one table, tm_doh_api_t (tmems/tm_plugin.h). */
 
 typedef struct tm_doh tm_doh_t;
 
-/* Called once per tm_doh_send, from tm_doh_wait (never from inside
- * tm_doh_send).  On success (status TM_OK, failure TM_DNS_NOERROR) msg/len
- * hold the answer body, valid only during the call.  Otherwise failure says
- * which outcome to record and reason gives one English line; status is
- * TM_ENOMEM when an allocation of ours failed (no outcome then). */
+/* Called once per send, from handle (never from inside send).  On success
+ * (status TM_OK, failure TM_DNS_NOERROR) msg/len hold the answer body,
+ * valid only during the call.  Otherwise failure says which outcome to
+ * record and reason gives one English line; status is TM_ENOMEM when an
+ * allocation of ours failed (no outcome then). */
 typedef void (*tm_doh_cb)(void *arg, tm_status_t status, tm_dns_outcome_t failure,
                           const uint8_t *msg, size_t len, const char *reason);
 
@@ -78,24 +84,36 @@ typedef struct {
                             --capath; NULL = none */
 } tm_doh_config_t;
 
-/* On failure err gets one English line.  The caller frees *out with
- * tm_doh_destroy. */
-tm_status_t tm_doh_create(const tm_doh_config_t *cfg, tm_doh_t **out, char *err,
-                          size_t errlen);
-/* Drops every transfer without calling its callback (the resolver frees
- * the entries itself).  NULL is a no-op. */
-void tm_doh_destroy(tm_doh_t *doh);
-/* Queues one query (copied; at most 512 octets, built by
- * tm_dns_build_query with ID 0, RFC 8484 section 4.1). */
-tm_status_t tm_doh_send(tm_doh_t *doh, const uint8_t *query, size_t len, tm_doh_cb cb,
+#define TM_DOH_PLUGIN "doh"
+#define TM_DOH_PLUGIN_SYMBOL "tm_doh_plugin"
+#define TM_DOH_PLUGIN_ABI 1u
+
+typedef struct {
+    tm_plugin_header_t header;
+    /* On failure err gets one English line.  The caller frees *out with
+     * destroy. */
+    tm_status_t (*create)(const tm_doh_config_t *cfg, tm_doh_t **out, char *err, size_t errlen);
+    /* Drops every transfer without calling its callback (the resolver
+     * frees the entries itself).  NULL is a no-op. */
+    void (*destroy)(tm_doh_t *doh);
+    /* Queues one query (copied; at most 512 octets, built by
+     * tm_dns_build_query with ID 0, RFC 8484 section 4.1). */
+    tm_status_t (*send)(tm_doh_t *doh, const uint8_t *query, size_t len, tm_doh_cb cb,
                         void *arg);
-/* The sockets libcurl wants watched, at most max into pfd (the number
- * needed is returned: call again with room for it when it exceeds max), and
- * in *due_ms libcurl's next timer when that is sooner. */
-size_t tm_doh_watch(tm_doh_t *doh, struct pollfd *pfd, size_t max, long long *due_ms);
-/* Hands what poll reported (n as tm_doh_watch filled) and a due timer to
- * libcurl, and calls back the transfers that ended.  TM_ENOMEM when
- * bookkeeping could not be allocated. */
-tm_status_t tm_doh_handle(tm_doh_t *doh, const struct pollfd *pfd, size_t n);
+    /* The sockets libcurl wants watched, at most max into pfd (the number
+     * needed is returned: call again with room for it when it exceeds
+     * max), and in *due_ms libcurl's next timer when that is sooner. */
+    size_t (*watch)(tm_doh_t *doh, struct pollfd *pfd, size_t max, long long *due_ms);
+    /* Hands what poll reported (n as watch filled) and a due timer to
+     * libcurl, and calls back the transfers that ended.  TM_ENOMEM when
+     * bookkeeping could not be allocated. */
+    tm_status_t (*handle)(tm_doh_t *doh, const struct pollfd *pfd, size_t n);
+} tm_doh_api_t;
+
+/* The transport, from the plugin in plugin_dir (NULL: where the package
+ * installs it).  On failure err gets one line saying that DNS over HTTPS
+ * cannot be used and why (the file and the loader's reason). */
+tm_status_t tm_doh_api_load(const char *plugin_dir, const tm_doh_api_t **out, char *err,
+                            size_t errlen);
 
 #endif

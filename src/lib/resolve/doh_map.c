@@ -7,9 +7,9 @@
 
 #include <curl/curl.h>
 
-#include "resolve/doh.h"
+#include "doh.h"
 #include "tmems/tm_resolve.h"
-#include "util/tm_i18n.h"
+#include "tmems/tm_i18n.h"
 
 /* RFC 8484 section 3: a server publishes a URI template; the only variable
  * is "dns", which POST leaves undefined. */

@@ -2,7 +2,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-#include "resolve/errbuf.h"
+#include "errbuf.h"
 
 void tm_err_printf(char *err, size_t errlen, const char *fmt, ...)
 {

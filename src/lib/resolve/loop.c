@@ -3,7 +3,7 @@
 #include <limits.h>
 #include <string.h>
 
-#include "resolve/loop.h"
+#include "loop.h"
 
 /* The longest single poll() when nothing is due: a safety net against a
  * source that forgets to report a deadline. */

@@ -1,5 +1,5 @@
 /* window.c - the adaptive in-flight window and its pacing (see window.h). */
-#include "resolve/window.h"
+#include "window.h"
 
 void tm_window_init(tm_window_t *w, unsigned cap)
 {

@@ -15,12 +15,12 @@
 
 #include <libzscanner/scanner.h>
 
-#include "dns/rdata.h"
-#include "resolve/errbuf.h"
-#include "resolve/zone_text.h"
+#include "errbuf.h"
+#include "zone_text.h"
+#include "tmems/tm_rdata.h"
 #include "tmems/tm_resolve.h"
-#include "util/file.h"
-#include "util/tm_i18n.h"
+#include "tmems/tm_file.h"
+#include "tmems/tm_i18n.h"
 
 /* Bounds on what one zone file may cost. */
 #define ZONE_FILE_MAX ((size_t)64 << 20)
@@ -67,7 +67,7 @@ struct tm_zone {
 };
 
 /* An uncompressed wire name (as libzscanner writes it) in text form, the
- * same form wire.c produces (dns/rdata.h).  False when malformed. */
+ * same form wire.c produces (tmems/tm_rdata.h).  False when malformed. */
 static bool wire_to_text(const uint8_t *w, size_t len, char out[TEXT_NAME_MAX])
 {
     tm_cursor_t c;
@@ -123,7 +123,7 @@ static int rec_cmp(const void *pa, const void *pb)
 
 /* ---- RDATA ---------------------------------------------------------------- */
 
-/* Adds one record to ans, or only checks it when ans is NULL (dns/rdata.h:
+/* Adds one record to ans, or only checks it when ans is NULL (tmems/tm_rdata.h:
  * the decoder DNS messages go through too).  TM_EPARSE when the RDATA
  * cannot be read, TM_ERANGE past a bound. */
 static tm_status_t add_rdata(tm_answer_t *ans, uint16_t type, uint32_t ttl, const uint8_t *rd,

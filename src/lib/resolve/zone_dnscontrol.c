@@ -18,8 +18,8 @@
 #include "errbuf.h"
 #include "zone_input.h"
 #include "zone_rdata.h"
-#include "util/file.h"
-#include "util/tm_i18n.h"
+#include "tmems/tm_file.h"
+#include "tmems/tm_i18n.h"
 
 #define DNSCONTROL_DEFAULT_TTL 300
 #define NAME_TEXT_MAX 1100

@@ -21,8 +21,8 @@
 #include "errbuf.h"
 #include "zone_input.h"
 #include "zone_rdata.h"
-#include "util/file.h"
-#include "util/tm_i18n.h"
+#include "tmems/tm_file.h"
+#include "tmems/tm_i18n.h"
 
 #define OCTODNS_DEFAULT_TTL 3600
 #define NAME_TEXT_MAX 1100

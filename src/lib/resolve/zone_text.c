@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "resolve/zone_text.h"
-#include "util/tm_i18n.h"
+#include "zone_text.h"
+#include "tmems/tm_i18n.h"
 
 /* A $GENERATE line's template width: more would be no name and no RDATA. */
 #define GENERATE_WIDTH_MAX 255

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "rules/rules_data.h"
+#include "rules_data.h"
 
 /* jp first: it is the default data center (docs/checks.md); the others in the
  * order of --region's list (docs/cli.md). test_rules checks this list against the
@@ -76,25 +76,22 @@ tm_status_t tm_rules_add_other_sites(tm_rules_t *rules)
         return TM_ENOMEM;
     size_t n = 0;
     tm_status_t st = TM_OK;
+    /* The site names and suffixes were read from the files at build time
+     * (cmake/embed_rules.cmake): no other file is parsed here. */
     for (const tm_rules_blob_t *blob = tm_rules_blobs; blob->region && st == TM_OK; blob++) {
         if (strcmp(blob->region, rules->region) == 0)
             continue;
-        tm_rules_t *other = NULL;
-        st = parse_bundled(blob->region, &other);
-        if (st != TM_OK)
-            break;
         /* A --rules file may describe a bundled site under another region
          * name: its hosts are then this site's own, not another's. */
-        if (!tm_name_equal(other->inbound_suffix, rules->inbound_suffix)) {
+        if (!tm_name_equal(blob->inbound_suffix, rules->inbound_suffix)) {
             tm_rules_site_t *s = &sites[n];
-            s->region = tm_strdup(other->region);
-            s->site = tm_strdup(other->site);
-            s->inbound_suffix = tm_strdup(other->inbound_suffix);
+            s->region = tm_strdup(blob->region);
+            s->site = tm_strdup(blob->site);
+            s->inbound_suffix = tm_strdup(blob->inbound_suffix);
             n++;
             if (!s->region || !s->site || !s->inbound_suffix)
                 st = TM_ENOMEM;
         }
-        tm_rules_destroy(other);
     }
     if (st != TM_OK) {
         sites_free(sites, n);
@@ -209,31 +206,6 @@ const tm_rules_site_t *tm_rules_other_site_of_host(const tm_rules_t *rules, cons
             return &rules->other_sites[i];
     }
     return NULL;
-}
-
-tm_answer_t *tm_rules_answer(const tm_rules_t *rules, const char *name, uint16_t type)
-{
-    if (!rules || !name)
-        return NULL;
-    tm_answer_t *ans = NULL;
-    for (size_t i = 0; i < rules->nrecords; i++) {
-        const tm_rules_record_t *rec = &rules->records[i];
-        if (rec->type != type || !tm_name_equal(rec->name, name))
-            continue;
-        if (!ans) {
-            ans = tm_answer_create(rec->name, type, TM_DNS_NOERROR);
-            if (!ans)
-                return NULL;
-            ans->source = TM_SRC_RULES;
-        }
-        /* Several entries for one name form one RRset, as in DNS. The TTL is
-         * nominal: these answers never come from a cache. */
-        if (tm_answer_add_txt1(ans, 3600, rec->value) != TM_OK) {
-            tm_answer_unref(ans);
-            return NULL;
-        }
-    }
-    return ans;
 }
 
 static const tm_rules_cloud_t *service_for(const tm_rules_cloud_t *list, size_t n,

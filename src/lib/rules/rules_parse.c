@@ -9,9 +9,9 @@
 
 #include <cjson/cJSON.h>
 
-#include "rules/json_alloc.h"
+#include "tmems/tm_json_alloc.h"
 #include "tmems/tm_rules.h"
-#include "util/tm_i18n.h"
+#include "tmems/tm_i18n.h"
 
 /* Bounds of docs/rules.md. */
 #define MEMBERS_MAX 64          /* keys in one object, x- keys included */

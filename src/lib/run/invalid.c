@@ -4,7 +4,7 @@
  * finding fails and says why, so every format reports it where the user
  * looks for it. */
 #include "tmems/tm_run.h"
-#include "util/tm_i18n.h"
+#include "tmems/tm_i18n.h"
 
 /* A result whose one finding is check `id`, fail, with the texts given
  * (summary and fix owned by this call from here on, NULL on failure). */

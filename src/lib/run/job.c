@@ -4,7 +4,7 @@
  * "fetch, then judge").  tm_run_domain is this with one job, so the round
  * step below is the only place a round is worked out. */
 #include "tmems/tm_probe.h"
-#include "run/locate.h"
+#include "locate.h"
 #include "tmems/tm_run.h"
 #include "tmems/tm_spf.h"
 
@@ -44,7 +44,7 @@ static tm_status_t round_needs(tm_job_t *job, tm_questions_t *need)
 }
 
 /* Nothing is missing: the judge runs on the final context, with what the
- * probes saw (tm_probe.h); the findings keep nothing of the views. */
+ * probes saw (tm_probe_view.h); the findings keep nothing of the views. */
 static tm_status_t judge(tm_job_t *job)
 {
     tm_result_t *r = job->result;
@@ -96,12 +96,37 @@ static void finish(tm_job_t *job)
 /* The probes ended (from the resolver's loop, between rounds). */
 static void on_probed(void *arg) { finish(arg); }
 
-/* Once the rounds are complete: the probes, when wanted, run on the same
- * event loop as every other domain's DNS; the job waits for them. */
+/* The probes the selected checks need, at the servers the catalogue picks
+ * from the complete rrset (tm_checks_probe_targets), on the same event
+ * loop as every other domain's DNS.  job->probe stays NULL when there is
+ * nothing to probe: no probe wanted, or no server to ask, in which case
+ * the check says why from the rrset. */
+static tm_status_t start_probes(tm_job_t *job)
+{
+    if (!tm_checks_want_auth_probe(job->opts) && !tm_checks_want_smtp_probe(job->opts))
+        return TM_OK;
+    /* Two lists of TM_PROBE_MAX_TARGETS servers: too large for the stack
+     * of a callback. */
+    tm_probe_targets_t *targets = tm_calloc(2, sizeof(*targets));
+    if (!targets)
+        return TM_ENOMEM;
+    tm_probe_targets_t *auth = &targets[0], *smtp = &targets[1];
+    tm_checks_probe_targets(&job->ctx, auth, smtp);
+    tm_status_t st = TM_OK;
+    if (auth->count || smtp->count)
+        st = tm_probe_start(job->res, job->opts->probe, job->ctx.domain,
+                            auth->count ? auth : NULL, smtp->count ? smtp : NULL, on_probed, job,
+                            &job->probe);
+    tm_free(targets);
+    return st;
+}
+
+/* Once the rounds are complete: the probes, when wanted; the job waits for
+ * them. */
 static void probe_or_finish(tm_job_t *job)
 {
     if (job->status == TM_OK) {
-        tm_status_t st = tm_probe_domain_start(job->res, &job->ctx, on_probed, job, &job->probe);
+        tm_status_t st = start_probes(job);
         if (st != TM_OK)
             job->status = st;
         else if (job->probe)

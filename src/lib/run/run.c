@@ -3,20 +3,6 @@
  * this repeats until nothing is missing (docs/design.md "Fetch, then judge").
  * The rounds themselves are job.c's. */
 #include "tmems/tm_run.h"
-#include "tmems/tm_spf.h"
-
-void tm_result_destroy(tm_result_t *result)
-{
-    if (!result)
-        return;
-    tm_free(result->domain);
-    tm_free(result->ascii);
-    tm_free(result->company);
-    tm_findings_clear(&result->findings);
-    tm_spf_analysis_destroy(result->spf); /* reads the rrset: freed first */
-    tm_rrset_destroy(result->rrset);
-    tm_free(result);
-}
 
 /* One job driven to the end: the rounds are job.c's, and the event loop
  * runs until the job is complete.  The loop returns early only when an

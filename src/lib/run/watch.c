@@ -27,8 +27,8 @@
 #include <unistd.h>
 
 #include "tmems/tm_ask.h"
-#include "tmems/tm_watch.h"
-#include "util/tm_i18n.h"
+#include "tmems/tm_watch_run.h"
+#include "tmems/tm_i18n.h"
 
 /* Distinct views whose judgement is kept: the checks (SPF ranges among
  * them) run once per distinct set of records, not once per server and poll. */

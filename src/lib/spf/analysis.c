@@ -4,7 +4,7 @@
  * sizes, and check_host over every address of the data-center ranges. */
 #include <string.h>
 
-#include "spf/spf_internal.h"
+#include "spf_internal.h"
 
 void tm_spf_analysis_destroy(tm_spf_analysis_t *a)
 {

@@ -5,7 +5,7 @@
  * answer), so the cache survives the caller adding answers between rounds. */
 #include <string.h>
 
-#include "spf/spf_internal.h"
+#include "spf_internal.h"
 
 struct tm_spf_ctx {
     const tm_rrset_t *rrset;

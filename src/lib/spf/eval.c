@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "spf/spf_eval.h"
-#include "util/tm_i18n.h"
+#include "spf_eval.h"
+#include "tmems/tm_i18n.h"
 
 void tm_spf_query_init(tm_spf_query_t *q) { memset(q, 0, sizeof(*q)); }
 

@@ -6,7 +6,7 @@
  * lookup. */
 #include <string.h>
 
-#include "spf/spf_eval.h"
+#include "spf_eval.h"
 
 /* The exp= text expanded into *text, or NULL for the default. */
 static tm_status_t expand_text(spf_ev_t *ev, const tm_spf_term_t *exp, const char *domain,

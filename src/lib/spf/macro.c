@@ -6,8 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "spf/spf_internal.h"
-#include "util/tm_i18n.h"
+#include "spf_internal.h"
+#include "tmems/tm_i18n.h"
 
 #define MACRO_LETTERS "slodiphcrtv"
 #define MACRO_DELIMITERS ".-+,/_="

@@ -3,8 +3,8 @@
  * block, none, or some (then the block is split by the caller). */
 #include <string.h>
 
-#include "spf/spf_eval.h"
-#include "util/tm_i18n.h"
+#include "spf_eval.h"
+#include "tmems/tm_i18n.h"
 
 spf_cover_t spf_cover_net(const tm_cidr_t *block, const tm_ip_t *net, unsigned prefix)
 {

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "spf/spf_internal.h"
+#include "spf_internal.h"
 
 bool spf_name_queryable(const char *name)
 {

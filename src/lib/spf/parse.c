@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "spf/spf_internal.h"
-#include "util/tm_i18n.h"
+#include "spf_internal.h"
+#include "tmems/tm_i18n.h"
 
 typedef struct {
     size_t off, len; /* into the record */

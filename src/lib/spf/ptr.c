@@ -3,7 +3,7 @@
  * own A/AAAA records lead back to it, at most 10 of them considered. */
 #include <string.h>
 
-#include "spf/spf_eval.h"
+#include "spf_eval.h"
 
 static bool answer_has(const tm_answer_t *ans, const tm_ip_t *ip)
 {

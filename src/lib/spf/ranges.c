@@ -5,7 +5,7 @@
  * merge back, so the parts are maximal CIDR blocks. */
 #include <string.h>
 
-#include "spf/spf_internal.h"
+#include "spf_internal.h"
 
 void tm_spf_range_init(tm_spf_range_t *r) { memset(r, 0, sizeof(*r)); }
 

@@ -2,7 +2,7 @@
  * the names of results, kinds and node states. */
 #include <string.h>
 
-#include "spf/spf_internal.h"
+#include "spf_internal.h"
 
 const char *tm_spf_result_name(tm_spf_result_t result)
 {

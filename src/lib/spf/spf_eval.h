@@ -4,7 +4,7 @@
 #ifndef TMEMS_SPF_EVAL_H
 #define TMEMS_SPF_EVAL_H
 
-#include "spf/spf_internal.h"
+#include "spf_internal.h"
 
 /* An internal result: "the record is not fetched yet". */
 #define SPF_R_UNKNOWN (-1)

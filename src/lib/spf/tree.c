@@ -5,7 +5,7 @@
  * what is missing is asked for, one level of the tree per round. */
 #include <string.h>
 
-#include "spf/spf_internal.h"
+#include "spf_internal.h"
 
 typedef struct {
     tm_spf_ctx_t *ctx;

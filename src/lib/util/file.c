@@ -1,4 +1,4 @@
-/* file.c - the bounded reader of user-named input files (file.h). */
+/* file.c - the bounded reader of user-named input files (tmems/tm_file.h). */
 /* O_PATH is Linux, not POSIX 2008. */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -11,8 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "util/file.h"
-#include "util/tm_i18n.h"
+#include "tmems/tm_file.h"
+#include "tmems/tm_i18n.h"
 
 static tm_status_t fail(tm_file_error_t *why, tm_file_problem_t problem, int sys_errno,
                         size_t limit)

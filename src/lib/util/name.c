@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "tmems/tm_util.h"
-#include "util/tm_i18n.h"
+#include "tmems/tm_i18n.h"
 
 /* The classes are spelled out rather than taken from <ctype.h>: under a
  * Latin-1 LC_CTYPE (setlocale for gettext) isalnum and tolower also accept

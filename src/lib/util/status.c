@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/tm_i18n.h"
+#include "tmems/tm_i18n.h"
 
 const char *tm_strerror(tm_status_t status)
 {

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "tmems/tm_watch.h"
-#include "util/tm_i18n.h"
+#include "tmems/tm_i18n.h"
 
 #define SPF_PREFIX "v=spf1"
 #define EXPECT_SPF_MAX 2048

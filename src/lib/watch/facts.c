@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check/finding.h"
+#include "tmems/tm_check.h"
 #include "tmems/tm_watch.h"
 
 #define SPF_PREFIX "v=spf1"

@@ -9,7 +9,7 @@
 
 #include "tmems/tm_spf.h"
 #include "tmems/tm_watch.h"
-#include "util/tm_i18n.h"
+#include "tmems/tm_i18n.h"
 
 /* Fetch rounds of one view at most: the SPF tree is expanded level by level
  * (the bound of tm_run.h). */
