@@ -5,7 +5,7 @@
 #
 # Completes the subcommands and options of docs/cli.md (tests/docs/
 # test_manpage.sh keeps them equal to --help and the man page), the fixed
-# values of --region, --phase, --format, --lang and --color, check ids and
+# values of --region, --phase, --format, --zone-format, --lang and --color, check ids and
 # prefixes for --only/--skip (after a comma too; the same list as
 # `tmems-check checks`), file names for --zone, --rules, --cacert, --html and -f, and
 # directories for --zone-include-dir.
@@ -89,8 +89,12 @@ _tmems_check()
             elif [[ -n $spf || -n $checks ]]; then
                 COMPREPLY=($(compgen -W "text json" -- "$cur"))
             else
-                COMPREPLY=($(compgen -W "text json jsonl junit html" -- "$cur"))
+                COMPREPLY=($(compgen -W "text json jsonl junit html github sarif markdown" -- "$cur"))
             fi
+            return
+            ;;
+        --zone-format)
+            COMPREPLY=($(compgen -W "auto bind octodns dnscontrol" -- "$cur"))
             return
             ;;
         --lang)
@@ -121,7 +125,8 @@ _tmems_check()
     esac
 
     if [[ $cur == -* ]]; then
-        local opts="--server --doh --cacert --zone --zone-include-dir --offline --timeout --tries
+        local opts="--server --doh --cacert --zone --zone-include-dir --zone-format --plan
+            --offline --timeout --tries
             --deadline --max-queries --authoritative --auth-port --smtp-port --region --rules
             --company --token --phase --no-outbound --smtp --spf-own --format --html --lang
             --color --only --skip --strict -v -q -f -j --version --help"

@@ -17,6 +17,7 @@ PACKAGES=(
     dpkg-dev
     # libraries (docs/design.md "Dependencies")
     libc-ares-dev libcurl4-openssl-dev libcjson-dev libknot-dev libidn2-dev
+    libyaml-dev  # octoDNS zones (--zone-format octodns)
     libssl-dev  # the STARTTLS probe of --smtp
     # tests: unit (cmocka), integration (BIND, dig, jq), leak checks, tools
     libcmocka-dev bind9 bind9-dnsutils jq python3 python3-yaml python3-dnslib
@@ -75,6 +76,14 @@ else
     echo "bootstrap: installing tests/browser/node_modules (npm ci)"
     (cd tests/browser && PUPPETEER_SKIP_DOWNLOAD=1 timeout 600 \
         npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+# The SARIF tests validate --format sarif against the official SARIF 2.1.0
+# JSON schema, as an npm package ships it, with ajv: both from the npm
+# registry into tests/tools/sarif/node_modules (npm ci from its lock file).
+if [ ! -f tests/tools/sarif/node_modules/ajv-draft-04/package.json ]; then
+    echo "bootstrap: installing the SARIF schema and ajv into tests/tools/sarif/node_modules"
+    (cd tests/tools/sarif && timeout 600 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
 fi
 
 # The integration tests start their own named on a high port; the packaged

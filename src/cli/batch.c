@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "tmc_batch.h"
+#include "tmc_ci.h"
 #include "tmc_coverage.h"
 #include "tmc_html.h"
 #include "tmc_exec.h"
@@ -36,6 +37,7 @@ typedef struct {
     bool progress_shown;  /* a progress line is on the screen now */
     bool stdout_tty;      /* results scroll on the same screen */
     long progress_ms;
+    tmc_ci_t ci;          /* --format github, sarif, markdown */
 } out_t;
 
 /* The exit status of many domains (tmems-check(1) EXIT STATUS): 4 (the
@@ -119,6 +121,9 @@ static tm_status_t render(out_t *o, const tm_result_t *result, const tm_assessme
         break;
     case TMC_FORMAT_JUNIT: st = tm_report_junit_suite(result, a, &out); break;
     case TMC_FORMAT_HTML: break; /* the page is written at the end */
+    case TMC_FORMAT_GITHUB:
+    case TMC_FORMAT_SARIF:
+    case TMC_FORMAT_MARKDOWN: st = tmc_ci_render(&o->ci, result, a, &out); break;
     }
     if (st == TM_OK && o->html)
         st = tmc_html_add(o->html, result, a, o->emitted);
@@ -209,6 +214,8 @@ static bool frame(out_t *o, bool begin, long elapsed_ms)
                    : tm_report_json_stream_end(elapsed_ms, &out);
     else if (o->p->format == TMC_FORMAT_JUNIT)
         st = begin ? tm_report_junit_begin(&out) : tm_report_junit_end(&out);
+    else
+        st = tmc_ci_frame(&o->ci, begin, &out);
     if (st == TM_OK)
         st = write_out(o, &out);
     tm_buf_clear(&out);
@@ -237,9 +244,12 @@ int tmc_batch_run(const tmc_params_t *p, tm_resolver_t *res, const tm_rules_t *r
         if (!o.html)
             return TMC_EXIT_USAGE;
     }
+    tmc_ci_init(&o.ci, p);
 
-    if (!frame(&o, true, 0))
+    if (!frame(&o, true, 0)) {
+        tmc_ci_clear(&o.ci);
         return o.rc; /* nobody would read the results */
+    }
     progress_draw(&o, true);
     tm_status_t st = tm_run_batch(res, rules, &p->check, &bopts, next_item, emit_item, &o);
     progress_clear(&o);
@@ -262,5 +272,6 @@ int tmc_batch_run(const tmc_params_t *p, tm_resolver_t *res, const tm_rules_t *r
     tmc_html_destroy(o.html);
     if (p->verbosity > 0)
         tmc_netinfo_stats(res, elapsed);
+    tmc_ci_clear(&o.ci);
     return o.rc;
 }

@@ -14,6 +14,7 @@
 #include "tmc_msg.h"
 #include "tmc_netinfo.h"
 #include "tmc_params.h"
+#include "tmc_plan.h"
 #include "tmc_plugin_dir.h"
 #include "tmc_spfcmd.h"
 #include "tmc_watch.h"
@@ -182,6 +183,7 @@ int tmc_main(int argc, char **argv)
         .zone_origin = params.ndomains == 1 && params.ndomain_files == 0 ? params.domains[0].ascii
                                                                     : NULL,
         .zone_include_dir = params.zone_include_dir,
+        .zone_format = params.zone_format,
         /* The spf command is a check_host() front end: a question that
          * times out is temperror (RFC 7208 section 5), even the first. */
         .silence_is_timeout = params.spf_mode,
@@ -192,13 +194,13 @@ int tmc_main(int argc, char **argv)
         rc = TMC_EXIT_USAGE;
         goto done;
     }
-    for (size_t i = 0; i < params.nzones; i++) {
+    for (size_t i = 0; i < tm_resolver_zone_count(res); i++) {
         const tm_zone_t *zone = tm_resolver_zone(res, i);
         if (tm_zone_origin_defaulted(zone))
             tmc_error(_("zone file '%s' sets no $ORIGIN: its names are read relative to %s, the "
                         "domain checked (as named-checkzone %s %s does)"),
-                      params.zones[i], tm_zone_origin(zone), tm_zone_origin(zone),
-                      params.zones[i]);
+                      tm_zone_file(zone), tm_zone_origin(zone), tm_zone_origin(zone),
+                      tm_zone_file(zone));
     }
     /* Offline, a domain no zone file holds would get a report of skips:
      * an input error when it is an argument (a line of -f is reported in
@@ -214,6 +216,7 @@ int tmc_main(int argc, char **argv)
         }
     }
     rc = params.spf_mode ? tmc_spf_command(&params, res, use_color(&params))
+         : params.plan   ? tmc_plan_run(&params, &ropts, res, rules, use_color(&params))
                          : tmc_batch_run(&params, res, rules, use_color(&params));
 done:
     tm_resolver_destroy(res);

@@ -27,6 +27,13 @@ const char *tmc_usage(void)
              "                        http:// or https:// URL; not with --server or --offline\n"
              "  --zone FILE           answer names inside this zone file from it (repeatable)\n"
              "  --zone-include-dir DIR  allow $INCLUDE in zone files, of files below DIR only\n"
+             "  --zone-format F       what --zone reads: bind, octodns (ZONE.yaml or a ZONE./\n"
+             "                        directory), dnscontrol (dnscontrol print-ir JSON) or\n"
+             "                        auto (default: by name and content)\n"
+             "  --plan                judge the --zone files (the proposed change) and the live\n"
+             "                        DNS of the same domains in one run: per check fixed,\n"
+             "                        broken, still failing or unchanged; the exit status\n"
+             "                        follows the proposed zone\n"
              "  --offline             never use the network\n"
              "  --timeout MS          the wait for each try of a query (default 2000)\n"
              "  --tries N             attempts per query (default 3)\n"
@@ -59,8 +66,10 @@ const char *tmc_usage(void)
              "                        (default 25) are asked on\n"
              "Output:\n"
              "  --format F            text, json, jsonl (one result a line), junit\n"
-             "                        (JUnit XML for CI) or html (one self-contained page);\n"
-             "                        default text\n"
+             "                        (JUnit XML for CI), html (one self-contained page),\n"
+             "                        github (GitHub Actions annotations and a summary in\n"
+             "                        $GITHUB_STEP_SUMMARY), sarif (SARIF 2.1.0) or\n"
+             "                        markdown; default text\n"
              "  --html FILE           also write the HTML page to FILE, beside --format\n"
              "  --lang L              ja or en (default from the locale)\n"
              "  --color W             auto, always or never (NO_COLOR is honoured)\n"
@@ -411,6 +420,7 @@ struct opt_spec {
 _Static_assert(sizeof(tm_phase_t) == sizeof(int), "tm_phase_t is an int");
 _Static_assert(sizeof(tmc_format_t) == sizeof(int), "tmc_format_t is an int");
 _Static_assert(sizeof(tmc_color_t) == sizeof(int), "tmc_color_t is an int");
+_Static_assert(sizeof(tm_zone_format_t) == sizeof(int), "tm_zone_format_t is an int");
 
 static const opt_choice_t phases[] = {
     {"pre", TM_PHASE_PRE}, {"post", TM_PHASE_POST}, {"auto", TM_PHASE_AUTO}, {NULL, 0}};
@@ -419,7 +429,16 @@ static const opt_choice_t formats[] = {{"text", TMC_FORMAT_TEXT},
                                        {"jsonl", TMC_FORMAT_JSONL},
                                        {"junit", TMC_FORMAT_JUNIT},
                                        {"html", TMC_FORMAT_HTML},
+                                       {"github", TMC_FORMAT_GITHUB},
+                                       {"sarif", TMC_FORMAT_SARIF},
+                                       {"markdown", TMC_FORMAT_MARKDOWN},
                                        {NULL, 0}};
+/* --zone-format: tm_zone_format_t (tm_resolve.h) */
+static const opt_choice_t zone_formats[] = {{"auto", TM_ZONE_FORMAT_AUTO},
+                                            {"bind", TM_ZONE_FORMAT_BIND},
+                                            {"octodns", TM_ZONE_FORMAT_OCTODNS},
+                                            {"dnscontrol", TM_ZONE_FORMAT_DNSCONTROL},
+                                            {NULL, 0}};
 static const opt_choice_t colors[] = {{"auto", TMC_COLOR_AUTO},
                                       {"always", TMC_COLOR_ALWAYS},
                                       {"never", TMC_COLOR_NEVER},
@@ -650,6 +669,9 @@ static const opt_spec_t options[] = {
     {.name = "doh", .value = true, .kind = OPT_HANDLER, .handler = on_doh},
     {.name = "zone", .value = true, .repeatable = true, .kind = OPT_HANDLER, .handler = on_zone},
     {.name = "zone-include-dir", .value = true, .kind = OPT_TEXT, .offset = AT(zone_include_dir)},
+    {.name = "zone-format", .value = true, .kind = OPT_CHOICE, .offset = AT(zone_format),
+     .choices = zone_formats, .expect = N_("use auto, bind, octodns or dnscontrol")},
+    {.name = "plan", .kind = OPT_SET_TRUE, .offset = AT(plan)},
     {.name = "offline", .kind = OPT_SET_TRUE, .offset = AT(offline)},
     {.name = "timeout", .value = true, .kind = OPT_UINT, .offset = AT(timeout_ms), .min = 1,
      .max = 60000, .expect = N_("milliseconds from 1 to 60000")},
@@ -682,7 +704,8 @@ static const opt_spec_t options[] = {
      .expect = N_("a port from 1 to 65535")},
     /* output */
     {.name = "format", .value = true, .kind = OPT_CHOICE, .offset = AT(format),
-     .choices = formats, .expect = N_("use text, json, jsonl, junit or html")},
+     .choices = formats,
+     .expect = N_("use text, json, jsonl, junit, html, github, sarif or markdown")},
     {.name = "html", .value = true, .kind = OPT_HANDLER, .offset = AT(html_file),
      .handler = on_nonempty_file},
     {.name = "lang", .value = true, .kind = OPT_HANDLER, .handler = on_lang,
@@ -909,6 +932,17 @@ bool tmc_params_parse(tmc_params_t *p, int argc, char **argv, char *err, size_t 
                                    "writes text or json"));
     if (p->spf_mode && p->format == TMC_FORMAT_JSONL)
         p->format = TMC_FORMAT_JSON;
+    if (p->spf_mode && p->format > TMC_FORMAT_HTML)
+        return fail(err, errlen, _("the spf subcommand writes text or json"));
+    if (p->plan && (p->spf_mode || p->nzones == 0))
+        return fail(err, errlen, _("--plan needs --zone: the proposed zone to compare with the "
+                                   "live DNS"));
+    if (p->plan && p->offline)
+        return fail(err, errlen, _("--plan and --offline exclude each other: the plan compares "
+                                   "with the live DNS"));
+    if (p->plan && p->format != TMC_FORMAT_TEXT && p->format != TMC_FORMAT_JSON &&
+        p->format != TMC_FORMAT_MARKDOWN && p->format != TMC_FORMAT_GITHUB)
+        return fail(err, errlen, _("--plan writes text, json, markdown or github"));
     return keep_command_line(p, argc, argv, err, errlen);
 }
 

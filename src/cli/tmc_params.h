@@ -17,7 +17,10 @@ typedef enum {
     TMC_FORMAT_JSON,
     TMC_FORMAT_JSONL,
     TMC_FORMAT_JUNIT,
-    TMC_FORMAT_HTML
+    TMC_FORMAT_HTML,
+    TMC_FORMAT_GITHUB,   /* workflow commands + $GITHUB_STEP_SUMMARY (docs/ci.md) */
+    TMC_FORMAT_SARIF,    /* SARIF 2.1.0, one document */
+    TMC_FORMAT_MARKDOWN  /* the summary of the github format, alone */
 } tmc_format_t;
 typedef enum { TMC_COLOR_AUTO = 0, TMC_COLOR_ALWAYS, TMC_COLOR_NEVER } tmc_color_t;
 
@@ -56,6 +59,8 @@ typedef struct {
     const char *zones[TM_RESOLVER_MAX_ZONES];
     size_t nzones;
     const char *zone_include_dir; /* --zone-include-dir: $INCLUDE below it; NULL = off */
+    tm_zone_format_t zone_format; /* --zone-format */
+    bool plan;            /* --plan: proposed (--zone) against live DNS */
     bool offline;
     const char *doh_url;  /* --doh, checked with tm_resolver_doh_url_valid */
     unsigned timeout_ms, tries;

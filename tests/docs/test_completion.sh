@@ -42,6 +42,10 @@ for mode in "" 1; do
     expect "jp" tmems-check --region = j
     expect "post pre" tmems-check --phase p
     expect "json jsonl junit" tmems-check --format j
+    expect "github" tmems-check --format g
+    expect "octodns" tmems-check --zone-format o
+    expect "--plan" tmems-check --pl
+    expect "--zone --zone-format --zone-include-dir" tmems-check --zone
     expect "ja" tmems-check --lang j
     expect "always auto" tmems-check --color a
     expect "spf.lookups spf.loop" tmems-check --only spf.lo

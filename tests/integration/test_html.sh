@@ -136,7 +136,7 @@ expect_usage_error
 tm_case "--format htm"
 tm_run_raw "${ready[@]}" --format htm ready.example
 expect_usage_error
-tm_assert "the choices are listed" grep -q "text, json, jsonl, junit or html" "$TM_ERR"
+tm_assert "the choices are listed" grep -q "text, json, jsonl, junit, html, github, sarif or markdown" "$TM_ERR"
 tm_case "--spf-own takes domain names"
 tm_run_raw "${ready[@]}" --spf-own "example.net,not a name" ready.example
 expect_usage_error

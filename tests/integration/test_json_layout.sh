@@ -33,7 +33,9 @@ golden() {
     fi
     tm_case "$name"
     tm_run_raw "${sub[@]}" --offline "${ZONES[@]}" --lang en --color never "$@"
-    sed -E 's/^(  "elapsed_ms": )[0-9]+$/\10/' "$TM_OUT" >"$TM_TMP/$name"
+    # the zone files' paths (findings' "source") relative to the checkout
+    sed -E -e 's/^(  "elapsed_ms": )[0-9]+$/\10/' -e "s|\"$TM_SOURCE_DIR/|\"|g" "$TM_OUT" \
+        >"$TM_TMP/$name"
     if [ "${TM_JSON_GOLDEN_UPDATE:-0}" = 1 ]; then
         cp "$TM_TMP/$name" "$G/$name"
         tm_log "updated $G/$name"

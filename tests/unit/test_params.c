@@ -783,7 +783,8 @@ static void test_choice_rows(void **state)
     r = PARSE("--phase", "later", "a.example");
     assert_string_equal(r->err, "invalid --phase 'later': use pre, post or auto");
     r = PARSE("--format", "xml", "a.example");
-    assert_string_equal(r->err, "invalid --format 'xml': use text, json, jsonl, junit or html");
+    assert_string_equal(r->err, "invalid --format 'xml': use text, json, jsonl, junit, html, "
+                                "github, sarif or markdown");
     r = PARSE("--colour", "blue", "a.example");
     assert_string_equal(r->err, "invalid --color 'blue': use auto, always or never");
     r = PARSE("--lang", "fr", "a.example");
@@ -797,12 +798,54 @@ static void test_choice_rows(void **state)
 
 #define T(name) cmocka_unit_test_setup(name, setup)
 
+/* The DNS-as-code options (docs/ci.md): the CI formats, --zone-format and
+ * --plan with what it needs. */
+static void test_ci_options(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *value;
+        tmc_format_t format;
+    } formats[] = {{"github", TMC_FORMAT_GITHUB}, {"sarif", TMC_FORMAT_SARIF},
+                   {"markdown", TMC_FORMAT_MARKDOWN}, {"junit", TMC_FORMAT_JUNIT}};
+    for (size_t i = 0; i < 4; i++) {
+        parsed_t *r = PARSE("--format", (char *)formats[i].value, "example.com");
+        assert_true(r->ok);
+        assert_int_equal(r->p.format, formats[i].format);
+    }
+    expect_refused(PARSE("--format", "gitlab", "example.com"), "'gitlab'");
+    static const struct {
+        const char *value;
+        tm_zone_format_t format;
+    } zf[] = {{"auto", TM_ZONE_FORMAT_AUTO}, {"bind", TM_ZONE_FORMAT_BIND},
+              {"octodns", TM_ZONE_FORMAT_OCTODNS}, {"dnscontrol", TM_ZONE_FORMAT_DNSCONTROL}};
+    for (size_t i = 0; i < 4; i++) {
+        parsed_t *r = PARSE("--zone-format", (char *)zf[i].value, "example.com");
+        assert_true(r->ok);
+        assert_int_equal(r->p.zone_format, zf[i].format);
+    }
+    expect_refused(PARSE("--zone-format", "terraform", "example.com"), "'terraform'");
+    expect_refused(PARSE("--zone-format", "bind", "--zone-format", "bind", "example.com"),
+                   "--zone-format");
+    parsed_t *r = PARSE("--plan", "--zone", "z.yaml", "example.com");
+    assert_true(r->ok);
+    assert_true(r->p.plan);
+    r = PARSE("--plan", "--zone", "z.yaml", "--format", "markdown", "example.com");
+    assert_true(r->ok);
+    expect_refused(PARSE("--plan", "example.com"), "--zone");
+    expect_refused(PARSE("--plan", "--offline", "--zone", "z", "example.com"), "--offline");
+    expect_refused(PARSE("--plan", "--zone", "z", "--format", "sarif", "example.com"), "markdown");
+    expect_refused(PARSE("spf", "--format", "github", "example.com", "--ip", "192.0.2.1"),
+                   "text or json");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         T(test_defaults),
         T(test_every_option),
         T(test_enumerations),
+        T(test_ci_options),
         T(test_bad_values),
         T(test_unknown_option),
         T(test_missing_value),

@@ -100,6 +100,16 @@ void tm_check_ctx_init(tm_check_ctx_t *ctx, const char *domain, const char *disp
                        const tm_rrset_t *rrset, const tm_rules_t *rules,
                        const tm_check_options_t *opts);
 
+/* Where a record was written (docs/json.md, "source"): a zone file, an
+ * octoDNS YAML file, the dnsconfig.js of a DNSControl filepos.  file NULL:
+ * no location (live DNS, or no record concerned); line 0: the record is
+ * missing and belongs in file; column 0: unknown. */
+typedef struct {
+    char *file;
+    unsigned long line;
+    unsigned column;
+} tm_source_t;
+
 typedef struct {
     const char *id;       /* static catalogue id, e.g. "mx.ttl" */
     tm_section_t section;
@@ -119,6 +129,8 @@ typedef struct {
      * copy every line before it (an MX set of thousands of hosts).  Only
      * finding.c keeps them; 0 means "not known: measure the text". */
     size_t detail_len, detail_cap, fix_len, fix_cap, fix_records_len, fix_records_cap;
+    tm_source_t source;   /* the record the finding concerns, where it was written
+                             (set by the run layer from the zone, src/lib/run/locate.c) */
     /* With status skip: the check could not judge because what it needs
      * is unknown (offline, a name that no zone file holds).  A decisive
      * check that did not judge leaves its record not judged, and a console

@@ -30,6 +30,13 @@
 #define TM_RESOLVER_MAX_SERVERS 8
 #define TM_RESOLVER_MAX_ZONES 64
 
+/* What --zone reads (--zone-format, docs/tmems-check.1). */
+typedef enum {
+    TM_ZONE_FORMAT_AUTO = 0,   /* by content and name: tm_zone_format_detect */
+    TM_ZONE_FORMAT_BIND,       /* RFC 1035 master file */
+    TM_ZONE_FORMAT_OCTODNS,    /* octoDNS YamlProvider: ZONE.yaml or a ZONE./ directory */
+    TM_ZONE_FORMAT_DNSCONTROL  /* the JSON of `dnscontrol print-ir` */
+} tm_zone_format_t;
 typedef struct tm_static_records tm_static_records_t;
 
 typedef struct {
@@ -67,6 +74,9 @@ typedef struct {
                                    --cacert); NULL = the default */
     const char *doh_capath;     /* a directory of hashed CA certificates (curl's
                                    --capath); NULL = none */
+    tm_zone_format_t zone_format; /* of every zone_files entry; AUTO = each detected.
+                                     A DNSControl file without zone_origin gives a zone
+                                     for each of its domains */
     const char *plugin_dir;     /* where the DoH plugin is (tmems/tm_plugin.h), for
                                    doh_url; NULL = where the package installs it */
     bool silence_is_timeout;    /* a question whose every try timed out is TIMEOUT
@@ -95,7 +105,9 @@ bool tm_resolver_doh_url_valid(const char *url, const char **why);
 tm_status_t tm_resolver_create(const tm_resolver_options_t *opts, tm_resolver_t **out,
                                char *err, size_t errlen);
 void tm_resolver_destroy(tm_resolver_t *res); /* NULL is a no-op */
-/* The i-th zone file loaded (in the order of zone_files), NULL past them. */
+/* The i-th zone loaded (in the order of zone_files; a DNSControl file read
+ * for many domains gives one zone per domain), NULL past them
+ * (tm_resolver_zone_count). */
 const tm_zone_t *tm_resolver_zone(const tm_resolver_t *res, size_t i);
 
 /* Called once per submitted question with a new reference the callee owns. */
@@ -274,6 +286,13 @@ typedef struct {
     uint32_t ttl;
     const uint8_t *rdata;   /* wire form (RFC 1035 section 3.3), names uncompressed */
     uint16_t rdlen;
+    /* Where the record was written: the file as named (the zone file, an
+     * $INCLUDE, a YAML file of an octoDNS directory, the dnsconfig.js of a
+     * DNSControl filepos), its line (1-based; 0 unknown) and column
+     * (1-based; 0 unknown).  docs/json.md, "source". */
+    const char *file;
+    unsigned long line;
+    unsigned column;
 } tm_zone_record_t;
 size_t tm_zone_size(const tm_zone_t *zone);
 /* False past the end. */
@@ -282,11 +301,59 @@ bool tm_zone_record(const tm_zone_t *zone, size_t i, tm_zone_record_t *out);
  * $ORIGIN before its first record and its names are relative. */
 bool tm_zone_origin_defaulted(const tm_zone_t *zone);
 void tm_zone_destroy(tm_zone_t *zone);
+/* The records of one RRset (owner, type): how many, and the index of the
+ * first for tm_zone_record (the rest follow it, in file order).  0 when the
+ * owner has none; no wildcard or CNAME is followed. */
+size_t tm_zone_rrset(const tm_zone_t *zone, const char *owner, uint16_t type, size_t *first);
+/* The file the zone was loaded from, as named (for a location without a
+ * line: a record that is missing belongs in it).  NULL when none. */
+const char *tm_zone_file(const tm_zone_t *zone);
 const char *tm_zone_origin(const tm_zone_t *zone);
 /* True when name is at or below the zone's origin. */
 bool tm_zone_covers(const tm_zone_t *zone, const char *name);
 /* The zone's answer (authoritative semantics: NOERROR with records, a CNAME
  * chain followed inside the zone, NODATA, or NXDOMAIN).  New reference. */
 tm_answer_t *tm_zone_answer(const tm_zone_t *zone, const char *name, uint16_t type);
+
+/* ---- zones from other formats ----------------------------------------- */
+
+/* The readers of octoDNS and DNSControl files build the same zone as a zone
+ * file gives, record by record (owner absolute or relative to nothing: a
+ * full name; rdata in wire form), each with its source location. */
+typedef struct tm_zone_builder tm_zone_builder_t;
+/* origin: the zone's name (any case, trailing dot or not). */
+tm_status_t tm_zone_builder_create(const char *origin, tm_zone_builder_t **out);
+/* Names a file the records come from; *index is its number for
+ * tm_zone_builder_add.  The first file named is the zone's (tm_zone_file). */
+tm_status_t tm_zone_builder_file(tm_zone_builder_t *b, const char *path, uint16_t *index);
+/* Adds one record (rec->file is ignored: file is the index).  TM_EINVAL when
+ * the owner is outside the origin or not a name, TM_EPARSE when the RDATA
+ * is not of its type, TM_ERANGE past the bound on records. */
+tm_status_t tm_zone_builder_add(tm_zone_builder_t *b, const tm_zone_record_t *rec,
+                                uint16_t file);
+/* Indexes the records (duplicates merged, an RRset's TTL its first one's,
+ * as for a zone file) and hands the zone over; frees b in every case. */
+tm_status_t tm_zone_builder_finish(tm_zone_builder_t *b, tm_zone_t **out);
+void tm_zone_builder_destroy(tm_zone_builder_t *b); /* NULL is a no-op */
+
+/* "auto", "bind", "octodns", "dnscontrol" */
+const char *tm_zone_format_name(tm_zone_format_t format);
+/* The inverse; false for another word. */
+bool tm_zone_format_parse(const char *word, tm_zone_format_t *out);
+/* The format of path: a directory named ZONE. or holding YAML files is
+ * octoDNS (split layout), another directory BIND (which refuses it); a name ending
+ * in .yaml or .yml is octoDNS, .json DNSControl; otherwise the first byte
+ * that is not blank decides: '{' DNSControl, else BIND. */
+tm_zone_format_t tm_zone_format_detect(const char *path);
+
+/* Loads a zone of any format.  For octoDNS the origin is opts->origin, else
+ * the file's (or directory's) name without ".yaml"/".yml" and trailing dot
+ * when that is a domain name, else opts->default_origin.  For DNSControl
+ * it is the one domain of the file named opts->origin (or
+ * default_origin), or the file's only domain.  Errors name the file and,
+ * where there is one, the line. */
+tm_status_t tm_zone_load_format(const char *path, tm_zone_format_t format,
+                                const tm_zone_options_t *opts, tm_zone_t **out, char *err,
+                                size_t errlen);
 
 #endif

@@ -55,6 +55,7 @@ void tm_findings_clear(tm_findings_t *f)
         tm_free(f->items[i].detail);
         tm_free(f->items[i].fix);
         tm_free(f->items[i].fix_records);
+        tm_free(f->items[i].source.file);
     }
     tm_free(f->items);
     tm_findings_init(f);

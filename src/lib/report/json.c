@@ -26,6 +26,27 @@ static void write_fix_records(tm_jw_t *w, const char *lines)
     tm_jw_array_end(w);
 }
 
+/* Where the record the finding concerns was written; omitted for live DNS
+ * and for findings about no one record (docs/json.md, "source"). */
+static void write_source(tm_jw_t *w, const tm_source_t *src)
+{
+    if (!src->file)
+        return;
+    tm_jw_key(w, "source");
+    tm_jw_object(w);
+    tm_jw_key(w, "file");
+    tm_jw_cstring(w, src->file);
+    if (src->line) {
+        tm_jw_key(w, "line");
+        tm_jw_int(w, (long long)src->line);
+    }
+    if (src->column) {
+        tm_jw_key(w, "column");
+        tm_jw_int(w, src->column);
+    }
+    tm_jw_object_end(w);
+}
+
 static void write_finding(tm_jw_t *w, const tm_finding_t *f)
 {
     const tm_check_def_t *def = f->id ? tm_check_find(f->id) : NULL;
@@ -43,6 +64,7 @@ static void write_finding(tm_jw_t *w, const tm_finding_t *f)
     tm_jw_key(w, "fix");
     tm_jw_cstring(w, f->fix);
     write_fix_records(w, f->fix_records);
+    write_source(w, &f->source);
     tm_jw_key(w, "console");
     tm_jw_bool(w, def && def->console && !f->console_off);
     tm_jw_key(w, "console_flag");

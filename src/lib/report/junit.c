@@ -183,6 +183,15 @@ static tm_status_t put_testcase(tm_buf_t *out, const tm_finding_t *f, bool stric
         st = put_attr(out, "classname", tm_section_name(f->section));
     if (st == TM_OK)
         st = put_attr(out, "name", f->id);
+    /* Where the record is written: file and line, the attributes GitLab's
+     * and GitHub's JUnit readers take to point at the source. */
+    if (st == TM_OK && f->source.file)
+        st = put_attr(out, "file", f->source.file);
+    if (st == TM_OK && f->source.file && f->source.line) {
+        char line[32];
+        snprintf(line, sizeof line, "%lu", f->source.line);
+        st = put_attr(out, "line", line);
+    }
     if (st != TM_OK)
         return st;
     bool console = is_console_check(f);

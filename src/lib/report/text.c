@@ -192,6 +192,19 @@ static tm_status_t put_finding(const text_ctx_t *c, const tm_finding_t *f)
         snprintf(label, sizeof label, "%s ", _("Fix:"));
         st = put_block(c, label, f->fix);
     }
+    /* -v: where the record is written (a --zone input), as FILE:LINE:COLUMN
+     * the way compilers say it, so editors and terminals can jump there. */
+    if (st == TM_OK && c->opts->verbosity >= 1 && f->source.file) {
+        char label[64];
+        char *where = f->source.line == 0 ? tm_strdup(f->source.file)
+                      : f->source.column == 0
+                          ? tm_strprintf("%s:%lu", f->source.file, f->source.line)
+                          : tm_strprintf("%s:%lu:%u", f->source.file, f->source.line,
+                                         f->source.column);
+        snprintf(label, sizeof label, "%s ", _("Source:"));
+        st = where ? put_block(c, label, where) : TM_ENOMEM;
+        tm_free(where);
+    }
     return st;
 }
 

@@ -8,6 +8,7 @@
 #include "chain.h"
 #include "errbuf.h"
 #include "resolver_state.h"
+#include "zone_input.h"
 #include "tmems/tm_i18n.h"
 
 /* Zone files whose CNAMEs point into each other: hops between zones. */
@@ -23,17 +24,38 @@ tm_status_t tm_rsrc_load_zones(tm_resolver_t *res, const tm_resolver_options_t *
     for (size_t i = 0; i < opts->nzones; i++) {
         tm_zone_options_t zopts = {.default_origin = opts->zone_origin,
                                    .include_dir = opts->zone_include_dir};
-        tm_status_t st = tm_zone_load_with(opts->zone_files[i], &zopts, &res->zones[i], err,
-                                           errlen);
+        const char *path = opts->zone_files[i];
+        tm_zone_format_t format = opts->zone_format != TM_ZONE_FORMAT_AUTO
+                                      ? opts->zone_format
+                                      : tm_zone_format_detect(path);
+        size_t before = res->nzones;
+        tm_status_t st;
+        if (format == TM_ZONE_FORMAT_DNSCONTROL && !opts->zone_origin) {
+            /* Many domains checked: every domain of the file is a zone. */
+            size_t n = 0;
+            st = zone_dnscontrol_load_all(path, res->zones + res->nzones,
+                                          TM_RESOLVER_MAX_ZONES - res->nzones, &n, err, errlen);
+            res->nzones += n;
+        } else if (res->nzones == TM_RESOLVER_MAX_ZONES) {
+            tm_err_printf(err, errlen, _("too many zone files (at most %d)"),
+                          TM_RESOLVER_MAX_ZONES);
+            st = TM_ERANGE;
+        } else {
+            st = tm_zone_load_format(path, format, &zopts, &res->zones[res->nzones], err,
+                                     errlen);
+            res->nzones += st == TM_OK;
+        }
         if (st != TM_OK)
             return st;
-        res->nzones++;
-        for (size_t k = 0; k < i; k++) {
-            if (strcmp(tm_zone_origin(res->zones[k]), tm_zone_origin(res->zones[i])) == 0) {
-                tm_err_printf(err, errlen, _("zone files '%s' and '%s' have the same origin '%s'"),
-                        opts->zone_files[k], opts->zone_files[i],
-                        tm_zone_origin(res->zones[i]));
-                return TM_EINVAL;
+        for (size_t j = before; j < res->nzones; j++) {
+            for (size_t k = 0; k < j; k++) {
+                if (strcmp(tm_zone_origin(res->zones[k]), tm_zone_origin(res->zones[j])) == 0) {
+                    tm_err_printf(err, errlen,
+                                  _("zone files '%s' and '%s' have the same origin '%s'"),
+                                  tm_zone_file(res->zones[k]), tm_zone_file(res->zones[j]),
+                                  tm_zone_origin(res->zones[j]));
+                    return TM_EINVAL;
+                }
             }
         }
     }

@@ -42,7 +42,8 @@ typedef struct {
     uint32_t ttl;
     uint16_t type;
     uint16_t rdlen;
-    uint16_t file;      /* loader's file index: the zone file or an $INCLUDE */
+    uint16_t file;      /* index into tm_zone.files: the zone file or an $INCLUDE */
+    uint32_t column;    /* where the record starts on its line, 1-based; 0 unknown */
     uint64_t line;
 } zrec_t;
 
@@ -61,6 +62,8 @@ struct tm_zone {
     zname_t *names;     /* sorted in canonical order (RFC 4034 section 6.1) */
     size_t nnames;
     bool origin_defaulted; /* names read relative to tm_zone_options_t.default_origin */
+    char **files;       /* the files the records came from, as named (record.file) */
+    size_t nfiles;
 };
 
 /* An uncompressed wire name (as libzscanner writes it) in text form, the
@@ -635,6 +638,15 @@ tm_status_t tm_zone_load_with(const char *path, const tm_zone_options_t *opts, t
     st = check_cname_alone(z, ld);
     if (st != TM_OK)
         goto done;
+    /* The records' source locations name these files. */
+    z->files = tm_calloc(ld->nfiles, sizeof *z->files);
+    if (!z->files) {
+        st = TM_ENOMEM;
+        goto done;
+    }
+    memcpy(z->files, ld->files, ld->nfiles * sizeof *z->files);
+    z->nfiles = ld->nfiles;
+    ld->nfiles = 0;
     *out = z;
     z = NULL;
 done:
@@ -659,14 +671,43 @@ bool tm_zone_record(const tm_zone_t *zone, size_t i, tm_zone_record_t *out)
     if (!zone || i >= zone->nrecs)
         return false;
     const zrec_t *r = &zone->recs[i];
-    *out = (tm_zone_record_t){r->owner, r->type, r->ttl, r->rdata, r->rdlen};
+    *out = (tm_zone_record_t){r->owner, r->type, r->ttl, r->rdata, r->rdlen,
+                              r->file < zone->nfiles ? zone->files[r->file] : NULL,
+                              (unsigned long)r->line, r->column};
     return true;
+}
+
+typedef enum { NAME_ABSENT, NAME_EMPTY, NAME_HAS_DATA } name_state_t;
+static name_state_t find_name(const tm_zone_t *z, const char *name, const zname_t **found);
+
+size_t tm_zone_rrset(const tm_zone_t *zone, const char *owner, uint16_t type, size_t *first)
+{
+    char n[TEXT_NAME_MAX];
+    const zname_t *found;
+    if (!zone || !owner || !tm_name_canonical(owner, strlen(owner), n, sizeof n) || find_name(zone, n, &found) != NAME_HAS_DATA)
+        return 0;
+    size_t count = 0;
+    for (size_t i = found->first; i < found->first + found->count; i++) {
+        if (zone->recs[i].type != type)
+            continue;
+        if (count++ == 0 && first)
+            *first = i;
+    }
+    return count;
+}
+
+const char *tm_zone_file(const tm_zone_t *zone)
+{
+    return zone && zone->nfiles > 0 ? zone->files[0] : NULL;
 }
 
 void tm_zone_destroy(tm_zone_t *zone)
 {
     if (!zone)
         return;
+    for (size_t i = 0; i < zone->nfiles; i++)
+        tm_free(zone->files[i]);
+    tm_free(zone->files);
     tm_free(zone->origin);
     tm_free(zone->arena);
     tm_free(zone->recs);
@@ -684,6 +725,110 @@ bool tm_zone_covers(const tm_zone_t *zone, const char *name)
     return is_below_or_at(n, zone->origin);
 }
 
+/* ---- zones from other formats (src/lib/resolve/zone_input.c) ------------ */
+
+struct tm_zone_builder {
+    tm_zone_t *zone;
+};
+
+tm_status_t tm_zone_builder_create(const char *origin, tm_zone_builder_t **out)
+{
+    char o[TM_NAME_MAX + 1];
+    *out = NULL;
+    /* The zone of an octoDNS or DNSControl file is a host name (LDH). */
+    if (!origin || tm_name_normalize(origin, o) != TM_NAME_OK)
+        return TM_EINVAL;
+    tm_zone_builder_t *b = tm_calloc(1, sizeof *b);
+    tm_zone_t *z = tm_calloc(1, sizeof *z);
+    char *copy = tm_strdup(o);
+    if (!b || !z || !copy) {
+        tm_free(b);
+        tm_free(z);
+        tm_free(copy);
+        return TM_ENOMEM;
+    }
+    z->origin = copy;
+    b->zone = z;
+    *out = b;
+    return TM_OK;
+}
+
+tm_status_t tm_zone_builder_file(tm_zone_builder_t *b, const char *path, uint16_t *index)
+{
+    tm_zone_t *z = b->zone;
+    if (z->nfiles >= ZONE_FILES_MAX)
+        return TM_ERANGE;
+    char **files = tm_realloc(z->files, (z->nfiles + 1) * sizeof *files);
+    if (!files)
+        return TM_ENOMEM;
+    z->files = files;
+    z->files[z->nfiles] = tm_strdup(path);
+    if (!z->files[z->nfiles])
+        return TM_ENOMEM;
+    *index = (uint16_t)z->nfiles++;
+    return TM_OK;
+}
+
+tm_status_t tm_zone_builder_add(tm_zone_builder_t *b, const tm_zone_record_t *rec,
+                                uint16_t file)
+{
+    tm_zone_t *z = b->zone;
+    char owner[TEXT_NAME_MAX];
+    if (!rec->owner || !tm_name_canonical(rec->owner, strlen(rec->owner), owner, sizeof owner) || file >= z->nfiles)
+        return TM_EINVAL;
+    if (!is_below_or_at(owner, z->origin))
+        return TM_EINVAL;
+    if (z->nrecs >= ZONE_RECORDS_MAX)
+        return TM_ERANGE;
+    tm_status_t st = add_rdata(NULL, rec->type, rec->ttl, rec->rdata, rec->rdlen);
+    if (st != TM_OK)
+        return st;
+    if (z->nrecs == z->recs_cap) {
+        size_t cap = z->recs_cap ? z->recs_cap * 2 : 64;
+        zrec_t *p = tm_realloc(z->recs, cap * sizeof *p);
+        if (!p)
+            return TM_ENOMEM;
+        z->recs = p;
+        z->recs_cap = cap;
+    }
+    zrec_t *r = &z->recs[z->nrecs];
+    memset(r, 0, sizeof *r);
+    st = arena_put(z, owner, strlen(owner) + 1, &r->owner_off);
+    if (st == TM_OK && rec->rdlen > 0)
+        st = arena_put(z, rec->rdata, rec->rdlen, &r->rdata_off);
+    if (st != TM_OK)
+        return st;
+    r->seq = (uint32_t)z->nrecs;
+    r->ttl = rec->ttl;
+    r->type = rec->type;
+    r->rdlen = rec->rdlen;
+    r->file = file;
+    r->line = rec->line;
+    r->column = rec->column;
+    z->nrecs++;
+    return TM_OK;
+}
+
+tm_status_t tm_zone_builder_finish(tm_zone_builder_t *b, tm_zone_t **out)
+{
+    *out = NULL;
+    tm_status_t st = index_zone(b->zone);
+    if (st == TM_OK) {
+        *out = b->zone;
+        b->zone = NULL;
+    }
+    tm_zone_builder_destroy(b);
+    return st;
+}
+
+void tm_zone_builder_destroy(tm_zone_builder_t *b)
+{
+    if (!b)
+        return;
+    tm_zone_destroy(b->zone);
+    tm_free(b);
+}
+
 /* ---- answering ------------------------------------------------------------ */
 
 /* The first name not below `name` in canonical order (a lower bound). */
@@ -699,8 +844,6 @@ static size_t lower_bound(const tm_zone_t *z, const char *name)
     }
     return lo;
 }
-
-typedef enum { NAME_ABSENT, NAME_EMPTY, NAME_HAS_DATA } name_state_t;
 
 /* Whether name owns records, exists only because a name below it does (an
  * empty non-terminal, RFC 8499 section 7), or does not exist. */

@@ -4,6 +4,7 @@
  * "fetch, then judge").  tm_run_domain is this with one job, so the round
  * step below is the only place a round is worked out. */
 #include "tmems/tm_probe.h"
+#include "locate.h"
 #include "tmems/tm_run.h"
 #include "tmems/tm_spf.h"
 
@@ -57,6 +58,8 @@ static tm_status_t judge(tm_job_t *job)
     ctx->smtp = smtp;
     if (st == TM_OK)
         st = tm_checks_run(ctx, &r->findings);
+    if (st == TM_OK) /* the lines the findings are about (--zone) */
+        st = tm_findings_locate(job->res, r->ascii, job->rules->token_prefix, &r->findings);
     ctx->auth = NULL;
     ctx->smtp = NULL;
     tm_auth_view_destroy(auth);
