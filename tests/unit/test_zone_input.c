@@ -152,6 +152,11 @@ static void test_octodns_split_and_names(void **state)
     assert_string_equal(out, "example");
     zone_input_name_from_path("/x/zone.yml", "a.example", out, sizeof out);
     assert_string_equal(out, "");
+    /* a single label above the domain checked is its zone */
+    zone_input_name_from_path("/x/example.yaml", "a.example.", out, sizeof out);
+    assert_string_equal(out, "example");
+    zone_input_name_from_path("/x/example.yaml", "a.test", out, sizeof out);
+    assert_string_equal(out, "");
     tm_zone_destroy(load(p, TM_ZONE_FORMAT_OCTODNS, NULL, TM_OK, NULL)); /* "zone" alone */
 }
 

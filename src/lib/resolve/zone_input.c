@@ -125,8 +125,10 @@ void zone_input_name_from_path(const char *path, const char *fallback, char *out
     if (l == 0 || tm_name_normalize(name, canon) != TM_NAME_OK)
         return;
     /* "zone.yaml" may be a file named for no zone: with the domain checked
-     * at hand, a single label that is not it gives way to it. */
-    if (!dotted && !strchr(canon, '.') && fallback && strcmp(fallback, canon) != 0)
+     * at hand, a single label that is neither it nor a zone above it
+     * ("example.yaml" for www.example) gives way to it. */
+    if (!dotted && !strchr(canon, '.') && fallback && strcmp(fallback, canon) != 0 &&
+        !tm_name_has_suffix(fallback, canon))
         return;
     snprintf(out, outlen, "%s", canon);
 }
