@@ -67,13 +67,14 @@ tm_zone_format_t tm_zone_format_detect(const char *path)
     struct stat sb;
     if (!path)
         return TM_ZONE_FORMAT_BIND;
-    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+    bool exists = stat(path, &sb) == 0;
+    if (exists && S_ISDIR(sb.st_mode))
         return octodns_directory(path) ? TM_ZONE_FORMAT_OCTODNS : TM_ZONE_FORMAT_BIND;
     if (ends_with(path, ".yaml") || ends_with(path, ".yml"))
         return TM_ZONE_FORMAT_OCTODNS;
     if (ends_with(path, ".json"))
         return TM_ZONE_FORMAT_DNSCONTROL;
-    if (!S_ISREG(sb.st_mode))
+    if (!exists || !S_ISREG(sb.st_mode))
         return TM_ZONE_FORMAT_BIND; /* the zone reader says what is wrong with it */
     /* By content: the first byte that is not blank.  Never blocks (a
      * regular file), reads at most a few KiB. */
