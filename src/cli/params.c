@@ -99,10 +99,7 @@ const char *tmc_usage(void)
              "could not be written to standard output.\n");
 }
 
-static bool fail(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static bool fail(char *err, size_t errlen, const char *fmt, ...)
+bool tmc_fail(char *err, size_t errlen, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -111,7 +108,7 @@ static bool fail(char *err, size_t errlen, const char *fmt, ...)
     return false;
 }
 
-static bool parse_uint(const char *text, unsigned min, unsigned max, unsigned *out)
+bool tmc_parse_uint(const char *text, unsigned min, unsigned max, unsigned *out)
 {
     if (!text[0] || strspn(text, "0123456789") != strlen(text) || strlen(text) > 9)
         return false;
@@ -128,13 +125,13 @@ static tmc_domain_t *new_domain(tmc_params_t *p, char *err, size_t errlen)
 {
     size_t n = p->ndomains;
     if (n >= TMC_MAX_DOMAINS) {
-        fail(err, errlen, _("too many domains (at most %d)"), TMC_MAX_DOMAINS);
+        tmc_fail(err, errlen, _("too many domains (at most %d)"), TMC_MAX_DOMAINS);
         return NULL;
     }
     if (n == 0 || (n >= 16 && (n & (n - 1)) == 0)) {
         tmc_domain_t *grown = realloc(p->domains, (n ? 2 * n : 16) * sizeof(*grown));
         if (!grown) {
-            fail(err, errlen, "%s", _("out of memory"));
+            tmc_fail(err, errlen, "%s", _("out of memory"));
             return NULL;
         }
         p->domains = grown;
@@ -165,7 +162,7 @@ static bool add_domain(tmc_params_t *p, const char *input, unsigned long line, c
     if (!valid && line == 0 && !p->spf_mode)
         /* tmc_error escapes the whole line, so a hostile argument cannot
          * reach the terminal raw. */
-        return fail(err, errlen, _("invalid domain name '%s': %s"), input, why ? _(why) : "");
+        return tmc_fail(err, errlen, _("invalid domain name '%s': %s"), input, why ? _(why) : "");
     tmc_domain_t *d = new_domain(p, err, errlen);
     if (!d)
         return false;
@@ -178,7 +175,7 @@ static bool add_domain(tmc_params_t *p, const char *input, unsigned long line, c
         d->invalid = strdup(why ? _(why) : "");
     }
     if (!d->input || (valid && (!d->ascii || !d->display)) || (!valid && !d->invalid))
-        return fail(err, errlen, "%s", _("out of memory"));
+        return tmc_fail(err, errlen, "%s", _("out of memory"));
     return true;
 }
 
@@ -235,7 +232,7 @@ static bool drop_repeats(tmc_params_t *p, char *err, size_t errlen)
     size_t n = 0;
     name_at_t *names = malloc((p->ndomains ? p->ndomains : 1) * sizeof(*names));
     if (!names)
-        return fail(err, errlen, "%s", _("out of memory"));
+        return tmc_fail(err, errlen, "%s", _("out of memory"));
     for (size_t i = 0; i < p->ndomains; i++) {
         if (p->domains[i].ascii)
             names[n++] = (name_at_t){p->domains[i].ascii, i};
@@ -273,7 +270,7 @@ static bool read_domains_file(tmc_params_t *p, const char *path, char *err, size
     size_t textlen = 0, pos = 0;
     tm_file_error_t file_error;
     if (tm_file_read(path, TM_DOMAINS_FILE_MAX, true, &text, &textlen, &file_error) != TM_OK)
-        return fail(err, errlen, _("cannot read domain file '%s': %s"), path,
+        return tmc_fail(err, errlen, _("cannot read domain file '%s': %s"), path,
                     tm_file_strerror(&file_error, problem, sizeof problem));
     size_t first = p->ndomains;
     char line[1024];
@@ -299,7 +296,7 @@ static bool read_domains_file(tmc_params_t *p, const char *path, char *err, size
                 d->input = strdup(line);
                 d->invalid = strdup(why);
                 if (!d->input || !d->invalid)
-                    ok = fail(err, errlen, "%s", _("out of memory"));
+                    ok = tmc_fail(err, errlen, "%s", _("out of memory"));
             }
             continue;
         }
@@ -321,7 +318,7 @@ static bool read_domains_file(tmc_params_t *p, const char *path, char *err, size
                 d->input = strdup(start);
                 d->invalid = strdup(_("the line contains a NUL byte"));
                 if (!d->input || !d->invalid)
-                    ok = fail(err, errlen, "%s", _("out of memory"));
+                    ok = tmc_fail(err, errlen, "%s", _("out of memory"));
             }
             continue;
         }
@@ -366,7 +363,7 @@ static bool add_list(const char *option, char **lists, const char *list, char *e
     size_t had = *lists ? strlen(*lists) : 0, len = strlen(list);
     char *grown = realloc(*lists, had + 1 + len + 1);
     if (!grown)
-        return fail(err, errlen, "%s", _("out of memory"));
+        return tmc_fail(err, errlen, "%s", _("out of memory"));
     if (had)
         grown[had++] = ',';
     memcpy(grown + had, list, len + 1);
@@ -459,10 +456,10 @@ static bool on_server(tmc_params_t *p, const opt_spec_t *o, const char *arg, cha
 {
     (void)o;
     if (p->nservers >= TM_RESOLVER_MAX_SERVERS)
-        return fail(err, errlen, _("too many --server options (at most %d)"),
+        return tmc_fail(err, errlen, _("too many --server options (at most %d)"),
                     TM_RESOLVER_MAX_SERVERS);
     if (!tm_resolver_server_valid(arg, p->server_csv[p->nservers], sizeof(p->server_csv[0])))
-        return fail(err, errlen,
+        return tmc_fail(err, errlen,
                     _("invalid --server value '%s': expected an IP address, "
                       "ADDR:PORT, or [IPv6]:PORT"),
                     arg);
@@ -476,7 +473,7 @@ static bool on_zone(tmc_params_t *p, const opt_spec_t *o, const char *arg, char 
 {
     (void)o;
     if (p->nzones >= TM_RESOLVER_MAX_ZONES)
-        return fail(err, errlen, _("too many --zone options (at most %d)"),
+        return tmc_fail(err, errlen, _("too many --zone options (at most %d)"),
                     TM_RESOLVER_MAX_ZONES);
     p->zones[p->nzones++] = arg;
     return true;
@@ -488,7 +485,7 @@ static bool on_doh(tmc_params_t *p, const opt_spec_t *o, const char *arg, char *
     (void)o;
     const char *why = NULL;
     if (!tm_resolver_doh_url_valid(arg, &why))
-        return fail(err, errlen, _("invalid --doh value '%s': %s"), arg, _(why));
+        return tmc_fail(err, errlen, _("invalid --doh value '%s': %s"), arg, _(why));
     p->doh_url = arg;
     return true;
 }
@@ -498,7 +495,7 @@ static bool on_region(tmc_params_t *p, const opt_spec_t *o, const char *arg, cha
 {
     (void)o;
     if (!known_region(arg))
-        return fail(err, errlen, _("unknown --region '%s': use jp, us, eu, anz, sg, in or uae"),
+        return tmc_fail(err, errlen, _("unknown --region '%s': use jp, us, eu, anz, sg, in or uae"),
                     arg);
     p->region = arg;
     return true;
@@ -514,7 +511,7 @@ static bool on_token(tmc_params_t *p, const opt_spec_t *o, const char *arg, char
     free(p->token);
     p->token = strdup(value);
     if (!p->token)
-        return fail(err, errlen, "%s", _("out of memory"));
+        return tmc_fail(err, errlen, "%s", _("out of memory"));
     p->check.token = p->token;
     return true;
 }
@@ -523,7 +520,7 @@ static bool on_lang(tmc_params_t *p, const opt_spec_t *o, const char *arg, char 
                     size_t errlen)
 {
     if (strcmp(arg, "ja") != 0 && strcmp(arg, "en") != 0)
-        return fail(err, errlen, _("invalid %s '%s': %s"), "--lang", arg, _(o->expect));
+        return tmc_fail(err, errlen, _("invalid %s '%s': %s"), "--lang", arg, _(o->expect));
     p->lang = arg;
     return true;
 }
@@ -555,13 +552,13 @@ static bool on_spf_input(tmc_params_t *p, const opt_spec_t *o, const char *arg, 
     char name[32];
     shown_name(o, name, sizeof name);
     if (!p->spf_mode)
-        return fail(err, errlen, _("%s only goes with the spf subcommand"), name);
+        return tmc_fail(err, errlen, _("%s only goes with the spf subcommand"), name);
     if (o->offset == offsetof(tmc_params_t, ip)) {
         tm_ip_t ip;
         if (!tm_ip_parse(arg, &ip))
-            return fail(err, errlen, _("invalid --ip value '%s': an IPv4 or IPv6 address"), arg);
+            return tmc_fail(err, errlen, _("invalid --ip value '%s': an IPv4 or IPv6 address"), arg);
     } else if (strlen(arg) > TM_SPF_INPUT_MAX) {
-        return fail(err, errlen,
+        return tmc_fail(err, errlen,
                     dngettext(TM_TEXTDOMAIN, "%s is longer than %d byte",
                               "%s is longer than %d bytes", TM_SPF_INPUT_MAX),
                     name, TM_SPF_INPUT_MAX);
@@ -577,7 +574,7 @@ static bool on_verbose(tmc_params_t *p, const opt_spec_t *o, const char *arg, ch
     /* -q -v would silently give one of them: refuse, as for any option
      * given twice. */
     if (p->verbosity < 0)
-        return fail(err, errlen, _("-q and -v exclude each other"));
+        return tmc_fail(err, errlen, _("-q and -v exclude each other"));
     p->verbosity++;
     return true;
 }
@@ -587,7 +584,7 @@ static bool on_quiet(tmc_params_t *p, const opt_spec_t *o, const char *arg, char
 {
     (void)o, (void)arg;
     if (p->verbosity > 0)
-        return fail(err, errlen, _("-q and -v exclude each other"));
+        return tmc_fail(err, errlen, _("-q and -v exclude each other"));
     p->verbosity = -1;
     return true;
 }
@@ -597,10 +594,10 @@ static bool on_domain_file(tmc_params_t *p, const opt_spec_t *o, const char *arg
 {
     (void)o;
     if (p->ndomain_files >= TMC_MAX_DOMAIN_FILES)
-        return fail(err, errlen, _("too many -f options (at most %d)"), TMC_MAX_DOMAIN_FILES);
+        return tmc_fail(err, errlen, _("too many -f options (at most %d)"), TMC_MAX_DOMAIN_FILES);
     for (size_t i = 0; strcmp(arg, "-") == 0 && i < p->ndomain_files; i++) {
         if (strcmp(p->domain_files[i], "-") == 0)
-            return fail(err, errlen,
+            return tmc_fail(err, errlen,
                         _("-f - is given twice: standard input can be read only once"));
     }
     p->domain_files[p->ndomain_files++] = arg;
@@ -621,7 +618,7 @@ static bool on_spf_own(tmc_params_t *p, const opt_spec_t *o, const char *arg, ch
             ok = tm_domain_normalize(item, canonical) == TM_NAME_OK;
         }
         if (!ok)
-            return fail(err, errlen,
+            return tmc_fail(err, errlen,
                         _("invalid --spf-own value '%s': comma-separated domain names"), arg);
         at += len;
         if (*at != ',')
@@ -637,7 +634,7 @@ static bool on_nonempty_file(tmc_params_t *p, const opt_spec_t *o, const char *a
                              size_t errlen)
 {
     if (!*arg)
-        return fail(err, errlen, "%s", _("--html needs a file name"));
+        return tmc_fail(err, errlen, "%s", _("--html needs a file name"));
     memcpy((char *)p + o->offset, &arg, sizeof arg);
     return true;
 }
@@ -651,7 +648,7 @@ static bool keep_command_line(tmc_params_t *p, int argc, char **argv, char *err,
         len += strlen(argv[i]) + 1;
     p->command_line = calloc(len, 1);
     if (!p->command_line)
-        return fail(err, errlen, "%s", _("out of memory"));
+        return tmc_fail(err, errlen, "%s", _("out of memory"));
     for (int i = 1; i < argc; i++) {
         if (i > 1)
             strcat(p->command_line, " ");
@@ -784,16 +781,16 @@ static bool apply(tmc_params_t *p, const opt_spec_t *o, const char *arg, char *e
     }
     case OPT_UINT: {
         unsigned v;
-        if (!parse_uint(arg, o->min, o->max, &v))
-            return fail(err, errlen, _("invalid %s value '%s': %s"),
+        if (!tmc_parse_uint(arg, o->min, o->max, &v))
+            return tmc_fail(err, errlen, _("invalid %s value '%s': %s"),
                         shown_name(o, name, sizeof name), arg, _(o->expect));
         memcpy(field, &v, sizeof v);
         return true;
     }
     case OPT_PORT: {
         unsigned v;
-        if (!parse_uint(arg, 1, 65535, &v))
-            return fail(err, errlen, _("invalid %s value '%s': %s"),
+        if (!tmc_parse_uint(arg, 1, 65535, &v))
+            return tmc_fail(err, errlen, _("invalid %s value '%s': %s"),
                         shown_name(o, name, sizeof name), arg, _(o->expect));
         uint16_t port = (uint16_t)v;
         memcpy(field, &port, sizeof port);
@@ -806,7 +803,7 @@ static bool apply(tmc_params_t *p, const opt_spec_t *o, const char *arg, char *e
                 return true;
             }
         }
-        return fail(err, errlen, _("invalid %s '%s': %s"), shown_name(o, name, sizeof name), arg,
+        return tmc_fail(err, errlen, _("invalid %s '%s': %s"), shown_name(o, name, sizeof name), arg,
                     _(o->expect));
     case OPT_TEXT: memcpy(field, &arg, sizeof arg); return true;
     case OPT_HANDLER: return o->handler(p, o, arg, err, errlen);
@@ -820,17 +817,17 @@ static bool refuse(int c, char **argv, char *err, size_t errlen)
 {
     char shown[64];
     if (c == ':')
-        return fail(err, errlen, _("option '%s' needs a value"), argv[optind - 1]);
+        return tmc_fail(err, errlen, _("option '%s' needs a value"), argv[optind - 1]);
     /* optopt is an unknown short option's character; for a long one it is
      * 0, or the option's id when it was given a value it does not take
      * ("--offline=yes"). */
     if (optopt >= LONG_ID_BASE)
-        return fail(err, errlen, _("option '%.60s' takes no value"), argv[optind - 1]);
+        return tmc_fail(err, errlen, _("option '%.60s' takes no value"), argv[optind - 1]);
     if (optopt)
         snprintf(shown, sizeof(shown), "-%c", optopt);
     else
         snprintf(shown, sizeof(shown), "%.60s", argv[optind - 1]);
-    return fail(err, errlen, _("unknown option '%s'; see tmems-check --help"), shown);
+    return tmc_fail(err, errlen, _("unknown option '%s'; see tmems-check --help"), shown);
 }
 
 bool tmc_params_parse(tmc_params_t *p, int argc, char **argv, char *err, size_t errlen)
@@ -871,7 +868,7 @@ bool tmc_params_parse(tmc_params_t *p, int argc, char **argv, char *err, size_t 
                 snprintf(name, sizeof(name), "--%s", longs[longindex].name);
             else
                 shown_name(o, name, sizeof name);
-            return fail(err, errlen,
+            return tmc_fail(err, errlen,
                         _("option '%s' can be given only once (repeatable: --server, "
                           "--zone, -f, --only, --skip, -v)"),
                         name);
@@ -891,12 +888,12 @@ bool tmc_params_parse(tmc_params_t *p, int argc, char **argv, char *err, size_t 
     /* One transport at a time: with --doh every query goes to the URL, so
      * a --server would silently be ignored. */
     if (p->doh_url && p->offline)
-        return fail(err, errlen, _("--doh and --offline exclude each other"));
+        return tmc_fail(err, errlen, _("--doh and --offline exclude each other"));
     if (p->doh_url && p->nservers)
-        return fail(err, errlen, _("--doh and --server exclude each other: with --doh every "
+        return tmc_fail(err, errlen, _("--doh and --server exclude each other: with --doh every "
                                    "query goes to the URL"));
     if (p->cacert && !p->doh_url)
-        return fail(err, errlen, _("--cacert only goes with --doh (the CAs of an https:// "
+        return tmc_fail(err, errlen, _("--cacert only goes with --doh (the CAs of an https:// "
                                    "DoH server)"));
     for (size_t i = 0; i < p->ndomain_files; i++) {
         if (!read_domains_file(p, p->domain_files[i], err, errlen))
@@ -911,38 +908,38 @@ bool tmc_params_parse(tmc_params_t *p, int argc, char **argv, char *err, size_t 
     for (size_t i = 0; p->spf_mode && i < p->ndomains; i++) {
         const tmc_domain_t *d = &p->domains[i];
         if (d->invalid && d->file) /* one evaluation: nothing else to go on with */
-            return fail(err, errlen, _("%s:%lu: invalid domain name '%s': %s"), d->file,
+            return tmc_fail(err, errlen, _("%s:%lu: invalid domain name '%s': %s"), d->file,
                         d->line, d->input, d->invalid);
     }
     if (p->ndomains == 0)
-        return fail(err, errlen, _("no domain given; see tmems-check --help"));
+        return tmc_fail(err, errlen, _("no domain given; see tmems-check --help"));
     if (p->spf_mode && p->ndomains != 1)
-        return fail(err, errlen, _("the spf subcommand checks exactly one domain"));
+        return tmc_fail(err, errlen, _("the spf subcommand checks exactly one domain"));
     if (p->spf_mode && !p->ip)
-        return fail(err, errlen, _("the spf subcommand needs --ip ADDR"));
+        return tmc_fail(err, errlen, _("the spf subcommand needs --ip ADDR"));
     if (p->spf_mode && p->format == TMC_FORMAT_JUNIT)
-        return fail(err, errlen, _("--format junit reports domain checks; the spf subcommand "
+        return tmc_fail(err, errlen, _("--format junit reports domain checks; the spf subcommand "
                                    "writes text or json"));
     if (p->format == TMC_FORMAT_HTML && p->html_file)
-        return fail(err, errlen, _("--html FILE writes the page beside another format; with "
+        return tmc_fail(err, errlen, _("--html FILE writes the page beside another format; with "
                                    "--format html the page goes to standard output: give one "
                                    "of them"));
     if (p->spf_mode && (p->format == TMC_FORMAT_HTML || p->html_file))
-        return fail(err, errlen, _("the HTML report is of domain checks; the spf subcommand "
+        return tmc_fail(err, errlen, _("the HTML report is of domain checks; the spf subcommand "
                                    "writes text or json"));
     if (p->spf_mode && p->format == TMC_FORMAT_JSONL)
         p->format = TMC_FORMAT_JSON;
     if (p->spf_mode && p->format > TMC_FORMAT_HTML)
-        return fail(err, errlen, _("the spf subcommand writes text or json"));
+        return tmc_fail(err, errlen, _("the spf subcommand writes text or json"));
     if (p->plan && (p->spf_mode || p->nzones == 0))
-        return fail(err, errlen, _("--plan needs --zone: the proposed zone to compare with the "
+        return tmc_fail(err, errlen, _("--plan needs --zone: the proposed zone to compare with the "
                                    "live DNS"));
     if (p->plan && p->offline)
-        return fail(err, errlen, _("--plan and --offline exclude each other: the plan compares "
+        return tmc_fail(err, errlen, _("--plan and --offline exclude each other: the plan compares "
                                    "with the live DNS"));
     if (p->plan && p->format != TMC_FORMAT_TEXT && p->format != TMC_FORMAT_JSON &&
         p->format != TMC_FORMAT_MARKDOWN && p->format != TMC_FORMAT_GITHUB)
-        return fail(err, errlen, _("--plan writes text, json, markdown or github"));
+        return tmc_fail(err, errlen, _("--plan writes text, json, markdown or github"));
     return keep_command_line(p, argc, argv, err, errlen);
 }
 

@@ -91,6 +91,12 @@ typedef struct {
  * translated) line in err, without a trailing newline.  Frees nothing on
  * success: call tmc_params_clear. */
 bool tmc_params_parse(tmc_params_t *p, int argc, char **argv, char *err, size_t errlen);
+
+/* Shared by the subcommands' option parsers: writes the message into err
+ * and returns false; and a decimal number from min to max, nothing else
+ * (no sign, no blanks, at most 9 digits). */
+bool tmc_fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+bool tmc_parse_uint(const char *text, unsigned min, unsigned max, unsigned *out);
 void tmc_params_clear(tmc_params_t *p);
 /* The --help text. */
 const char *tmc_usage(void);

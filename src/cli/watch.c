@@ -7,7 +7,6 @@
  * --format, --timeout, --tries, --deadline, --auth-port, ...) are parsed by
  * tmc_params_parse as for a normal run; this file takes out the options of
  * watch itself first and refuses the ones that mean nothing here. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,29 +71,6 @@ const char *tmc_watch_synopsis(void)
              "                        --help)\n");
 }
 
-static bool fail(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static bool fail(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-    return false;
-}
-
-static bool parse_seconds(const char *text, unsigned min, unsigned max, unsigned *out)
-{
-    if (!text[0] || strspn(text, "0123456789") != strlen(text) || strlen(text) > 9)
-        return false;
-    unsigned long v = strtoul(text, NULL, 10);
-    if (v < min || v > max)
-        return false;
-    *out = (unsigned)v;
-    return true;
-}
-
 enum { W_INTERVAL, W_UNTIL, W_EXPECT_MX, W_EXPECT_SPF, W_OLD_TTL, W_COUNT };
 static const char *const watch_options[W_COUNT] = {"--interval", "--until", "--expect-mx",
                                                    "--expect-spf", "--old-ttl"};
@@ -123,8 +99,8 @@ static bool take_watch_option(int k, const char *value, tmc_watch_params_t *wp, 
     const char *why = NULL;
     switch (k) {
     case W_INTERVAL:
-        if (!parse_seconds(value, 1, 3600, &wp->interval_s))
-            return fail(err, errlen, _("invalid --interval value '%s': seconds from 1 to 3600"),
+        if (!tmc_parse_uint(value, 1, 3600, &wp->interval_s))
+            return tmc_fail(err, errlen, _("invalid --interval value '%s': seconds from 1 to 3600"),
                         value);
         return true;
     case W_UNTIL:
@@ -133,24 +109,24 @@ static bool take_watch_option(int k, const char *value, tmc_watch_params_t *wp, 
         else if (strcmp(value, "caches") == 0)
             wp->until_caches = true;
         else
-            return fail(err, errlen, _("invalid --until '%s': use auth or caches"), value);
+            return tmc_fail(err, errlen, _("invalid --until '%s': use auth or caches"), value);
         return true;
     case W_EXPECT_MX:
         if (wp->expect.nmx >= TM_WATCH_MAX_EXPECT_MX)
-            return fail(err, errlen, _("too many --expect-mx options (at most %d)"),
+            return tmc_fail(err, errlen, _("too many --expect-mx options (at most %d)"),
                         TM_WATCH_MAX_EXPECT_MX);
         if (!tm_watch_expect_mx_valid(value, &why))
-            return fail(err, errlen, _("invalid --expect-mx value '%s': %s"), value, _(why));
+            return tmc_fail(err, errlen, _("invalid --expect-mx value '%s': %s"), value, _(why));
         wp->expect.mx[wp->expect.nmx++] = value;
         return true;
     case W_EXPECT_SPF:
         if (!tm_watch_expect_spf_valid(value, &why))
-            return fail(err, errlen, _("invalid --expect-spf value '%s': %s"), value, _(why));
+            return tmc_fail(err, errlen, _("invalid --expect-spf value '%s': %s"), value, _(why));
         wp->expect.spf = value;
         return true;
     default:
-        if (!parse_seconds(value, 0, 604800, &wp->old_ttl_s))
-            return fail(err, errlen, _("invalid --old-ttl value '%s': seconds from 0 to 604800"),
+        if (!tmc_parse_uint(value, 0, 604800, &wp->old_ttl_s))
+            return tmc_fail(err, errlen, _("invalid --old-ttl value '%s': seconds from 0 to 604800"),
                         value);
         wp->old_ttl_given = true;
         return true;
@@ -162,7 +138,7 @@ static bool refuse_common(const tmc_params_t *p, char *err, size_t errlen)
 {
     const char *bad = NULL;
     if (p->spf_mode)
-        return fail(err, errlen, _("watch watches one DOMAIN; the spf subcommand is separate"));
+        return tmc_fail(err, errlen, _("watch watches one DOMAIN; the spf subcommand is separate"));
     if (p->ndomain_files)
         bad = "-f";
     else if (p->nzones)
@@ -192,13 +168,13 @@ static bool refuse_common(const tmc_params_t *p, char *err, size_t errlen)
     else if (p->jobs != TM_BATCH_JOBS_DEFAULT)
         bad = "-j";
     if (bad)
-        return fail(err, errlen, _("%s does not go with watch, which asks the live servers of "
+        return tmc_fail(err, errlen, _("%s does not go with watch, which asks the live servers of "
                                    "one domain (see tmems-check watch --help)"),
                     bad);
     if (p->format == TMC_FORMAT_JSON || p->format == TMC_FORMAT_JUNIT)
-        return fail(err, errlen, _("watch writes --format text or jsonl (one JSON event a line)"));
+        return tmc_fail(err, errlen, _("watch writes --format text or jsonl (one JSON event a line)"));
     if (p->ndomains != 1)
-        return fail(err, errlen, _("watch watches exactly one domain"));
+        return tmc_fail(err, errlen, _("watch watches exactly one domain"));
     return true;
 }
 
@@ -227,11 +203,11 @@ bool tmc_watch_params_parse(int argc, char **argv, char **rest, tmc_params_t *p,
         }
         if (!value) {
             if (i + 1 >= argc)
-                return fail(err, errlen, _("option '%s' needs a value"), arg);
+                return tmc_fail(err, errlen, _("option '%s' needs a value"), arg);
             value = argv[++i];
         }
         if (seen[k] && k != W_EXPECT_MX)
-            return fail(err, errlen,
+            return tmc_fail(err, errlen,
                         _("option '%s' can be given only once (repeatable: --expect-mx)"),
                         watch_options[k]);
         seen[k] = true;
@@ -241,7 +217,7 @@ bool tmc_watch_params_parse(int argc, char **argv, char **rest, tmc_params_t *p,
     rest[n] = NULL;
     /* "watch spf ..." would make the common parser the spf command's. */
     if (n > 1 && strcmp(rest[1], "spf") == 0)
-        return fail(err, errlen, _("watch watches one DOMAIN; the spf subcommand is separate"));
+        return tmc_fail(err, errlen, _("watch watches one DOMAIN; the spf subcommand is separate"));
     if (!tmc_params_parse(p, n, rest, err, errlen))
         return false;
     if (p->help || p->version)
