@@ -86,7 +86,9 @@ _tmems_check()
         --format)
             if [[ -n $watch ]]; then
                 COMPREPLY=($(compgen -W "text jsonl" -- "$cur"))
-            elif [[ -n $spf || -n $checks ]]; then
+            elif [[ -n $spf ]]; then
+                COMPREPLY=($(compgen -W "text json jsonl" -- "$cur"))
+            elif [[ -n $checks ]]; then
                 COMPREPLY=($(compgen -W "text json" -- "$cur"))
             else
                 COMPREPLY=($(compgen -W "text json jsonl junit html github sarif markdown" -- "$cur"))
@@ -133,7 +135,7 @@ _tmems_check()
         if [[ -n $spf ]]; then
             opts="--ip --sender --helo --server --doh --cacert --zone --zone-include-dir --offline
                 --timeout --tries --deadline --max-queries --region --rules --format --lang
-                --color --help"
+                --color -v --help"
         elif [[ -n $checks ]]; then
             opts="--format --lang --help"
         fi

@@ -81,11 +81,12 @@ const char *tmc_usage(void)
              "  -j N                  domains checked at once (default 256)\n"
              "  --version, --help\n"
              "\n"
-             "Only --server, --zone, -f, --only, --skip and -v may be given more than once;\n"
-             "any other option given twice is a usage error.\n"
+             "Only --server, --zone, -f, --only, --skip, -v and the spf subcommand's --ip\n"
+             "may be given more than once; any other option given twice is a usage error.\n"
              "\n"
-             "  tmems-check spf [OPTIONS] DOMAIN --ip ADDR [--sender ADDR] [--helo NAME]\n"
-             "                        RFC 7208 check_host() for one address, with its trace;\n"
+             "  tmems-check spf [OPTIONS] DOMAIN --ip ADDR [--ip ADDR]... [--sender ADDR]\n"
+             "                  [--helo NAME]\n"
+             "                        RFC 7208 check_host() for each address, with its trace;\n"
              "                        a malformed DOMAIN gives the result none (RFC 7208\n"
              "                        section 4.3); see tmems-check spf --help\n"
              "  tmems-check checks [--format text|json]\n"
@@ -553,11 +554,16 @@ static bool on_spf_input(tmc_params_t *p, const opt_spec_t *o, const char *arg, 
     shown_name(o, name, sizeof name);
     if (!p->spf_mode)
         return tmc_fail(err, errlen, _("%s only goes with the spf subcommand"), name);
-    if (o->offset == offsetof(tmc_params_t, ip)) {
+    if (o->offset == offsetof(tmc_params_t, ips)) {
         tm_ip_t ip;
         if (!tm_ip_parse(arg, &ip))
             return tmc_fail(err, errlen, _("invalid --ip value '%s': an IPv4 or IPv6 address"), arg);
-    } else if (strlen(arg) > TM_SPF_INPUT_MAX) {
+        if (p->nips >= TMC_MAX_SPF_IPS)
+            return tmc_fail(err, errlen, _("too many --ip options (at most %d)"), TMC_MAX_SPF_IPS);
+        p->ips[p->nips++] = arg;
+        return true;
+    }
+    if (strlen(arg) > TM_SPF_INPUT_MAX) {
         return tmc_fail(err, errlen,
                     dngettext(TM_TEXTDOMAIN, "%s is longer than %d byte",
                               "%s is longer than %d bytes", TM_SPF_INPUT_MAX),
@@ -717,7 +723,8 @@ static const opt_spec_t options[] = {
     {.short_name = 'j', .value = true, .kind = OPT_UINT, .offset = AT(jobs), .min = 1,
      .max = 4096, .expect = N_("from 1 to 4096")},
     /* the spf subcommand */
-    {.name = "ip", .value = true, .kind = OPT_HANDLER, .offset = AT(ip), .handler = on_spf_input},
+    {.name = "ip", .value = true, .repeatable = true, .kind = OPT_HANDLER, .offset = AT(ips),
+     .handler = on_spf_input},
     {.name = "sender", .value = true, .kind = OPT_HANDLER, .offset = AT(sender),
      .handler = on_spf_input},
     {.name = "helo", .value = true, .kind = OPT_HANDLER, .offset = AT(helo),
@@ -870,7 +877,7 @@ bool tmc_params_parse(tmc_params_t *p, int argc, char **argv, char *err, size_t 
                 shown_name(o, name, sizeof name);
             return tmc_fail(err, errlen,
                         _("option '%s' can be given only once (repeatable: --server, "
-                          "--zone, -f, --only, --skip, -v)"),
+                          "--zone, -f, --only, --skip, -v, --ip)"),
                         name);
         }
         seen[row] = true;
@@ -915,22 +922,23 @@ bool tmc_params_parse(tmc_params_t *p, int argc, char **argv, char *err, size_t 
         return tmc_fail(err, errlen, _("no domain given; see tmems-check --help"));
     if (p->spf_mode && p->ndomains != 1)
         return tmc_fail(err, errlen, _("the spf subcommand checks exactly one domain"));
-    if (p->spf_mode && !p->ip)
+    if (p->spf_mode && p->nips == 0)
         return tmc_fail(err, errlen, _("the spf subcommand needs --ip ADDR"));
     if (p->spf_mode && p->format == TMC_FORMAT_JUNIT)
         return tmc_fail(err, errlen, _("--format junit reports domain checks; the spf subcommand "
-                                   "writes text or json"));
+                                   "writes text, json or jsonl"));
     if (p->format == TMC_FORMAT_HTML && p->html_file)
         return tmc_fail(err, errlen, _("--html FILE writes the page beside another format; with "
                                    "--format html the page goes to standard output: give one "
                                    "of them"));
     if (p->spf_mode && (p->format == TMC_FORMAT_HTML || p->html_file))
         return tmc_fail(err, errlen, _("the HTML report is of domain checks; the spf subcommand "
-                                   "writes text or json"));
-    if (p->spf_mode && p->format == TMC_FORMAT_JSONL)
-        p->format = TMC_FORMAT_JSON;
+                                   "writes text, json or jsonl"));
+    if (p->spf_mode && p->format == TMC_FORMAT_JSON && p->nips > 1)
+        return tmc_fail(err, errlen, _("several --ip give one result each: --format jsonl writes "
+                                   "them one per line (--format json is one document)"));
     if (p->spf_mode && p->format > TMC_FORMAT_HTML)
-        return tmc_fail(err, errlen, _("the spf subcommand writes text or json"));
+        return tmc_fail(err, errlen, _("the spf subcommand writes text, json or jsonl"));
     if (p->plan && (p->spf_mode || p->nzones == 0))
         return tmc_fail(err, errlen, _("--plan needs --zone: the proposed zone to compare with the "
                                    "live DNS"));

@@ -1,6 +1,6 @@
 /* spfcmd.c - the spf subcommand, a front end of RFC 7208 check_host():
  * evaluate, fetch what the evaluator lacks, evaluate again, until it is done
- * (each round asks all it lacks at once).
+ * (each round asks all it lacks at once); once per --ip, in the order given.
  *
  * A malformed DOMAIN is not a usage error here: check_host() returns none
  * for it (RFC 7208 section 4.3), and so does this command, with the reason
@@ -11,6 +11,7 @@
 
 #include "tmc_exec.h"
 #include "tmc_msg.h"
+#include "tmc_netinfo.h"
 #include "tmc_spfcmd.h"
 #include "tmems/tm_report.h"
 #include "tmems/tm_run.h"
@@ -56,12 +57,14 @@ static tm_status_t explain_malformed(const tmc_domain_t *d, tm_spf_eval_t *ev)
 
 const char *tmc_spf_usage(void)
 {
-    return _("Usage: tmems-check spf [OPTIONS] DOMAIN --ip ADDR [--sender ADDR] [--helo NAME]\n"
-             "Runs RFC 7208 check_host() for one address and prints the result, the DNS\n"
+    return _("Usage: tmems-check spf [OPTIONS] DOMAIN --ip ADDR [--ip ADDR]...\n"
+             "                       [--sender ADDR] [--helo NAME]\n"
+             "Runs RFC 7208 check_host() for each address and prints the result, the DNS\n"
              "lookups it used and the trace of the terms it evaluated.  A malformed DOMAIN\n"
              "gives the result none (RFC 7208 section 4.3).\n"
              "\n"
-             "  --ip ADDR             the connecting IPv4 or IPv6 address (required)\n"
+             "  --ip ADDR             the connecting IPv4 or IPv6 address (required;\n"
+             "                        repeatable: one result each, in the order given)\n"
              "  --sender ADDR         the MAIL FROM address (default postmaster@DOMAIN)\n"
              "  --helo NAME           the HELO name (default DOMAIN)\n"
              "DNS, as for the domain checks (see tmems-check --help):\n"
@@ -71,16 +74,21 @@ const char *tmc_spf_usage(void)
              "  --region R, --rules FILE  the data center whose bundled records answer\n"
              "                        offline\n"
              "Output:\n"
-             "  --format F            text (default) or json\n"
+             "  --format F            text (default), json (one --ip) or jsonl (one line each)\n"
              "  --lang L              ja or en (default from the locale)\n"
              "  --color W             auto, always or never\n"
+             "  -v                    the DNS figures of the run on standard error\n"
              "  --help\n"
              "\n"
              "Exit status: 0 the evaluation completed, whatever its result; 2 usage error;\n"
              "3 it could not run; 4 the result could not be written to standard output.\n");
 }
 
-int tmc_spf_command(const tmc_params_t *p, tm_resolver_t *res, bool color)
+/* One address: check_host() to its end and its rendering appended to out.
+ * The rrset carries the answers of the addresses before: each (name,
+ * type) is asked once in the whole run. */
+static int evaluate_one(const tmc_params_t *p, const char *ip, tm_resolver_t *res,
+                        tm_rrset_t *rrset, bool color, tm_buf_t *out)
 {
     const tmc_domain_t *d = &p->domains[0];
     /* A name the command line refused is given to check_host() as typed,
@@ -95,7 +103,7 @@ int tmc_spf_command(const tmc_params_t *p, tm_resolver_t *res, bool color)
 
     tm_spf_query_t q;
     tm_spf_query_init(&q);
-    tm_ip_parse(p->ip, &q.ip); /* validated by the option parser */
+    tm_ip_parse(ip, &q.ip); /* validated by the option parser */
     q.sender = sender;
     q.helo = p->helo ? p->helo : domain;
     q.domain = domain;
@@ -103,19 +111,16 @@ int tmc_spf_command(const tmc_params_t *p, tm_resolver_t *res, bool color)
     q.trace = true;
 
     int rc = TMC_EXIT_DNS_ERROR;
-    tm_rrset_t *rrset = tm_rrset_create();
     tm_spf_eval_t ev;
     tm_spf_eval_init(&ev);
-    tm_buf_t out;
-    tm_buf_init(&out);
-    tm_status_t st = rrset ? TM_OK : TM_ENOMEM;
-    if (st == TM_OK && strlen(domain) > TM_SPF_INPUT_MAX) {
+    tm_status_t st = TM_OK;
+    if (strlen(domain) > TM_SPF_INPUT_MAX) {
         /* Longer than any name (RFC 1035 section 3.1): none, without asking
          * the evaluator, whose inputs are bounded. */
         ev.state = TM_SPF_DONE;
         ev.result = TM_SPF_NONE;
         st = explain_malformed(d, &ev);
-    } else if (st == TM_OK) {
+    } else {
         st = evaluate(res, &q, rrset, &ev);
         if (st == TM_OK)
             st = explain_malformed(d, &ev);
@@ -128,19 +133,46 @@ int tmc_spf_command(const tmc_params_t *p, tm_resolver_t *res, bool color)
         tmc_error(_("%s: the evaluation could not run: %s"), domain, tm_strerror(st));
         goto done;
     }
-    tm_spf_eval_view_t view = {.domain = domain, .ip = p->ip, .sender = sender,
-                               .helo = q.helo};
-    st = p->format == TMC_FORMAT_TEXT ? tm_report_spf_text(&view, &ev, color, &out)
-                                      : tm_report_spf_json(&view, &ev, &out);
+    tm_spf_eval_view_t view = {.domain = domain, .ip = ip, .sender = sender, .helo = q.helo};
+    if (p->format == TMC_FORMAT_TEXT) {
+        /* several addresses: a blank line between their blocks */
+        st = out->len ? tm_buf_putc(out, '\n') : TM_OK;
+        if (st == TM_OK)
+            st = tm_report_spf_text(&view, &ev, color, out);
+    } else {
+        st = tm_report_spf_json(&view, &ev, p->format == TMC_FORMAT_JSONL, out);
+    }
     if (st != TM_OK) {
         tmc_error(_("%s: the evaluation could not be written: %s"), domain, tm_strerror(st));
         goto done;
     }
-    fputs(out.data ? out.data : "", stdout);
     rc = TMC_EXIT_READY;
 done:
-    tm_buf_clear(&out);
     tm_spf_eval_clear(&ev);
+    return rc;
+}
+
+int tmc_spf_command(const tmc_params_t *p, tm_resolver_t *res, bool color)
+{
+    int rc = TMC_EXIT_READY;
+    tm_rrset_t *rrset = tm_rrset_create();
+    if (!rrset) {
+        tmc_error(_("%s: the evaluation could not run: %s"), p->domains[0].input,
+                  tm_strerror(TM_ENOMEM));
+        return TMC_EXIT_DNS_ERROR;
+    }
+    long long started = tm_monotonic_ms();
+    tm_buf_t out;
+    tm_buf_init(&out);
+    /* Every result or none: a run that fails half-way prints nothing, so
+     * that a script never takes part of the list for all of it. */
+    for (size_t i = 0; i < p->nips && rc == TMC_EXIT_READY; i++)
+        rc = evaluate_one(p, p->ips[i], res, rrset, color, &out);
+    if (rc == TMC_EXIT_READY)
+        fputs(out.data ? out.data : "", stdout);
+    if (p->verbosity > 0)
+        tmc_netinfo_stats(res, (long)(tm_monotonic_ms() - started));
+    tm_buf_clear(&out);
     tm_rrset_destroy(rrset);
     return rc;
 }

@@ -39,6 +39,9 @@ typedef struct {
 
 #define TMC_MAX_DOMAINS 100000
 #define TMC_MAX_DOMAIN_FILES 64
+/* The spf subcommand's --ip options: far more senders than a domain has,
+ * few enough that one run stays short. */
+#define TMC_MAX_SPF_IPS 1024
 /* --deadline's default: far above a domain's worst case of tries and
  * timeouts, well below a CI job's own limit (docs/tmems-check.1). */
 #define TMC_DEADLINE_DEFAULT_S 120
@@ -46,8 +49,9 @@ typedef struct {
 typedef struct {
     /* what to do */
     bool help, version;
-    bool spf_mode;        /* "tmems-check spf DOMAIN --ip ADDR": one check_host() */
-    const char *ip;       /* spf: --ip */
+    bool spf_mode;        /* "tmems-check spf DOMAIN --ip ADDR...": check_host() per address */
+    const char *ips[TMC_MAX_SPF_IPS]; /* spf: every --ip, in the order given */
+    size_t nips;
     const char *sender;   /* spf: --sender, default postmaster@DOMAIN */
     const char *helo;     /* spf: --helo, default DOMAIN */
     tmc_domain_t *domains;

@@ -771,6 +771,39 @@ tm_run_raw spf --offline --zone "$Z/ready.example.zone" "${VENDOR_ZONES[@]}" --f
 expect_exit 0
 expect_json '"\(.result) \(.lookups)"' "pass 1"
 
+tm_case "spf: several --ip, one result each in the order given, as single runs give them"
+spf_eval --format jsonl spf-exists.example --ip 203.0.113.1 --ip 203.0.113.2 --ip 2001:db8::7
+expect_exit 0
+cp "$TM_OUT" "$TM_TMP/several.jsonl"
+tm_assert "three lines, each a JSON object" \
+    bash -c '[ "$(wc -l < "$1")" = 3 ] && [ "$(jq -c . "$1" | wc -l)" = 3 ]' _ "$TM_OUT"
+n=0
+for ip in 203.0.113.1 203.0.113.2 2001:db8::7; do
+    n=$((n + 1))
+    spf_eval --format json spf-exists.example --ip "$ip"
+    tm_assert "line $n is the single run for $ip" \
+        bash -c 'diff <(jq -c . "$1") <(sed -n "${3}p" "$2" | jq -c .)' _ "$TM_OUT" \
+        "$TM_TMP/several.jsonl" "$n"
+done
+tm_case "spf: a repeated address asks the DNS nothing more"
+spf_eval -v --format jsonl spf-exists.example --ip 203.0.113.1
+sent_once=$(grep -oE '[0-9]+ questions? sent' "$TM_ERR" | head -n 1)
+spf_eval -v --format jsonl spf-exists.example --ip 203.0.113.1 --ip 203.0.113.1
+sent_twice=$(grep -oE '[0-9]+ questions? sent' "$TM_ERR" | head -n 1)
+tm_assert "-v counts questions ('$sent_once')" test -n "$sent_once"
+tm_assert "the same questions for one address and for it twice ($sent_once, $sent_twice)" \
+    test "$sent_once" = "$sent_twice"
+tm_case "spf: several --ip in text, a block each"
+spf_eval spf-exists.example --ip 203.0.113.1 --ip 203.0.113.2
+expect_exit 0
+tm_assert "two results" bash -c '[ "$(grep -c "^check_host(" "$1")" = 2 ]' _ "$TM_OUT"
+expect_stdout_has "the first" '^check_host\(203\.0\.113\.1, spf-exists\.example, postmaster@spf-exists\.example\) = pass$'
+expect_stdout_has "the second" '^check_host\(203\.0\.113\.2, spf-exists\.example, postmaster@spf-exists\.example\) = softfail$'
+tm_case "spf: several --ip and --format json, one document, is a usage error"
+spf_eval --format json spf-exists.example --ip 203.0.113.1 --ip 203.0.113.2
+expect_usage_error
+tm_assert "the message points at jsonl" grep -q -- '--format jsonl' "$TM_ERR"
+
 # RFC 7208 section 4.3: check_host() returns none for a malformed domain;
 # the subcommand is its front end, so these are results (exit 0), not
 # usage errors.  The domain of the RFC 7208 suite's tests domain-literal,

@@ -528,7 +528,7 @@ static void test_repeated_option_refused(void **state)
         char want[160];
         snprintf(want, sizeof want,
                  "option '%s' can be given only once (repeatable: --server, --zone, -f, "
-                 "--only, --skip, -v)",
+                 "--only, --skip, -v, --ip)",
                  once[i].option);
         if (r->ok)
             fail_msg("%s given twice was accepted", once[i].option);
@@ -539,11 +539,12 @@ static void test_repeated_option_refused(void **state)
     expect_refused(r, "'--colour' can be given only once");
     r = PARSE("--lang=ja", "--lang", "en", "example.com");
     expect_refused(r, "'--lang' can be given only once");
-    /* spf: --ip, --sender and --helo are single values too */
-    char *spf[] = {"tmems-check", "spf", "example.com", "--ip", "192.0.2.1", "--ip",
-                   "192.0.2.2", NULL};
-    r = parse_argv(7, spf);
-    expect_refused(r, "'--ip' can be given only once");
+    /* spf: --sender and --helo are single values (--ip repeats: one
+     * evaluation each) */
+    char *spf[] = {"tmems-check", "spf", "example.com", "--ip", "192.0.2.1", "--helo",
+                   "a.example", "--helo", "b.example", NULL};
+    r = parse_argv(9, spf);
+    expect_refused(r, "'--helo' can be given only once");
 }
 
 /* --only and --skip add up; -v counts. */
@@ -625,7 +626,8 @@ static void test_spf_subcommand(void **state)
     assert_true(r->p.spf_mode);
     assert_int_equal(r->p.ndomains, 1);
     assert_string_equal(r->p.domains[0].ascii, "example.com");
-    assert_string_equal(r->p.ip, "15.168.56.10");
+    assert_int_equal(r->p.nips, 1);
+    assert_string_equal(r->p.ips[0], "15.168.56.10");
     assert_string_equal(r->p.sender, "a@example.com");
     assert_string_equal(r->p.helo, "mx.example.com");
     /* options before the domain, an IPv6 address */
@@ -636,12 +638,61 @@ static void test_spf_subcommand(void **state)
     r = PARSE("example.com");
     assert_true(r->ok);
     assert_false(r->p.spf_mode);
-    assert_null(r->p.ip);
+    assert_int_equal(r->p.nips, 0);
     expect_refused(PARSE("spf", "example.com", "--ip", "15.168.56.999"), "15.168.56.999");
     expect_refused(PARSE("spf", "example.com"), "--ip");
     expect_refused(PARSE("example.com", "--ip", "192.0.2.1"), "--ip");
     expect_refused(PARSE("--helo", "mx.example.com", "example.com"), "--helo");
     expect_refused(PARSE("--sender", "a@example.com", "example.com"), "--sender");
+}
+
+/* --ip is repeatable: one check_host() per address, in the order given;
+ * several results are JSON Lines, never one JSON document that would
+ * change its shape with the count; the count is bounded. */
+static void test_spf_several_addresses(void **state)
+{
+    (void)state;
+    parsed_t *r = PARSE("spf", "example.com", "--ip", "192.0.2.1", "--ip", "2001:db8::1",
+                        "--ip", "192.0.2.1", "--format", "jsonl");
+    if (!r->ok)
+        fail_msg("%s", r->err);
+    assert_int_equal(r->p.nips, 3);
+    assert_string_equal(r->p.ips[0], "192.0.2.1");
+    assert_string_equal(r->p.ips[1], "2001:db8::1");
+    assert_string_equal(r->p.ips[2], "192.0.2.1");
+    assert_int_equal(r->p.format, TMC_FORMAT_JSONL);
+    /* one address: json stays the pretty document, jsonl one line */
+    r = PARSE("spf", "example.com", "--ip", "192.0.2.1", "--format", "json");
+    assert_true(r->ok);
+    assert_int_equal(r->p.format, TMC_FORMAT_JSON);
+    expect_refused(PARSE("spf", "example.com", "--ip", "192.0.2.1", "--ip", "192.0.2.2",
+                         "--format", "json"),
+                   "jsonl");
+    /* a bad address among good ones is named */
+    expect_refused(PARSE("spf", "example.com", "--ip", "192.0.2.1", "--ip", "192.0.2.256"),
+                   "192.0.2.256");
+    /* the bound: TMC_MAX_SPF_IPS addresses, and one more is refused */
+    enum { N = TMC_MAX_SPF_IPS + 1 };
+    static char *argv[2 + 2 * N + 1];
+    static char addr[N][32];
+    int argc = 0;
+    argv[argc++] = "tmems-check";
+    argv[argc++] = "spf";
+    for (int i = 0; i < N; i++) {
+        snprintf(addr[i], sizeof addr[i], "10.0.%d.%d", i / 256, i % 256);
+        argv[argc++] = "--ip";
+        argv[argc++] = addr[i];
+    }
+    argv[argc++] = "example.com";
+    tmc_params_t p;
+    char err[256] = "";
+    assert_false(tmc_params_parse(&p, argc, argv, err, sizeof err));
+    assert_non_null(strstr(err, "too many --ip"));
+    tmc_params_clear(&p);
+    argv[argc - 3] = "example.com"; /* drop the last --ip ADDR */
+    assert_true(tmc_params_parse(&p, argc - 2, argv, err, sizeof err));
+    assert_int_equal(p.nips, TMC_MAX_SPF_IPS);
+    tmc_params_clear(&p);
 }
 
 /* The spf subcommand is a check_host() front end: a malformed DOMAIN is
@@ -836,7 +887,7 @@ static void test_ci_options(void **state)
     expect_refused(PARSE("--plan", "--offline", "--zone", "z", "example.com"), "--offline");
     expect_refused(PARSE("--plan", "--zone", "z", "--format", "sarif", "example.com"), "markdown");
     expect_refused(PARSE("spf", "--format", "github", "example.com", "--ip", "192.0.2.1"),
-                   "text or json");
+                   "text, json or jsonl");
 }
 
 int main(void)
@@ -866,6 +917,7 @@ int main(void)
         T(test_reparse_after_error_in_cluster),
         T(test_clear),
         T(test_spf_subcommand),
+        T(test_spf_several_addresses),
         T(test_spf_malformed_domain_kept),
         T(test_options_after_domain),
         T(test_max_queries),

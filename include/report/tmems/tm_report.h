@@ -128,9 +128,10 @@ typedef struct {
  * trace, one line a term, DNS data escaped. */
 tm_status_t tm_report_spf_text(const tm_spf_eval_view_t *view, const tm_spf_eval_t *eval,
                                bool color, tm_buf_t *out);
-/* The evaluation as the JSON object of docs/cli.md, pretty-printed. */
+/* The evaluation as the JSON object of docs/cli.md, pretty-printed, or on
+ * one line for JSON Lines (one_line: several --ip, docs/cli.md). */
 tm_status_t tm_report_spf_json(const tm_spf_eval_view_t *view, const tm_spf_eval_t *eval,
-                               tm_buf_t *out);
+                               bool one_line, tm_buf_t *out);
 
 /* ---- tmems-check checks: the catalogue (docs/cli.md) ------------------- */
 

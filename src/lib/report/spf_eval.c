@@ -77,11 +77,11 @@ tm_status_t tm_report_spf_text(const tm_spf_eval_view_t *view, const tm_spf_eval
 }
 
 tm_status_t tm_report_spf_json(const tm_spf_eval_view_t *view, const tm_spf_eval_t *eval,
-                               tm_buf_t *out)
+                               bool one_line, tm_buf_t *out)
 {
     size_t had = out->len;
     tm_jw_t w;
-    tm_jw_init(&w, out, TM_JSON_PRETTY_ARRAYS_NEST, 0);
+    tm_jw_init(&w, out, one_line ? TM_JSON_COMPACT : TM_JSON_PRETTY_ARRAYS_NEST, 0);
     tm_jw_object(&w);
     tm_jw_key(&w, "schema");
     tm_jw_int(&w, 1);
