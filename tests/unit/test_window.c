@@ -36,42 +36,103 @@ static void test_grows_with_answers(void **state)
     assert_int_equal(w.base_rtt_us, 20000);
 }
 
-/* The queue estimate, size x (rtt - lowest) / rtt: below TM_WINDOW_QUEUED
- * the window doubles; past it doubling ends for good and it holds; past
- * TM_WINDOW_QUEUED_MAX it shrinks by one a round trip. */
+/* answers(w, n, rtt): n first-try answers, each rtt_us after its send. */
+static void answers(tm_window_t *w, unsigned n, long long rtt_us)
+{
+    for (unsigned i = 0; i < n; i++)
+        tm_window_on_answer(w, rtt_us);
+}
+
+/* The answers left in the current round. */
+static unsigned round_left(const tm_window_t *w) { return w->round_len - w->round_answers; }
+
+/* The round trip at which q questions wait with the window as it is. */
+static long long rtt_for(const tm_window_t *w, double q)
+{
+    return (long long)((double)w->base_rtt_us * w->size / (w->size - q)) + 1;
+}
+
+/* The queue estimate, size x (rtt - lowest) / rtt, with rtt the lowest of
+ * the round once it has TM_WINDOW_ROUND_MIN answers: below
+ * TM_WINDOW_QUEUED the window doubles; past it growth is a quarter of
+ * that, and back to doubling when a round is faster than the one that
+ * stopped it; past TM_WINDOW_QUEUED_MAX, or after TM_WINDOW_CSS_ROUNDS
+ * rounds, one a round trip, and past TM_WINDOW_QUEUED_MAX it shrinks. */
 static void test_queue_estimate(void **state)
 {
     (void)state;
     tm_window_t w;
-    tm_window_init(&w, 512);
-    tm_window_on_answer(&w, 200); /* 0.2 ms: a server on this machine */
-    assert_int_equal(tm_window_size(&w), 129);
-    /* 129 x 0.04 / 0.24 = 21 queued: it grows ... */
-    tm_window_on_answer(&w, 240);
-    assert_int_equal(tm_window_size(&w), 130);
-    assert_true(w.slow_start);
-    /* ... 130 x 0.1 / 0.3 = 43 queued: doubling ends, the window holds ... */
-    tm_window_on_answer(&w, 300);
-    assert_int_equal(tm_window_size(&w), 130);
-    assert_false(w.slow_start);
-    /* ... and a prompt answer now adds 1/130 only. */
-    tm_window_on_answer(&w, 200);
-    assert_int_equal(tm_window_size(&w), 130);
-    /* 130 x 2.8 / 3 = 121 queued: the server's buffer is filling; one less
-     * a round trip (130 answers). */
-    for (int i = 0; i < 130; i++)
-        tm_window_on_answer(&w, 3000);
-    assert_int_equal(tm_window_size(&w), 129);
-    /* On a 20 ms path the same window queues little at 21 ms ... */
-    tm_window_init(&w, 512);
-    tm_window_on_answer(&w, 20000);
-    tm_window_on_answer(&w, 21000);
-    assert_int_equal(tm_window_size(&w), 130);
-    assert_true(w.slow_start);
-    /* ... and much at 40 ms. */
-    tm_window_on_answer(&w, 40000);
-    assert_false(w.slow_start);
-    assert_true(tm_window_size(&w) <= 130);
+    tm_window_init(&w, 4096);
+    /* 0.2 ms: a server on this machine.  A round of prompt answers, with
+     * one read late among them (the tool was busy: taken alone, 50 would
+     * be waiting, enough to end doubling): doubling goes on. */
+    answers(&w, 4, 200);
+    tm_window_on_answer(&w, rtt_for(&w, 50));
+    answers(&w, round_left(&w), 200);
+    assert_int_equal(w.phase, TM_WINDOW_SLOW_START);
+    assert_int_equal(tm_window_size(&w), 128 + TM_WINDOW_ROUND_MIN);
+    unsigned size = tm_window_size(&w);
+    unsigned len = round_left(&w);
+    answers(&w, len, 200);
+    assert_int_equal(tm_window_size(&w), size + len);
+    /* A round whose answers all come with 40 waiting (between the two
+     * bounds): growth slows to a quarter from its TM_WINDOW_ROUND_MIN-th
+     * answer on ... */
+    long long slow = rtt_for(&w, 40);
+    answers(&w, TM_WINDOW_ROUND_MIN - 1, slow);
+    assert_int_equal(w.phase, TM_WINDOW_SLOW_START);
+    tm_window_on_answer(&w, slow);
+    assert_int_equal(w.phase, TM_WINDOW_CONSERVATIVE);
+    assert_int_equal(w.css_baseline_us, slow);
+    size = tm_window_size(&w);
+    answers(&w, 40, slow);
+    assert_int_equal(tm_window_size(&w), size + 10);
+    /* ... and a round as fast as ever shows it was the tool, not the path:
+     * doubling again. */
+    answers(&w, round_left(&w), slow);
+    answers(&w, TM_WINDOW_ROUND_MIN, 200);
+    assert_int_equal(w.phase, TM_WINDOW_SLOW_START);
+    /* At a steady round trip the quarter growth raises the estimate past
+     * the second bound within a few rounds: one a round trip from then. */
+    for (unsigned r = 0; r < TM_WINDOW_CSS_ROUNDS && w.phase != TM_WINDOW_AVOIDANCE; r++)
+        answers(&w, round_left(&w), slow);
+    assert_int_equal(w.phase, TM_WINDOW_AVOIDANCE);
+    /* Rounds that stay as slow as the one that stopped doubling, the
+     * window held at its cap (200): TM_WINDOW_CSS_ROUNDS of them, then one
+     * a round trip for good. */
+    tm_window_init(&w, 200);
+    answers(&w, 100, 200);
+    assert_int_equal(tm_window_size(&w), 200);
+    answers(&w, round_left(&w), 200);
+    slow = rtt_for(&w, 40);
+    answers(&w, round_left(&w), slow);
+    assert_int_equal(w.phase, TM_WINDOW_CONSERVATIVE);
+    for (unsigned r = 1; r < TM_WINDOW_CSS_ROUNDS; r++) {
+        answers(&w, round_left(&w), slow);
+        assert_int_equal(w.phase, TM_WINDOW_CONSERVATIVE);
+    }
+    answers(&w, round_left(&w), slow);
+    assert_int_equal(w.phase, TM_WINDOW_AVOIDANCE);
+    assert_int_equal(tm_window_size(&w), 200);
+    /* There each answer counts, as in TCP Vegas: prompt ones add one a
+     * round, ones between the bounds hold it, ones past the second shrink
+     * it by one a round (the cap lifted). */
+    w.cap = 4096;
+    size = tm_window_size(&w);
+    answers(&w, size, 200);
+    assert_true(w.size > size + 0.99 && w.size < size + 1.01);
+    double before = w.size;
+    answers(&w, size, rtt_for(&w, 48));
+    assert_true(w.size == before);
+    answers(&w, size, rtt_for(&w, 100));
+    assert_true(w.size < before - 0.99 && w.size > before - 1.01);
+    /* A queue past the second bound while doubling ends it at once. */
+    tm_window_init(&w, 4096);
+    answers(&w, TM_WINDOW_ROUND_MIN, 20000); /* a 20 ms path */
+    answers(&w, round_left(&w), 21000);
+    assert_int_equal(w.phase, TM_WINDOW_SLOW_START);
+    answers(&w, TM_WINDOW_ROUND_MIN, 40000);
+    assert_int_equal(w.phase, TM_WINDOW_AVOIDANCE);
     /* A lower round trip lowers the reference. */
     tm_window_on_answer(&w, 10000);
     assert_int_equal(w.base_rtt_us, 10000);
@@ -79,8 +140,7 @@ static void test_queue_estimate(void **state)
      * times slower than the fastest, where TM_WINDOW_QUEUED_MAX wait. */
     tm_window_init(&w, 512);
     tm_window_on_answer(&w, 100);
-    for (int i = 0; i < 100000; i++)
-        tm_window_on_answer(&w, 100000);
+    answers(&w, 100000, 100000);
     assert_int_equal(tm_window_size(&w), (unsigned)TM_WINDOW_QUEUED_MAX);
 }
 

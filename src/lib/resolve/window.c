@@ -5,8 +5,13 @@ void tm_window_init(tm_window_t *w, unsigned cap)
 {
     w->cap = cap ? cap : 1;
     w->size = w->cap < TM_WINDOW_START ? w->cap : TM_WINDOW_START;
-    w->slow_start = true;
+    w->phase = TM_WINDOW_SLOW_START;
     w->base_rtt_us = 0;
+    w->round_min_us = 0;
+    w->round_answers = 0;
+    w->round_len = TM_WINDOW_ROUND_MIN;
+    w->css_baseline_us = 0;
+    w->css_rounds = 0;
     w->next_seq = 0;
     w->recover_seq = 0;
     w->backoffs = 0;
@@ -59,6 +64,24 @@ unsigned long tm_window_sent(tm_window_t *w, long long now_us)
     return w->next_seq++;
 }
 
+/* The questions estimated to wait, from a round trip and the lowest. */
+static double queued_at(const tm_window_t *w, long long rtt_us)
+{
+    return w->size * (double)(rtt_us - w->base_rtt_us) / (double)rtt_us;
+}
+
+/* A round ends after as many answers as the window held when it began. */
+static void end_round(tm_window_t *w)
+{
+    w->round_answers = 0;
+    w->round_len = (unsigned)w->size > TM_WINDOW_ROUND_MIN ? (unsigned)w->size
+                                                           : TM_WINDOW_ROUND_MIN;
+    /* the round in which conservative growth began is not one of its
+     * TM_WINDOW_CSS_ROUNDS: those are whole rounds */
+    if (w->phase == TM_WINDOW_CONSERVATIVE && ++w->css_rounds > TM_WINDOW_CSS_ROUNDS)
+        w->phase = TM_WINDOW_AVOIDANCE;
+}
+
 void tm_window_on_answer(tm_window_t *w, long long rtt_us)
 {
     if (rtt_us < 1)
@@ -68,28 +91,43 @@ void tm_window_on_answer(tm_window_t *w, long long rtt_us)
             w->tokens = TM_WINDOW_BURST; /* pacing starts with a full burst */
         w->base_rtt_us = rtt_us;
     }
-    double queued = w->size * (double)(rtt_us - w->base_rtt_us) / (double)rtt_us;
-    if (queued > TM_WINDOW_QUEUED_MAX) {
-        /* A queue is building up: one less a round trip, before a buffer
-         * overflows (TCP Vegas's decrease). */
-        w->slow_start = false;
-        w->size -= 1.0 / w->size;
-        if (w->size < TM_WINDOW_FLOOR)
-            w->size = TM_WINDOW_FLOOR;
-        return;
+    if (w->round_answers == 0 || rtt_us < w->round_min_us)
+        w->round_min_us = rtt_us;
+    w->round_answers++;
+    bool sampled = w->round_answers >= TM_WINDOW_ROUND_MIN;
+    double queued = queued_at(w, w->round_min_us);
+    double growth = 0;
+    if (queued_at(w, rtt_us) > TM_WINDOW_QUEUED_MAX) {
+        /* Past the second bound even one answer counts, in every phase:
+         * a server on this machine fills its buffer within a round. */
+        w->phase = TM_WINDOW_AVOIDANCE;
+        growth = -1.0 / w->size; /* one less a round trip (Vegas) */
+    } else if (w->phase == TM_WINDOW_SLOW_START) {
+        if (sampled && queued > TM_WINDOW_QUEUED) {
+            /* HyStart's delay exit, conservatively (RFC 9406 4.2) */
+            w->phase = TM_WINDOW_CONSERVATIVE;
+            w->css_baseline_us = w->round_min_us;
+            w->css_rounds = 0;
+        } else {
+            growth = 1.0;
+        }
+    } else if (w->phase == TM_WINDOW_CONSERVATIVE) {
+        if (sampled && w->round_min_us < w->css_baseline_us) {
+            w->phase = TM_WINDOW_SLOW_START; /* the exit was spurious */
+            growth = 1.0;
+        } else {
+            growth = 0.25;
+        }
+    } else if (queued_at(w, rtt_us) <= TM_WINDOW_QUEUED) {
+        growth = 1.0 / w->size; /* avoidance: each answer's own (Vegas) */
     }
-    if (queued > TM_WINDOW_QUEUED) {
-        /* The path starts queueing: doubling ends (HyStart's delay exit),
-         * and the window holds. */
-        w->slow_start = false;
-        return;
-    }
-    if (w->slow_start)
-        w->size += 1.0;
-    else
-        w->size += 1.0 / w->size;
+    w->size += growth;
+    if (w->size < TM_WINDOW_FLOOR)
+        w->size = TM_WINDOW_FLOOR;
     if (w->size > w->cap)
         w->size = w->cap;
+    if (w->round_answers >= w->round_len)
+        end_round(w);
 }
 
 void tm_window_on_timeout(tm_window_t *w, unsigned long seq)
@@ -99,7 +137,7 @@ void tm_window_on_timeout(tm_window_t *w, unsigned long seq)
     if (seq < w->recover_seq)
         return;
     w->recover_seq = w->next_seq;
-    w->slow_start = false;
+    w->phase = TM_WINDOW_AVOIDANCE;
     w->backoffs++;
     w->size /= 2;
     if (w->size < TM_WINDOW_FLOOR)

@@ -11,14 +11,26 @@
  *
  *  - it starts at TM_WINDOW_START (at most the cap): what the tool sends to
  *    a server it knows nothing about;
- *  - the queue is estimated from each first try's round trip: size x (rtt
- *    - lowest) / rtt questions were waiting in a buffer somewhere (the
- *    server's, or ours while the checks ran);
+ *  - the queue is estimated from first tries' round trips: size x (rtt -
+ *    lowest) / rtt questions were waiting in a buffer somewhere (the
+ *    server's, or ours while the checks ran).  rtt is the lowest of the
+ *    current round (as many answers as the window holds) once it has
+ *    TM_WINDOW_ROUND_MIN answers, as HyStart++ takes it (RFC 9406 section
+ *    4.2): one answer read late says little;
  *  - while that estimate stays below TM_WINDOW_QUEUED the window grows by
- *    one an answer (doubling per round trip); once it is reached, doubling
- *    ends for good (TCP HyStart's delay exit) and growth is 1/size an
- *    answer (one per round trip);
- *  - past TM_WINDOW_QUEUED_MAX it shrinks by 1/size an answer (TCP Vegas):
+ *    one an answer (doubling per round trip); once it is reached it grows
+ *    by a quarter of that (RFC 9406's conservative slow start), and a round
+ *    whose lowest round trip is back below the one that ended doubling
+ *    resumes doubling: the delay was the tool's own (busy judging while
+ *    answers waited), not the path's, and taken for the path it had left a
+ *    batch on a 20 ms path at a third of the window it takes;
+ *    TM_WINDOW_CSS_ROUNDS rounds later, or past TM_WINDOW_QUEUED_MAX, or at
+ *    a timeout, doubling ends for good and growth is 1/size an answer (one
+ *    per round trip);
+ *  - past TM_WINDOW_QUEUED_MAX, judged on each answer's own round trip in
+ *    every phase (a server on this machine fills its 208 KiB buffer within
+ *    a round: the round's lowest would see it too late), it shrinks by
+ *    1/size an answer (TCP Vegas):
  *    the window settles where a few dozen questions wait, long before a
  *    208 KiB socket buffer (some 200 queries) would overflow, and a tool
  *    slower than its answers (busy with the checks) asks for less;
@@ -48,13 +60,28 @@
 #define TM_WINDOW_QUEUED_MAX 64.0
 /* Sends in one burst at most once the path's round trip is known. */
 #define TM_WINDOW_BURST 64.0
+/* Answers of a round before its lowest round trip counts (RFC 9406's
+ * N_RTT_SAMPLE), and the rounds of conservative growth (CSS_ROUNDS). */
+#define TM_WINDOW_ROUND_MIN 8u
+#define TM_WINDOW_CSS_ROUNDS 5u
+
+typedef enum {
+    TM_WINDOW_SLOW_START,   /* doubling per round trip */
+    TM_WINDOW_CONSERVATIVE, /* a quarter of that, until it proves spurious */
+    TM_WINDOW_AVOIDANCE     /* one per round trip, Vegas's hold and decrease */
+} tm_window_phase_t;
 
 typedef struct {
     unsigned cap;           /* never more than this (--max-queries) */
     double size;            /* the current window; fractional while it grows
                                by 1/size an answer */
-    bool slow_start;        /* no back-off yet: grow by one an answer */
+    tm_window_phase_t phase;
     long long base_rtt_us;  /* the lowest round trip seen; 0 before any */
+    long long round_min_us; /* the lowest round trip of this round */
+    unsigned round_answers; /* answers of this round so far */
+    unsigned round_len;     /* answers that end this round */
+    long long css_baseline_us; /* the round's lowest that ended doubling */
+    unsigned css_rounds;    /* rounds of conservative growth so far */
     unsigned long next_seq; /* sequence number of the next try sent */
     unsigned long recover_seq; /* tries numbered below it were in flight at
                                   the last back-off */

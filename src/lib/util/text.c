@@ -158,30 +158,53 @@ static tm_status_t put_hidden(sink_t *out, uint32_t cp)
     return put(out, esc, (size_t)n);
 }
 
+/* A growable sink takes each run of characters shown as they are in one
+ * piece (most text is such a run); a fixed array takes one character at a
+ * time, so that a cut falls between characters. */
 static tm_status_t escape(sink_t *out, const char *s, size_t len, tm_text_escaping_t mode)
 {
     const unsigned char *p = (const unsigned char *)s;
-    size_t i = 0;
+    bool runs = out->buf != NULL;
+    size_t i = 0, shown_from = 0; /* the run not put yet starts at shown_from */
     tm_status_t st = TM_OK;
     while (i < len && st == TM_OK) {
-        uint32_t cp;
-        size_t n = tm_utf8_decode(p + i, len - i, &cp);
-        if (n == 0 || (n > 1 && mode == TM_TEXT_ASCII)) {
+        uint32_t cp = p[i];
+        size_t n = 1, decoded = 1;
+        bool shown;
+        if (cp >= 0x20 && cp < 0x7f) { /* printable ASCII, without decoding */
+            shown = !(cp == '\\' && mode != TM_TEXT_NEUTRALIZE) &&
+                    !(cp == '"' && mode == TM_TEXT_QUOTED);
+        } else {
+            decoded = tm_utf8_decode(p + i, len - i, &cp);
+            n = decoded ? decoded : 1;
+            shown = decoded != 0 && !(decoded > 1 && mode == TM_TEXT_ASCII) &&
+                    !tm_text_is_hidden(cp);
+        }
+        if (shown) {
+            if (!runs)
+                st = put(out, s + i, n);
+            i += n;
+            continue;
+        }
+        if (runs && shown_from < i)
+            st = put(out, s + shown_from, i - shown_from);
+        if (st != TM_OK)
+            break;
+        if (decoded == 0 || (decoded > 1 && mode == TM_TEXT_ASCII))
             /* not UTF-8, or outside ASCII where only ASCII belongs: each
              * byte of the character as \xNN */
-            n = n ? n : 1;
             st = put_bytes(out, p + i, n);
-        } else if (tm_text_is_hidden(cp)) {
+        else if (tm_text_is_hidden(cp))
             st = put_hidden(out, cp);
-        } else if (cp == '\\' && mode != TM_TEXT_NEUTRALIZE) {
+        else if (cp == '\\')
             st = put(out, "\\\\", 2);
-        } else if (cp == '"' && mode == TM_TEXT_QUOTED) {
+        else /* '"' in quoted text */
             st = put(out, "\\\"", 2);
-        } else {
-            st = put(out, s + i, n);
-        }
         i += n;
+        shown_from = i;
     }
+    if (st == TM_OK && runs && shown_from < i)
+        st = put(out, s + shown_from, i - shown_from);
     return st;
 }
 
