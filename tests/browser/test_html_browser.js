@@ -15,7 +15,8 @@
 //    and the "Collapse all" / "Expand all" buttons);
 //  - for print, the copy buttons are hidden;
 // and with scripts off: the same text is there, every branch is open and
-// no copy button shows.  A screenshot of each page is kept.
+// no copy button shows.  A screenshot is kept of one page of each kind
+// (TM_BROWSER_SCREENSHOTS=all: of every page).
 //
 // Usage: node test_html_browser.js CHROMIUM OUTDIR PAGE.html:PAGE.json:LANG...
 // A page whose name contains "inject" must also show its hostile TXT data
@@ -157,7 +158,12 @@ async function withScripts(browser, page, file, expect, lang, shots) {
     check(txt.every((v) => v.includes('</script>') ? shown.includes('</script>') : true),
       name + ': the hostile TXT data shows as text');
   }
-  await page.screenshot({ path: path.join(shots, name.replace(/\.html$/, '') + '.png'), fullPage: true });
+  // A full-page screenshot costs about a second: one page of each kind
+  // (a single domain in each language, a batch, the hostile data) unless
+  // TM_BROWSER_SCREENSHOTS=all asks for every page.
+  if (process.env.TM_BROWSER_SCREENSHOTS === 'all' || /^(golden-ready|batch|html-inject)\./.test(name)) {
+    await page.screenshot({ path: path.join(shots, name.replace(/\.html$/, '') + '.png'), fullPage: true });
+  }
   await page.emulateMediaType('print');
   const hidden = await page.$$eval('button.copy', (bs) => bs.every((b) => getComputedStyle(b).display === 'none'));
   check(hidden, name + ': no copy button in print');

@@ -39,6 +39,7 @@ environment problem.  Prints one line per (scenario, finding) pair and the
 counts.
 """
 
+import concurrent.futures
 import hashlib
 import ipaddress
 import json
@@ -47,6 +48,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import threading
 
 RANK = {"pass": 0, "info": 0, "skip": 0, "warn": 1, "fail": 2, "error": 2}
 # Checks whose best status is info (they never pass): a Fix for them is
@@ -95,7 +97,9 @@ def zone_origin(path):
 
 def canonical(path, origin, workdir):
     """named-checkzone -D: one record per line, absolute names."""
-    out = os.path.join(workdir, "canon-%s-%d" % (origin, abs(hash(path)) % 100000))
+    # one file per thread: two scenarios may read the same zone at once
+    out = os.path.join(workdir, "canon-%s-%d-%d" % (origin, abs(hash(path)) % 100000,
+                                                    threading.get_ident()))
     r = subprocess.run(["named-checkzone", "-q", "-D", "-o", out, origin, path],
                        capture_output=True, text=True)
     if r.returncode != 0:
@@ -423,8 +427,13 @@ class Closure:
         # scenario reuses the check_host results of the same zones.
         digest = hashlib.sha256(content.encode("utf-8", "surrogateescape")).hexdigest()[:16]
         path = os.path.join(self.workdir, "%s.%s.zone" % (origin, digest))
-        with open(path, "w", encoding="utf-8", errors="surrogateescape") as f:
-            f.write(content)
+        if not os.path.exists(path):
+            # written whole under another name, then renamed: another
+            # scenario may be reading the same Fix's zone
+            part = "%s.%d" % (path, threading.get_ident())
+            with open(part, "w", encoding="utf-8", errors="surrogateescape") as f:
+                f.write(content)
+            os.replace(part, path)
         r = subprocess.run(["named-checkzone", origin, path], capture_output=True, text=True)
         if r.returncode != 0:
             return ["named-checkzone rejects the pasted lines: %s"
@@ -453,31 +462,35 @@ class Closure:
         self.canon.pop(path, None)
         return problems
 
+    def scenario_pairs(self, sc):
+        """[(finding, problems)] for every finding of sc with fix_records."""
+        old = self.tool.report(sc.zones, sc.domain, sc.options)
+        return [(finding, self.check_pair(sc, old, finding, finding["fix_records"]))
+                for finding in old["checks"] if finding.get("fix_records")]
+
     def run(self, scenarios):
         pairs = failed = 0
         failures = []
-        for sc in scenarios:
-            old = self.tool.report(sc.zones, sc.domain, sc.options)
-            for finding in old["checks"]:
-                lines = finding.get("fix_records")
-                if not lines:
-                    continue
-                pairs += 1
-                problems = self.check_pair(sc, old, finding, lines)
-                known = KNOWN_BROKEN.get((sc.label(), finding["id"]))
-                state = ("ok  " if not problems else "FAIL") if not known else \
-                        ("XFAIL" if problems else "XPASS")
-                log("%s %s: %s (%s)" % (state, sc.label(), finding["id"], finding["status"]))
-                for p in problems:
-                    log("       " + p)
-                if known and problems:
-                    log("       known: " + known)
-                    self.known += 1
-                elif problems or known:
-                    failed += 1
-                    failures.append("%s: %s%s" % (sc.label(), finding["id"],
-                                                  " (in KNOWN_BROKEN but fixed: remove it)"
-                                                  if known else ""))
+        # Two scenarios at a time (each waits on its tool runs); the lines
+        # come out in the scenarios' order.
+        with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+            for sc, checked in zip(scenarios, pool.map(self.scenario_pairs, scenarios)):
+                for finding, problems in checked:
+                    pairs += 1
+                    known = KNOWN_BROKEN.get((sc.label(), finding["id"]))
+                    state = ("ok  " if not problems else "FAIL") if not known else \
+                            ("XFAIL" if problems else "XPASS")
+                    log("%s %s: %s (%s)" % (state, sc.label(), finding["id"], finding["status"]))
+                    for p in problems:
+                        log("       " + p)
+                    if known and problems:
+                        log("       known: " + known)
+                        self.known += 1
+                    elif problems or known:
+                        failed += 1
+                        failures.append("%s: %s%s" % (sc.label(), finding["id"],
+                                                      " (in KNOWN_BROKEN but fixed: remove it)"
+                                                      if known else ""))
         return pairs, failed, failures
 
 

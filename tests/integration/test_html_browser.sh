@@ -4,7 +4,8 @@
 # SPF remedy scenarios, a batch page and a page of hostile TXT data, each
 # rendered by the built binary and checked in Debian's chromium, headless,
 # by tests/browser/test_html_browser.js (puppeteer-core; no browser is
-# downloaded).  Screenshots stay in the build tree: $TM_BUILD_DIR/browser.
+# downloaded).  Screenshots (one page of each kind; every page with
+# TM_BROWSER_SCREENSHOTS=all) stay in the build tree: $TM_BUILD_DIR/browser.
 #
 # Run by ctest as: bash test_html_browser.sh /path/to/tmems-check
 # Skipped (exit 77) only where chromium is not installed; scripts/bootstrap.sh

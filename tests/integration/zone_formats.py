@@ -50,25 +50,32 @@ def main(argv):
     work = tempfile.mkdtemp(prefix="tm-formats-")
     converted, unconvertible = {}, {}
     scenarios = fix_closure.scenarios(source)
+    zones = []
     for sc in scenarios:
-        for z in sc.zones:
-            if z in converted or z in unconvertible:
-                continue
-            origin = fix_closure.zone_origin(z)
-            out = os.path.join(work, str(len(converted) + len(unconvertible)))
-            os.makedirs(out)
-            # the split layout for every third zone, so both are read
-            split = ["--split"] if len(converted) % 3 == 2 else []
-            r = subprocess.run([sys.executable, convert, dump, origin, z, out] + split,
-                               capture_output=True, text=True)
+        zones += [z for z in sc.zones if z not in zones]
+
+    def convert_one(k):
+        z = zones[k]
+        origin = fix_closure.zone_origin(z)
+        out = os.path.join(work, str(k))
+        os.makedirs(out)
+        # the split layout for every third zone, so both are read
+        split = ["--split"] if k % 3 == 2 else []
+        r = subprocess.run([sys.executable, convert, dump, origin, z, out] + split,
+                           capture_output=True, text=True)
+        return z, r, os.path.join(out, origin + ("." if split else ".yaml")), \
+            os.path.join(out, origin + ".json")
+
+    # Two conversions at a time, as the runs below.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        for z, r, yaml, ir in pool.map(convert_one, range(len(zones))):
             if r.returncode == 3:
                 unconvertible[z] = r.stderr.strip()
-                continue
-            if r.returncode != 0:
+            elif r.returncode != 0:
                 print("zone_formats: cannot convert %s: %s" % (z, r.stderr), file=sys.stderr)
                 return 2
-            yaml = os.path.join(out, origin + ("." if split else ".yaml"))
-            converted[z] = (yaml, os.path.join(out, origin + ".json"))
+            else:
+                converted[z] = (yaml, ir)
 
     def one(sc):
         if any(z in unconvertible for z in sc.zones):
