@@ -58,7 +58,7 @@ for mode in "" 1; do
     expect "--format" tmems-check checks --f
     expect "json text" tmems-check checks --format ""
     expect "--helo --help" tmems-check spf --he
-    expect "json text" tmems-check spf --format ""
+    expect "json jsonl text" tmems-check spf --format ""
     expect "" tmems-check --company ""
 done
 
