@@ -239,4 +239,39 @@ tm_run_raw --offline --zone "$TM_TMP/bom.example.zone" bom.example
 expect_exit 2
 tm_assert "names the BOM" grep -q "line 1: the file starts with a UTF-8 byte order mark (BOM)" "$TM_ERR"
 
+# ---- a TXT record that looks like SPF: what receivers see, the record as meant ----
+
+tm_case "a lookalike SPF record: no SPF for receivers, named, and the Fix is the record as meant"
+tm_run_raw --server "127.0.0.1:$TM_BIND_PORT" --format json spf-lookalike.example
+expect_exit 1
+expect_check spf.present fail
+LOOK='.results[0].checks[] | select(.id == "spf.present")'
+expect_json "$LOOK | .detail | contains(\"\\\"v=spf1ip4:203.0.113.40 include:spf.tmems-jp.trendmicro.com ~all\\\"\")" true
+expect_json "$LOOK | .detail | contains(\"RFC 7208 section 4.5\")" true
+expect_json "$LOOK | .fix_records | join(\"|\")" \
+    'spf-lookalike.example. 3600 IN TXT "v=spf1 ip4:203.0.113.40 include:spf.tmems-jp.trendmicro.com ~all"'
+# The same record, pasted (beside the lookalike, which receivers ignore):
+# an SPF record the receivers select, and the domain's own server passes.
+sed 's/^@       IN TXT  "v=spf1" .*$/&\n@ 3600 IN TXT "v=spf1 ip4:203.0.113.40 include:spf.tmems-jp.trendmicro.com ~all"/' \
+    "$Z/spf-lookalike.example.zone" >"$TM_TMP/spf-lookalike.example.zone"
+tm_run_raw --offline --zone "$TM_TMP/spf-lookalike.example.zone" --zone "$Z/tmems-jp.trendmicro.com.zone" \
+    --format json spf-lookalike.example
+expect_check spf.present pass
+tm_run_raw spf --offline --zone "$TM_TMP/spf-lookalike.example.zone" --format json \
+    spf-lookalike.example --ip 203.0.113.40
+expect_json '.result' pass
+
+tm_case "lookalikes without a plain repair: named, and the general Fix"
+# (a version that is not 1, a control byte glued to the version: either
+# repair would be a guess)
+for rec in '"v=spf10 include:spf.tmems-jp.trendmicro.com ~all"' \
+           '"v=spf1\001include:spf.tmems-jp.trendmicro.com ~all"'; do
+    printf '$ORIGIN look2.example.\n@ 3600 IN SOA ns hm 1 3600 900 604800 300\n@ IN NS ns\nns IN A 192.0.2.53\n@ IN TXT %s\n' \
+        "$rec" >"$TM_TMP/look2.example.zone"
+    tm_run_raw --offline --zone "$TM_TMP/look2.example.zone" --format json --only spf.present look2.example
+    expect_check spf.present fail
+    expect_json "$LOOK | .detail | contains(\"looks like SPF\")" true
+    expect_json "$LOOK | has(\"fix_records\")" false
+done
+
 tm_finish

@@ -14,6 +14,7 @@
 #include "checks.h"
 #include "spf_fix.h"
 #include "spf_remedy.h"
+#include "spf_zone.h"
 #include "tmems/tm_spf.h"
 #include "tmems/tm_i18n.h"
 
@@ -170,6 +171,93 @@ static tm_status_t partial_note(const tm_spf_analysis_t *a, tm_finding_t *out)
                                     "published, the record gives permerror (see spf.syntax)."));
 }
 
+/* A TXT record written as SPF that receivers skip: RFC 7208 section 4.5
+ * selects only records that begin with exactly "v=spf1" followed by a space
+ * or the record's end (case aside), so a leading space, a tab after the
+ * version, two strings joined without a space ("v=spf1" "include:...") or
+ * "v=spf10" each leave the domain without SPF while its admin sees a
+ * record. */
+static bool spf_lookalike(const char *d, size_t n)
+{
+    size_t i = 0;
+    while (i < n && (d[i] == ' ' || d[i] == '\t'))
+        i++;
+    return n - i >= 6 && tm_ascii_ncasecmp(d + i, "v=spf1", 6) == 0 && !tm_spf_is_record(d, n);
+}
+
+/* The record its author meant, when that is plain: runs of spaces and tabs
+ * become the single spaces that separate terms (section 12), and a term
+ * glued to "v=spf1" is set apart.  Left empty where the meaning is a guess
+ * ("v=spf10", bytes outside printable ASCII) or the result does not parse. */
+static tm_status_t lookalike_repair(const char *d, size_t n, tm_buf_t *out)
+{
+    size_t i = 0;
+    while (i < n && (d[i] == ' ' || d[i] == '\t'))
+        i++;
+    i += 6; /* "v=spf1", spf_lookalike */
+    char next = i < n ? d[i] : ' ';
+    bool term_start = next == ' ' || next == '\t' || strchr("+-~?", next) ||
+                      (next >= 'a' && next <= 'z') || (next >= 'A' && next <= 'Z');
+    if (!term_start)
+        return TM_OK;
+    tm_status_t st = tm_buf_puts(out, "v=spf1");
+    for (bool gap = true; st == TM_OK && i < n; i++) {
+        char c = d[i];
+        if (c == ' ' || c == '\t') {
+            gap = true;
+            continue;
+        }
+        if ((unsigned char)c < 0x21 || (unsigned char)c > 0x7e) {
+            tm_buf_clear(out);
+            return TM_OK;
+        }
+        if (gap)
+            st = tm_buf_putc(out, ' ');
+        gap = false;
+        if (st == TM_OK)
+            st = tm_buf_putc(out, c);
+    }
+    tm_spf_record_t *rec = NULL;
+    tm_status_t pst = st == TM_OK ? tm_spf_parse(out->data, out->len, &rec, NULL) : st;
+    tm_spf_record_destroy(rec);
+    if (pst == TM_ENOMEM)
+        return TM_ENOMEM;
+    if (pst != TM_OK)
+        tm_buf_clear(out);
+    return TM_OK;
+}
+
+/* spf.present's failure when a lookalike is there: what receivers see,
+ * and the record as meant, to publish in its place. */
+static tm_status_t explain_lookalike(const tm_check_ctx_t *ctx, const tm_rr_t *rr, bool *fixed,
+                                     tm_finding_t *out)
+{
+    *fixed = false;
+    char *shown = tm_quote_dns_dup(rr->u.txt.data, rr->u.txt.len);
+    if (!shown)
+        return TM_ENOMEM;
+    tm_status_t st = tm_finding_detail(out, _("This TXT record looks like SPF, but receivers "
+                                              "ignore it: an SPF record starts with exactly "
+                                              "\"v=spf1\" and a space (RFC 7208 section 4.5):"));
+    if (st == TM_OK)
+        st = tm_finding_detail(out, "  %s", shown);
+    tm_free(shown);
+    tm_buf_t meant;
+    tm_buf_init(&meant);
+    if (st == TM_OK)
+        st = lookalike_repair(rr->u.txt.data, rr->u.txt.len, &meant);
+    if (st == TM_OK && meant.len) {
+        st = tm_finding_fix(out, _("Publish it as an SPF record, with a space after v=spf1 "
+                                   "and between the terms, and delete the TXT record quoted "
+                                   "above:"));
+        if (st == TM_OK)
+            st = tm_spf_zone_line(ctx->owner, 3600, meant.data, meant.len, out);
+        *fixed = st == TM_OK;
+    }
+    tm_buf_clear(&meant);
+    return st;
+}
+
 tm_status_t tm_check_spf_present(const tm_check_ctx_t *ctx, tm_finding_t *out)
 {
     tm_status_t st;
@@ -183,6 +271,18 @@ tm_status_t tm_check_spf_present(const tm_check_ctx_t *ctx, tm_finding_t *out)
         st = tm_finding_detail(out, _("The console does not flag a missing record, but "
                                       "receivers cannot tell that TMEmS may send for the "
                                       "domain, and mail it relays can fail SPF."));
+    const tm_answer_t *txt = tm_ctx_txt(ctx);
+    for (size_t i = 0; st == TM_OK && txt && txt->outcome == TM_DNS_NOERROR && i < txt->count;
+         i++) {
+        const tm_rr_t *rr = &txt->rrs[i];
+        if (rr->type != TM_RR_TXT || !spf_lookalike(rr->u.txt.data, rr->u.txt.len))
+            continue;
+        bool fixed = false;
+        st = explain_lookalike(ctx, rr, &fixed, out);
+        if (st != TM_OK || fixed)
+            return st;
+        break; /* no plain repair: the general Fix below */
+    }
     /* Which servers send the domain's mail besides TMEmS is the customer's
      * to say: a record of TMEmS alone, pasted, would turn their mail from
      * none into softfail (or fail), so the line holds a placeholder and is
