@@ -23,6 +23,16 @@ void tmc_uncovered_reason(const tm_resolver_t *res, const char *ascii, char *buf
                  ascii);
         return;
     }
+    char cut[TM_NAME_MAX + 1];
+    const char *parent = NULL;
+    if (tm_resolver_zones_delegate(res, ascii, cut, sizeof cut, &parent)) {
+        snprintf(buf, len,
+                 _("--offline: the zone file for %s delegates %s to other name servers (NS "
+                   "records there), so it cannot answer for %s; give the zone file of %s with "
+                   "--zone"),
+                 parent && parent[0] ? parent : ".", cut, ascii, cut);
+        return;
+    }
     tm_buf_t origins;
     tm_buf_init(&origins);
     tm_status_t st = TM_OK;

@@ -73,19 +73,26 @@ expect_stdout_has "names the relay host" 'mx\.tmems .*acme\.relay\.tmems-jp\.tre
 tm_run mx-nocompany.example
 expect_stdout_has "names the missing company ID" 'mx\.tmems .*in\.tmems-jp\.trendmicro\.com without a company ID'
 
-# ---- live-only site ranges ------------------------------------------------------
-
-tm_case "a range only the site record as served lists is evaluated"
-sed 's|ip4:15.168.56.128/26 -all|ip4:15.168.56.128/26 ip4:13.114.0.0/26 -all|' \
-    "$Z/tmems-jp.trendmicro.com.zone" >"$TM_TMP/tmems-jp.trendmicro.com.zone"
-cat >"$TM_TMP/hardcoded.example.zone" <<'ZONE'
-$ORIGIN hardcoded.example.
-$TTL 3600
+# ready_head ORIGIN: a zone's first lines, with the token and the MX of a
+# domain that has cut over (each case adds its SPF and what it tests).
+ready_head() {
+    cat <<HEAD
+\$ORIGIN $1.
+\$TTL 3600
 @ IN SOA ns1 hostmaster 1 3600 900 604800 300
   IN NS ns1
 ns1 IN A 192.0.2.53
 @ IN TXT "tmes=Q3n7Vb2Lx9Kp4Rt6Wy8Zc1Ad5Fg0Hj2M"
 @ 300 IN MX 10 acme.in.tmems-jp.trendmicro.com.
+HEAD
+}
+
+# ---- live-only site ranges ------------------------------------------------------
+
+tm_case "a range only the site record as served lists is evaluated"
+sed 's|ip4:15.168.56.128/26 -all|ip4:15.168.56.128/26 ip4:13.114.0.0/26 -all|' \
+    "$Z/tmems-jp.trendmicro.com.zone" >"$TM_TMP/tmems-jp.trendmicro.com.zone"
+{ ready_head hardcoded.example; cat <<'ZONE'; } >"$TM_TMP/hardcoded.example.zone"
 @ IN TXT "v=spf1 ip4:18.176.203.128/26 ip4:18.176.203.192/26 ip4:18.177.156.0/26 ip4:18.177.156.64/26 ip4:15.168.56.0/25 ip4:15.168.49.64/26 ip4:15.168.56.128/26 -all"
 ZONE
 tm_run_raw --offline --zone "$TM_TMP/hardcoded.example.zone" --zone "$TM_TMP/tmems-jp.trendmicro.com.zone" \
@@ -273,5 +280,26 @@ for rec in '"v=spf10 include:spf.tmems-jp.trendmicro.com ~all"' \
     expect_json "$LOOK | .detail | contains(\"looks like SPF\")" true
     expect_json "$LOOK | has(\"fix_records\")" false
 done
+
+# ---- a zone cut: the parent's file does not answer for the child ------------
+
+{ ready_head cut.example; cat <<'EOF'; } >"$TM_TMP/cut.example.zone"
+@       IN TXT "v=spf1 include:_spf.sub.cut.example include:spf.tmems-jp.trendmicro.com -all"
+sub     IN NS  ns.other.example.
+sub     IN TXT "v=spf1 +all"
+_spf.sub IN TXT "v=spf1 +all"
+EOF
+tm_case "offline, a delegated name is not judged from the parent's file"
+for d in sub.cut.example x.sub.cut.example; do
+    tm_run_raw --offline --zone "$TM_TMP/cut.example.zone" "$d"
+    expect_exit 2
+    tm_assert "names the cut for $d" grep -qF "the zone file for cut.example delegates sub.cut.example to other name servers (NS records there), so it cannot answer for $d" "$TM_ERR"
+done
+tm_case "offline, an include below the cut is unknown, not the occluded +all"
+tm_run_raw --offline --zone "$TM_TMP/cut.example.zone" --zone "$Z/tmems-jp.trendmicro.com.zone" \
+    --format json cut.example
+expect_exit 3
+expect_json '.results[0].outcome' unknown
+expect_json '.results[0].spf.tree.terms[] | select(.term == "include:_spf.sub.cut.example") | "\(.child.status) \(.child.record)"' "offline-unknown null"
 
 tm_finish

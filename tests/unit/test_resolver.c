@@ -972,6 +972,12 @@ static void test_most_specific_zone(void **state)
     assert_int_equal(tm_resolver_zone_count(NULL), 0);
     assert_null(tm_resolver_zone_origin(NULL, 0));
     assert_false(tm_resolver_zones_cover(NULL, "test"));
+    /* The most specific zone answers: the child for its names, the parent
+     * for the rest. */
+    assert_ptr_equal(tm_resolver_zone_for(res, "a.sub.test"), tm_resolver_zone(res, 1));
+    assert_ptr_equal(tm_resolver_zone_for(res, "a.test"), tm_resolver_zone(res, 0));
+    assert_null(tm_resolver_zone_for(res, "other.example"));
+    assert_null(tm_resolver_zone_for(NULL, "test"));
 }
 
 static void test_offline(void **state)

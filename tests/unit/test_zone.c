@@ -244,6 +244,40 @@ static void test_covers(void **state)
     tm_zone_destroy(z);
 }
 
+/* A zone cut (NS records below the apex): what the file holds there is not
+ * served (RFC 1034 section 4.2.1), so the zone holds neither the cut nor
+ * anything below it, and a CNAME into it ends where the zone does. */
+static void test_zone_cut(void **state)
+{
+    (void)state;
+    tm_zone_t *z = load_ok(write_zone("cut.zone",
+                                      "$ORIGIN cut.example.\n$TTL 60\n@ SOA ns hm 1 2 3 4 5\n"
+                                      "@ NS ns\nns A 192.0.2.53\n"
+                                      "sub NS ns.other.example.\nsub TXT \"v=spf1 +all\"\n"
+                                      "glue.sub A 192.0.2.54\nalias CNAME x.sub\n"
+                                      "subway TXT \"kept\"\n"),
+                           NULL);
+    char cut[TM_NAME_MAX + 1] = "";
+    assert_true(tm_zone_covers(z, "cut.example"));
+    assert_true(tm_zone_covers(z, "ns.cut.example"));
+    assert_true(tm_zone_covers(z, "subway.cut.example")); /* a label, not a suffix */
+    assert_true(tm_zone_covers(z, "alias.cut.example"));
+    assert_false(tm_zone_covers(z, "sub.cut.example"));
+    assert_false(tm_zone_covers(z, "glue.sub.cut.example"));
+    assert_false(tm_zone_covers(z, "a.b.sub.cut.example"));
+    assert_true(tm_zone_delegates(z, "A.B.Sub.Cut.Example.", cut, sizeof cut));
+    assert_string_equal(cut, "sub.cut.example");
+    assert_false(tm_zone_delegates(z, "cut.example", cut, sizeof cut)); /* the apex's NS */
+    assert_false(tm_zone_delegates(z, "subway.cut.example", NULL, 0));
+    assert_false(tm_zone_delegates(z, "other.example", NULL, 0));
+    tm_answer_t *ans = tm_zone_answer(z, "alias.cut.example", TM_RR_TXT);
+    assert_int_equal(ans->outcome, TM_DNS_NODATA);
+    assert_int_equal(ans->count, 0);
+    assert_string_equal(ans->canonical, "x.sub.cut.example");
+    tm_answer_unref(ans);
+    tm_zone_destroy(z);
+}
+
 static void test_origin_sources(void **state)
 {
     (void)state;
@@ -597,6 +631,7 @@ int main(void)
         cmocka_unit_test(test_cname_in_zone),
         cmocka_unit_test(test_nodata_nxdomain_ent),
         cmocka_unit_test(test_covers),
+        cmocka_unit_test(test_zone_cut),
         cmocka_unit_test(test_origin_sources),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_default_origin),

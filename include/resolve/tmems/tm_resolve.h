@@ -213,6 +213,15 @@ tm_status_t tm_resolver_fetch(tm_resolver_t *res, const tm_questions_t *question
 size_t tm_resolver_zone_count(const tm_resolver_t *res);
 const char *tm_resolver_zone_origin(const tm_resolver_t *res, size_t i);
 bool tm_resolver_zones_cover(const tm_resolver_t *res, const char *name);
+/* The zone file that answers for name: of those that cover it
+ * (tm_zone_covers), the one with the longest origin, as a server holding
+ * both a parent and a child zone answers.  NULL when none does. */
+const tm_zone_t *tm_resolver_zone_for(const tm_resolver_t *res, const char *name);
+/* When no zone file holds name because a zone file delegates it (NS records
+ * at or above it, below that file's apex): true, with the cut's name in
+ * cut and that file's origin in origin. */
+bool tm_resolver_zones_delegate(const tm_resolver_t *res, const char *name, char *cut,
+                                size_t cutlen, const char **origin);
 
 /* Counters for -v, tests and the benchmark. */
 typedef struct {
@@ -309,8 +318,13 @@ size_t tm_zone_rrset(const tm_zone_t *zone, const char *owner, uint16_t type, si
  * line: a record that is missing belongs in it).  NULL when none. */
 const char *tm_zone_file(const tm_zone_t *zone);
 const char *tm_zone_origin(const tm_zone_t *zone);
-/* True when name is at or below the zone's origin. */
+/* True when name is at or below the zone's origin and not at or below one
+ * of its zone cuts (a name below the apex with NS records: the file's data
+ * there is not served, RFC 1034 section 4.2.1). */
 bool tm_zone_covers(const tm_zone_t *zone, const char *name);
+/* True when name is at or below a zone cut of the zone; cut (cutlen bytes,
+ * may be NULL) gets the name of the cut. */
+bool tm_zone_delegates(const tm_zone_t *zone, const char *name, char *cut, size_t cutlen);
 /* The zone's answer (authoritative semantics: NOERROR with records, a CNAME
  * chain followed inside the zone, NODATA, or NXDOMAIN).  New reference. */
 tm_answer_t *tm_zone_answer(const tm_zone_t *zone, const char *name, uint16_t type);

@@ -67,13 +67,11 @@ const tm_zone_t *tm_resolver_zone(const tm_resolver_t *res, size_t i)
     return res && i < res->nzones ? res->zones[i] : NULL;
 }
 
-/* The zone with the longest origin that covers name (the most specific
- * zone, as a server holding both a parent and a child zone would answer). */
-static const tm_zone_t *zone_for(const tm_resolver_t *res, const char *name)
+const tm_zone_t *tm_resolver_zone_for(const tm_resolver_t *res, const char *name)
 {
     const tm_zone_t *best = NULL;
     size_t best_len = 0;
-    for (size_t i = 0; i < res->nzones; i++) {
+    for (size_t i = 0; res && name && i < res->nzones; i++) {
         const tm_zone_t *z = res->zones[i];
         size_t l = strlen(tm_zone_origin(z));
         if (tm_zone_covers(z, name) && (!best || l > best_len)) {
@@ -93,7 +91,20 @@ const char *tm_resolver_zone_origin(const tm_resolver_t *res, size_t i)
 
 bool tm_resolver_zones_cover(const tm_resolver_t *res, const char *name)
 {
-    return res && name && zone_for(res, name) != NULL;
+    return tm_resolver_zone_for(res, name) != NULL;
+}
+
+bool tm_resolver_zones_delegate(const tm_resolver_t *res, const char *name, char *cut,
+                                size_t cutlen, const char **origin)
+{
+    for (size_t i = 0; res && name && i < res->nzones; i++) {
+        if (tm_zone_delegates(res->zones[i], name, cut, cutlen)) {
+            if (origin)
+                *origin = tm_zone_origin(res->zones[i]);
+            return true;
+        }
+    }
+    return false;
 }
 
 tm_answer_t *tm_rsrc_error_answer(const char *name, uint16_t type, tm_dns_outcome_t outcome,
@@ -148,7 +159,7 @@ static tm_answer_t *zone_chain(tm_resolver_t *res, const tm_zone_t *z, const cha
         }
         const char *target = ans->canonical;
         tm_answer_t *end;
-        z = zone_for(res, target);
+        z = tm_resolver_zone_for(res, target);
         if (z) {
             end = tm_zone_answer(z, target, type);
         } else if (res->offline) {
@@ -197,7 +208,7 @@ static void chase(tm_resolver_t *res, entry_t *e, const char *target)
 
 void tm_rsrc_dispatch(tm_resolver_t *res, entry_t *e)
 {
-    const tm_zone_t *z = zone_for(res, e->name);
+    const tm_zone_t *z = tm_resolver_zone_for(res, e->name);
     if (z) {
         char *target;
         bool oom;

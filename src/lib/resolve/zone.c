@@ -717,12 +717,46 @@ void tm_zone_destroy(tm_zone_t *zone)
 
 const char *tm_zone_origin(const tm_zone_t *zone) { return zone ? zone->origin : NULL; }
 
+/* The zone cut at or above name, below the apex: the nearest name on the
+ * way up that owns NS records (RFC 1034 section 4.2.1).  What the file
+ * holds at and below it is glue or occluded data, never served: a server
+ * for the zone answers with a referral to the child's servers. */
+static const char *cut_above(const tm_zone_t *z, const char *name)
+{
+    for (const char *p = name; is_below_or_at(p, z->origin) && strcmp(p, z->origin) != 0;) {
+        const zname_t *n;
+        if (find_name(z, p, &n) == NAME_HAS_DATA) {
+            for (size_t i = n->first; i < n->first + n->count; i++) {
+                if (z->recs[i].type == TM_RR_NS)
+                    return p;
+            }
+        }
+        const char *dot = strchr(p, '.');
+        if (!dot)
+            break;
+        p = dot + 1;
+    }
+    return NULL;
+}
+
 bool tm_zone_covers(const tm_zone_t *zone, const char *name)
 {
     char n[TEXT_NAME_MAX];
     if (!zone || !name || !tm_name_canonical(name, strlen(name), n, sizeof n))
         return false;
-    return is_below_or_at(n, zone->origin);
+    return is_below_or_at(n, zone->origin) && !cut_above(zone, n);
+}
+
+bool tm_zone_delegates(const tm_zone_t *zone, const char *name, char *cut, size_t cutlen)
+{
+    char n[TEXT_NAME_MAX];
+    if (!zone || !name || !tm_name_canonical(name, strlen(name), n, sizeof n) ||
+        !is_below_or_at(n, zone->origin))
+        return false;
+    const char *at = cut_above(zone, n);
+    if (at && cut && cutlen)
+        snprintf(cut, cutlen, "%s", at);
+    return at != NULL;
 }
 
 /* ---- zones from other formats (src/lib/resolve/zone_input.c) ------------ */
@@ -932,9 +966,10 @@ tm_answer_t *tm_zone_answer(const tm_zone_t *zone, const char *name, uint16_t ty
     for (unsigned step = 0;; step++) {
         const zname_t *n;
         bool any;
-        if (!is_below_or_at(cur, zone->origin)) {
-            /* The chain left the zone: what lies beyond is not this zone's
-             * to say; canonical tells the caller where it went. */
+        if (!is_below_or_at(cur, zone->origin) || cut_above(zone, cur)) {
+            /* The chain left the zone (or went below one of its cuts):
+             * what lies beyond is not this zone's to say; canonical tells
+             * the caller where it went. */
             outcome = TM_DNS_NODATA;
             break;
         }

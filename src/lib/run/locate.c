@@ -94,22 +94,6 @@ static bool kind_matches(const tm_zone_record_t *r, locate_kind_t kind, const ch
     return tm_ascii_ncasecmp(head, tp, strlen(tp)) == 0;
 }
 
-/* The most specific zone holding name, as the resolver answers it. */
-static const tm_zone_t *zone_of(const tm_resolver_t *res, const char *name)
-{
-    const tm_zone_t *best = NULL;
-    size_t best_len = 0;
-    for (size_t i = 0; i < tm_resolver_zone_count(res); i++) {
-        const tm_zone_t *z = tm_resolver_zone(res, i);
-        size_t l = strlen(tm_zone_origin(z));
-        if (tm_zone_covers(z, name) && (!best || l > best_len)) {
-            best = z;
-            best_len = l;
-        }
-    }
-    return best;
-}
-
 static tm_status_t set_source(tm_source_t *src, const char *file, unsigned long line,
                               unsigned column)
 {
@@ -134,7 +118,7 @@ tm_status_t tm_findings_locate(const tm_resolver_t *res, const char *domain,
         size_t n = strlen(t.owner);
         if (n > 0 && t.owner[n - 1] == '.')
             t.owner[n - 1] = '\0';
-        const tm_zone_t *z = zone_of(res, t.owner);
+        const tm_zone_t *z = tm_resolver_zone_for(res, t.owner);
         if (!z)
             continue; /* live DNS: no file to point at */
         size_t first = 0, count = tm_zone_rrset(z, t.owner, t.type, &first);
