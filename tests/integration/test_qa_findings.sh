@@ -302,4 +302,21 @@ expect_exit 3
 expect_json '.results[0].outcome' unknown
 expect_json '.results[0].spf.tree.terms[] | select(.term == "include:_spf.sub.cut.example") | "\(.child.status) \(.child.record)"' "offline-unknown null"
 
+# ---- TTLs without $TTL, as BIND serves them ----------------------------------
+
+tm_case "no \$TTL and an SOA without one: the MX's TTL is the SOA minimum (BIND)"
+tm_run_raw --offline --zone "$TM_SOURCE_DIR/tests/zones/bind/soa-minttl.example.zone" \
+    --format json soa-minttl.example
+expect_check mx.ttl pass
+tm_run_raw --offline -v --zone "$TM_SOURCE_DIR/tests/zones/bind/soa-minttl.example.zone" \
+    soa-minttl.example
+expect_stdout_has "the MX TTL is BIND's" 'The MX TTL is 300 s'
+tm_case "no \$TTL, an SOA with one: the last TTL written (RFC 1035 section 5.1)"
+{ printf '$ORIGIN lastttl.example.\n@ 86400 IN SOA ns1 hm 1 3600 900 604800 300\n'
+  printf '  IN NS ns1\nns1 7200 IN A 192.0.2.53\n@ IN TXT "tmes=Q3n7Vb2Lx9Kp4Rt6Wy8Zc1Ad5Fg0Hj2M"\n'
+  printf '@ IN MX 10 acme.in.tmems-jp.trendmicro.com.\n'; } >"$TM_TMP/lastttl.example.zone"
+tm_run_raw --offline --zone "$TM_TMP/lastttl.example.zone" --format json lastttl.example
+expect_check mx.ttl info
+expect_json '.results[0].checks[] | select(.id == "mx.ttl") | .summary | contains("7200")' true
+
 tm_finish

@@ -389,6 +389,51 @@ static void test_duplicates_and_rrset_ttl(void **state)
     tm_zone_destroy(z);
 }
 
+/* ttl_of: the TTL the zone serves for (name, type). */
+static uint32_t ttl_of(const tm_zone_t *z, const char *name, uint16_t type)
+{
+    tm_answer_t *ans = tm_zone_answer(z, name, type);
+    assert_non_null(ans);
+    assert_true(ans->count > 0);
+    uint32_t ttl = ans->rrs[0].ttl;
+    tm_answer_unref(ans);
+    return ttl;
+}
+
+/* Without $TTL, BIND's TTLs (named-checkzone -D agrees: the zones of
+ * tests/zones/bind, test_zone_files.sh): the SOA's MINIMUM when the SOA
+ * has no TTL, else the last TTL written; above 2^31-1 is 0; an RRset
+ * written in two runs of lines takes the later run's first TTL. */
+static void test_ttls_as_bind_serves(void **state)
+{
+    (void)state;
+    tm_zone_t *z = load_ok(write_zone("minttl.zone", "$ORIGIN m.example.\n"
+                                                     "@ SOA ns hm 1 2 3 4 300\n"
+                                                     "@ 7200 MX 10 mx\nmx A 192.0.2.1\n"
+                                                     "www A 192.0.2.2\n$TTL 90\nlate A 192.0.2.3\n"),
+                           NULL);
+    assert_int_equal(ttl_of(z, "m.example", TM_RR_SOA), 300);
+    assert_int_equal(ttl_of(z, "m.example", TM_RR_MX), 7200);
+    assert_int_equal(ttl_of(z, "mx.m.example", TM_RR_A), 300); /* not the MX's 7200 */
+    assert_int_equal(ttl_of(z, "www.m.example", TM_RR_A), 300);
+    assert_int_equal(ttl_of(z, "late.m.example", TM_RR_A), 90);
+    tm_zone_destroy(z);
+
+    z = load_ok(write_zone("rfc1035.zone", "$ORIGIN r.example.\n"
+                                           "@ 86400 SOA ns hm 1 2 3 4 300\n"
+                                           "ns 600 A 192.0.2.1\nwww A 192.0.2.2\n"
+                                           "big 2147483648 A 192.0.2.3\nafter A 192.0.2.4\n"
+                                           "@ 100 TXT \"a\"\nx A 192.0.2.5\n"
+                                           "@ 500 TXT \"b\"\n@ 50 TXT \"c\"\n"),
+                NULL);
+    assert_int_equal(ttl_of(z, "r.example", TM_RR_SOA), 86400);
+    assert_int_equal(ttl_of(z, "www.r.example", TM_RR_A), 600);
+    assert_int_equal(ttl_of(z, "big.r.example", TM_RR_A), 0);
+    assert_int_equal(ttl_of(z, "after.r.example", TM_RR_A), 0);
+    assert_int_equal(ttl_of(z, "r.example", TM_RR_TXT), 500);
+    tm_zone_destroy(z);
+}
+
 static void test_include(void **state)
 {
     (void)state;
@@ -636,6 +681,7 @@ int main(void)
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_default_origin),
         cmocka_unit_test(test_duplicates_and_rrset_ttl),
+        cmocka_unit_test(test_ttls_as_bind_serves),
         cmocka_unit_test(test_include),
         cmocka_unit_test(test_nul_hint),
         cmocka_unit_test(test_many_records),

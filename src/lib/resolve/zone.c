@@ -31,6 +31,8 @@
 /* Text of a name: 255 wire octets, each byte possibly a \DDD escape. */
 #define TEXT_NAME_MAX TM_DNS_TEXT_NAME_MAX
 #define ZONE_DEFAULT_TTL 3600
+/* What libzscanner starts with as its $TTL: no $TTL yet (record_ttl). */
+#define ZONE_TTL_UNSET UINT32_MAX
 #define CLASS_IN 1
 
 typedef struct {
@@ -39,6 +41,7 @@ typedef struct {
     size_t rdata_off;
     const uint8_t *rdata;
     uint32_t seq;       /* file order, kept among records of one owner and type */
+    uint32_t batch;     /* which run of consecutive records with one owner */
     uint32_t ttl;
     uint16_t type;
     uint16_t rdlen;
@@ -177,7 +180,44 @@ typedef struct {
     bool origin_set;                /* the top file sets $ORIGIN before its first record */
     size_t last_owner_off;          /* shares the text of consecutive owners */
     bool have_last;
+    uint32_t batch;                 /* runs of one owner so far (merge_rrsets) */
+    /* TTLs while no $TTL is in force (see record_ttl). */
+    bool ttl_is_soa_minimum;        /* the SOA came without a TTL */
+    uint32_t soa_minimum;
+    bool have_stated_ttl;
+    uint32_t last_stated_ttl;       /* the last TTL written on a record */
 } loader_t;
+
+/* The TTL of a record as BIND 9 loads it.  libzscanner gives a record
+ * without a TTL the $TTL in force, or the value it was started with:
+ * ZONE_TTL_UNSET, so that such a record is recognised here.  Without
+ * $TTL, BIND gives the SOA's MINIMUM field to every record without a TTL
+ * when the SOA itself has none ("no TTL specified; using SOA MINTTL
+ * instead"), and otherwise the last TTL written on a record (RFC 1035
+ * section 5.1, "using RFC1035 TTL semantics").  A TTL above 2^31-1 counts
+ * as 0 (RFC 2181 section 8; BIND's "> MAXTTL, setting $TTL to 0").  A TTL
+ * written as exactly 4294967295 is indistinguishable from none here. */
+static uint32_t record_ttl(loader_t *ld, const zs_scanner_t *s)
+{
+    uint32_t ttl = s->r_ttl;
+    if (ttl != ZONE_TTL_UNSET) {
+        if (s->default_ttl == ZONE_TTL_UNSET) {
+            ld->last_stated_ttl = ttl > INT32_MAX ? 0 : ttl;
+            ld->have_stated_ttl = true;
+        }
+    } else if (s->r_type == TM_RR_SOA && !ld->have_soa && !ld->have_stated_ttl &&
+               s->r_data_length >= 4) {
+        const uint8_t *m = s->r_data + s->r_data_length - 4; /* MINIMUM, RFC 1035 3.3.13 */
+        ld->soa_minimum = (uint32_t)m[0] << 24 | (uint32_t)m[1] << 16 | (uint32_t)m[2] << 8 | m[3];
+        ld->ttl_is_soa_minimum = true;
+        ttl = ld->soa_minimum;
+    } else if (ld->ttl_is_soa_minimum) {
+        ttl = ld->soa_minimum;
+    } else {
+        ttl = ld->have_stated_ttl ? ld->last_stated_ttl : ZONE_DEFAULT_TTL;
+    }
+    return ttl > INT32_MAX ? 0 : ttl;
+}
 
 static tm_status_t take_record(loader_t *ld, const zs_scanner_t *s, uint16_t file, uint64_t line)
 {
@@ -200,7 +240,8 @@ static tm_status_t take_record(loader_t *ld, const zs_scanner_t *s, uint16_t fil
                 ld->files[0], ZONE_RECORDS_MAX);
         return TM_ERANGE;
     }
-    st = add_rdata(NULL, s->r_type, s->r_ttl, s->r_data, s->r_data_length);
+    uint32_t ttl = record_ttl(ld, s);
+    st = add_rdata(NULL, s->r_type, ttl, s->r_data, s->r_data_length);
     if (st != TM_OK) {
         tm_err_printf(ld->err, ld->errlen, _("zone file '%s' line %llu: unusable %s record"),
                 path, (unsigned long long)line, tm_rrtype_name(s->r_type));
@@ -233,12 +274,14 @@ static tm_status_t take_record(loader_t *ld, const zs_scanner_t *s, uint16_t fil
             goto too_big;
         ld->last_owner_off = r->owner_off;
         ld->have_last = true;
+        ld->batch++;
     }
+    r->batch = ld->batch;
     st = arena_put(z, s->r_data, s->r_data_length, &r->rdata_off);
     if (st != TM_OK)
         goto too_big;
     r->seq = (uint32_t)z->nrecs;
-    r->ttl = s->r_ttl;
+    r->ttl = ttl;
     r->type = s->r_type;
     r->rdlen = (uint16_t)s->r_data_length;
     r->file = file;
@@ -460,13 +503,35 @@ static int dup_cmp(const void *pa, const void *pb)
     return c != 0 ? c : (a->seq > b->seq) - (a->seq < b->seq);
 }
 
+/* The TTL BIND serves for each RRset of recs (sorted by owner and type,
+ * with every copy of a record still there): BIND's loader collects the
+ * records of a run of lines with one owner, where the first TTL of a type
+ * wins ("TTL set to prior TTL"), and adding a later run of the same RRset
+ * replaces the TTL.  So: the TTL of the first record of the last run
+ * (RFC 2181 section 5.2 wants one TTL per RRset; which one is BIND's). */
+static void unify_ttls(zrec_t *recs, size_t n)
+{
+    for (size_t i = 0, j; i < n; i = j) {
+        const zrec_t *pick = &recs[i];
+        for (j = i + 1; j < n && recs[j].type == recs[i].type &&
+                        strcmp(recs[j].owner, recs[i].owner) == 0;
+             j++) {
+            if (recs[j].batch > pick->batch ||
+                (recs[j].batch == pick->batch && recs[j].seq < pick->seq))
+                pick = &recs[j];
+        }
+        uint32_t ttl = pick->ttl;
+        for (size_t k = i; k < j; k++)
+            recs[k].ttl = ttl;
+    }
+}
+
 /* What BIND serves of what the file says: a record given twice is one
- * record (RFC 2181 section 5), and every record of an RRset has the TTL of
- * the first one in the file (RFC 2181 section 5.2; named-checkzone: "TTL
- * set to prior TTL"). */
+ * record (RFC 2181 section 5), and an RRset has one TTL (unify_ttls). */
 static void merge_rrsets(tm_zone_t *z)
 {
     qsort(z->recs, z->nrecs, sizeof *z->recs, dup_cmp);
+    unify_ttls(z->recs, z->nrecs);
     size_t kept = 0;
     for (size_t i = 0; i < z->nrecs; i++) {
         const zrec_t *r = &z->recs[i];
@@ -479,11 +544,6 @@ static void merge_rrsets(tm_zone_t *z)
     }
     z->nrecs = kept;
     qsort(z->recs, z->nrecs, sizeof *z->recs, rec_cmp);
-    for (size_t i = 1; i < z->nrecs; i++) {
-        zrec_t *prev = &z->recs[i - 1], *r = &z->recs[i];
-        if (r->type == prev->type && strcmp(r->owner, prev->owner) == 0)
-            r->ttl = prev->ttl; /* sorted by file order within the RRset */
-    }
 }
 
 static tm_status_t index_zone(tm_zone_t *z)
@@ -595,7 +655,7 @@ tm_status_t tm_zone_load_with(const char *path, const tm_zone_options_t *opts, t
     if (st != TM_OK)
         goto done;
     snprintf(abs_origin, sizeof abs_origin, "%s.", initial);
-    uint32_t ttl = ZONE_DEFAULT_TTL;
+    uint32_t ttl = ZONE_TTL_UNSET;
     st = scan_file(ld, 0, text, len, abs_origin, &ttl, 0);
     if (st != TM_OK)
         goto done;
