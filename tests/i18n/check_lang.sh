@@ -28,7 +28,7 @@ verdict() {
 }
 
 expect() { # NAME PATTERN OUTPUT
-    if printf '%s\n' "$3" | grep -q -- "$2"; then
+    if printf '%s\n' "$3" | grep -- "$2" >/dev/null; then
         echo "ok   $1"
     else
         echo "FAIL $1: expected /$2/ in:"; printf '%s\n' "$3" | sed 's/^/       /'

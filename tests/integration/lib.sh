@@ -636,6 +636,34 @@ expect_json() {
     fi
 }
 
+# expect_jsons FILTER VALUE [FILTER VALUE ...] : expect_json for each pair,
+# from one run of jq (a jq start costs more than most tools' whole run).
+# Each filter's outputs read as jq -r prints them, joined by spaces; meant
+# for filters that give strings, numbers, booleans or null (jq -r would
+# print an array or object over several lines).  A filter that errs gives
+# what it printed before the error, as in expect_json.
+expect_jsons() {
+    local prog="" sep="" k=0 i
+    local -a wants=() filters=() got=()
+    while [ $# -ge 2 ]; do
+        filters+=("$1")
+        wants+=("$2")
+        prog+="$sep([try ($1) | if type == \"string\" then . else tojson end]"
+        prog+=' | join("\n") | sub("\n+\\z"; "") | gsub("\n"; " "))'
+        sep=", "
+        shift 2
+    done
+    mapfile -t got < <(jq -r "$prog" "$TM_OUT" 2>/dev/null)
+    for ((i = 0; i < ${#filters[@]}; i++)); do
+        k=${got[$i]:-}
+        if [ "$k" = "${wants[$i]}" ]; then
+            tm_pass
+        else
+            tm_fail "jq '${filters[$i]}' gave '$k', expected '${wants[$i]}'"
+        fi
+    done
+}
+
 expect_valid_json() {
     if jq -e . "$TM_OUT" >/dev/null 2>&1; then tm_pass; else tm_fail "stdout is not JSON"; fi
 }

@@ -8,8 +8,10 @@
 #
 # Run by ctest as: bash test_fix_closure.sh /path/to/tmems-check
 # Offline only (zone files and named-checkzone): no server is started.
+# TM_SWEEP_BIN, when set, is the program checked instead (scripts/test.sh:
+# the README's command sweeps with the optimised build, CI with both).
 set -u
-bin=${1:-}
+bin=${TM_SWEEP_BIN:-${1:-}}
 if [ -z "$bin" ] || [ ! -x "$bin" ]; then
     echo "usage: bash $0 /path/to/tmems-check" >&2
     exit 2

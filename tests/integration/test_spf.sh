@@ -135,33 +135,36 @@ spf_summary() {
 # Assertions on the JSON in $TM_OUT.  LOOKUPS "-" means "spf" is null.
 check_json_common() {
     local domain=$1 rc=$2 verdict=$3 lookups=$4 void=$5 ranges=$6 exp=$7
+    local -a spf
     expect_exit "$rc"
     expect_valid_json
-    expect_json '.results[0].domain' "$domain"
-    expect_json '.results[0].verdict' "$verdict"
-    # Every SPF check ran, once, in catalogue order ...
-    expect_json '[.results[0].checks[] | select(.id | startswith("spf.")) | .id] | join(" ")' \
-        "$SPF_IDS_LINE"
-    # ... in the outbound section, with the expected status.
-    expect_json '[.results[0].checks[] | select(.id | startswith("spf.")) | .section] | unique | join(" ")' outbound
-    expect_checks "$exp"
     if [ "$lookups" = - ]; then
-        expect_json '.results[0].spf' null
+        spf=('.results[0].spf' null)
     else
-        expect_json '.results[0].spf.lookups' "$lookups"
-        expect_json '.results[0].spf.void_lookups' "$void"
-        expect_json '.results[0].spf.lower_bound' false
-        expect_json '.results[0].spf.tree.lookups' "$lookups"
+        spf=('.results[0].spf.lookups' "$lookups"
+             '.results[0].spf.void_lookups' "$void"
+             '.results[0].spf.lower_bound' false
+             '.results[0].spf.tree.lookups' "$lookups")
     fi
-    expect_json '.results[0].ranges | length' 7
-    expect_json '[.results[0].ranges[] | .cidr] | join(" ")' "$RANGE_CIDRS_LINE"
-    expect_json '[.results[0].ranges[] | .result] | join(" ")' "$ranges"
-    # A range that is not "mixed" is one block with its own verdict.
-    expect_json '[.results[0].ranges[] | select(.result != "mixed")
-        | select((.parts | length) != 1 or .parts[0].result != .result or .parts[0].cidr != .cidr)] | length' 0
-    # Every warning and failure says what to do about it.
-    expect_json '[.results[0].checks[] | select(.section == "outbound" and
+    # Every SPF check ran, once, in catalogue order, in the outbound
+    # section; a range that is not "mixed" is one block with its own
+    # verdict; every warning and failure says what to do about it.
+    expect_jsons \
+        '.results[0].domain' "$domain" \
+        '.results[0].verdict' "$verdict" \
+        '[.results[0].checks[] | select(.id | startswith("spf.")) | .id] | join(" ")' \
+        "$SPF_IDS_LINE" \
+        '[.results[0].checks[] | select(.id | startswith("spf.")) | .section] | unique | join(" ")' \
+        outbound \
+        "${spf[@]}" \
+        '.results[0].ranges | length' 7 \
+        '[.results[0].ranges[] | .cidr] | join(" ")' "$RANGE_CIDRS_LINE" \
+        '[.results[0].ranges[] | .result] | join(" ")' "$ranges" \
+        '[.results[0].ranges[] | select(.result != "mixed")
+        | select((.parts | length) != 1 or .parts[0].result != .result or .parts[0].cidr != .cidr)] | length' 0 \
+        '[.results[0].checks[] | select(.section == "outbound" and
         (.status == "fail" or .status == "warn") and ((.fix // "") | length) == 0) | .id] | join(" ")' ""
+    expect_checks "$exp"
 }
 
 # scenario DOMAIN EXIT VERDICT LOOKUPS VOID RANGES EXPECTATIONS

@@ -198,11 +198,17 @@ watch_bg() {
 }
 
 # wait_for FILE JQ_FILTER [SECONDS] : until a line of FILE matches.
+# (jq reads the file again only when it has grown: a start of jq costs
+# more CPU than the watch being tested.)
 wait_for() {
-    local file=$1 filter=$2 limit=${3:-30}
+    local file=$1 filter=$2 limit=${3:-30} size seen=-1
     for _ in $(seq 1 $((limit * 10))); do
-        if jq -e -s "[.[] | select($filter)] | length > 0" "$file" >/dev/null 2>&1; then
-            return 0
+        size=$(stat -c %s "$file" 2>/dev/null || echo -1)
+        if [ "$size" != "$seen" ]; then
+            seen=$size
+            if jq -e -s "[.[] | select($filter)] | length > 0" "$file" >/dev/null 2>&1; then
+                return 0
+            fi
         fi
         sleep 0.1
     done

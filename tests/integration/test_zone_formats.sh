@@ -17,9 +17,16 @@ D="$TM_TMP/z"
 mkdir -p "$D"
 
 # ---- the three formats agree over every fix-closure scenario -----------------
+# (TM_SWEEP_BIN, when set, is the program this sweep runs, as in
+# test_fix_closure.sh; the cases after it always run the program under test.)
 tm_case "identical findings from zone files, octoDNS and DNSControl"
 TM_CMD="zone_formats.py"
-if python3 "$TM_SOURCE_DIR/tests/integration/zone_formats.py" "$TM_BIN" "$TM_SOURCE_DIR" \
+sweep_bin=$TM_BIN
+if [ -n "${TM_SWEEP_BIN:-}" ]; then
+    sweep_bin=$TM_SWEEP_BIN
+    DUMP="$(dirname "$TM_SWEEP_BIN")/tests/zone_dump"
+fi
+if python3 "$TM_SOURCE_DIR/tests/integration/zone_formats.py" "$sweep_bin" "$TM_SOURCE_DIR" \
        "$DUMP" >"$TM_OUT" 2>"$TM_ERR"; then
     tm_pass
 else

@@ -77,7 +77,7 @@ for path in ./usr/bin/tmems-check \
             ./usr/share/locale/ja/LC_MESSAGES/tmems-check.mo \
             ./usr/share/bash-completion/completions/tmems-check \
             ./usr/share/doc/tmems-check/copyright; do
-    if printf '%s\n' "$contents" | grep -qx -- "$path"; then ok "contains $path"; else bad "lacks $path"; fi
+    if printf '%s\n' "$contents" | grep -x -- "$path" >/dev/null; then ok "contains $path"; else bad "lacks $path"; fi
 done
 
 dpkg-deb -x "$deb" "$tmp/root"
@@ -89,18 +89,18 @@ run() { env -i PATH=/usr/bin:/bin "$exe" --offline --zone "$zone" --color never 
 
 out=$(run --lang en 2>&1); rc=$?
 if [ "$rc" -eq 0 ] || [ "$rc" -eq 1 ]; then ok "the unpacked binary runs the demo (exit $rc)"; else bad "demo exit $rc: $out"; fi
-printf '%s\n' "$out" | grep -q '^acme-corp.example: ' && ok "English report heading" || bad "no report heading"
+printf '%s\n' "$out" | grep '^acme-corp.example: ' >/dev/null && ok "English report heading" || bad "no report heading"
 out=$(run --lang ja 2>&1)
-printf '%s\n' "$out" | grep -q '^判定: ' && ok "Japanese report from the packaged catalogue" || bad "no Japanese verdict line"
-gzip -dc "$tmp/root/usr/share/man/man1/tmems-check.1.gz" | grep -q '^\.TH TMEMS' && ok "man page readable" || bad "man page unreadable"
+printf '%s\n' "$out" | grep '^判定: ' >/dev/null && ok "Japanese report from the packaged catalogue" || bad "no Japanese verdict line"
+gzip -dc "$tmp/root/usr/share/man/man1/tmems-check.1.gz" | grep '^\.TH TMEMS' >/dev/null && ok "man page readable" || bad "man page unreadable"
 msgunfmt "$tmp/root/usr/share/locale/ja/LC_MESSAGES/tmems-check.mo" > /dev/null && ok "catalogue readable" || bad "catalogue unreadable"
-"$exe" --version | grep -q '^tmems-check ' && ok "--version" || bad "--version"
+"$exe" --version | grep '^tmems-check ' >/dev/null && ok "--version" || bad "--version"
 # The plugins next to the unpacked binary: a DoH run loads its plugin (and
 # fails on the closed port with a transport error, exit 3, not with a
 # missing plugin, exit 2).
 out=$(env -i PATH=/usr/bin:/bin "$exe" --doh http://127.0.0.1:9/dns-query --timeout 500 \
       --tries 1 acme-corp.example 2>&1); rc=$?
-if [ "$rc" -eq 3 ] && ! printf '%s\n' "$out" | grep -q plugin; then
+if [ "$rc" -eq 3 ] && ! printf '%s\n' "$out" | grep plugin >/dev/null; then
     ok "the unpacked binary finds its DoH plugin"
 else
     bad "DoH from the unpacked binary (exit $rc): $out"

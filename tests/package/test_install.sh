@@ -36,7 +36,7 @@ n=$(find "$prefix" -path '*/tmems-check/doh.so' -o -path '*/tmems-check/tls.so' 
 # plugin: the error is the want of a zone file for its A-label, not a
 # missing plugin.
 out=$(env -i PATH=/usr/bin:/bin "$prefix/bin/tmems-check" --offline 例え.jp 2>&1)
-if printf '%s\n' "$out" | grep -q 'xn--r8jz45g.jp' && ! printf '%s\n' "$out" | grep -q plugin; then
+if printf '%s\n' "$out" | grep 'xn--r8jz45g.jp' >/dev/null && ! printf '%s\n' "$out" | grep plugin >/dev/null; then
     ok "the installed binary finds its IDN plugin"
 else
     bad "IDN from the installed binary: $out"
@@ -45,7 +45,7 @@ fi
 # on a closed port is a transport error (exit 3), not a missing plugin (2).
 out=$(env -i PATH=/usr/bin:/bin "$prefix/bin/tmems-check" --doh http://127.0.0.1:9/dns-query \
       --timeout 500 --tries 1 acme-corp.example 2>&1); rc=$?
-if [ "$rc" -eq 3 ] && ! printf '%s\n' "$out" | grep -q plugin; then
+if [ "$rc" -eq 3 ] && ! printf '%s\n' "$out" | grep plugin >/dev/null; then
     ok "the installed binary finds its DoH plugin"
 else
     bad "DoH from the installed binary (exit $rc): $out"
@@ -53,7 +53,7 @@ fi
 
 out=$(env -i PATH=/usr/bin:/bin "$prefix/bin/tmems-check" --offline --lang ja -q \
       --zone "$root/examples/acme-corp.example.zone" acme-corp.example 2>&1)
-printf '%s\n' "$out" | grep -q '完了\|設定が必要' && ok "installed binary speaks Japanese: $out" \
+printf '%s\n' "$out" | grep '完了\|設定が必要' >/dev/null && ok "installed binary speaks Japanese: $out" \
     || bad "installed binary: $out"
 # The completion file is valid bash and registers the function.
 bash -c ". '$prefix/share/bash-completion/completions/tmems-check' && complete -p tmems-check" \
