@@ -37,8 +37,8 @@ OLD_BOUND = 512        # the fixed bound of a build without the window
 MACRO = "macro.example"
 MACRO_CRITICAL_PATH = 2   # apex TXT; then the 512 exists A, the include, the MX hosts
 WIDE_CRITICAL_PATH = 2    # the MX; then the A and AAAA of its 250 hosts
-VLINE = re.compile(r"^DNS: (\d+) questions? sent, at most (\d+) in flight \(window (\d+) of "
-                   r"(\d+)\), (\d+) retransmitted, ([\d.]+) s$", re.M)
+VLINE = re.compile(r"^DNS: (\d+) questions? sent, at most (\d+) in flight \(window (?:at the end )?"
+                   r"(\d+) of (\d+)\), (\d+) retransmitted, ([\d.]+) s$", re.M)
 
 
 def has_window(binary):

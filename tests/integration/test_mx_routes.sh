@@ -160,6 +160,32 @@ expect_check mx.tmems pass
 expect_check company.id pass
 closure nodot.example "$Z/nodot.example.zone" mx.tmems
 
+# The host misspelt as well, and a wildcard that gives the resulting name
+# an address: the cutover made wrong, never "before the cutover".
+TYPO_EXP="mx.present=pass mx.tmems=fail mx.bypass=skip company.id=skip"
+scenario nodot-typo.example 1 fail post "$TYPO_EXP"
+expect_field_has mx.tmems summary "probably acme.in.tmems-jp.trendmicro.com was meant"
+expect_field_lacks inbound.servers fix "trendmicro.co.nodot-typo.example"
+tm_case "nodot-typo.example offline, text"
+tm_run_raw --offline --zone "$Z/nodot-typo.example.zone" "${VENDOR[@]}" nodot-typo.example
+expect_exit 1
+expect_stdout_has "heading: after the cutover" '^nodot-typo\.example: after the MX cutover'
+expect_stdout_lacks "heading never says before" 'before the MX cutover'
+# Under a $ORIGIN below the domain, the same host without its dot.
+tm_case "a TMEmS host without its dot under another \$ORIGIN"
+{ sed '/^@   300 IN MX/d' "$Z/nodot-typo.example.zone"
+  printf '$ORIGIN mail.nodot-typo.example.\nnodot-typo.example. 300 IN MX 10 acme.in.tmems-jp.trendmicro.com\n'
+} >"$TM_TMP/origin.zone"
+tm_run_raw --offline --format json --zone "$TM_TMP/origin.zone" "${VENDOR[@]}" nodot-typo.example
+expect_exit 1
+expect_json '.results[0].phase' post
+expect_check mx.tmems fail
+expect_check mx.target fail
+# (A near miss: the company ID is a guess, so the Fix says to copy the
+# host from the console and shows the line, rather than a pasteable record.)
+tm_run_raw --offline --format json --zone "$Z/nodot-typo.example.zone" "${VENDOR[@]}" nodot-typo.example
+expect_field_has mx.tmems fix "nodot-typo.example. 300 IN MX 10 acme.in.tmems-jp.trendmicro.com."
+
 # ---- 3: the most preferred route cannot work -------------------------------------
 
 scenario mx-dead.example 1 fail pre "mx.target=fail mx.present=pass mx.tmems=info"

@@ -259,6 +259,18 @@ static void test_mx_host_classify(void **state)
     assert_int_equal(h.kind, TM_MX_HOST_NO_DOT);
     assert_string_equal(h.intended, "beta.in.tmes.trendmicro.eu");
     assert_string_equal(h.site->region, "eu");
+    /* under a $ORIGIN below the domain, and misspelt as well: the cutover
+     * made wrong either way */
+    tm_mx_host_classify(&fx->ctx, FX_TMEMS ".mail.sub.acme.example", &h);
+    assert_int_equal(h.kind, TM_MX_HOST_NO_DOT);
+    assert_string_equal(h.intended, FX_TMEMS);
+    tm_mx_host_classify(&fx->ctx, "acme.in.tmems-jp.trendmicro.co.sub.acme.example", &h);
+    assert_int_equal(h.kind, TM_MX_HOST_NEAR_MISS);
+    assert_string_equal(h.intended, FX_TMEMS);
+    tm_mx_host_classify(&fx->ctx, "acme.in.tmems-jp.trendmicro.co.evil.example", &h);
+    assert_int_equal(h.kind, TM_MX_HOST_OTHER); /* no origin of the domain's zone */
+    tm_mx_host_classify(&fx->ctx, FX_TMEMS ".mail.acme.example", &h);
+    assert_int_equal(h.kind, TM_MX_HOST_OTHER); /* beside the domain, not below it */
     /* not the zone's name, or not a TMEmS host before it */
     tm_mx_host_classify(&fx->ctx, FX_TMEMS ".other.test", &h);
     assert_int_equal(h.kind, TM_MX_HOST_OTHER);

@@ -86,6 +86,21 @@ static bool near_miss(const tm_check_ctx_t *ctx, const char *host, tm_mx_host_t 
     return false;
 }
 
+/* Whether a zone file holding domain could have name as its origin (the
+ * apex, the domain or a parent of it, or a $ORIGIN set below the domain). */
+static bool could_be_origin(const char *domain, const char *name)
+{
+    if (!domain || !domain[0])
+        return false;
+    if (tm_name_has_suffix(name, domain))
+        return true;
+    for (const char *o = domain; o; o = strchr(o, '.') ? strchr(o, '.') + 1 : NULL) {
+        if (tm_name_equal(name, o))
+            return true;
+    }
+    return false;
+}
+
 void tm_mx_host_classify(const tm_check_ctx_t *ctx, const char *host, tm_mx_host_t *out)
 {
     memset(out, 0, sizeof(*out));
@@ -99,28 +114,35 @@ void tm_mx_host_classify(const tm_check_ctx_t *ctx, const char *host, tm_mx_host
         return;
     /* RFC 1035 section 5.1: a name without its final dot is relative, so a
      * zone file turns "acme.in.tmems-jp.trendmicro.com" into that name
-     * followed by the zone's origin.  The origin is the domain or one of
-     * its parents (a subdomain may live in its parent's zone file). */
-    size_t hlen = strlen(host);
-    for (const char *origin = ctx->domain; origin && *origin;) {
-        size_t olen = strlen(origin);
-        if (hlen > olen + 1 && hlen - olen - 1 <= TM_NAME_MAX &&
-            tm_name_has_suffix(host, origin)) {
-            char meant[TM_NAME_MAX + 1];
-            tm_mx_host_t inner;
-            memset(&inner, 0, sizeof(inner));
-            snprintf(meant, sizeof(meant), "%.*s", (int)(hlen - olen - 1), host);
-            if (tmems_kind(ctx, meant, &inner) != TM_MX_HOST_OTHER) {
-                out->kind = TM_MX_HOST_NO_DOT;
-                memcpy(out->company, inner.company, sizeof(out->company));
-                out->site = inner.site;
-                memcpy(out->intended, meant, sizeof(out->intended));
-                return;
-            }
+     * followed by the origin in force there: the domain, one of its
+     * parents (a subdomain may live in its parent's zone file) or a $ORIGIN
+     * below the domain.  So a host that starts with a TMEmS host, or with a
+     * near miss of one, followed by such an origin is the cutover made
+     * wrong (a wildcard in the zone may even give it an address), not "no
+     * TMEmS yet". */
+    for (const char *dot = strchr(host, '.'); dot; dot = strchr(dot + 1, '.')) {
+        size_t mlen = (size_t)(dot - host);
+        if (mlen > TM_NAME_MAX)
+            break;
+        if (!could_be_origin(ctx->domain, dot + 1))
+            continue;
+        char meant[TM_NAME_MAX + 1];
+        tm_mx_host_t inner;
+        memset(&inner, 0, sizeof(inner));
+        snprintf(meant, sizeof(meant), "%.*s", (int)mlen, host);
+        if (tmems_kind(ctx, meant, &inner) != TM_MX_HOST_OTHER) {
+            out->kind = TM_MX_HOST_NO_DOT;
+            memcpy(out->company, inner.company, sizeof(out->company));
+            out->site = inner.site;
+            memcpy(out->intended, meant, sizeof(out->intended));
+            return;
         }
-        origin = strchr(origin, '.');
-        if (origin)
-            origin++;
+        if (near_miss(ctx, meant, &inner)) {
+            out->kind = TM_MX_HOST_NEAR_MISS;
+            memcpy(out->company, inner.company, sizeof(out->company));
+            memcpy(out->intended, inner.intended, sizeof(out->intended));
+            return;
+        }
     }
     if (near_miss(ctx, host, out)) {
         out->kind = TM_MX_HOST_NEAR_MISS;
