@@ -319,4 +319,29 @@ tm_run_raw --offline --zone "$TM_TMP/lastttl.example.zone" --format json lastttl
 expect_check mx.ttl info
 expect_json '.results[0].checks[] | select(.id == "mx.ttl") | .summary | contains("7200")' true
 
+# ---- an SPF record open to every sender, whatever it ends in ------------------
+
+tm_case "spf.all fails for a term that matches every address, at the apex or included"
+for rec in '"v=spf1 include:spf.tmems-jp.trendmicro.com a/0 -all"' \
+           '"v=spf1 include:spf.tmems-jp.trendmicro.com ip6:::/0 -all"' \
+           '"v=spf1 include:spf.tmems-jp.trendmicro.com include:open.open.example -all"' \
+           '"v=spf1 include:spf.tmems-jp.trendmicro.com redirect=open.open.example"'; do
+    { ready_head open.example; printf '@ IN A 192.0.2.80\n@ IN TXT %s\nopen IN TXT "v=spf1 +all"\n' "$rec"; } \
+        >"$TM_TMP/open.example.zone"
+    tm_run_raw --offline --zone "$TM_TMP/open.example.zone" --zone "$Z/tmems-jp.trendmicro.com.zone" \
+        --format json open.example
+    expect_exit 1
+    expect_check spf.all fail
+    expect_json '.results[0].checks[] | select(.id == "spf.all") | .summary | contains("lets every address pass")' true
+done
+tm_case "spf.all: a /8 and a -ip4:0.0.0.0/0 are no open record"
+for rec in '"v=spf1 include:spf.tmems-jp.trendmicro.com ip4:17.0.0.0/8 -all"' \
+           '"v=spf1 include:spf.tmems-jp.trendmicro.com -ip4:0.0.0.0/0 -all"'; do
+    { ready_head open.example; printf '@ IN TXT %s\n' "$rec"; } >"$TM_TMP/open.example.zone"
+    tm_run_raw --offline --zone "$TM_TMP/open.example.zone" --zone "$Z/tmems-jp.trendmicro.com.zone" \
+        --format json open.example
+    expect_exit 0
+    expect_check spf.all pass
+done
+
 tm_finish

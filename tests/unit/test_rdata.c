@@ -41,6 +41,12 @@ static void test_label_text(void **state)
     size_t end = tm_dns_label_text(out, 0, label, sizeof label);
     out[end] = '\0';
     assert_string_equal(out, "mx\\046\\092\\032\\000\\127\\195z");
+    /* what a zone file would read as a comment, a string, a group, the
+     * origin or a directive: escaped, so a Fix line reads back the same */
+    const uint8_t special[] = {'e', ';', '"', '(', ')', '@', '$', '-', '_', '*'};
+    end = tm_dns_label_text(out, 0, special, sizeof special);
+    out[end] = '\0';
+    assert_string_equal(out, "e\\059\\034\\040\\041\\064\\036-_*");
     /* appends at the given offset */
     memcpy(out, "ab", 2);
     end = tm_dns_label_text(out, 2, (const uint8_t *)"C", 1);

@@ -805,6 +805,57 @@ tm_status_t tm_check_spf_include_target(const tm_check_ctx_t *ctx, tm_finding_t 
                           _("Every include and redirect target has one SPF record"));
 }
 
+/* A term with the qualifier + that matches every address of a family: an
+ * ip4 or ip6 network of prefix length 0, an a or mx term with /0 whose
+ * name has addresses, "+all" in a record the domain includes or redirects
+ * to, or an include or redirect of a record that has one.  check_host()
+ * then gives pass to any sender (RFC 7208 sections 5.1, 5.2, 5.6), as
+ * "+all" at the apex does, however the apex record ends.  node_of gets the
+ * record that holds it.  Bounded by the tree's depth; loops have no child. */
+static const tm_spf_tterm_t *open_term(const tm_spf_node_t *node, bool top,
+                                       const tm_spf_node_t **node_of)
+{
+    if (!node || !node->record)
+        return NULL;
+    for (size_t i = 0; i < node->nterms; i++) {
+        const tm_spf_tterm_t *t = &node->terms[i];
+        const tm_spf_term_t *term = t->term;
+        if (!term || term->qualifier != TM_SPF_Q_PASS)
+            continue;
+        bool every = false;
+        switch (term->kind) {
+        case TM_SPF_ALL:
+            every = !top; /* the apex's own +all is spf.all's first case */
+            break;
+        case TM_SPF_IP4:
+        case TM_SPF_IP6:
+            every = term->net.prefix == 0;
+            break;
+        case TM_SPF_A:
+        case TM_SPF_MX:
+            every = (term->cidr4 == 0 || term->cidr6 == 0) &&
+                    !(t->flags & (TM_SPF_TF_VOID | TM_SPF_TF_DNS_ERROR | TM_SPF_TF_BAD_TARGET |
+                                  TM_SPF_TF_OFFLINE | TM_SPF_TF_MISSING));
+            break;
+        case TM_SPF_INCLUDE:
+        case TM_SPF_REDIRECT:
+            if (!(t->flags & TM_SPF_TF_IGNORED) && t->child) {
+                const tm_spf_tterm_t *inner = open_term(t->child, false, node_of);
+                if (inner)
+                    return inner;
+            }
+            break;
+        default:
+            break;
+        }
+        if (every) {
+            *node_of = node;
+            return t;
+        }
+    }
+    return NULL;
+}
+
 tm_status_t tm_check_spf_all(const tm_check_ctx_t *ctx, tm_finding_t *out)
 {
     tm_status_t st;
@@ -816,6 +867,24 @@ tm_status_t tm_check_spf_all(const tm_check_ctx_t *ctx, tm_finding_t *out)
         return tm_finding_set(out, TM_CHECK_SKIP,
                               _("The record does not parse (see spf.syntax), and none of its "
                                 "terms that parse is an all term"));
+    const tm_spf_node_t *holder = NULL;
+    const tm_spf_tterm_t *open = a->all_qualifier != '+' && a->tree
+                                     ? open_term(a->tree->root, true, &holder)
+                                     : NULL;
+    if (open) {
+        st = tm_finding_set(out, TM_CHECK_FAIL,
+                            _("The SPF record lets every address pass: %s in the record of "
+                              "%s matches any sender, whatever the record ends in"),
+                            open->term->text, holder->domain);
+        if (st == TM_OK)
+            st = partial_note(a, out);
+        if (st == TM_OK)
+            st = tm_finding_fix(out, _("Remove %s from the record of %s (or give the "
+                                       "network the servers really use); anyone may send "
+                                       "as this domain until then."),
+                                open->term->text, holder->domain);
+        return st;
+    }
     switch (a->all_qualifier) {
     case '-':
         return tm_finding_set(out, TM_CHECK_PASS,

@@ -310,7 +310,7 @@ static bool breaks_mail(const tm_finding_t *f)
         if (strcmp(f->id, permerror[i]) == 0)
             return true;
     }
-    return strcmp(f->id, "spf.all") == 0; /* fails only for +all */
+    return strcmp(f->id, "spf.all") == 0; /* fails only when anyone may send */
 }
 
 /* With --no-outbound: outbound warnings and the failures that concern only
@@ -334,7 +334,7 @@ static tm_status_t soften_outbound(const tm_check_ctx_t *ctx, tm_finding_t *f)
         return tm_finding_detail(
             f, strcmp(f->id, "spf.all") == 0
                    ? _("Outbound protection is off (--no-outbound), but this still counts: "
-                       "+all lets any server send as the domain.")
+                       "the record lets any server send as the domain.")
                    : _("Outbound protection is off (--no-outbound), but this still counts: "
                        "receivers get permerror for every message of the domain, whoever "
                        "sends it."));

@@ -9,11 +9,23 @@
 #include "tmems/tm_rdata.h"
 #include "tmems/tm_i18n.h"
 
+/* The bytes a zone file reads as something else than a character of a
+ * label (RFC 1035 section 5.1: '.' ends it, '\\' escapes, ';' starts a
+ * comment, '"' a quoted string, '(' and ')' group lines, '@' and '$' open
+ * a name or a directive), written as \DDD (BIND writes \; and the like:
+ * a zone file reads both the same way), so that a
+ * name copied into a Fix line reads back as the same name. */
+static bool label_byte_needs_escape(uint8_t b)
+{
+    return b <= 0x20 || b >= 0x7f || b == '.' || b == '\\' || b == ';' || b == '"' ||
+           b == '(' || b == ')' || b == '@' || b == '$';
+}
+
 size_t tm_dns_label_text(char *out, size_t at, const uint8_t *label, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         uint8_t b = label[i];
-        if (b == '.' || b == '\\' || b <= 0x20 || b >= 0x7f) {
+        if (label_byte_needs_escape(b)) {
             out[at++] = '\\';
             out[at++] = (char)('0' + b / 100);
             out[at++] = (char)('0' + (b / 10) % 10);
