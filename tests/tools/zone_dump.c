@@ -21,28 +21,20 @@
 
 #include <libzscanner/scanner.h>
 
+#include "tmems/tm_rdata.h"
 #include "tmems/tm_resolve.h"
 
+/* The owner as the tool writes names (tm_dns_name_text: lower case,
+ * \DDD escapes), so both sides of a comparison spell a name alike. */
 static void put_owner_wire(const uint8_t *w, size_t len)
 {
-    size_t i = 0;
-    bool first = true;
-    while (i < len && w[i] != 0) {
-        size_t n = w[i++];
-        if (!first)
-            putchar('.');
-        first = false;
-        for (size_t k = 0; k < n && i + k < len; k++) {
-            uint8_t b = w[i + k];
-            if (b >= 'A' && b <= 'Z')
-                b = (uint8_t)(b - 'A' + 'a');
-            if (b == '.' || b == '\\' || b <= 0x20 || b >= 0x7f)
-                printf("\\%03u", (unsigned)b);
-            else
-                putchar(b);
-        }
-        i += n;
-    }
+    char text[TM_DNS_TEXT_NAME_MAX];
+    tm_cursor_t c;
+    tm_cursor_init(&c, w, len);
+    if (tm_dns_name_text(&c, text))
+        fputs(text, stdout);
+    else
+        fputs("<bad name>", stdout);
 }
 
 /* RDATA in canonical form (RFC 4034 section 6.2): the domain names of MX,
