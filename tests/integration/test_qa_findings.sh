@@ -344,4 +344,17 @@ for rec in '"v=spf1 include:spf.tmems-jp.trendmicro.com ip4:17.0.0.0/8 -all"' \
     expect_check spf.all pass
 done
 
+# ---- a zone BIND would not load: the apex's name server has no address --------
+
+tm_case "an apex NS inside the zone without an address is an input error, as for BIND"
+printf '$ORIGIN nsaddr.example.\n$TTL 3600\n@ IN SOA ns1 hm 1 3600 900 604800 300\n@ IN NS ns1\n@ IN TXT "tmes=Q3n7Vb2Lx9Kp4Rt6Wy8Zc1Ad5Fg0Hj2M"\n@ 300 IN MX 10 acme.in.tmems-jp.trendmicro.com.\n' \
+    >"$TM_TMP/nsaddr.example.zone"
+tm_assert "named-checkzone refuses it too" \
+    bash -c "! named-checkzone -q nsaddr.example '$TM_TMP/nsaddr.example.zone'"
+tm_run_raw --offline --zone "$TM_TMP/nsaddr.example.zone" nsaddr.example
+expect_exit 2
+expect_stdout_empty
+tm_assert "names the file, line and server" grep -qF \
+    "zone file '$TM_TMP/nsaddr.example.zone' line 4: the name server ns1.nsaddr.example of the zone has no address record" "$TM_ERR"
+
 tm_finish

@@ -39,7 +39,7 @@ static int setup(void **state)
     if (!f)
         return -1;
     fprintf(f, "$ORIGIN cache.test.\n$TTL 300\n"
-               "@ IN SOA ns1 hostmaster 1 3600 900 604800 300\n@ IN NS ns1\n"
+               "@ IN SOA ns1 hostmaster 1 3600 900 604800 300\n@ IN NS ns1\nns1 IN A 192.0.2.53\n"
                "shared IN TXT \"asked by every domain\"\n");
     for (int i = 0; i < NAMES; i++)
         fprintf(f, "n%d IN TXT \"value %d\"\n", i, i);

@@ -520,6 +520,21 @@ static void test_bind_refuses(void **state)
              "zone file '%s' line 3: 'www.example.jp' has a CNAME record and other data", cname);
     expect_load_error(cname, NULL, TM_EPARSE, want);
 
+    /* an apex NS inside the zone without an address: BIND refuses the
+     * zone; one outside it, or a wildcard address, or a delegation's
+     * missing glue (a warning to BIND) loads */
+    const char *nsless = write_zone("nsless.zone", "$ORIGIN example.jp.\n"
+                                                   "@ SOA ns1 hm 1 2 3 4 5\n"
+                                                   "@ NS ns1\n@ NS ns.other.example.\n");
+    snprintf(want, sizeof want,
+             "zone file '%s' line 3: the name server ns1.example.jp of the zone has no address "
+             "record (A or AAAA) in it; BIND does not load such a zone", nsless);
+    expect_load_error(nsless, NULL, TM_EPARSE, want);
+    z = load_ok(write_zone("nswild.zone", "$ORIGIN example.jp.\n@ SOA ns1 hm 1 2 3 4 5\n"
+                                          "@ NS ns1\n* AAAA 2001:db8::1\nsub NS ns.sub\n"),
+                NULL);
+    tm_zone_destroy(z);
+
     /* a UTF-8 byte order mark is named, not "invalid number" */
     const char *bom = write_zone("bom.zone", "\xef\xbb\xbf$ORIGIN example.jp.\n"
                                              "@ 300 IN TXT \"x\"\n");

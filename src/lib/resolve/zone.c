@@ -600,6 +600,46 @@ static tm_status_t check_cname_alone(const tm_zone_t *z, loader_t *ld)
     return TM_OK;
 }
 
+/* An NS record at the apex naming a host inside the zone needs an address
+ * there (A or AAAA, a wildcard's included): without one the zone's own
+ * servers cannot be found, and BIND refuses to load the zone ("NS ... has no
+ * address records", then "not loaded due to errors"), so the servers keep
+ * serving the old one.  (A delegation's missing glue is only a warning.) */
+static const char *cut_above(const tm_zone_t *z, const char *name);
+
+static tm_status_t check_apex_ns_addresses(const tm_zone_t *z, loader_t *ld)
+{
+    tm_answer_t *ns = tm_zone_answer(z, z->origin, TM_RR_NS);
+    tm_status_t st = ns ? TM_OK : TM_ENOMEM;
+    for (size_t i = 0; ns && st == TM_OK && i < ns->count; i++) {
+        const char *host = ns->rrs[i].u.name;
+        if (!host || !is_below_or_at(host, z->origin) || cut_above(z, host))
+            continue;
+        bool has_address = false;
+        const uint16_t types[2] = {TM_RR_A, TM_RR_AAAA};
+        for (size_t k = 0; k < 2 && !has_address && st == TM_OK; k++) {
+            tm_answer_t *a = tm_zone_answer(z, host, types[k]);
+            if (!a)
+                st = TM_ENOMEM;
+            else
+                has_address = a->outcome == TM_DNS_NOERROR && a->count > 0;
+            tm_answer_unref(a);
+        }
+        if (st == TM_OK && !has_address) {
+            size_t first = 0;
+            tm_zone_rrset(z, z->origin, TM_RR_NS, &first);
+            tm_err_printf(ld->err, ld->errlen,
+                          _("zone file '%s' line %llu: the name server %s of the zone has no "
+                            "address record (A or AAAA) in it; BIND does not load such a zone"),
+                          ld->files[z->recs[first].file], (unsigned long long)z->recs[first].line,
+                          host);
+            st = TM_EPARSE;
+        }
+    }
+    tm_answer_unref(ns);
+    return st;
+}
+
 tm_status_t tm_zone_load(const char *path, const char *origin, tm_zone_t **out, char *err,
                          size_t errlen)
 {
@@ -696,6 +736,9 @@ tm_status_t tm_zone_load_with(const char *path, const tm_zone_options_t *opts, t
     if (st != TM_OK)
         goto done;
     st = check_cname_alone(z, ld);
+    if (st != TM_OK)
+        goto done;
+    st = check_apex_ns_addresses(z, ld);
     if (st != TM_OK)
         goto done;
     /* The records' source locations name these files. */
