@@ -158,6 +158,14 @@ static bool add_domain(tmc_params_t *p, const char *input, unsigned long line, c
         return false;
     }
     bool valid = st == TM_OK;
+    /* The domain checked receives mail: a host name, letters, digits and
+     * '-' (RFC 5321 section 4.1.2, RFC 1123 section 2.1).  An underscore
+     * belongs to service labels (_spf, _dmarc), which the spf subcommand
+     * evaluates, so only the check refuses it. */
+    if (valid && !p->spf_mode && strchr(ascii, '_')) {
+        valid = false;
+        why = N_("a mail domain is a host name: only letters, digits, '-' and '.' (no '_')");
+    }
     /* The spf subcommand is a check_host() front end: a malformed domain is
      * its result none (RFC 7208 section 4.3), so the argument is kept. */
     if (!valid && line == 0 && !p->spf_mode)

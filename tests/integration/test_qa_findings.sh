@@ -357,4 +357,15 @@ expect_stdout_empty
 tm_assert "names the file, line and server" grep -qF \
     "zone file '$TM_TMP/nsaddr.example.zone' line 4: the name server ns1.nsaddr.example of the zone has no address record" "$TM_ERR"
 
+# ---- the domain checked is a host name ------------------------------------------
+
+tm_case "a domain with '_' is refused for the check, kept for the spf subcommand"
+tm_run_raw --offline --zone "$Z/ready.example.zone" a_b.example
+expect_exit 2
+expect_stdout_empty
+tm_assert "says why" grep -qF "invalid domain name 'a_b.example': a mail domain is a host name" "$TM_ERR"
+tm_run_raw spf --offline --zone "$Z/tmems-jp.trendmicro.com.zone" --format json \
+    _spf.a-b.example --ip 192.0.2.1
+expect_json '.domain' _spf.a-b.example
+
 tm_finish
