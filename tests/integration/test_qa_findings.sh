@@ -368,4 +368,20 @@ tm_run_raw spf --offline --zone "$Z/tmems-jp.trendmicro.com.zone" --format json 
     _spf.a-b.example --ip 192.0.2.1
 expect_json '.domain' _spf.a-b.example
 
+# ---- --company names another account than the MX ------------------------------
+
+tm_case "--company other than the MX's: mx.tmems fails and the console view flags 受信サーバ"
+tm_run_raw --offline --zone "$Z/ready.example.zone" --zone "$Z/tmems-jp.trendmicro.com.zone" \
+    --company acme-corp --format json ready.example
+expect_exit 1
+expect_check mx.tmems fail
+expect_check company.id fail
+expect_json '.results[0].console_view.flagged | index("inbound") != null' true
+expect_json '.results[0].checks[] | select(.id == "mx.tmems") | .fix_records | join("|")' \
+    'ready.example. 300 IN MX 10 acme-corp.in.tmems-jp.trendmicro.com.'
+tm_run_raw --offline --zone "$Z/ready.example.zone" --zone "$Z/tmems-jp.trendmicro.com.zone" \
+    --company acme --format json ready.example
+expect_exit 0
+expect_check mx.tmems pass
+
 tm_finish

@@ -403,6 +403,44 @@ static tm_status_t tmems_near_miss(const tm_check_ctx_t *ctx, const mx_view_t *v
     return st;
 }
 
+/* With --company, the console of that account (受信サーバ) checks the MX
+ * against its own inbound host: true when a host at the lowest value is
+ * it, or when no company was given. */
+static bool account_host_lowest(const tm_check_ctx_t *ctx, const tm_answer_t *mx,
+                                uint16_t lowest)
+{
+    if (ctx->company_source != TM_COMPANY_FROM_OPTION || !ctx->company[0])
+        return true;
+    for (size_t i = 0; i < mx->count; i++) {
+        char company[TM_LABEL_MAX + 1];
+        if (mx->rrs[i].u.mx.preference == lowest &&
+            tm_rules_company_from_host(ctx->rules, mx->rrs[i].u.mx.host, company,
+                                       sizeof company) &&
+            tm_ascii_casecmp(company, ctx->company) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* The MX names the inbound host of another TMEmS account than --company:
+ * mail goes to that account, and this one's console flags 受信サーバ. */
+static tm_status_t other_account(const tm_check_ctx_t *ctx, const char *host, tm_finding_t *out)
+{
+    tm_status_t st = tm_finding_set(out, TM_CHECK_FAIL,
+                                    _("The lowest-preference MX is %s, not the inbound host of "
+                                      "company %s (--company)"),
+                                    host, ctx->company);
+    if (st == TM_OK)
+        st = tm_finding_detail(out, _("Mail goes to the account of that host; the console of "
+                                      "%s shows (!) on 受信サーバ (see company.id)."),
+                               ctx->company);
+    if (st == TM_OK)
+        st = tm_finding_fix(out, _("If --company is right, replace the MX records with:"));
+    if (st == TM_OK)
+        st = cutover_fix(ctx, out);
+    return st;
+}
+
 tm_status_t tm_check_mx_tmems(const tm_check_ctx_t *ctx, tm_finding_t *out)
 {
     bool pre = ctx->phase == TM_PHASE_PRE;
@@ -416,6 +454,8 @@ tm_status_t tm_check_mx_tmems(const tm_check_ctx_t *ctx, tm_finding_t *out)
          * and 4-2), never "not switched yet" and never a pass. */
         if (v.not_inbound)
             return tmems_not_inbound(ctx, v.not_inbound->u.mx.host, out);
+        if (v.tmems_lowest && !account_host_lowest(ctx, mx, v.lowest))
+            return other_account(ctx, v.tmems_lowest->u.mx.host, out);
         if (v.tmems_lowest)
             return tm_finding_set(out, TM_CHECK_PASS,
                                   _("The lowest-preference MX is the TMEmS inbound host %s"),
