@@ -159,6 +159,23 @@ static tm_status_t arena_put(tm_zone_t *z, const void *data, size_t len, size_t 
     return TM_OK;
 }
 
+/* The next record of the zone, zeroed (not counted until the caller does
+ * z->nrecs++); NULL when out of memory. */
+static zrec_t *new_record(tm_zone_t *z)
+{
+    if (z->nrecs == z->recs_cap) {
+        size_t cap = z->recs_cap ? z->recs_cap * 2 : 64;
+        zrec_t *p = tm_realloc(z->recs, cap * sizeof *p);
+        if (!p)
+            return NULL;
+        z->recs = p;
+        z->recs_cap = cap;
+    }
+    zrec_t *r = &z->recs[z->nrecs];
+    memset(r, 0, sizeof *r);
+    return r;
+}
+
 /* Files one zone may read: itself and what its $INCLUDEs name. */
 #define ZONE_FILES_MAX 64
 /* $INCLUDE inside $INCLUDE: deeper is a loop in practice. */
@@ -256,16 +273,9 @@ static tm_status_t take_record(loader_t *ld, const zs_scanner_t *s, uint16_t fil
         strcpy(ld->soa_owner, owner);
         ld->have_soa = true;
     }
-    if (z->nrecs == z->recs_cap) {
-        size_t cap = z->recs_cap ? z->recs_cap * 2 : 64;
-        zrec_t *p = tm_realloc(z->recs, cap * sizeof *p);
-        if (!p)
-            return TM_ENOMEM;
-        z->recs = p;
-        z->recs_cap = cap;
-    }
-    zrec_t *r = &z->recs[z->nrecs];
-    memset(r, 0, sizeof *r);
+    zrec_t *r = new_record(z);
+    if (!r)
+        return TM_ENOMEM;
     if (ld->have_last && strcmp((const char *)z->arena + ld->last_owner_off, owner) == 0) {
         r->owner_off = ld->last_owner_off;
     } else {
@@ -920,16 +930,9 @@ tm_status_t tm_zone_builder_add(tm_zone_builder_t *b, const tm_zone_record_t *re
     tm_status_t st = add_rdata(NULL, rec->type, rec->ttl, rec->rdata, rec->rdlen);
     if (st != TM_OK)
         return st;
-    if (z->nrecs == z->recs_cap) {
-        size_t cap = z->recs_cap ? z->recs_cap * 2 : 64;
-        zrec_t *p = tm_realloc(z->recs, cap * sizeof *p);
-        if (!p)
-            return TM_ENOMEM;
-        z->recs = p;
-        z->recs_cap = cap;
-    }
-    zrec_t *r = &z->recs[z->nrecs];
-    memset(r, 0, sizeof *r);
+    zrec_t *r = new_record(z);
+    if (!r)
+        return TM_ENOMEM;
     st = arena_put(z, owner, strlen(owner) + 1, &r->owner_off);
     if (st == TM_OK && rec->rdlen > 0)
         st = arena_put(z, rec->rdata, rec->rdlen, &r->rdata_off);
