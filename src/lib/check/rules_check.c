@@ -65,6 +65,12 @@ tm_status_t tm_check_rules_current(const tm_check_ctx_t *ctx, tm_finding_t *out)
     if (txt && (txt->source == TM_SRC_RULES || txt->source == TM_SRC_NONE))
         return tm_finding_set(out, TM_CHECK_SKIP,
                               _("Offline: the live %s cannot be compared"), rules->spf_include);
+    /* A copy in a zone file says nothing of what the vendor publishes now. */
+    if (txt && txt->source == TM_SRC_ZONE)
+        return tm_finding_set(out, TM_CHECK_SKIP,
+                              _("%s comes from a zone file, not from DNS: the live record "
+                                "cannot be compared"),
+                              rules->spf_include);
     if (tm_finding_for_missing(ctx, txt, rules->spf_include, out, &st))
         return st;
     const tm_rr_t *record = NULL;
