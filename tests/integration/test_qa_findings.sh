@@ -384,4 +384,18 @@ tm_run_raw --offline --zone "$Z/ready.example.zone" --zone "$Z/tmems-jp.trendmic
 expect_exit 0
 expect_check mx.tmems pass
 
+# ---- another name of the TMEmS site domain is no inbound host ------------------
+
+tm_case "an MX in tmems-jp.trendmicro.com that is no inbound host: the cutover made wrong"
+for host in acme.inbound.tmems-jp.trendmicro.com. x.acme.in.tmems-jp.trendmicro.com.; do
+    { ready_head ni.example | sed '/ IN MX /d'; printf '@ 300 IN MX 10 %s\n' "$host"; } \
+        >"$TM_TMP/ni.example.zone"
+    tm_run_raw --offline --zone "$TM_TMP/ni.example.zone" --zone "$Z/tmems-jp.trendmicro.com.zone" \
+        --format json ni.example
+    expect_exit 1
+    expect_json '.results[0].phase' post
+    expect_check mx.tmems fail
+    expect_json '.results[0].checks[] | select(.id == "mx.tmems") | .summary | contains("a TMEmS name that is no inbound host")' true
+done
+
 tm_finish

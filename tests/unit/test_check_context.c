@@ -152,13 +152,20 @@ static void test_auto_undecided_without_mx_answer(void **state)
 static void test_not_a_company_host(void **state)
 {
     fx_t *fx = *state;
-    /* two labels before the suffix and another region's suffix are not
-     * this data center's inbound host */
+    /* two labels before the suffix are no company's inbound host, but a
+     * name of the TMEmS site's domain: the cutover made wrong (post); a
+     * TMEmS host followed by another domain is no TMEmS name at all */
     FX_MX(fx, 300, {10, "a.b.in.tmems-jp.trendmicro.com"},
           {10, "acme.in.tmems-jp.trendmicro.com.evil.example"});
     init(fx);
-    assert_int_equal(fx->ctx.phase, TM_PHASE_PRE);
+    assert_int_equal(fx->ctx.phase, TM_PHASE_POST);
     assert_string_equal(fx->ctx.company, "");
+    tm_rrset_destroy(fx->rrset);
+    fx->rrset = tm_rrset_create();
+    assert_non_null(fx->rrset);
+    FX_MX(fx, 300, {10, "acme.in.tmems-jp.trendmicro.com.evil.example"});
+    init(fx);
+    assert_int_equal(fx->ctx.phase, TM_PHASE_PRE);
 }
 
 /* The bare inbound suffix and the relay host are no company's inbound
@@ -271,6 +278,13 @@ static void test_mx_host_classify(void **state)
     assert_int_equal(h.kind, TM_MX_HOST_OTHER); /* no origin of the domain's zone */
     tm_mx_host_classify(&fx->ctx, FX_TMEMS ".mail.acme.example", &h);
     assert_int_equal(h.kind, TM_MX_HOST_OTHER); /* beside the domain, not below it */
+    /* another name in the site's own domain takes no inbound mail either */
+    tm_mx_host_classify(&fx->ctx, "acme.inbound.tmems-jp.trendmicro.com", &h);
+    assert_int_equal(h.kind, TM_MX_HOST_NOT_INBOUND);
+    tm_mx_host_classify(&fx->ctx, "x.acme.in.tmems-jp.trendmicro.com", &h);
+    assert_int_equal(h.kind, TM_MX_HOST_NOT_INBOUND);
+    tm_mx_host_classify(&fx->ctx, "tmems-jp.trendmicro.community", &h);
+    assert_int_equal(h.kind, TM_MX_HOST_OTHER);
     /* not the zone's name, or not a TMEmS host before it */
     tm_mx_host_classify(&fx->ctx, FX_TMEMS ".other.test", &h);
     assert_int_equal(h.kind, TM_MX_HOST_OTHER);

@@ -148,6 +148,17 @@ void tm_mx_host_classify(const tm_check_ctx_t *ctx, const char *host, tm_mx_host
         out->kind = TM_MX_HOST_NEAR_MISS;
         return;
     }
+    /* Any other name in the site's own domain (the inbound suffix less its
+     * first label: tmems-jp.trendmicro.com), such as a deeper name under
+     * the suffix or "<id>.inbound.", is no inbound host either: the
+     * cutover was made, with a host that takes no mail for the domain. */
+    const char *site = ctx->rules && ctx->rules->inbound_suffix
+                           ? strchr(ctx->rules->inbound_suffix, '.')
+                           : NULL;
+    if (site && site[1] && tm_name_has_suffix(host, site + 1)) {
+        out->kind = TM_MX_HOST_NOT_INBOUND;
+        return;
+    }
     /* RFC 2181 section 10.3: an MX names the host itself, never an alias.
      * An alias of the TMEmS inbound host is a cutover made through a CNAME
      * (mx.tmems and mx.target say so), not "no TMEmS yet". */

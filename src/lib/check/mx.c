@@ -357,15 +357,20 @@ static tm_status_t tmems_not_inbound(const tm_check_ctx_t *ctx, const char *host
 {
     const tm_rules_t *r = ctx->rules;
     bool relay = r->relay_suffix && tm_name_has_suffix(host, r->relay_suffix);
+    bool bare = r->inbound_suffix && tm_name_equal(host, r->inbound_suffix);
     tm_status_t st =
         relay ? tm_finding_set(out, TM_CHECK_FAIL,
                                _("The MX names %s, a TMEmS relay host for the domain's outgoing "
                                  "mail, not the inbound host <company-id>.%s"),
                                host, r->inbound_suffix)
-              : tm_finding_set(out, TM_CHECK_FAIL,
-                               _("The MX names %s without a company ID: the inbound host is "
-                                 "<company-id>.%s"),
-                               host, r->inbound_suffix);
+        : bare ? tm_finding_set(out, TM_CHECK_FAIL,
+                                _("The MX names %s without a company ID: the inbound host is "
+                                  "<company-id>.%s"),
+                                host, r->inbound_suffix)
+               : tm_finding_set(out, TM_CHECK_FAIL,
+                                _("The MX names %s, a TMEmS name that is no inbound host: the "
+                                  "inbound host is <company-id>.%s"),
+                                host, r->inbound_suffix);
     if (st == TM_OK)
         st = tm_finding_detail(out, _("No TMEmS account receives the domain's mail at that "
                                       "name, so the mail is not delivered."));
