@@ -65,6 +65,7 @@ struct tm_zone {
     zname_t *names;     /* sorted in canonical order (RFC 4034 section 6.1) */
     size_t nnames;
     bool origin_defaulted; /* names read relative to tm_zone_options_t.default_origin */
+    bool has_cuts;      /* NS records below the apex (cut_above has work to do) */
     char **files;       /* the files the records came from, as named (record.file) */
     size_t nfiles;
 };
@@ -579,6 +580,8 @@ static tm_status_t index_zone(tm_zone_t *z)
         z->names[z->nnames].count = 1;
         z->nnames++;
     }
+    for (size_t i = 0; i < z->nrecs && !z->has_cuts; i++)
+        z->has_cuts = z->recs[i].type == TM_RR_NS && strcmp(z->recs[i].owner, z->origin) != 0;
     return TM_OK;
 }
 
@@ -836,6 +839,8 @@ const char *tm_zone_origin(const tm_zone_t *zone) { return zone ? zone->origin :
  * for the zone answers with a referral to the child's servers. */
 static const char *cut_above(const tm_zone_t *z, const char *name)
 {
+    if (!z->has_cuts)
+        return NULL; /* most zones delegate nothing: every answer asks this */
     for (const char *p = name; is_below_or_at(p, z->origin) && strcmp(p, z->origin) != 0;) {
         const zname_t *n;
         if (find_name(z, p, &n) == NAME_HAS_DATA) {
