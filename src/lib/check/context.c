@@ -94,11 +94,12 @@ static bool could_be_origin(const char *domain, const char *name)
         return false;
     if (tm_name_has_suffix(name, domain))
         return true;
-    for (const char *o = domain; o; o = strchr(o, '.') ? strchr(o, '.') + 1 : NULL) {
+    for (const char *o = domain;; o++) {
         if (tm_name_equal(name, o))
             return true;
+        if (!(o = strchr(o, '.')))
+            return false;
     }
-    return false;
 }
 
 void tm_mx_host_classify(const tm_check_ctx_t *ctx, const char *host, tm_mx_host_t *out)
