@@ -72,15 +72,18 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 # code every other test already runs under the sanitizers.  Here they run
 # ./build (optimised, what users install: a third to a fifth of the time); CI runs them
 # under the sanitizers as well, with every other test, in both builds.
+# The browser test likewise renders each scenario in one language here
+# (TM_BROWSER_ONE_LANG, tests/integration/test_html_browser.sh), in both in CI.
 if [ "${TM_VALGRIND:-0}" != 1 ]; then
     export TM_SWEEP_BIN="$PWD/build/tmems-check"
+    export TM_BROWSER_ONE_LANG=1
 fi
 # ci/install.sh building the program from the sources (what a CI runner
 # without the package does) compiles the whole tool again, which is half a
 # minute of the two CPUs: the plain pass of CI runs it, not this one.
 export TM_SKIP_BUILD_TESTS=1
 run_ctest "build-asan (ASan+UBSan)" build-asan
-unset TM_SWEEP_BIN TM_SKIP_BUILD_TESTS
+unset TM_SWEEP_BIN TM_SKIP_BUILD_TESTS TM_BROWSER_ONE_LANG
 
 # Valgrind: a definite or indirect leak, or any memory error, is an error
 # with its own exit status (97, never one of the tool's 0-3).
