@@ -18,7 +18,10 @@
 # - spf.size offline computes the TXT answer's size from the zone file;
 # - a "-ip4:" of a data-center range is no hard-coded authorisation;
 # - a domain that is an alias (CNAME): every Fix line is written at the
-#   canonical name, never beside the CNAME (RFC 1034 section 3.6.2).
+#   canonical name, never beside the CNAME (RFC 1034 section 3.6.2);
+# - an RRset a DNS-as-code file leaves to the provider (octoDNS ignored,
+#   included/excluded; DNSControl IGNORE(), NO_PURGE) is never judged from
+#   the file: offline unknown with the reason, online DNS's (docs/ci.md).
 . "$(dirname "$0")/lib.sh"
 tm_init "$@"
 tm_bind_start
@@ -397,5 +400,66 @@ for host in acme.inbound.tmems-jp.trendmicro.com. x.acme.in.tmems-jp.trendmicro.
     expect_check mx.tmems fail
     expect_json '.results[0].checks[] | select(.id == "mx.tmems") | .summary | contains("a TMEmS name that is no inbound host")' true
 done
+
+# ---- what a DNS-as-code file leaves to the provider ------------------------------
+
+tm_case "octoDNS: an MX marked ignored is not the file's: offline unknown, never ready"
+for meta in "ignored: true" "excluded: [route53]" "included: [ns1]"; do
+    cat >"$TM_TMP/before.example.yaml" <<YAML
+---
+'':
+  - type: MX
+    ttl: 300
+    octodns:
+      $meta
+    values:
+      - {exchange: acme.in.tmems-jp.trendmicro.com., preference: 10}
+  - type: TXT
+    values:
+      - tmes=aQG1gZuWyW0LBldO6LCoBYZZ8oqopzVr
+      - v=spf1 include:spf.tmems-jp.trendmicro.com ~all
+YAML
+    tm_run_raw --offline --zone "$TM_TMP/before.example.yaml" --format json before.example
+    expect_exit 3
+    expect_json '.results[0].outcome' unknown
+    expect_check mx.tmems skip
+    expect_check spf.include pass
+    expect_json '.results[0].checks[] | select(.id == "mx.present") | .detail | contains("octodns: ")' true
+done
+
+tm_case "octoDNS: online, an ignored MX is what DNS serves (the old servers): before the cutover"
+tm_run_raw --server "127.0.0.1:$TM_BIND_PORT" --zone "$TM_TMP/before.example.yaml" --format json \
+    before.example
+expect_json '.results[0].phase' pre
+expect_json '[.results[0].records.mx[].host] | join(",")' "mail1.before.example,mail2.before.example"
+expect_check spf.include pass
+
+tm_case "DNSControl: NO_PURGE (keepunknown) and IGNORE(): unknown, with the reason"
+cat >"$TM_TMP/ir.json" <<'JSON'
+{"domains": [{"name": "before.example", "keepunknown": true, "records": [
+  {"type": "MX", "name": "@", "target": "acme.in.tmems-jp.trendmicro.com.", "mxpreference": 10},
+  {"type": "TXT", "name": "@", "target": "tmes=aQG1gZuWyW0LBldO6LCoBYZZ8oqopzVr"},
+  {"type": "TXT", "name": "@", "target": "v=spf1 include:spf.tmems-jp.trendmicro.com ~all"}]}]}
+JSON
+tm_run_raw --offline --zone "$TM_TMP/ir.json" --format json before.example
+expect_exit 3
+expect_check mx.tmems skip
+expect_check spf.single skip
+expect_json '.results[0].checks[] | select(.id == "spf.single") | .detail | contains("NO_PURGE")' true
+# NO_PURGE online: DNS holds only part of what will be published
+tm_run_raw --server "127.0.0.1:$TM_BIND_PORT" --zone "$TM_TMP/ir.json" --format json before.example
+expect_exit 3
+expect_check mx.tmems skip
+sed -i 's/"keepunknown": true/"unmanaged": [{"label_pattern": "@", "rType_pattern": "MX"}]/' "$TM_TMP/ir.json"
+tm_run_raw --offline --zone "$TM_TMP/ir.json" --format json before.example
+expect_exit 3
+expect_check mx.tmems skip
+expect_check spf.single pass
+expect_json '.results[0].checks[] | select(.id == "mx.present") | .detail | contains("IGNORE(\"@\")")' true
+# a rule for other names or types leaves the MX to the file
+sed -i 's/"label_pattern": "@", "rType_pattern": "MX"/"label_pattern": "www*", "rType_pattern": "A, AAAA"/' "$TM_TMP/ir.json"
+tm_run_raw --offline --zone "$TM_TMP/ir.json" --format json --phase post before.example
+expect_exit 0
+expect_check mx.tmems pass
 
 tm_finish

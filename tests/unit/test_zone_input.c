@@ -336,6 +336,102 @@ static void test_builder(void **state)
     tm_zone_builder_destroy(NULL);
 }
 
+/* What a file leaves to the DNS provider (zone_live.h): the zone answers
+ * those RRsets as unknown, with the place that says so. */
+static void expect_live(const tm_zone_t *z, const char *name, uint16_t type, tm_zone_live_t want,
+                        const char *where_has)
+{
+    const char *where = NULL;
+    assert_int_equal(tm_zone_live(z, name, type, &where), want);
+    tm_answer_t *a = tm_zone_answer(z, name, type);
+    assert_non_null(a);
+    if (want == TM_ZONE_LIVE_NONE) {
+        assert_int_not_equal(a->outcome, TM_DNS_UNKNOWN);
+    } else {
+        assert_int_equal(a->outcome, TM_DNS_UNKNOWN);
+        assert_non_null(a->error);
+        assert_non_null(strstr(a->error, where_has));
+        assert_non_null(strstr(where, where_has));
+    }
+    tm_answer_unref(a);
+}
+
+static void test_octodns_left_to_provider(void **state)
+{
+    (void)state;
+    const char *p = write_file("live.example.yaml",
+                               "---\n"
+                               "'':\n"
+                               "  - type: MX\n"
+                               "    octodns: {ignored: True}\n"
+                               "    value: {exchange: mx.live.example., preference: 10}\n"
+                               "  - type: TXT\n"
+                               "    value: v=spf1 -all\n"
+                               "    octodns: {ignored: false, excluded: []}\n"
+                               "www:\n"
+                               "  type: A\n"
+                               "  octodns: {excluded: [route53]}\n"
+                               "  value: 192.0.2.1\n"
+                               "mail:\n"
+                               "  type: A\n"
+                               "  octodns:\n"
+                               "    included:\n"
+                               "      - ns1\n"
+                               "  value: 192.0.2.2\n");
+    tm_zone_t *z = load(p, TM_ZONE_FORMAT_OCTODNS, NULL, TM_OK, NULL);
+    expect_live(z, "live.example", TM_RR_MX, TM_ZONE_LIVE_IGNORED, "line 3: octodns: ignored");
+    expect_live(z, "live.example", TM_RR_TXT, TM_ZONE_LIVE_NONE, NULL);
+    expect_live(z, "WWW.live.example.", TM_RR_A, TM_ZONE_LIVE_IGNORED, "octodns: excluded");
+    expect_live(z, "www.live.example", TM_RR_AAAA, TM_ZONE_LIVE_NONE, NULL);
+    expect_live(z, "mail.live.example", TM_RR_A, TM_ZONE_LIVE_IGNORED, "octodns: included");
+    /* the ignored records are not loaded: only the TXT record is */
+    assert_int_equal(tm_zone_size(z), 1);
+    tm_zone_destroy(z);
+}
+
+static void test_dnscontrol_left_to_provider(void **state)
+{
+    (void)state;
+    const char *p = write_file(
+        "live.json",
+        "{\"domains\": [{\"name\": \"live.example\", \"records\": [\n"
+        "  {\"type\": \"MX\", \"name\": \"@\", \"target\": \"mx.live.example.\", \"mxpreference\": 10},\n"
+        "  {\"type\": \"A\", \"name\": \"mx\", \"target\": \"192.0.2.1\"}],\n"
+        " \"unmanaged\": [{\"label_pattern\": \"{www,web}*\", \"rType_pattern\": \"A, TXT\"},\n"
+        "                 {\"label_pattern\": \"old\", \"rType_pattern\": \"CNAME\"},\n"
+        "                 {\"label_pattern\": \"x\", \"rType_pattern\": \"CAA\"}],\n"
+        " \"ignored_names\": [\"legacy\", {\"pattern\": \"_dmarc\", \"types\": \"TXT\"}],\n"
+        " \"ignored_targets\": [{\"pattern\": \"*.cdn.example.\", \"type\": \"AAAA\"}]}]}\n");
+    tm_zone_t *z = load(p, TM_ZONE_FORMAT_DNSCONTROL, "live.example", TM_OK, NULL);
+    expect_live(z, "live.example", TM_RR_MX, TM_ZONE_LIVE_NONE, NULL);
+    /* {a,b}: either alternative */
+    expect_live(z, "www.live.example", TM_RR_A, TM_ZONE_LIVE_IGNORED, "IGNORE(\"{www,web}*\")");
+    expect_live(z, "web1.live.example", TM_RR_TXT, TM_ZONE_LIVE_IGNORED, "IGNORE(");
+    expect_live(z, "www.live.example", TM_RR_MX, TM_ZONE_LIVE_NONE, NULL);
+    /* a CNAME rule covers every type: a CNAME replaces the name's data */
+    expect_live(z, "old.live.example", TM_RR_MX, TM_ZONE_LIVE_IGNORED, "IGNORE(\"old\")");
+    /* a type the checks never ask for makes no rule */
+    expect_live(z, "x.live.example", TM_RR_TXT, TM_ZONE_LIVE_NONE, NULL);
+    expect_live(z, "legacy.live.example", TM_RR_MX, TM_ZONE_LIVE_IGNORED, "IGNORE_NAME(\"legacy\")");
+    expect_live(z, "_dmarc.live.example", TM_RR_TXT, TM_ZONE_LIVE_IGNORED, "IGNORE_NAME(");
+    expect_live(z, "_dmarc.live.example", TM_RR_MX, TM_ZONE_LIVE_NONE, NULL);
+    expect_live(z, "mx.live.example", TM_RR_AAAA, TM_ZONE_LIVE_IGNORED, "IGNORE_TARGET(");
+    expect_live(z, "mx.live.example", TM_RR_A, TM_ZONE_LIVE_NONE, NULL);
+    tm_zone_destroy(z);
+
+    p = write_file("kept.json",
+                   "{\"domains\": [{\"name\": \"kept.example\", \"keepunknown\": true, \"records\": [\n"
+                   "  {\"type\": \"MX\", \"name\": \"@\", \"target\": \"mx.kept.example.\", "
+                   "\"mxpreference\": 10}],\n"
+                   " \"unmanaged\": [{\"label_pattern\": \"@\", \"rType_pattern\": \"MX\"}]}]}\n");
+    z = load(p, TM_ZONE_FORMAT_DNSCONTROL, "kept.example", TM_OK, NULL);
+    /* NO_PURGE wins over IGNORE(): nothing in the zone is the file's alone */
+    expect_live(z, "kept.example", TM_RR_MX, TM_ZONE_LIVE_KEPT, "NO_PURGE");
+    expect_live(z, "any.name.kept.example", TM_RR_TXT, TM_ZONE_LIVE_KEPT, "NO_PURGE");
+    assert_int_equal(tm_zone_live(z, "kept.example.other", TM_RR_MX, NULL), TM_ZONE_LIVE_NONE);
+    tm_zone_destroy(z);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -344,6 +440,8 @@ int main(void)
         cmocka_unit_test(test_octodns_errors),
         cmocka_unit_test(test_dnscontrol),
         cmocka_unit_test(test_dnscontrol_errors),
+        cmocka_unit_test(test_octodns_left_to_provider),
+        cmocka_unit_test(test_dnscontrol_left_to_provider),
         cmocka_unit_test(test_detect_and_names),
         cmocka_unit_test(test_zone_file_locations),
         cmocka_unit_test(test_builder),

@@ -325,8 +325,26 @@ bool tm_zone_covers(const tm_zone_t *zone, const char *name);
 /* True when name is at or below a zone cut of the zone; cut (cutlen bytes,
  * may be NULL) gets the name of the cut. */
 bool tm_zone_delegates(const tm_zone_t *zone, const char *name, char *cut, size_t cutlen);
+/* What a DNS-as-code file leaves to the DNS provider (docs/ci.md, "What the
+ * file decides"): for those RRsets the file does not say what is published. */
+typedef enum {
+    TM_ZONE_LIVE_NONE = 0, /* the file's records are what is published */
+    /* octoDNS `ignored`, `included`/`excluded`, DNSControl IGNORE(): the
+     * provider's records stay as they are, whatever the file holds */
+    TM_ZONE_LIVE_IGNORED,
+    /* DNSControl NO_PURGE: the file's records and any others the provider
+     * already holds */
+    TM_ZONE_LIVE_KEPT
+} tm_zone_live_t;
+/* Which of the above holds for (name, type); *where (may be NULL) gets the
+ * place that says so, for messages ("dnsconfig.js line 12: IGNORE()"). */
+tm_zone_live_t tm_zone_live(const tm_zone_t *zone, const char *name, uint16_t type,
+                            const char **where);
 /* The zone's answer (authoritative semantics: NOERROR with records, a CNAME
- * chain followed inside the zone, NODATA, or NXDOMAIN).  New reference. */
+ * chain followed inside the zone, NODATA, or NXDOMAIN).  For an RRset
+ * tm_zone_live leaves to the provider the answer is TM_DNS_UNKNOWN with the
+ * reason as its error (the resolver asks DNS instead when it may).  New
+ * reference. */
 tm_answer_t *tm_zone_answer(const tm_zone_t *zone, const char *name, uint16_t type);
 
 /* ---- zones from other formats ----------------------------------------- */
@@ -345,6 +363,11 @@ tm_status_t tm_zone_builder_file(tm_zone_builder_t *b, const char *path, uint16_
  * is not of its type, TM_ERANGE past the bound on records. */
 tm_status_t tm_zone_builder_add(tm_zone_builder_t *b, const tm_zone_record_t *rec,
                                 uint16_t file);
+/* Marks owners matching pattern (a glob over the owner relative to the
+ * origin, "@" the apex, '*' matching dots too) and type (0: every type) as
+ * kind; where is shown in messages.  TM_ERANGE past a bound on rules. */
+tm_status_t tm_zone_builder_live(tm_zone_builder_t *b, const char *pattern, uint16_t type,
+                                 tm_zone_live_t kind, const char *where);
 /* Indexes the records (duplicates merged, an RRset's TTL its first one's,
  * as for a zone file) and hands the zone over; frees b in every case. */
 tm_status_t tm_zone_builder_finish(tm_zone_builder_t *b, tm_zone_t **out);

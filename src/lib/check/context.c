@@ -334,9 +334,23 @@ bool tm_finding_for_missing(const tm_check_ctx_t *ctx, const tm_answer_t *ans, c
         return true;
     }
     if (ans->outcome == TM_DNS_UNKNOWN) {
-        *st = tm_finding_set(out, TM_CHECK_SKIP,
-                             _("Offline: %s is in no zone file and not in the bundled rules"),
-                             what);
+        /* An error on an unknown answer is a zone file's reason for not
+         * deciding it (a DNS-as-code file leaving the RRset to the
+         * provider, tmems/tm_resolve.h tm_zone_live); else the name is
+         * simply outside every zone file, offline. */
+        if (ans->error) {
+            *st = tm_finding_set(out, TM_CHECK_SKIP, _("Unknown: the zone file does not decide %s"),
+                                 what);
+            if (*st == TM_OK)
+                *st = tm_finding_detail(out, "%s", ans->error);
+            if (*st == TM_OK)
+                *st = tm_finding_fix(out, _("Let the file manage these records, or check "
+                                            "what the DNS provider serves once the change is "
+                                            "deployed (tmems-check without --zone)."));
+        } else {
+            *st = tm_finding_set(out, TM_CHECK_SKIP,
+                                 _("Offline: no zone file and no bundled rule holds %s"), what);
+        }
         out->unjudged = true;
         return true;
     }

@@ -43,6 +43,8 @@ tm_status_t tm_check_domain_exists(const tm_check_ctx_t *ctx, tm_finding_t *out)
     const tm_answer_t *failed = NULL;
     for (size_t i = 0; i < 2; i++) {
         const tm_answer_t *ans = answers[i];
+        if (ans && ans->outcome == TM_DNS_UNKNOWN && ans->error && !failed)
+            failed = ans; /* a zone file that leaves it to the provider says why */
         if (!ans || ans->outcome == TM_DNS_UNKNOWN)
             continue;
         if (tm_dns_outcome_is_failure(ans->outcome)) {

@@ -209,6 +209,11 @@ static void chase(tm_resolver_t *res, entry_t *e, const char *target)
 void tm_rsrc_dispatch(tm_resolver_t *res, entry_t *e)
 {
     const tm_zone_t *z = tm_resolver_zone_for(res, e->name);
+    /* An RRset the file leaves as the provider has it (octoDNS ignored,
+     * DNSControl IGNORE()): what DNS serves now is what will be served.
+     * Offline, the zone's answer says it is unknown, and why. */
+    if (z && !res->offline && tm_zone_live(z, e->name, e->type, NULL) == TM_ZONE_LIVE_IGNORED)
+        z = NULL;
     if (z) {
         char *target;
         bool oom;

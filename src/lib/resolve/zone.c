@@ -16,6 +16,7 @@
 #include <libzscanner/scanner.h>
 
 #include "errbuf.h"
+#include "zone_live.h"
 #include "zone_text.h"
 #include "tmems/tm_rdata.h"
 #include "tmems/tm_resolve.h"
@@ -68,6 +69,7 @@ struct tm_zone {
     bool has_cuts;      /* NS records below the apex (cut_above has work to do) */
     char **files;       /* the files the records came from, as named (record.file) */
     size_t nfiles;
+    zone_live_t *live;  /* what a DNS-as-code file leaves to the provider (NULL: nothing) */
 };
 
 /* An uncompressed wire name (as libzscanner writes it) in text form, the
@@ -824,6 +826,7 @@ void tm_zone_destroy(tm_zone_t *zone)
     for (size_t i = 0; i < zone->nfiles; i++)
         tm_free(zone->files[i]);
     tm_free(zone->files);
+    zone_live_destroy(zone->live);
     tm_free(zone->origin);
     tm_free(zone->arena);
     tm_free(zone->recs);
@@ -863,6 +866,30 @@ bool tm_zone_covers(const tm_zone_t *zone, const char *name)
     if (!zone || !name || !tm_name_canonical(name, strlen(name), n, sizeof n))
         return false;
     return is_below_or_at(n, zone->origin) && !cut_above(zone, n);
+}
+
+/* n canonical, at or below the origin. */
+static tm_zone_live_t live_of(const tm_zone_t *z, const char *n, uint16_t type, const char **where)
+{
+    if (!z->live)
+        return TM_ZONE_LIVE_NONE;
+    size_t nl = strlen(n), ol = strlen(z->origin);
+    char rel[TEXT_NAME_MAX];
+    if (nl == ol)
+        snprintf(rel, sizeof rel, "@");
+    else
+        snprintf(rel, sizeof rel, "%.*s", (int)(nl - ol - (ol ? 1 : 0)), n);
+    return zone_live_match(z->live, rel, type, where);
+}
+
+tm_zone_live_t tm_zone_live(const tm_zone_t *zone, const char *name, uint16_t type,
+                            const char **where)
+{
+    char n[TEXT_NAME_MAX];
+    if (!zone || !name || !tm_name_canonical(name, strlen(name), n, sizeof n) ||
+        !is_below_or_at(n, zone->origin))
+        return TM_ZONE_LIVE_NONE;
+    return live_of(zone, n, type, where);
 }
 
 bool tm_zone_delegates(const tm_zone_t *zone, const char *name, char *cut, size_t cutlen)
@@ -952,6 +979,12 @@ tm_status_t tm_zone_builder_add(tm_zone_builder_t *b, const tm_zone_record_t *re
     r->column = rec->column;
     z->nrecs++;
     return TM_OK;
+}
+
+tm_status_t tm_zone_builder_live(tm_zone_builder_t *b, const char *pattern, uint16_t type,
+                                 tm_zone_live_t kind, const char *where)
+{
+    return zone_live_add(&b->zone->live, pattern, type, kind, where);
 }
 
 tm_status_t tm_zone_builder_finish(tm_zone_builder_t *b, tm_zone_t **out)
@@ -1082,6 +1115,22 @@ tm_answer_t *tm_zone_answer(const tm_zone_t *zone, const char *name, uint16_t ty
              * what lies beyond is not this zone's to say; canonical tells
              * the caller where it went. */
             outcome = TM_DNS_NODATA;
+            break;
+        }
+        const char *where = NULL;
+        tm_zone_live_t live = live_of(zone, cur, type, &where);
+        if (live != TM_ZONE_LIVE_NONE) {
+            /* docs/ci.md, "What the file decides" */
+            char why[TEXT_NAME_MAX + 512];
+            snprintf(why, sizeof why,
+                     live == TM_ZONE_LIVE_KEPT
+                         ? _("%s: records the file does not list stay published, so it does not say what %s %s holds")
+                         : _("%s: %s %s is whatever the DNS provider holds, which the file does not say"),
+                     where, cur, tm_rrtype_name(type));
+            st = tm_answer_set_error(ans, why);
+            if (st != TM_OK)
+                goto fail;
+            outcome = TM_DNS_UNKNOWN;
             break;
         }
         name_state_t state = find_name(zone, cur, &n);

@@ -289,6 +289,80 @@ static tm_status_t parse_file(const char *path, cJSON **root, const cJSON **doma
 }
 
 /* The zone of one domain of the file. */
+/* One rule per type named in types ("MX, TXT"; NULL or "" every type).
+ * Types the checks never ask for need no rule. */
+static tm_status_t live_types(dnsc_t *d, const char *label, const char *types,
+                              tm_zone_live_t kind, const char *where)
+{
+    if (!types || !*types)
+        return tm_zone_builder_live(d->b, label, 0, kind, where);
+    const char *p = types;
+    while (*p) {
+        char word[16];
+        size_t n = 0;
+        p += strspn(p, " \t,");
+        while (*p && *p != ',' && *p != ' ' && *p != '\t') {
+            if (n + 1 < sizeof word)
+                word[n++] = *p;
+            p++;
+        }
+        word[n] = '\0';
+        bool was_spf;
+        uint16_t type = n ? zrd_type(word, &was_spf) : 0;
+        if (type && !was_spf) {
+            tm_status_t st = tm_zone_builder_live(d->b, label, type, kind, where);
+            if (st != TM_OK)
+                return st;
+        }
+    }
+    return TM_OK;
+}
+
+/* What the configuration leaves to the provider (zone_live.h): NO_PURGE
+ * ("keepunknown"), IGNORE() and its older forms IGNORE_NAME()
+ * ("ignored_names") and IGNORE_TARGET() ("ignored_targets").  A target
+ * pattern narrows which records a rule spares, but any record it spares
+ * may sit beside the file's: the whole RRset is the provider's. */
+static tm_status_t read_live(dnsc_t *d, const cJSON *dom)
+{
+    char where[NAME_TEXT_MAX + 64];
+    tm_status_t st = TM_OK;
+    if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(dom, "keepunknown"))) {
+        snprintf(where, sizeof where, _("%s: NO_PURGE (keepunknown) for %s"), d->path, d->origin);
+        st = tm_zone_builder_live(d->b, "*", 0, TM_ZONE_LIVE_KEPT, where);
+    }
+    const cJSON *rule;
+    cJSON_ArrayForEach(rule, cJSON_GetObjectItemCaseSensitive(dom, "unmanaged"))
+    {
+        if (st != TM_OK)
+            return st;
+        const char *label = str(rule, "label_pattern");
+        snprintf(where, sizeof where, _("%s: IGNORE(\"%s\") for %s"), d->path,
+                 label ? label : "*", d->origin);
+        st = live_types(d, label, str(rule, "rType_pattern"), TM_ZONE_LIVE_IGNORED, where);
+    }
+    cJSON_ArrayForEach(rule, cJSON_GetObjectItemCaseSensitive(dom, "ignored_names"))
+    {
+        if (st != TM_OK)
+            return st;
+        const char *label = cJSON_IsString(rule) ? rule->valuestring : str(rule, "pattern");
+        snprintf(where, sizeof where, _("%s: IGNORE_NAME(\"%s\") for %s"), d->path,
+                 label ? label : "*", d->origin);
+        st = live_types(d, label, cJSON_IsString(rule) ? NULL : str(rule, "types"),
+                        TM_ZONE_LIVE_IGNORED, where);
+    }
+    cJSON_ArrayForEach(rule, cJSON_GetObjectItemCaseSensitive(dom, "ignored_targets"))
+    {
+        if (st != TM_OK)
+            return st;
+        const char *target = str(rule, "pattern");
+        snprintf(where, sizeof where, _("%s: IGNORE_TARGET(\"%s\") for %s"), d->path,
+                 target ? target : "*", d->origin);
+        st = live_types(d, "*", str(rule, "type"), TM_ZONE_LIVE_IGNORED, where);
+    }
+    return st;
+}
+
 static tm_status_t build_domain(const char *path, const cJSON *dom, tm_zone_t **out, char *err,
                                 size_t errlen)
 {
@@ -319,6 +393,8 @@ static tm_status_t build_domain(const char *path, const cJSON *dom, tm_zone_t **
                 break;
         }
     }
+    if (st == TM_OK)
+        st = read_live(&d, dom);
     if (st == TM_OK) {
         st = tm_zone_builder_finish(d.b, out);
         d.b = NULL;

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include <yaml.h>
@@ -149,7 +150,40 @@ static tm_status_t add_value(oct_t *o, const char *owner, uint16_t type, uint32_
     return st;
 }
 
-static tm_status_t add_record(oct_t *o, const char *owner, yaml_node_t *rec)
+/* YAML 1.1 booleans as octoDNS reads them (PyYAML): true, True, yes, on... */
+static bool yaml_true(const char *s)
+{
+    static const char *const words[] = {"true", "yes", "on", "y"};
+    for (size_t i = 0; s && i < sizeof words / sizeof words[0]; i++) {
+        if (strcasecmp(s, words[i]) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* octoDNS does not push a record marked ignored, nor to the providers its
+ * included/excluded lists leave out (which provider this zone is served by
+ * the file does not say): the RRset is the provider's, not the file's.
+ * NULL when the record is the file's. */
+static const char *left_to_provider(oct_t *o, yaml_node_t *rec)
+{
+    yaml_node_t *meta = get(o, rec, "octodns");
+    if (!meta || meta->type != YAML_MAPPING_NODE)
+        return NULL;
+    if (yaml_true(scalar(get(o, meta, "ignored"))))
+        return "octodns: ignored";
+    static const char *const lists[] = {"included", "excluded"};
+    for (size_t i = 0; i < 2; i++) {
+        yaml_node_t *l = get(o, meta, lists[i]);
+        if (l && ((l->type == YAML_SEQUENCE_NODE &&
+                   l->data.sequence.items.top > l->data.sequence.items.start) ||
+                  (l->type == YAML_SCALAR_NODE && l->data.scalar.length > 0)))
+            return i == 0 ? "octodns: included" : "octodns: excluded";
+    }
+    return NULL;
+}
+
+static tm_status_t add_record(oct_t *o, const char *name, const char *owner, yaml_node_t *rec)
 {
     if (!rec || rec->type != YAML_MAPPING_NODE)
         return oct_fail(o, rec, TM_EPARSE, _("a record must be a mapping with a type"));
@@ -160,6 +194,17 @@ static tm_status_t add_record(oct_t *o, const char *owner, yaml_node_t *rec)
     uint16_t type = zrd_type(type_name, &was_spf);
     if (type == 0)
         return TM_OK; /* a type the checks do not read */
+    const char *meta = left_to_provider(o, rec);
+    if (meta) {
+        char where[NAME_TEXT_MAX + 64];
+        snprintf(where, sizeof where, _("%s line %lu: %s"), o->path,
+                 (unsigned long)rec->start_mark.line + 1, meta);
+        tm_status_t st = tm_zone_builder_live(o->b, name[0] ? name : "@", type,
+                                              TM_ZONE_LIVE_IGNORED, where);
+        if (st == TM_ERANGE)
+            return oct_fail(o, rec, st, _("too many records"));
+        return st;
+    }
     unsigned long ttl = OCTODNS_DEFAULT_TTL;
     yaml_node_t *t = get(o, rec, "ttl");
     if (t && !parse_u32(scalar(t), 2147483647ul, &ttl)) /* RFC 2181 section 8 */
@@ -212,11 +257,11 @@ static tm_status_t read_document(oct_t *o)
             for (yaml_node_item_t *i = v->data.sequence.items.start;
                  st == TM_OK && i < v->data.sequence.items.top; i++) {
                 yaml_node_t *r = node(o, *i);
-                st = r ? add_record(o, owner, r)
+                st = r ? add_record(o, name, owner, r)
                        : oct_fail(o, v, TM_ERANGE, _("the file is too complex"));
             }
         } else {
-            st = add_record(o, owner, v);
+            st = add_record(o, name, owner, v);
         }
         if (st != TM_OK)
             return st;
