@@ -21,7 +21,9 @@
 #   canonical name, never beside the CNAME (RFC 1034 section 3.6.2);
 # - an RRset a DNS-as-code file leaves to the provider (octoDNS ignored,
 #   included/excluded; DNSControl IGNORE(), NO_PURGE) is never judged from
-#   the file: offline unknown with the reason, online DNS's (docs/ci.md).
+#   the file: offline unknown with the reason, online DNS's (docs/ci.md);
+# - an MX of the TMEmS host garbled (an escaped dot, the suffix pasted
+#   twice) is the cutover made wrong, never "before" and ready.
 . "$(dirname "$0")/lib.sh"
 tm_init "$@"
 tm_bind_start
@@ -399,6 +401,18 @@ for host in acme.inbound.tmems-jp.trendmicro.com. x.acme.in.tmems-jp.trendmicro.
     expect_json '.results[0].phase' post
     expect_check mx.tmems fail
     expect_json '.results[0].checks[] | select(.id == "mx.tmems") | .summary | contains("a TMEmS name that is no inbound host")' true
+done
+
+tm_case "an MX of the TMEmS host with an escaped dot, or its suffix pasted twice: never ready"
+for host in 'acme.in.tmems-jp.trendmicro\.com.' 'acme.in.tmems-jp.trendmicro.com.trendmicro.com.'; do
+    { ready_head garbled.example | sed '/ IN MX /d'; printf '@ 300 IN MX 10 %s\n' "$host"; } \
+        >"$TM_TMP/garbled.example.zone"
+    tm_run_raw --offline --zone "$TM_TMP/garbled.example.zone" --format json garbled.example
+    expect_exit 1
+    expect_json '.results[0].phase' post
+    expect_check mx.tmems fail
+    expect_check inbound.servers skip
+    expect_json '.results[0].checks[] | select(.id == "mx.tmems") | .summary | contains("probably acme.in.tmems-jp.trendmicro.com was meant")' true
 done
 
 # ---- what a DNS-as-code file leaves to the provider ------------------------------

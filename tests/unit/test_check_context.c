@@ -154,7 +154,7 @@ static void test_not_a_company_host(void **state)
     fx_t *fx = *state;
     /* two labels before the suffix are no company's inbound host, but a
      * name of the TMEmS site's domain: the cutover made wrong (post); a
-     * TMEmS host followed by another domain is no TMEmS name at all */
+     * TMEmS host followed by another domain is the cutover made wrong too */
     FX_MX(fx, 300, {10, "a.b.in.tmems-jp.trendmicro.com"},
           {10, "acme.in.tmems-jp.trendmicro.com.evil.example"});
     init(fx);
@@ -163,9 +163,11 @@ static void test_not_a_company_host(void **state)
     tm_rrset_destroy(fx->rrset);
     fx->rrset = tm_rrset_create();
     assert_non_null(fx->rrset);
+    /* and so is a TMEmS host with another domain after it: no one's own
+     * host starts with it, so the cutover was made, wrong */
     FX_MX(fx, 300, {10, "acme.in.tmems-jp.trendmicro.com.evil.example"});
     init(fx);
-    assert_int_equal(fx->ctx.phase, TM_PHASE_PRE);
+    assert_int_equal(fx->ctx.phase, TM_PHASE_POST);
 }
 
 /* The bare inbound suffix and the relay host are no company's inbound
@@ -276,8 +278,26 @@ static void test_mx_host_classify(void **state)
     assert_string_equal(h.intended, FX_TMEMS);
     tm_mx_host_classify(&fx->ctx, "acme.in.tmems-jp.trendmicro.co.evil.example", &h);
     assert_int_equal(h.kind, TM_MX_HOST_OTHER); /* no origin of the domain's zone */
+    /* beside the domain, not below it: no origin its zone file can have,
+     * but a name that starts with the TMEmS host is no one's own host */
     tm_mx_host_classify(&fx->ctx, FX_TMEMS ".mail.acme.example", &h);
-    assert_int_equal(h.kind, TM_MX_HOST_OTHER); /* beside the domain, not below it */
+    assert_int_equal(h.kind, TM_MX_HOST_NEAR_MISS);
+    assert_string_equal(h.intended, FX_TMEMS);
+    /* the suffix pasted twice; a dot escaped into a label (QA session 5) */
+    tm_mx_host_classify(&fx->ctx, FX_TMEMS ".trendmicro.com", &h);
+    assert_int_equal(h.kind, TM_MX_HOST_NEAR_MISS);
+    assert_string_equal(h.intended, FX_TMEMS);
+    assert_string_equal(h.company, "acme");
+    tm_mx_host_classify(&fx->ctx, "acme.in.tmems-jp.trendmicro\\046com", &h);
+    assert_int_equal(h.kind, TM_MX_HOST_NEAR_MISS);
+    assert_string_equal(h.intended, FX_TMEMS);
+    tm_mx_host_classify(&fx->ctx, "acme\\046in.tmems-jp.trendmicro.com", &h);
+    assert_int_equal(h.kind, TM_MX_HOST_NEAR_MISS);
+    tm_mx_host_classify(&fx->ctx, "acme\\.in.tmems-jp.trendmicro.com", &h);
+    assert_int_equal(h.kind, TM_MX_HOST_NEAR_MISS);
+    assert_string_equal(h.intended, FX_TMEMS);
+    tm_mx_host_classify(&fx->ctx, "mail\\046acme.example", &h);
+    assert_int_equal(h.kind, TM_MX_HOST_OTHER);
     /* another name in the site's own domain takes no inbound mail either */
     tm_mx_host_classify(&fx->ctx, "acme.inbound.tmems-jp.trendmicro.com", &h);
     assert_int_equal(h.kind, TM_MX_HOST_NOT_INBOUND);
@@ -285,9 +305,7 @@ static void test_mx_host_classify(void **state)
     assert_int_equal(h.kind, TM_MX_HOST_NOT_INBOUND);
     tm_mx_host_classify(&fx->ctx, "tmems-jp.trendmicro.community", &h);
     assert_int_equal(h.kind, TM_MX_HOST_OTHER);
-    /* not the zone's name, or not a TMEmS host before it */
-    tm_mx_host_classify(&fx->ctx, FX_TMEMS ".other.test", &h);
-    assert_int_equal(h.kind, TM_MX_HOST_OTHER);
+    /* not a TMEmS host before the zone's name */
     tm_mx_host_classify(&fx->ctx, "mail.acme.example.acme.example", &h);
     assert_int_equal(h.kind, TM_MX_HOST_OTHER);
     tm_mx_host_classify(&fx->ctx, "example", &h);

@@ -63,11 +63,45 @@ static tm_mx_host_kind_t tmems_kind(const tm_check_ctx_t *ctx, const char *host,
 /* A host a few edits away from <label>.<inbound suffix>, or from the suffix
  * itself: a typo of the TMEmS inbound host (in.tmem-jp..., ...trendmicro.co),
  * which no sender can deliver to.  intended gets the host probably meant. */
+/* host's presentation text (RFC 1035 section 5.1) with its escapes
+ * undone: "trendmicro\046com", one label holding a dot, reads as the
+ * "trendmicro.com" it was meant to be.  False when it has none. */
+static bool unescaped(const char *host, char out[TM_NAME_MAX + 1])
+{
+    size_t o = 0;
+    bool any = false;
+    for (const char *p = host; *p && o < TM_NAME_MAX; p++) {
+        if (p[0] == '\\' && p[1] >= '0' && p[1] <= '2' && p[2] >= '0' && p[2] <= '9' &&
+            p[3] >= '0' && p[3] <= '9') {
+            out[o++] = (char)((p[1] - '0') * 100 + (p[2] - '0') * 10 + (p[3] - '0'));
+            p += 3;
+            any = true;
+        } else if (p[0] == '\\' && p[1]) {
+            out[o++] = *++p;
+            any = true;
+        } else {
+            out[o++] = *p;
+        }
+    }
+    out[o] = '\0';
+    return any;
+}
+
 static bool near_miss(const tm_check_ctx_t *ctx, const char *host, tm_mx_host_t *out)
 {
     const char *suffix = ctx->rules ? ctx->rules->inbound_suffix : NULL;
     if (!suffix || !suffix[0])
         return false;
+    /* A name that only an escape keeps from being the TMEmS host (a label
+     * "trendmicro.com" holding a dot) is the host meant. */
+    char plain[TM_NAME_MAX + 1];
+    tm_mx_host_t inner;
+    memset(&inner, 0, sizeof(inner));
+    if (unescaped(host, plain) && tmems_kind(ctx, plain, &inner) != TM_MX_HOST_OTHER) {
+        memcpy(out->company, inner.company, sizeof(out->company));
+        snprintf(out->intended, sizeof(out->intended), "%s", plain);
+        return true;
+    }
     /* A deeper name under the suffix itself is no misspelling. */
     if (tm_name_has_suffix(host, suffix))
         return false;
@@ -121,16 +155,26 @@ void tm_mx_host_classify(const tm_check_ctx_t *ctx, const char *host, tm_mx_host
      * near miss of one, followed by such an origin is the cutover made
      * wrong (a wildcard in the zone may even give it an address), not "no
      * TMEmS yet". */
+    /* Followed by anything else ("...trendmicro.com.trendmicro.com", a
+     * suffix pasted twice) it is no host at all, and still the TMEmS host
+     * meant: no organisation's own mail host starts with it. */
     for (const char *dot = strchr(host, '.'); dot; dot = strchr(dot + 1, '.')) {
         size_t mlen = (size_t)(dot - host);
         if (mlen > TM_NAME_MAX)
             break;
-        if (!could_be_origin(ctx->domain, dot + 1))
-            continue;
         char meant[TM_NAME_MAX + 1];
         tm_mx_host_t inner;
         memset(&inner, 0, sizeof(inner));
         snprintf(meant, sizeof(meant), "%.*s", (int)mlen, host);
+        if (!could_be_origin(ctx->domain, dot + 1)) {
+            if (tmems_kind(ctx, meant, &inner) == TM_MX_HOST_TMEMS) {
+                out->kind = TM_MX_HOST_NEAR_MISS;
+                memcpy(out->company, inner.company, sizeof(out->company));
+                memcpy(out->intended, meant, sizeof(out->intended));
+                return;
+            }
+            continue;
+        }
         if (tmems_kind(ctx, meant, &inner) != TM_MX_HOST_OTHER) {
             out->kind = TM_MX_HOST_NO_DOT;
             memcpy(out->company, inner.company, sizeof(out->company));

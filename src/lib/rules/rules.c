@@ -184,6 +184,11 @@ static bool company_from_suffix(const char *suffix, const char *host, char *comp
     /* Exactly one label: "a.b.in.tmems-jp..." is no company host. */
     if (label_len > TM_LABEL_MAX || memchr(host, '.', label_len) != NULL || label_len >= len)
         return false;
+    /* An escape (RFC 1035 section 5.1: "\046", "\.") is a byte no host
+     * name has (RFC 1123 section 2.1): "acme\046in.<suffix>" is a
+     * misspelling of a host, not one. */
+    if (memchr(host, '\\', label_len) != NULL)
+        return false;
     for (size_t i = 0; i < label_len; i++)
         company[i] = tm_ascii_lower(host[i]);
     company[label_len] = '\0';
