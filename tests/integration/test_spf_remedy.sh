@@ -122,4 +122,17 @@ tm_run --format json --only spf.lookups --spf-own partner-mail.example spf-cover
 expect_exit 1
 expect_json '.results[0].checks[0].fix_records | length' 1
 
+tm_case "the chain record takes a name the zone does not use (QA session 5)"
+# _spf1 holds an old SPF record nothing includes, _spf2 is a CNAME: a second
+# SPF record at _spf1 would make both permerror, a TXT beside the CNAME
+# makes the zone unloadable.
+tm_run --format json --only spf.lookups spf-taken.example
+expect_exit 1
+expect_json '.results[0].checks[0].fix_records | map(split(" ")[0]) | join(",")' \
+    "_spf3.spf-taken.example.,spf-taken.example."
+tm_run_raw --offline --zone "$TM_ZONES/spf-taken.example.zone" --format json --only spf.lookups \
+    spf-taken.example
+expect_json '.results[0].checks[0].fix_records | map(split(" ")[0]) | join(",")' \
+    "_spf3.spf-taken.example.,spf-taken.example."
+
 tm_finish

@@ -18,6 +18,8 @@
 #include "tmems/tm_i18n.h"
 
 #define CHAIN_MAX 8    /* _spf1 .. _spf8: 8 lookups, the whole budget */
+/* The names _spf1.. asked before a chain is written (some may be taken). */
+#define CHAIN_NAMES_ASKED (CHAIN_MAX + 4)
 #define RECORD_TTL 3600
 
 /* ---- the terms of a proposal ------------------------------------------------ */
@@ -428,15 +430,37 @@ static bool record_fits(const char *owner, const char *record, size_t len)
     return tm_txt_answer_size(owner, &rdata, 1) <= TM_UDP_ANSWER_MAX;
 }
 
-/* A name for link k of the chain that the tree and the answers do not use
- * already. */
+/* Whether a TXT record may be added at name: its TXT question was answered
+ * (tm_spf_remedy_needs asks it) and the name has no TXT record, no CNAME
+ * (nothing may stand beside one, RFC 1034 section 3.6.2) and no wildcard
+ * answering for it.  A name whose answer is unknown or failed is taken as
+ * used: a second SPF record there would make both a permerror (RFC 7208
+ * section 4.5), so the Fix never guesses. */
+static bool txt_name_free(const tm_check_ctx_t *ctx, const char *name)
+{
+    const tm_answer_t *ans = tm_rrset_get(ctx->rrset, name, TM_RR_TXT);
+    if (!ans || ans->canonical)
+        return false;
+    return ans->outcome == TM_DNS_NXDOMAIN ||
+           ((ans->outcome == TM_DNS_NODATA || ans->outcome == TM_DNS_NOERROR) && ans->count == 0);
+}
+
+/* The name of chain link k: _spfK.<domain> (CHAIN_NAMES_ASKED of them are
+ * asked, tm_spf_remedy_needs).  False when it is too long. */
+static bool chain_name(const tm_check_ctx_t *ctx, size_t k, char out[TM_NAME_MAX + 1])
+{
+    int n = snprintf(out, TM_NAME_MAX + 1, "_spf%zu.%s", k, ctx->domain);
+    return n >= 0 && n <= TM_NAME_MAX;
+}
+
+/* A name for link k of the chain that the tree, the answers and the zone
+ * do not use already. */
 static bool chain_owner(const rem_t *m, size_t *next, char out[TM_NAME_MAX + 1])
 {
-    for (; *next < 100; (*next)++) {
-        int n = snprintf(out, TM_NAME_MAX + 1, "_spf%zu.%s", *next, m->ctx->domain);
-        if (n < 0 || n > TM_NAME_MAX)
+    for (; *next <= CHAIN_NAMES_ASKED; (*next)++) {
+        if (!chain_name(m->ctx, *next, out))
             return false;
-        bool used = tm_rrset_get(m->ctx->rrset, out, TM_RR_TXT) != NULL;
+        bool used = !txt_name_free(m->ctx, out);
         for (size_t i = 0; !used && m->a->tree && i < m->a->tree->nnodes; i++)
             used = tm_name_equal(m->a->tree->nodes[i]->domain, out);
         if (!used) {
@@ -900,6 +924,14 @@ tm_status_t tm_spf_remedy_needs(const tm_check_ctx_t *ctx, tm_questions_t *need)
         !tm_check_selected("spf.lookups", ctx->opts->only, ctx->opts->skip))
         return TM_OK;
     tm_status_t st = TM_OK;
+    /* The names a chain of records may take: the zone may hold some already
+     * (a record left from an earlier flattening), which the tree does not
+     * show when nothing includes them. */
+    for (size_t k = 1; k <= CHAIN_NAMES_ASKED && st == TM_OK; k++) {
+        char name[TM_NAME_MAX + 1];
+        if (chain_name(ctx, k, name))
+            st = tm_questions_add(need, ctx->rrset, name, TM_RR_TXT);
+    }
     /* A target built from the client address: the proof's evaluations of
      * each network's first and last address ask their own names. */
     if (tm_spf_tree_address_dependent(a->tree)) {
