@@ -161,6 +161,41 @@ static void test_legacy_and_hardcoded(void **state)
     done(&r);
 }
 
+/* An include of an alias (CNAME) of the vendor's record: the record does
+ * not name the include (include_alias says through what it is reached),
+ * and the vendor's ranges reached through the alias are no hard-coding
+ * (QA session 5). */
+static void test_include_through_alias(void **state)
+{
+    (void)state;
+    static const char *const zone[] = {
+        "alias.example TXT v=spf1 include:_spf.alias.example ~all",
+        "_spf.alias.example CNAME spf.tmems-jp.trendmicro.com",
+        JP_RECORD,
+    };
+    run_t r;
+    ANALYSE(zone, "alias.example", &rules, &r);
+    const tm_spf_analysis_t *a = r.a;
+    assert_int_equal(a->include_depth, -1);
+    assert_non_null(a->include_alias);
+    assert_string_equal(a->include_alias, "_spf.alias.example");
+    assert_int_equal(a->nhardcoded, 0);
+    for (size_t i = 0; i < 7; i++)
+        assert_int_equal(a->ranges[i].parts[0].result, TM_SPF_PASS);
+    done(&r);
+
+    /* named as well: no alias to report */
+    static const char *const named[] = {
+        "alias.example TXT v=spf1 include:_spf.alias.example include:spf.tmems-jp.trendmicro.com ~all",
+        "_spf.alias.example CNAME spf.tmems-jp.trendmicro.com",
+        JP_RECORD,
+    };
+    ANALYSE(named, "alias.example", &rules, &r);
+    assert_int_equal(r.a->include_depth, 1);
+    assert_null(r.a->include_alias);
+    done(&r);
+}
+
 /* A "-", "~" or "?" term denies or softens the ranges: no hard-coded
  * authorisation (RFC 7208 section 4.6.2); the ranges then fail. */
 static void test_denied_range_is_not_hardcoded(void **state)
@@ -405,6 +440,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_recommended, setup),
         cmocka_unit_test_setup(test_legacy_and_hardcoded, setup),
+        cmocka_unit_test_setup(test_include_through_alias, setup),
         cmocka_unit_test_setup(test_denied_range_is_not_hardcoded, setup),
         cmocka_unit_test_setup(test_pre2024_ranges_only, setup),
         cmocka_unit_test_setup(test_no_record_and_multiple, setup),

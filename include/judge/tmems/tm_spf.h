@@ -497,6 +497,12 @@ struct tm_spf_analysis {
     int include_depth;
     int legacy_depth;
     unsigned include_lookups;  /* subtree cost of that include term (term included) */
+    /* When the rules' include is not named in the tree: the first node whose
+     * TXT answer reaches it through a CNAME ("include:_spf.example" with
+     * _spf.example an alias of spf.tmems-jp.trendmicro.com), else NULL.
+     * Receivers follow the alias (RFC 1034 section 3.6.2); the record does
+     * not name the include. */
+    const char *include_alias;
     unsigned legacy_lookups;
     /* Defects over the whole tree. */
     unsigned syntax_errors;    /* nodes whose record does not parse */

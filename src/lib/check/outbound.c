@@ -433,6 +433,24 @@ tm_status_t tm_check_spf_include(const tm_check_ctx_t *ctx, tm_finding_t *out)
                                 _("Offline: whether the SPF record includes %s is unknown: "
                                   "no zone file holds %s"),
                                 out);
+    } else if (a->include_alias) {
+        /* The mail passes (receivers follow the alias: spf.tmems_ranges
+         * judges that); the console reads the record's text, which does
+         * not name the include. */
+        st = tm_finding_set(out, TM_CHECK_FAIL,
+                            _("The SPF record reaches %s only through an alias, %s (CNAME): it "
+                              "does not name it"),
+                            rules->spf_include, a->include_alias);
+        if (st == TM_OK)
+            st = tm_finding_detail(out, _("Receivers follow the alias, so the data-center "
+                                          "addresses can pass (spf.tmems_ranges); but the "
+                                          "console looks for include:%s in the record and "
+                                          "shows Trend Micro Email Security/Cloud Email Gateway "
+                                          "ProtectionサーバがSPFレコード内にありません."),
+                                   rules->spf_include);
+        if (st == TM_OK)
+            st = tm_finding_fix(out, _("Add include:%s, first after v=spf1:"),
+                                rules->spf_include);
     } else if (bad_term_names(a, rules->spf_include) || bad_term_names(a, rules->spf_legacy)) {
         /* What the console makes of a term it cannot parse is unknown. */
         out->unjudged = true;

@@ -80,11 +80,22 @@ static void find_include(const tm_spf_tree_t *tree, const char *name, int *depth
     }
 }
 
-static bool under_rules_include(const tm_spf_node_t *n, const tm_rules_t *rules)
+/* Whether n's TXT answer came through a CNAME to name. */
+static bool alias_of(const tm_rrset_t *rrset, const tm_spf_node_t *n, const char *name)
+{
+    const tm_answer_t *ans = name && rrset ? tm_rrset_get(rrset, n->domain, TM_RR_TXT) : NULL;
+    return ans && ans->canonical && tm_name_equal(ans->canonical, name);
+}
+
+/* Under the rules' include or the legacy one, named or reached through an
+ * alias: the vendor's own record, whose ranges are no hard-coding. */
+static bool under_rules_include(const tm_rrset_t *rrset, const tm_spf_node_t *n,
+                                const tm_rules_t *rules)
 {
     for (; n; n = n->parent) {
         if ((rules->spf_include && tm_name_equal(n->domain, rules->spf_include)) ||
-            (rules->spf_legacy && tm_name_equal(n->domain, rules->spf_legacy)))
+            (rules->spf_legacy && tm_name_equal(n->domain, rules->spf_legacy)) ||
+            alias_of(rrset, n, rules->spf_include) || alias_of(rrset, n, rules->spf_legacy))
             return true;
     }
     return false;
@@ -116,6 +127,7 @@ static tm_status_t add_hardcoded(tm_spf_analysis_t *a, const tm_spf_node_t *n,
 static tm_status_t tree_facts(tm_spf_analysis_t *a, const tm_rules_t *rules)
 {
     const tm_spf_tree_t *tree = a->tree;
+    const tm_rrset_t *rrset = tm_spf_ctx_rrset(a->ctx);
     size_t cap = 0;
     a->lookups = tree->lookups;
     a->void_lookups = tree->void_lookups;
@@ -143,7 +155,7 @@ static tm_status_t tree_facts(tm_spf_analysis_t *a, const tm_rules_t *rules)
         if (n->depth > 0)
             a->bad_targets += n->status == TM_SPF_NODE_NO_RECORD ||
                               n->status == TM_SPF_NODE_MULTIPLE || n->status == TM_SPF_NODE_BAD_NAME;
-        bool vouched = rules && under_rules_include(n, rules);
+        bool vouched = rules && under_rules_include(rrset, n, rules);
         for (size_t k = 0; k < n->nterms; k++) {
             const tm_spf_tterm_t *tt = &n->terms[k];
             a->loops += (tt->flags & TM_SPF_TF_LOOP) != 0;
@@ -173,6 +185,10 @@ static tm_status_t tree_facts(tm_spf_analysis_t *a, const tm_rules_t *rules)
     if (rules) {
         find_include(tree, rules->spf_include, &a->include_depth, &a->include_lookups);
         find_include(tree, rules->spf_legacy, &a->legacy_depth, &a->legacy_lookups);
+        for (size_t i = 0; a->include_depth < 0 && !a->include_alias && i < tree->nnodes; i++) {
+            if (alias_of(rrset, tree->nodes[i], rules->spf_include))
+                a->include_alias = tree->nodes[i]->domain;
+        }
     }
     return TM_OK;
 }
