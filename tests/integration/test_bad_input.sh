@@ -161,4 +161,14 @@ expect_exit 0
 expect_check domain.exists pass
 expect_sent_once 0
 
+tm_case "--zone: 1024 files are accepted, the 1025th is a usage error"
+zargs=()
+for i in $(seq 1 1024); do zargs+=(--zone "$TM_ZONES/ready.example.zone"); done
+tm_run_raw --offline "${zargs[@]}" --zone "$TM_ZONES/ready.example.zone" ready.example
+expect_usage_error
+tm_assert "the message names the bound" grep -qF "too many --zone options (at most 1024)" "$TM_ERR"
+tm_run_raw --offline "${zargs[@]}" ready.example
+expect_exit 2
+tm_assert "1024 files are read (the same one twice is refused)" grep -qF "have the same origin" "$TM_ERR"
+
 tm_finish

@@ -28,7 +28,9 @@
 #include "tmems/tm_status.h"
 
 #define TM_RESOLVER_MAX_SERVERS 8
-#define TM_RESOLVER_MAX_ZONES 64
+/* A DNS-as-code repository holds a zone per domain: --zone for each of
+ * hundreds of them is an ordinary CI job. */
+#define TM_RESOLVER_MAX_ZONES 1024
 
 /* What --zone reads (--zone-format, docs/tmems-check.1). */
 typedef enum {
