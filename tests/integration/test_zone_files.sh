@@ -19,6 +19,14 @@
 tm_init "$@"
 
 DUMP="${TM_BUILD_DIR:-$(dirname "$TM_BIN")}/tests/zone_dump"
+# What turns named-checkzone's output into the comparable form is test
+# tooling, not the loader under test: with TM_SWEEP_BIN (the README's test
+# command, scripts/test.sh) it is the optimised build's zone_dump, while
+# every zone of the project is still loaded by the one under test.
+CANON="$DUMP"
+if [ -n "${TM_SWEEP_BIN:-}" ]; then
+    CANON="$(dirname "$TM_SWEEP_BIN")/tests/zone_dump"
+fi
 SRC="$TM_SOURCE_DIR"
 BINDZ="$SRC/tests/zones/bind"
 
@@ -36,7 +44,7 @@ for f in "$SRC"/tests/zones/*.zone "$BINDZ"/*.zone "$SRC"/examples/*.zone \
         tm_fail "named-checkzone refuses a zone of the project"
         continue
     fi
-    "$DUMP" --canonical "$origin" "$TM_TMP/bind.txt" 2>"$TM_ERR" | LC_ALL=C sort -u >"$TM_TMP/bind.rr"
+    "$CANON" --canonical "$origin" "$TM_TMP/bind.txt" 2>"$TM_ERR" | LC_ALL=C sort -u >"$TM_TMP/bind.rr"
     TM_CMD="zone_dump --include-dir $dir $origin $f"
     "$DUMP" --include-dir "$dir" "$origin" "$f" 2>"$TM_ERR" | LC_ALL=C sort >"$TM_TMP/tool.rr"
     TM_RC=${PIPESTATUS[0]}
