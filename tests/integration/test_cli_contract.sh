@@ -153,6 +153,11 @@ run_full spf --offline --zone "$TM_ZONES/ready.example.zone" ready.example --ip 
 expect_exit 4
 expect_stderr_has "could not be written"
 
+tm_case "--html to a full disk: exit 4, whatever the verdict"
+tm_run_raw --html /dev/full "${ready[@]}"
+expect_exit 4
+expect_stderr_has "tmems-check: the HTML report could not be written to '/dev/full'"
+
 tm_case "a usage error stays 2 when standard output is full (nothing was written)"
 run_full --bogus ready.example
 expect_exit 2
