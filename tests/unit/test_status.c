@@ -193,6 +193,36 @@ static void test_strndup_short_source(void **state)
     tm_free(copy);
 }
 
+/* tm_array_grow: first, then doubling; a failure (out of memory, or a
+ * size that would overflow) leaves the array and its capacity as they were. */
+static void test_array_grow(void **state)
+{
+    (void)state;
+    size_t cap = 0;
+    int *a = tm_array_grow(NULL, &cap, sizeof(*a), 4);
+    assert_non_null(a);
+    assert_int_equal(cap, 4);
+    for (int i = 0; i < 4; i++)
+        a[i] = i;
+    int *b = tm_array_grow(a, &cap, sizeof(*b), 4);
+    assert_non_null(b);
+    assert_int_equal(cap, 8);
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(b[i], i); /* kept across the move */
+    tm_alloc_fail_after(1);
+    assert_null(tm_array_grow(b, &cap, sizeof(*b), 4));
+    assert_int_equal(cap, 8);
+    assert_int_equal(b[3], 3); /* still ours, unmoved */
+    size_t huge = SIZE_MAX / 2 + 1;
+    assert_null(tm_array_grow(b, &huge, sizeof(*b), 4)); /* doubling overflows */
+    assert_int_equal(huge, SIZE_MAX / 2 + 1);
+    size_t big = SIZE_MAX / 8;
+    assert_null(tm_array_grow(b, &big, sizeof(*b), 4)); /* the bytes overflow */
+    size_t zero = 0;
+    assert_null(tm_array_grow(b, &zero, 0, 4));
+    tm_free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -207,6 +237,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_calloc_zeroed, reset_hook, reset_hook),
         cmocka_unit_test_setup_teardown(test_strdup_strndup, reset_hook, reset_hook),
         cmocka_unit_test_setup_teardown(test_strndup_short_source, reset_hook, reset_hook),
+        cmocka_unit_test_setup_teardown(test_array_grow, reset_hook, reset_hook),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -31,6 +31,12 @@ void *tm_realloc(void *ptr, size_t size);
 char *tm_strdup(const char *s);
 char *tm_strndup(const char *s, size_t n);
 void tm_free(void *ptr);
+/* An array of *cap elements of elem_size bytes, grown for more: to first
+ * elements when it has none, else to twice as many.  Returns the array
+ * (perhaps moved; *cap updated), or NULL when out of memory or when the size
+ * would overflow, leaving items and *cap as they were.  The one growth
+ * policy of the library's arrays: callers grow when count reaches *cap. */
+void *tm_array_grow(void *items, size_t *cap, size_t elem_size, size_t first);
 
 /* Fail the nth allocation from now (1 = the next one); 0 disables.
  * Not thread-safe: tests only. */

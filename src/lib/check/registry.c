@@ -428,12 +428,10 @@ tm_status_t tm_checks_run(const tm_check_ctx_t *ctx, tm_findings_t *out)
         if (!runs(def->id, ctx->opts))
             continue;
         if (out->count == out->cap) {
-            size_t cap = out->cap ? out->cap * 2 : 32;
-            tm_finding_t *grown = tm_realloc(out->items, cap * sizeof(*grown));
+            tm_finding_t *grown = tm_array_grow(out->items, &out->cap, sizeof(*grown), 32);
             if (!grown)
                 return TM_ENOMEM;
             out->items = grown;
-            out->cap = cap;
         }
         tm_finding_t *f = &out->items[out->count];
         memset(f, 0, sizeof(*f));

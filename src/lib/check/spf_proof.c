@@ -45,12 +45,10 @@ tm_status_t tm_spf_nets_add(tm_spf_nets_t *n, const tm_cidr_t *net)
             return TM_OK;
     }
     if (n->count == n->cap) {
-        size_t cap = n->cap ? n->cap * 2 : 16;
-        tm_cidr_t *grown = tm_realloc(n->items, cap * sizeof(*grown));
+        tm_cidr_t *grown = tm_array_grow(n->items, &n->cap, sizeof(*grown), 16);
         if (!grown)
             return TM_ENOMEM;
         n->items = grown;
-        n->cap = cap;
     }
     n->items[n->count++] = c;
     return TM_OK;

@@ -50,14 +50,12 @@ static tm_status_t rlist_take(rlist_t *l, char *text, unsigned lookups, const tm
     if (!text)
         return TM_ENOMEM;
     if (l->count == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 16;
-        rterm_t *grown = tm_realloc(l->items, cap * sizeof(*grown));
+        rterm_t *grown = tm_array_grow(l->items, &l->cap, sizeof(*grown), 16);
         if (!grown) {
             tm_free(text);
             return TM_ENOMEM;
         }
         l->items = grown;
-        l->cap = cap;
     }
     rterm_t *t = &l->items[l->count++];
     memset(t, 0, sizeof(*t));

@@ -73,14 +73,12 @@ tm_status_t tm_rrset_put_own(tm_rrset_t *set, tm_answer_t *ans)
         return TM_OK;
     }
     if (set->count == set->cap) {
-        size_t cap = set->cap ? set->cap * 2 : 16;
-        tm_answer_t **grown = tm_realloc(set->answers, cap * sizeof(*grown));
+        tm_answer_t **grown = tm_array_grow(set->answers, &set->cap, sizeof(*grown), 16);
         if (!grown) {
             st = TM_ENOMEM;
             goto fail;
         }
         set->answers = grown;
-        set->cap = cap;
     }
     set->answers[set->count++] = ans;
     *slot = set->count;
@@ -194,12 +192,10 @@ tm_status_t tm_questions_add(tm_questions_t *q, const tm_rrset_t *have, const ch
     if (*slot != 0)
         return TM_OK;
     if (q->count == q->cap) {
-        size_t cap = q->cap ? q->cap * 2 : 8;
-        tm_question_t *grown = tm_realloc(q->items, cap * sizeof(*grown));
+        tm_question_t *grown = tm_array_grow(q->items, &q->cap, sizeof(*grown), 8);
         if (!grown)
             return TM_ENOMEM;
         q->items = grown;
-        q->cap = cap;
     }
     char *copy = tm_strdup(canonical);
     if (!copy)

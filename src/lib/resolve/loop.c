@@ -28,12 +28,10 @@ tm_status_t tm_loop_attach(tm_loop_t *loop, const tm_poll_source_t *src)
             return TM_OK;
     }
     if (loop->nsources == loop->cap) {
-        size_t cap = loop->cap ? loop->cap * 2 : 8;
-        const tm_poll_source_t **s = tm_realloc(loop->sources, cap * sizeof(*s));
+        const tm_poll_source_t **s = tm_array_grow(loop->sources, &loop->cap, sizeof(*s), 8);
         if (!s)
             return TM_ENOMEM;
         loop->sources = s;
-        loop->cap = cap;
     }
     loop->sources[loop->nsources++] = src;
     return TM_OK;

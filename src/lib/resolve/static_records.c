@@ -56,12 +56,10 @@ tm_status_t tm_static_records_add_txt(tm_static_records_t *recs, const char *nam
     if (recs->count == STATIC_RECORDS_MAX || strlen(text) > (size_t)TM_TXT_MAX_STRINGS * 255)
         return TM_ERANGE;
     if (recs->count == recs->cap) {
-        size_t cap = recs->cap ? recs->cap * 2 : 8;
-        static_record_t *grown = tm_realloc(recs->items, cap * sizeof(*grown));
+        static_record_t *grown = tm_array_grow(recs->items, &recs->cap, sizeof(*grown), 8);
         if (!grown)
             return TM_ENOMEM;
         recs->items = grown;
-        recs->cap = cap;
     }
     static_record_t r = {.name = tm_strdup(canon), .type = TM_RR_TXT, .ttl = ttl,
                          .text = tm_strdup(text)};

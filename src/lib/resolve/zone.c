@@ -167,12 +167,10 @@ static tm_status_t arena_put(tm_zone_t *z, const void *data, size_t len, size_t 
 static zrec_t *new_record(tm_zone_t *z)
 {
     if (z->nrecs == z->recs_cap) {
-        size_t cap = z->recs_cap ? z->recs_cap * 2 : 64;
-        zrec_t *p = tm_realloc(z->recs, cap * sizeof *p);
+        zrec_t *p = tm_array_grow(z->recs, &z->recs_cap, sizeof(*p), 64);
         if (!p)
             return NULL;
         z->recs = p;
-        z->recs_cap = cap;
     }
     zrec_t *r = &z->recs[z->nrecs];
     memset(r, 0, sizeof *r);

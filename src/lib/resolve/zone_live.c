@@ -35,12 +35,10 @@ static tm_status_t add_rule(zone_live_t *s, const char *pattern, uint16_t type,
     if (s->count == ZONE_LIVE_RULES_MAX)
         return TM_ERANGE;
     if (s->count == s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 4;
-        live_rule_t *grown = tm_realloc(s->rules, cap * sizeof *grown);
+        live_rule_t *grown = tm_array_grow(s->rules, &s->cap, sizeof(*grown), 4);
         if (!grown)
             return TM_ENOMEM;
         s->rules = grown;
-        s->cap = cap;
     }
     live_rule_t r = {tm_strdup(pattern), tm_strdup(where), type, kind};
     if (!r.pattern || !r.where) {

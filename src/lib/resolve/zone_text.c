@@ -34,12 +34,10 @@ static tm_status_t map_line(zone_text_t *t, uint64_t src)
         }
     }
     if (t->nsegs == t->segs_cap) {
-        size_t cap = t->segs_cap ? t->segs_cap * 2 : 16;
-        zone_line_seg_t *grown = tm_realloc(t->segs, cap * sizeof(*grown));
+        zone_line_seg_t *grown = tm_array_grow(t->segs, &t->segs_cap, sizeof(*grown), 16);
         if (!grown)
             return TM_ENOMEM;
         t->segs = grown;
-        t->segs_cap = cap;
     }
     t->segs[t->nsegs++] = (zone_line_seg_t){t->out_line, src, false};
     return TM_OK;

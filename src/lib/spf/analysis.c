@@ -113,12 +113,10 @@ static tm_status_t add_hardcoded(tm_spf_analysis_t *a, const tm_spf_node_t *n,
                                  const tm_spf_term_t *t, size_t range_index, size_t *cap)
 {
     if (a->nhardcoded == *cap) {
-        size_t grown_cap = *cap ? *cap * 2 : 4;
-        tm_spf_hardcoded_t *grown = tm_realloc(a->hardcoded, grown_cap * sizeof(*grown));
+        tm_spf_hardcoded_t *grown = tm_array_grow(a->hardcoded, cap, sizeof(*grown), 4);
         if (!grown)
             return TM_ENOMEM;
         a->hardcoded = grown;
-        *cap = grown_cap;
     }
     a->hardcoded[a->nhardcoded++] = (tm_spf_hardcoded_t){n, t, range_index};
     return TM_OK;

@@ -27,12 +27,10 @@ static tm_status_t append(walk_t *w, const tm_cidr_t *block, const spf_block_out
 {
     tm_spf_range_t *r = w->out;
     if (r->nparts == w->cap) {
-        size_t cap = w->cap ? w->cap * 2 : 4;
-        tm_spf_subrange_t *grown = tm_realloc(r->parts, cap * sizeof(*grown));
+        tm_spf_subrange_t *grown = tm_array_grow(r->parts, &w->cap, sizeof(*grown), 4);
         if (!grown)
             return TM_ENOMEM;
         r->parts = grown;
-        w->cap = cap;
     }
     r->parts[r->nparts++] =
         (tm_spf_subrange_t){*block, res->result, res->lookups, res->void_lookups, res->offline};

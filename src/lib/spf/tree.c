@@ -30,12 +30,10 @@ static tm_spf_node_t *new_node(tb_t *b, const char *domain, unsigned depth, tm_s
 {
     tm_spf_tree_t *t = b->tree;
     if (t->nnodes == b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 8;
-        tm_spf_node_t **grown = tm_realloc(t->nodes, cap * sizeof(*grown));
+        tm_spf_node_t **grown = tm_array_grow(t->nodes, &b->cap, sizeof(*grown), 8);
         if (!grown)
             return NULL;
         t->nodes = grown;
-        b->cap = cap;
     }
     tm_spf_node_t *n = tm_calloc(1, sizeof(*n));
     if (!n)

@@ -1,6 +1,7 @@
 /* status.c - tm_strerror and the allocation hook every library file uses. */
 #include "tmems/tm_status.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -62,6 +63,17 @@ void *tm_realloc(void *ptr, size_t size)
     if (should_fail())
         return NULL;
     return realloc(ptr, size ? size : 1);
+}
+
+void *tm_array_grow(void *items, size_t *cap, size_t elem_size, size_t first)
+{
+    size_t n = *cap ? *cap * 2 : first;
+    if (n <= *cap || elem_size == 0 || n > SIZE_MAX / elem_size)
+        return NULL;
+    void *grown = tm_realloc(items, n * elem_size);
+    if (grown)
+        *cap = n;
+    return grown;
 }
 
 char *tm_strndup(const char *s, size_t n)
