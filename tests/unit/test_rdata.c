@@ -297,6 +297,63 @@ static void test_custom_name_reader(void **state)
     tm_answer_unref(ans);
 }
 
+/* tm_dns_name_wire: presentation text to wire, the inverse of
+ * tm_dns_name_text (RFC 1035 section 5.1), and its refusals. */
+static void expect_wire(const char *text, const char *want, size_t want_len)
+{
+    uint8_t w[TM_DNS_WIRE_NAME_MAX];
+    size_t len = 99;
+    assert_true(tm_dns_name_wire(text, w, &len));
+    assert_int_equal(len, want_len);
+    assert_memory_equal(w, want, want_len);
+    /* and back */
+    tm_cursor_t c;
+    char back[TM_DNS_TEXT_NAME_MAX];
+    tm_cursor_init(&c, w, len);
+    assert_true(tm_dns_name_text(&c, back));
+}
+
+static void test_name_wire(void **state)
+{
+    (void)state;
+    expect_wire("", "\0", 1);
+    expect_wire(".", "\0", 1);
+    expect_wire("Ab.c", "\2Ab\1c\0", 6);
+    expect_wire("ab.c.", "\2ab\1c\0", 6);
+    expect_wire("a\\.b.c", "\3a.b\1c\0", 7);
+    expect_wire("a\\046b.c", "\3a.b\1c\0", 7);
+    expect_wire("\\000x", "\2\0x\0", 4);
+    expect_wire("a\\\\b", "\3a\\b\0", 5);
+    uint8_t w[TM_DNS_WIRE_NAME_MAX];
+    size_t len;
+    static const char *const bad[] = {"a..b", ".a", "a\\", "a\\25", "a\\2x5", "a\\256", ".."};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        assert_false(tm_dns_name_wire(bad[i], w, &len));
+    /* a label of 63 octets, not 64 */
+    char label[70];
+    memset(label, 'a', 64);
+    label[64] = '\0';
+    assert_false(tm_dns_name_wire(label, w, &len));
+    label[63] = '\0';
+    assert_true(tm_dns_name_wire(label, w, &len));
+    assert_int_equal(len, 65);
+    /* 255 octets in all, not 256: four labels of 62 and one of 1 + root = 255 */
+    char name[300];
+    size_t o = 0;
+    for (int k = 0; k < 4; k++) {
+        memset(name + o, 'b', 62);
+        o += 62;
+        name[o++] = '.';
+    }
+    name[o++] = 'c';
+    name[o] = '\0';
+    assert_true(tm_dns_name_wire(name, w, &len));
+    assert_int_equal(len, 255);
+    name[o++] = 'c'; /* one more octet */
+    name[o] = '\0';
+    assert_false(tm_dns_name_wire(name, w, &len));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -310,6 +367,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_check_only_and_first_reason, reset_hook,
                                         reset_hook),
         cmocka_unit_test_setup_teardown(test_custom_name_reader, reset_hook, reset_hook),
+        cmocka_unit_test(test_name_wire),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -30,6 +30,13 @@ size_t tm_dns_label_text(char *out, size_t at, const uint8_t *label, size_t n);
  * 255 octets, or past the end), the cursor then unmoved. */
 bool tm_dns_name_text(tm_cursor_t *cur, char out[TM_DNS_TEXT_NAME_MAX]);
 
+/* The inverse: a name in presentation form (RFC 1035 section 5.1: \X and
+ * \DDD escapes; a trailing dot or none; "" and "." the root) as an
+ * uncompressed wire name, bytes as written (no case change), *len its
+ * length.  False when it is no name: an empty label, a label over 63
+ * octets, over 255 octets, \DDD over 255 or a dangling backslash. */
+bool tm_dns_name_wire(const char *text, uint8_t out[TM_DNS_WIRE_NAME_MAX], size_t *len);
+
 /* How a name inside RDATA is read: from a whole message, following
  * compression pointers (wire.c), or uncompressed (NULL: tm_dns_name_text).
  * On failure the reader says why itself. */

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "checks.h"
+#include "tmems/tm_rdata.h"
 #include "tmems/tm_i18n.h"
 
 const tm_answer_t *tm_ctx_txt(const tm_check_ctx_t *ctx)
@@ -60,33 +61,29 @@ static tm_mx_host_kind_t tmems_kind(const tm_check_ctx_t *ctx, const char *host,
  * much further away. */
 #define NEAR_MISS_EDITS 3
 
+/* host's presentation text (RFC 1035 section 5.1) with its escapes
+ * undone, labels joined by dots: "trendmicro\\046com", one label holding a
+ * dot, reads as the "trendmicro.com" it was meant to be.  False when it has
+ * no escape, or is no name. */
+static bool unescaped(const char *host, char out[TM_NAME_MAX + 1])
+{
+    uint8_t wire[TM_DNS_WIRE_NAME_MAX];
+    size_t len, o = 0;
+    if (!strchr(host, '\\') || !tm_dns_name_wire(host, wire, &len))
+        return false;
+    for (size_t i = 0; wire[i] && o < TM_NAME_MAX; i += wire[i] + 1) {
+        if (o)
+            out[o++] = '.';
+        for (size_t k = 1; k <= wire[i] && o < TM_NAME_MAX; k++)
+            out[o++] = (char)wire[i + k];
+    }
+    out[o] = '\0';
+    return true;
+}
+
 /* A host a few edits away from <label>.<inbound suffix>, or from the suffix
  * itself: a typo of the TMEmS inbound host (in.tmem-jp..., ...trendmicro.co),
  * which no sender can deliver to.  intended gets the host probably meant. */
-/* host's presentation text (RFC 1035 section 5.1) with its escapes
- * undone: "trendmicro\046com", one label holding a dot, reads as the
- * "trendmicro.com" it was meant to be.  False when it has none. */
-static bool unescaped(const char *host, char out[TM_NAME_MAX + 1])
-{
-    size_t o = 0;
-    bool any = false;
-    for (const char *p = host; *p && o < TM_NAME_MAX; p++) {
-        if (p[0] == '\\' && p[1] >= '0' && p[1] <= '2' && p[2] >= '0' && p[2] <= '9' &&
-            p[3] >= '0' && p[3] <= '9') {
-            out[o++] = (char)((p[1] - '0') * 100 + (p[2] - '0') * 10 + (p[3] - '0'));
-            p += 3;
-            any = true;
-        } else if (p[0] == '\\' && p[1]) {
-            out[o++] = *++p;
-            any = true;
-        } else {
-            out[o++] = *p;
-        }
-    }
-    out[o] = '\0';
-    return any;
-}
-
 static bool near_miss(const tm_check_ctx_t *ctx, const char *host, tm_mx_host_t *out)
 {
     const char *suffix = ctx->rules ? ctx->rules->inbound_suffix : NULL;
@@ -154,10 +151,10 @@ void tm_mx_host_classify(const tm_check_ctx_t *ctx, const char *host, tm_mx_host
      * below the domain.  So a host that starts with a TMEmS host, or with a
      * near miss of one, followed by such an origin is the cutover made
      * wrong (a wildcard in the zone may even give it an address), not "no
-     * TMEmS yet". */
-    /* Followed by anything else ("...trendmicro.com.trendmicro.com", a
-     * suffix pasted twice) it is no host at all, and still the TMEmS host
-     * meant: no organisation's own mail host starts with it. */
+     * TMEmS yet".  Followed by anything else ("...trendmicro.com.
+     * trendmicro.com", a suffix pasted twice) it is no host at all, and
+     * still the TMEmS host meant: no organisation's own mail host starts
+     * with it. */
     for (const char *dot = strchr(host, '.'); dot; dot = strchr(dot + 1, '.')) {
         size_t mlen = (size_t)(dot - host);
         if (mlen > TM_NAME_MAX)

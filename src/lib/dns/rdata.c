@@ -37,6 +37,64 @@ size_t tm_dns_label_text(char *out, size_t at, const uint8_t *label, size_t n)
     return at;
 }
 
+static int ddd(const char *p)
+{
+    if (p[0] < '0' || p[0] > '9' || p[1] < '0' || p[1] > '9' || p[2] < '0' || p[2] > '9')
+        return -1;
+    return (p[0] - '0') * 100 + (p[1] - '0') * 10 + (p[2] - '0');
+}
+
+bool tm_dns_name_wire(const char *text, uint8_t out[TM_DNS_WIRE_NAME_MAX], size_t *len)
+{
+    size_t w = 0, label_at = 0, l = 0;
+    *len = 0;
+    if (text[0] == '\0' || strcmp(text, ".") == 0) {
+        out[0] = 0; /* the root */
+        *len = 1;
+        return true;
+    }
+    out[w++] = 0; /* the first label's length, filled in at its end */
+    for (const char *p = text;;) {
+        if (*p == '.' || *p == '\0') {
+            if (l == 0)
+                return false; /* an empty label ("a..b", ".a") */
+            out[label_at] = (uint8_t)l;
+            if (*p == '\0' || p[1] == '\0')
+                break; /* the end, or the trailing dot of an absolute name */
+            p++;
+            if (w >= TM_DNS_WIRE_NAME_MAX - 1)
+                return false;
+            label_at = w;
+            out[w++] = 0;
+            l = 0;
+            continue;
+        }
+        uint8_t c;
+        if (*p == '\\') {
+            /* \DDD: exactly three digits; \X: any other character */
+            int v = ddd(p + 1);
+            if (v > 255 || p[1] == '\0' || (v < 0 && p[1] >= '0' && p[1] <= '9'))
+                return false;
+            if (v >= 0) {
+                c = (uint8_t)v;
+                p += 4;
+            } else {
+                c = (uint8_t)p[1];
+                p += 2;
+            }
+        } else {
+            c = (uint8_t)*p++;
+        }
+        if (l == TM_LABEL_MAX || w >= TM_DNS_WIRE_NAME_MAX - 1)
+            return false;
+        out[w++] = c;
+        l++;
+    }
+    out[w++] = 0; /* the root label */
+    *len = w;
+    return true;
+}
+
 bool tm_dns_name_text(tm_cursor_t *cur, char out[TM_DNS_TEXT_NAME_MAX])
 {
     tm_cursor_t at = *cur;

@@ -428,60 +428,21 @@ static void put16(writer_t *wr, uint16_t v)
     put8(wr, (uint8_t)v);
 }
 
-static int digit(char c) { return (c >= '0' && c <= '9') ? c - '0' : -1; }
-
-/* Encodes a text name (RFC 1035 section 5.1 escapes \X and \DDD accepted)
- * as uncompressed wire labels.  False when it is not a valid name. */
+/* A text name (RFC 1035 section 5.1 escapes \\X and \\DDD accepted) as
+ * uncompressed wire labels, lower case.  False when it is not a valid name. */
 static bool encode_name(writer_t *wr, const char *name)
 {
-    size_t n = strlen(name);
-    uint8_t label[TM_LABEL_MAX];
-    size_t l = 0, wire = 1;
-
-    if (n == 1 && name[0] == '.')
-        n = 0;
-    for (size_t i = 0; i <= n; i++) {
-        if (i == n || name[i] == '.') {
-            if (i == n && l == 0 && n > 0 && name[n - 1] == '.')
-                break; /* the trailing dot of an absolute name */
-            if (l == 0) {
-                if (n == 0)
-                    break;
-                return false; /* an empty label */
-            }
-            wire += 1 + l;
-            if (wire > WIRE_NAME_MAX)
-                return false;
-            put8(wr, (uint8_t)l);
-            for (size_t k = 0; k < l; k++)
-                put8(wr, (uint8_t)tm_ascii_lower((char)label[k]));
-            l = 0;
-            continue;
-        }
-        uint8_t b = (uint8_t)name[i];
-        if (b == '\\') {
-            if (i + 1 >= n)
-                return false;
-            int d0 = digit(name[i + 1]);
-            if (d0 >= 0) {
-                if (i + 3 >= n)
-                    return false;
-                int d1 = digit(name[i + 2]);
-                int d2 = digit(name[i + 3]);
-                int v = d0 * 100 + d1 * 10 + d2;
-                if (d1 < 0 || d2 < 0 || v > 255)
-                    return false;
-                b = (uint8_t)v;
-                i += 3;
-            } else {
-                b = (uint8_t)name[++i];
-            }
-        }
-        if (l == TM_LABEL_MAX)
-            return false;
-        label[l++] = b;
+    uint8_t wire[TM_DNS_WIRE_NAME_MAX];
+    size_t len;
+    if (!tm_dns_name_wire(name, wire, &len))
+        return false;
+    for (size_t i = 0; i < len;) {
+        size_t l = wire[i];
+        put8(wr, (uint8_t)l);
+        for (size_t k = 1; k <= l; k++)
+            put8(wr, (uint8_t)tm_ascii_lower((char)wire[i + k]));
+        i += l + 1;
     }
-    put8(wr, 0);
     return true;
 }
 

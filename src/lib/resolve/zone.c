@@ -884,7 +884,8 @@ tm_zone_live_t tm_zone_live(const tm_zone_t *zone, const char *name, uint16_t ty
                             const char **where)
 {
     char n[TEXT_NAME_MAX];
-    if (!zone || !name || !tm_name_canonical(name, strlen(name), n, sizeof n) ||
+    /* Asked for every question a zone answers: most zones have no rules. */
+    if (!zone || !zone->live || !name || !tm_name_canonical(name, strlen(name), n, sizeof n) ||
         !is_below_or_at(n, zone->origin))
         return TM_ZONE_LIVE_NONE;
     return live_of(zone, n, type, where);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "zone_rdata.h"
+#include "tmems/tm_rdata.h"
 #include "tmems/tm_dns.h"
 
 bool zrd_full_name(const char *text, const char *origin, char *out, size_t outlen)
@@ -37,61 +38,9 @@ static bool put(zrd_t *rd, const void *data, size_t len)
 
 bool zrd_put_name(zrd_t *rd, const char *name)
 {
-    uint8_t wire[256];
-    size_t w = 0, label_at = 0;
-    const char *p = name;
-    if (strcmp(name, ".") == 0 || name[0] == '\0')
-        return put(rd, "", 1); /* the root */
-    wire[w++] = 0;
-    while (*p) {
-        uint8_t c;
-        if (*p == '.') {
-            size_t l = w - label_at - 1;
-            if (l == 0 || l > 63)
-                return false;
-            wire[label_at] = (uint8_t)l;
-            p++;
-            if (*p == '\0')
-                break; /* a trailing dot */
-            if (w >= 255)
-                return false;
-            label_at = w;
-            wire[w++] = 0;
-            continue;
-        }
-        if (*p == '\\' && p[1] >= '0' && p[1] <= '9' && p[2] >= '0' && p[2] <= '9' &&
-            p[3] >= '0' && p[3] <= '9') {
-            unsigned v = (unsigned)(p[1] - '0') * 100 + (unsigned)(p[2] - '0') * 10 +
-                         (unsigned)(p[3] - '0');
-            if (v > 255)
-                return false;
-            c = (uint8_t)v;
-            p += 4;
-        } else if (*p == '\\' && p[1] != '\0') {
-            c = (uint8_t)p[1];
-            p += 2;
-        } else {
-            c = (uint8_t)*p++;
-        }
-        if (w >= 255)
-            return false;
-        wire[w++] = c;
-    }
-    size_t l = w - label_at - 1;
-    if (l > 63)
-        return false;
-    if (l == 0 && p[-1] != '.')
-        return false;
-    if (l > 0) {
-        wire[label_at] = (uint8_t)l;
-        if (w >= 255)
-            return false;
-        wire[w++] = 0;
-    } else {
-        wire[label_at] = 0; /* the trailing dot closed the last label */
-        w = label_at + 1;
-    }
-    return put(rd, wire, w);
+    uint8_t wire[TM_DNS_WIRE_NAME_MAX];
+    size_t len;
+    return tm_dns_name_wire(name, wire, &len) && put(rd, wire, len);
 }
 
 bool zrd_put_u16(zrd_t *rd, uint16_t v)
