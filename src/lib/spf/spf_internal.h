@@ -52,7 +52,9 @@ typedef struct {
     tm_spf_selection_t selection;
     size_t nrecords;
     const tm_rr_t *rr;          /* the selected record */
-    tm_spf_record_t *record;    /* parsed; NULL when the record does not parse */
+    /* The parse of the record's text, shared by every entry with the same
+     * text and owned by the context (ctx.c): */
+    const tm_spf_record_t *record; /* NULL when the record does not parse */
     tm_spf_parse_error_t error;
     tm_spf_partial_t partial;   /* record NULL: every bad term, and the terms
                                    that parse (for the tree's root only) */
