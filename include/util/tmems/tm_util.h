@@ -43,13 +43,31 @@ typedef struct {
 } tm_cursor_t;
 
 void tm_cursor_init(tm_cursor_t *cur, const void *data, size_t len);
-size_t tm_cursor_left(const tm_cursor_t *cur);
-bool tm_cursor_eof(const tm_cursor_t *cur);
-/* -1 at the end */
-int tm_cursor_peek(const tm_cursor_t *cur);
-int tm_cursor_peek_at(const tm_cursor_t *cur, size_t ahead);
-int tm_cursor_next(tm_cursor_t *cur);
-bool tm_cursor_skip(tm_cursor_t *cur, size_t n);
+/* The byte-at-a-time reads are inline: every parser calls them per
+ * character, and a call each was a third of the time of a hostile SPF
+ * record's evaluation (src/lib/util/cursor.c has the rest). */
+static inline size_t tm_cursor_left(const tm_cursor_t *cur) { return cur->len - cur->pos; }
+static inline bool tm_cursor_eof(const tm_cursor_t *cur) { return cur->pos >= cur->len; }
+/* The byte ahead bytes on, -1 past the end. */
+static inline int tm_cursor_peek_at(const tm_cursor_t *cur, size_t ahead)
+{
+    return ahead < cur->len - cur->pos ? cur->base[cur->pos + ahead] : -1;
+}
+static inline int tm_cursor_peek(const tm_cursor_t *cur) { return tm_cursor_peek_at(cur, 0); }
+static inline int tm_cursor_next(tm_cursor_t *cur)
+{
+    int c = tm_cursor_peek(cur);
+    if (c >= 0)
+        cur->pos++;
+    return c;
+}
+static inline bool tm_cursor_skip(tm_cursor_t *cur, size_t n)
+{
+    if (n > cur->len - cur->pos)
+        return false;
+    cur->pos += n;
+    return true;
+}
 bool tm_cursor_u8(tm_cursor_t *cur, uint8_t *out);
 bool tm_cursor_u16(tm_cursor_t *cur, uint16_t *out);  /* network order */
 bool tm_cursor_u32(tm_cursor_t *cur, uint32_t *out);  /* network order */

@@ -11,35 +11,6 @@ void tm_cursor_init(tm_cursor_t *cur, const void *data, size_t len)
     cur->pos = 0;
 }
 
-size_t tm_cursor_left(const tm_cursor_t *cur) { return cur->len - cur->pos; }
-
-bool tm_cursor_eof(const tm_cursor_t *cur) { return cur->pos >= cur->len; }
-
-int tm_cursor_peek_at(const tm_cursor_t *cur, size_t ahead)
-{
-    if (ahead >= tm_cursor_left(cur))
-        return -1;
-    return cur->base[cur->pos + ahead];
-}
-
-int tm_cursor_peek(const tm_cursor_t *cur) { return tm_cursor_peek_at(cur, 0); }
-
-int tm_cursor_next(tm_cursor_t *cur)
-{
-    int c = tm_cursor_peek(cur);
-    if (c >= 0)
-        cur->pos++;
-    return c;
-}
-
-bool tm_cursor_skip(tm_cursor_t *cur, size_t n)
-{
-    if (n > tm_cursor_left(cur))
-        return false;
-    cur->pos += n;
-    return true;
-}
-
 bool tm_cursor_bytes(tm_cursor_t *cur, void *out, size_t n)
 {
     if (n > tm_cursor_left(cur))
