@@ -661,8 +661,6 @@ tm_status_t tm_check_mx_bypass(const tm_check_ctx_t *ctx, tm_finding_t *out)
     tm_buf_clear(&hosts);
     if (st != TM_OK || accounts > 1)
         return st;
-    if (ctx->phase == TM_PHASE_PRE)
-        return tm_finding_set(out, TM_CHECK_SKIP, _("Applies after the MX cutover"));
     long tmems_lowest = -1;
     for (size_t i = 0; i < mx->count; i++) {
         const tm_rr_t *rr = &mx->rrs[i];
@@ -670,6 +668,12 @@ tm_status_t tm_check_mx_bypass(const tm_check_ctx_t *ctx, tm_finding_t *out)
             (tmems_lowest < 0 || rr->u.mx.preference < tmems_lowest))
             tmems_lowest = rr->u.mx.preference;
     }
+    /* --phase pre given while the MX already names TMEmS: the records are
+     * half switched whatever the phase is called, and mail that reaches
+     * another host at the same or a better preference is not scanned
+     * (docs/checks.md: a half-done cutover is never "before"). */
+    if (ctx->phase == TM_PHASE_PRE && tmems_lowest < 0)
+        return tm_finding_set(out, TM_CHECK_SKIP, _("Applies after the MX cutover"));
     if (tmems_lowest < 0)
         return tm_finding_set(out, TM_CHECK_SKIP, _("No MX names TMEmS (see mx.tmems)"));
 
