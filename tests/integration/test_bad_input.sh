@@ -171,4 +171,19 @@ tm_run_raw --offline "${zargs[@]}" ready.example
 expect_exit 2
 tm_assert "1024 files are read (the same one twice is refused)" grep -qF "have the same origin" "$TM_ERR"
 
+tm_case "a zone file BIND does not load (no SOA, no NS at the origin): exit 2, not a verdict"
+printf '$ORIGIN nosoa.example.\n$TTL 300\n@ IN NS ns.example.net.\n@ IN MX 10 acme.in.tmems-jp.trendmicro.com.\n' \
+    >"$TM_TMP/nosoa.example.zone"
+tm_run_raw --offline --zone "$TM_TMP/nosoa.example.zone" nosoa.example
+expect_usage_error
+tm_assert "the message names the missing SOA" grep -qF "no SOA record at its origin nosoa.example" "$TM_ERR"
+printf '$ORIGIN nons.example.\n$TTL 300\n@ IN SOA ns hm 1 2 3 4 5\n@ IN MX 10 acme.in.tmems-jp.trendmicro.com.\n' \
+    >"$TM_TMP/nons.example.zone"
+tm_run_raw --offline --zone "$TM_TMP/nons.example.zone" nons.example
+expect_usage_error
+tm_assert "the message names the missing NS" grep -qF "no NS record at its origin nons.example" "$TM_ERR"
+tm_assert "named-checkzone refuses both as well" bash -c \
+    '! named-checkzone -q nosoa.example "$1" && ! named-checkzone -q nons.example "$2"' _ \
+    "$TM_TMP/nosoa.example.zone" "$TM_TMP/nons.example.zone"
+
 tm_finish

@@ -23,7 +23,9 @@
 #   included/excluded; DNSControl IGNORE(), NO_PURGE) is never judged from
 #   the file: offline unknown with the reason, online DNS's (docs/ci.md);
 # - an MX of the TMEmS host garbled (an escaped dot, the suffix pasted
-#   twice) is the cutover made wrong, never "before" and ready.
+#   twice) is the cutover made wrong, never "before" and ready;
+# - QA session 5, second pass: --phase pre over a half-switched MX, and
+#   --skip spf.syntax over a record that does not parse, are never ready.
 . "$(dirname "$0")/lib.sh"
 tm_init "$@"
 tm_bind_start
@@ -426,6 +428,31 @@ expect_check spf.include fail
 expect_check spf.hardcoded pass
 expect_check spf.tmems_ranges pass
 expect_json '.results[0].checks[] | select(.id == "spf.include") | .summary | contains("only through an alias, _spf.alias.example (CNAME)")' true
+
+tm_case "--phase pre while TMEmS and the old host share the lowest preference: not ready"
+{ ready_head eqpref.example | sed '/ IN MX /d'
+  printf '@ 300 IN MX 10 acme.in.tmems-jp.trendmicro.com.\n@ 300 IN MX 10 mail\n'
+  printf 'mail IN A 192.0.2.25\n'; } >"$TM_TMP/eqpref.example.zone"
+for phase in pre post auto; do
+    tm_run_raw --offline --zone "$TM_TMP/eqpref.example.zone" --format json --phase "$phase" \
+        eqpref.example
+    expect_exit 1
+    expect_check mx.bypass fail
+done
+
+tm_case "--skip spf.syntax with a record that does not parse: not ready, never ready"
+{ ready_head badspf.example | sed '/v=spf1/d'
+  printf '@ IN TXT "v=spf1 include:spf.tmems-jp.trendmicro.com ip4:192.0.2.1/33 -all"\n'; } \
+    >"$TM_TMP/badspf.example.zone"
+tm_run_raw --offline --zone "$TM_TMP/badspf.example.zone" --format json --skip spf.syntax \
+    badspf.example
+expect_exit 1
+expect_check spf.tmems_ranges fail
+# with spf.syntax run, it says so once and the ranges defer to it
+tm_run_raw --offline --zone "$TM_TMP/badspf.example.zone" --format json badspf.example
+expect_exit 1
+expect_check spf.syntax fail
+expect_check spf.tmems_ranges skip
 
 # ---- what a DNS-as-code file leaves to the provider ------------------------------
 

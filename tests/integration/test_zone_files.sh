@@ -140,7 +140,7 @@ mkfifo "$JAIL/fifo.inc"
 echo 'ok A 192.0.2.10' >"$JAIL/sub/fine.inc"
 ln -s sub/fine.inc "$JAIL/link-in.inc"
 escape() { # DESCRIPTION INCLUDED-NAME EXPECTED-REASON
-    printf '$ORIGIN j.example.\n@ SOA ns hm 1 2 3 4 5\n$INCLUDE %s\n' "$2" >"$JAIL/j.zone"
+    printf '$ORIGIN j.example.\n@ SOA ns hm 1 2 3 4 5\n@ NS ns.example.net.\n$INCLUDE %s\n' "$2" >"$JAIL/j.zone"
     tm_case "\$INCLUDE $1"
     tm_run_raw --offline --zone "$JAIL/j.zone" --zone-include-dir "$JAIL" j.example
     expect_usage_error
@@ -154,7 +154,7 @@ escape "through an absolute symbolic link" "sub/abs-link.inc" "outside the direc
 escape "of a FIFO" "fifo.inc" "not a regular file"
 escape "of the directory itself" "sub" "Is a directory"
 for ok in sub/fine.inc link-in.inc "$JAIL/sub/fine.inc"; do
-    printf '$ORIGIN j.example.\n@ SOA ns hm 1 2 3 4 5\n$INCLUDE %s\n' "$ok" >"$JAIL/j.zone"
+    printf '$ORIGIN j.example.\n@ SOA ns hm 1 2 3 4 5\n@ NS ns.example.net.\n$INCLUDE %s\n' "$ok" >"$JAIL/j.zone"
     tm_case "\$INCLUDE $ok inside the directory"
     tm_run_raw --offline --zone "$JAIL/j.zone" --zone-include-dir "$JAIL" --format json j.example
     expect_exit 1

@@ -31,7 +31,8 @@ static int setup(void **state)
                        "@ IN TXT \"v=spf1 -all\"\n"
                        "@ IN TXT \"tmes=abc\"\n"
                        "@ IN MX 10 mx\n"
-                       "_spf IN TXT \"v=spf1 ip4:192.0.2.1 -all\"\n";
+                       "_spf IN TXT \"v=spf1 ip4:192.0.2.1 -all\"\n"
+                       "@ IN NS ns.example.net.\n"; /* last: the lines above stay */
     ssize_t n = write(fd, zone, strlen(zone));
     close(fd);
     return n == (ssize_t)strlen(zone) ? 0 : -1;

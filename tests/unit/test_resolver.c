@@ -859,6 +859,7 @@ static const char *write_test_zone(void)
     static const char text[] = "$ORIGIN zone.test.\n"
                                "$TTL 600\n"
                                "@ IN SOA ns hm 1 2 3 4 5\n"
+                               "@ IN NS ns.example.net.\n"
                                "@ IN MX 10 mx\n"
                                "mx IN A 192.0.2.10\n"
                                "out IN CNAME a.test.\n"
@@ -931,8 +932,9 @@ static void test_most_specific_zone(void **state)
     strcpy(child, "/tmp/tm_child_XXXXXX");
     int fp = mkstemp(parent), fc = mkstemp(child);
     assert_true(fp >= 0 && fc >= 0);
-    const char ptext[] = "$ORIGIN test.\nwww.sub IN A 192.0.2.1\nx IN A 192.0.2.3\n";
-    const char ctext[] = "$ORIGIN sub.test.\n@ IN SOA ns hm 1 2 3 4 5\nwww IN A 192.0.2.2\n"
+    const char ptext[] = "$ORIGIN test.\n@ IN SOA ns.example.net. hm 1 2 3 4 5\n@ IN NS ns.example.net.\nwww.sub IN A 192.0.2.1\nx IN A 192.0.2.3\n";
+    const char ctext[] = "$ORIGIN sub.test.\n@ IN SOA ns hm 1 2 3 4 5\n@ IN NS ns.example.net.\n"
+                         "www IN A 192.0.2.2\n"
                          "back IN CNAME x.test.\n";
     assert_int_equal(write(fp, ptext, sizeof ptext - 1), (ssize_t)(sizeof ptext - 1));
     assert_int_equal(write(fc, ctext, sizeof ctext - 1), (ssize_t)(sizeof ctext - 1));
@@ -1433,8 +1435,8 @@ static void test_zone_chain_loop(void **state)
     strcpy(two, "/tmp/tm_two_XXXXXX");
     int f1 = mkstemp(one), f2 = mkstemp(two);
     assert_true(f1 >= 0 && f2 >= 0);
-    const char t1[] = "$ORIGIN one.test.\na IN CNAME b.two.test.\n";
-    const char t2[] = "$ORIGIN two.test.\nb IN CNAME a.one.test.\n";
+    const char t1[] = "$ORIGIN one.test.\n@ IN SOA ns.example.net. hm 1 2 3 4 5\n@ IN NS ns.example.net.\na IN CNAME b.two.test.\n";
+    const char t2[] = "$ORIGIN two.test.\n@ IN SOA ns.example.net. hm 1 2 3 4 5\n@ IN NS ns.example.net.\nb IN CNAME a.one.test.\n";
     assert_int_equal(write(f1, t1, sizeof t1 - 1), (ssize_t)(sizeof t1 - 1));
     assert_int_equal(write(f2, t2, sizeof t2 - 1), (ssize_t)(sizeof t2 - 1));
     close(f1);

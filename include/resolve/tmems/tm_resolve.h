@@ -282,6 +282,9 @@ typedef struct {
     const char *include_dir;    /* $INCLUDE reads files below this directory only
                                    (never out of it, by "..", an absolute path or a
                                    symbolic link); NULL = $INCLUDE is refused */
+    bool apex_required;         /* refuse, as BIND does, a file without one SOA and
+                                   the NS records at its origin (--zone: a zone about
+                                   to be published); false for fragments in tests */
 } tm_zone_options_t;
 
 /* The same with options.  Every file that named-checkzone loads loads here

@@ -953,11 +953,23 @@ tm_status_t tm_check_spf_tmems_ranges(const tm_check_ctx_t *ctx, tm_finding_t *o
     if (!a)
         return st;
     /* Every address gets permerror from a record that does not parse:
-     * spf.syntax says so once. */
-    if (apex_broken(a))
-        return tm_finding_set(out, TM_CHECK_SKIP,
-                              _("The record does not parse (see spf.syntax): every address "
-                                "gets permerror until it is corrected"));
+     * spf.syntax says so once.  Left out (--skip spf.syntax), it cannot:
+     * this check, decisive for SPF, fails itself rather than let the
+     * verdict read ready (QA session 5). */
+    if (apex_broken(a)) {
+        if (tm_check_selected("spf.syntax", ctx->opts->only, ctx->opts->skip))
+            return tm_finding_set(out, TM_CHECK_SKIP,
+                                  _("The record does not parse (see spf.syntax): every "
+                                    "address gets permerror until it is corrected"));
+        tm_status_t st2 = tm_finding_set(out, TM_CHECK_FAIL,
+                                         _("The SPF record does not parse: every data-center "
+                                           "address gets permerror, and mail TMEmS relays can be "
+                                           "rejected"));
+        if (st2 == TM_OK)
+            st2 = tm_finding_detail(out, _("RFC 7208 section 4.6. Run spf.syntax (it was left "
+                                           "out) for the terms to correct."));
+        return st2;
+    }
     if (!a->ranges) {
         if (offline_partial(a))
             return offline_unjudged(ctx, a,

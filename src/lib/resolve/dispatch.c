@@ -23,7 +23,8 @@ tm_status_t tm_rsrc_load_zones(tm_resolver_t *res, const tm_resolver_options_t *
     }
     for (size_t i = 0; i < opts->nzones; i++) {
         tm_zone_options_t zopts = {.default_origin = opts->zone_origin,
-                                   .include_dir = opts->zone_include_dir};
+                                   .include_dir = opts->zone_include_dir,
+                                   .apex_required = true};
         const char *path = opts->zone_files[i];
         tm_zone_format_t format = opts->zone_format != TM_ZONE_FORMAT_AUTO
                                       ? opts->zone_format

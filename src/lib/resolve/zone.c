@@ -620,6 +620,27 @@ static tm_status_t check_cname_alone(const tm_zone_t *z, loader_t *ld)
  * serving the old one.  (A delegation's missing glue is only a warning.) */
 static const char *cut_above(const tm_zone_t *z, const char *name);
 
+/* RFC 1035 section 5.2 and RFC 1034 section 4.2.1: a zone file holds one
+ * SOA record at its origin, and NS records there.  BIND does not load one
+ * without ("has 0 SOA records", "has no NS records"): a zone about to be
+ * published that would not be served is an error, never a verdict. */
+static tm_status_t check_apex_soa_ns(const tm_zone_t *z, loader_t *ld)
+{
+    size_t first = 0, soa = tm_zone_rrset(z, z->origin, TM_RR_SOA, &first);
+    const char *why = NULL;
+    if (soa == 0)
+        why = _("zone file '%s': no SOA record at its origin %s; BIND does not load such a zone");
+    else if (soa > 1)
+        why = _("zone file '%s': more than one SOA record at its origin %s; BIND does not load "
+                "such a zone");
+    else if (tm_zone_rrset(z, z->origin, TM_RR_NS, &first) == 0)
+        why = _("zone file '%s': no NS record at its origin %s; BIND does not load such a zone");
+    if (!why)
+        return TM_OK;
+    tm_err_printf(ld->err, ld->errlen, why, ld->files[0], z->origin[0] ? z->origin : ".");
+    return TM_EPARSE;
+}
+
 static tm_status_t check_apex_ns_addresses(const tm_zone_t *z, loader_t *ld)
 {
     tm_answer_t *ns = tm_zone_answer(z, z->origin, TM_RR_NS);
@@ -749,6 +770,9 @@ tm_status_t tm_zone_load_with(const char *path, const tm_zone_options_t *opts, t
     if (st != TM_OK)
         goto done;
     st = check_cname_alone(z, ld);
+    if (st != TM_OK)
+        goto done;
+    st = ld->opts->apex_required ? check_apex_soa_ns(z, ld) : TM_OK;
     if (st != TM_OK)
         goto done;
     st = check_apex_ns_addresses(z, ld);
