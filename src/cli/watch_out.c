@@ -351,10 +351,24 @@ static tm_status_t line_end(tm_buf_t *buf, const tm_watch_event_t *ev)
                                       "the cache horizon has passed")
                                   : _("reached: every name server serves the expected state"));
         break;
-    case TM_WATCH_WRONG:
-        st = tm_buf_puts(buf, _("not reached by the deadline: a server still serves a wrong "
-                                "state"));
+    case TM_WATCH_WRONG: {
+        /* Every server right, only the horizon missing: say that, not
+         * "a wrong state" (QA session 5). */
+        bool wrong_state = false;
+        for (size_t i = 0; i < snap->count; i++)
+            wrong_state |= snap->servers[i].why != TM_WATCH_WHY_NONE &&
+                           snap->servers[i].why != TM_WATCH_WHY_BEFORE_HORIZON;
+        st = tm_buf_puts(buf, wrong_state
+                                  ? _("not reached by the deadline: a server still serves a wrong "
+                                      "state")
+                                  : snap->horizon.known
+                                        ? _("not reached by the deadline: every server serves the "
+                                            "expected state, but the cache horizon comes later")
+                                        : _("not reached by the deadline: every server serves the "
+                                            "expected state, but the cache horizon is unknown "
+                                            "(give --old-ttl)"));
         break;
+    }
     default:
         st = tm_buf_puts(buf, snap->apex[0] ? _("not reached by the deadline: servers could not "
                                                 "be asked")

@@ -33,6 +33,7 @@ typedef struct {
     atomic_int asked;
     atomic_int rd_set;
     atomic_int version;  /* 0: the old MX, 1: the new one (and serial + 1) */
+    atomic_int mx_ttl_plus_one; /* 0: DR_MX_TTL; else the MX TTL served, plus one */
 } dr_t;
 
 static inline void dr_put16(uint8_t *p, uint16_t v)
@@ -146,7 +147,8 @@ static inline size_t dr_answer(dr_t *s, const uint8_t *q, size_t qlen, uint8_t *
     } else if (strcmp(name, DR_ZONE) == 0 && type == 15) {
         dr_put16(rd, 10);
         n = dr_name(rd + 2, v ? DR_NEW_MX : DR_OLD_MX);
-        dr_rr(&o, 15, DR_MX_TTL, rd, n + 2);
+        int ttl1 = atomic_load(&s->mx_ttl_plus_one);
+        dr_rr(&o, 15, ttl1 ? (uint32_t)(ttl1 - 1) : DR_MX_TTL, rd, n + 2);
     } else if (strcmp(name, DR_ZONE) == 0 && type == 16) {
         dr_txt(&o, "tmes=88vf4Tw3IPext5MmvoQSYF5mxwOczSpc");
         dr_txt(&o, "v=spf1 include:spf.tmems-jp.trendmicro.com ~all");

@@ -183,10 +183,11 @@ static void test_until_caches_and_expected(void **state)
 {
     (void)state;
     dr_t *srv = dr_start();
+    atomic_store(&srv->mx_ttl_plus_one, 1); /* the old MX served with TTL 0 */
     seen_t seen = {.flip_after_polls = 1};
     /* a rollback to the new MX's opposite is the same mechanism: expect
-     * the new MX by name; an old TTL of 0 s given puts the horizon at the
-     * poll that saw every server changed */
+     * the new MX by name; an old TTL of 0 s (given, and served) puts the
+     * horizon at the poll that saw every server changed */
     tm_watch_options_t o = {.interval_ms = 100, .deadline_ms = 10000, .until_caches = true,
                             .old_ttl_given = true, .old_ttl_s = 0,
                             .expect = {.mx = {DR_NEW_MX}, .nmx = 1}};
@@ -199,6 +200,33 @@ static void test_until_caches_and_expected(void **state)
     assert_true(snap->horizon.known);
     assert_true(snap->horizon.ttl_given);
     assert_int_equal(snap->servers[1].state, TM_WATCH_READY);
+    tm_watch_destroy(w);
+    tm_resolver_destroy(loop);
+    dr_stop(srv);
+}
+
+/* --old-ttl shorter than the TTL the old MX was served with: a cache
+ * keeps it for the TTL it got, so the longer one makes the horizon (QA
+ * session 5: a horizon 5 s away promised while a resolver held the old MX
+ * for 119 s more). */
+static void test_given_ttl_cannot_shorten(void **state)
+{
+    (void)state;
+    dr_t *srv = dr_start();
+    seen_t seen = {.flip_after_polls = 1};
+    tm_watch_options_t o = {.interval_ms = 100, .deadline_ms = 1500, .until_caches = true,
+                            .old_ttl_given = true, .old_ttl_s = 0,
+                            .expect = {.mx = {DR_NEW_MX}, .nmx = 1}};
+    tm_watch_t *w;
+    tm_resolver_t *loop;
+    char server[64];
+    const tm_watch_snapshot_t *snap = watch(srv, &seen, &o, &w, &loop, server);
+    assert_true(snap->horizon.known);
+    assert_int_equal(snap->horizon.ttl_s, DR_MX_TTL);
+    assert_false(snap->horizon.ttl_given); /* "observed": what the servers held */
+    assert_true(snap->horizon.at_ms >= snap->started_ms + DR_MX_TTL * 1000);
+    /* the deadline comes first: not reached, for that reason */
+    assert_int_not_equal(snap->outcome, TM_WATCH_REACHED);
     tm_watch_destroy(w);
     tm_resolver_destroy(loop);
     dr_stop(srv);
@@ -223,6 +251,7 @@ int main(void)
         cmocka_unit_test(test_deadline_names_the_server),
         cmocka_unit_test(test_silent_server_not_asked),
         cmocka_unit_test(test_until_caches_and_expected),
+        cmocka_unit_test(test_given_ttl_cannot_shorten),
         cmocka_unit_test(test_bad_options),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -747,7 +747,12 @@ static tm_status_t update_row(tm_watch_t *w, size_t i, bool *changed, tm_watch_s
         if (!s->has_first && state != TM_WATCH_FAILED) {
             st = tm_watch_facts_copy(&r->facts, &s->first);
             s->has_first = st == TM_OK;
-            if (st == TM_OK && s->role == TM_WATCH_AUTHORITATIVE)
+            /* A watched resolver's first old answer counts too: it holds
+             * the old MX for that (remaining) TTL, which may be the TTL
+             * before it was lowered, longer than the name servers' now
+             * (QA session 5: a horizon of 5 s promised while a resolver
+             * held the old MX for 119 s more). */
+            if (st == TM_OK)
                 tm_watch_old_ttl_note(&s->first, state == TM_WATCH_READY ? state : TM_WATCH_OLD,
                                       &w->snap.old_ttl_known, &w->snap.old_ttl_s);
         }
@@ -816,10 +821,15 @@ static void update_horizon(tm_watch_t *w)
         w->all_ready_since = -1;
     else if (w->all_ready_since < 0)
         w->all_ready_since = w->poll_wall_ms;
+    /* The longer of --old-ttl and what the servers watched were seen to
+     * hold: a TTL given cannot make a cache drop the old MX sooner. */
     bool known = w->opts.old_ttl_given || w->snap.old_ttl_known;
-    uint32_t ttl = w->opts.old_ttl_given ? w->opts.old_ttl_s : w->snap.old_ttl_s;
+    uint32_t ttl = w->opts.old_ttl_given ? w->opts.old_ttl_s : 0;
+    if (w->snap.old_ttl_known && w->snap.old_ttl_s > ttl)
+        ttl = w->snap.old_ttl_s;
     tm_watch_horizon_t h;
-    tm_watch_horizon_compute(w->all_ready_since, known, ttl, w->opts.old_ttl_given, &h);
+    bool given_wins = w->opts.old_ttl_given && ttl == w->opts.old_ttl_s;
+    tm_watch_horizon_compute(w->all_ready_since, known, ttl, given_wins, &h);
     bool moved = h.known != w->snap.horizon.known ||
                  (h.known && (h.at_ms != w->snap.horizon.at_ms || h.ttl_s != w->snap.horizon.ttl_s));
     w->snap.horizon = h;
