@@ -454,6 +454,19 @@ expect_exit 1
 expect_check spf.syntax fail
 expect_check spf.tmems_ranges skip
 
+tm_case "an exists: of %{i} that meets a wildcard lets anyone send: spf.all fails"
+{ ready_head ex.example | sed '/v=spf1/d'
+  printf '@ IN TXT "v=spf1 exists:%%{i}.x.ex.example include:spf.tmems-jp.trendmicro.com -all"\n'
+  printf '*.x IN A 127.0.0.2\n'; } >"$TM_TMP/ex.example.zone"
+tm_run_raw --offline --zone "$TM_TMP/ex.example.zone" --format json ex.example
+expect_exit 1
+expect_check spf.all fail
+expect_json '.results[0].checks[] | select(.id == "spf.all") | .summary | contains("240.0.0.1, 198.18.0.1, 100.64.0.1")' true
+# without the wildcard, the same record is fine
+sed -i '/^\*\.x /d' "$TM_TMP/ex.example.zone"
+tm_run_raw --offline --zone "$TM_TMP/ex.example.zone" --format json ex.example
+expect_check spf.all pass
+
 # ---- what a DNS-as-code file leaves to the provider ------------------------------
 
 tm_case "octoDNS: an MX marked ignored is not the file's: offline unknown, never ready"

@@ -196,6 +196,43 @@ static void test_include_through_alias(void **state)
     done(&r);
 }
 
+/* open_to_all: check_host passes the three reserved probe addresses (an
+ * exists: of %{i} that meets a record for each); an ordinary record does
+ * not (QA session 5). */
+static void test_open_to_all(void **state)
+{
+    (void)state;
+    static const char *const open[] = {
+        "open.example TXT v=spf1 include:spf.tmems-jp.trendmicro.com exists:%{i}.x.open.example -all",
+        "240.0.0.1.x.open.example A 127.0.0.2",
+        "198.18.0.1.x.open.example A 127.0.0.2",
+        "100.64.0.1.x.open.example A 127.0.0.2",
+        JP_RECORD,
+    };
+    run_t r;
+    ANALYSE(open, "open.example", &rules, &r);
+    assert_true(r.a->complete);
+    assert_true(r.a->open_to_all);
+    done(&r);
+    /* two of three: no */
+    static const char *const partly[] = {
+        "open.example TXT v=spf1 include:spf.tmems-jp.trendmicro.com exists:%{i}.x.open.example -all",
+        "240.0.0.1.x.open.example A 127.0.0.2",
+        "198.18.0.1.x.open.example A 127.0.0.2",
+        JP_RECORD,
+    };
+    ANALYSE(partly, "open.example", &rules, &r);
+    assert_false(r.a->open_to_all);
+    done(&r);
+    static const char *const plain[] = {
+        "plain.example TXT v=spf1 ip4:192.0.2.0/24 include:spf.tmems-jp.trendmicro.com -all",
+        JP_RECORD,
+    };
+    ANALYSE(plain, "plain.example", &rules, &r);
+    assert_false(r.a->open_to_all);
+    done(&r);
+}
+
 /* A "-", "~" or "?" term denies or softens the ranges: no hard-coded
  * authorisation (RFC 7208 section 4.6.2); the ranges then fail. */
 static void test_denied_range_is_not_hardcoded(void **state)
@@ -441,6 +478,7 @@ int main(void)
         cmocka_unit_test_setup(test_recommended, setup),
         cmocka_unit_test_setup(test_legacy_and_hardcoded, setup),
         cmocka_unit_test_setup(test_include_through_alias, setup),
+        cmocka_unit_test_setup(test_open_to_all, setup),
         cmocka_unit_test_setup(test_denied_range_is_not_hardcoded, setup),
         cmocka_unit_test_setup(test_pre2024_ranges_only, setup),
         cmocka_unit_test_setup(test_no_record_and_multiple, setup),

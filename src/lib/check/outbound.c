@@ -903,6 +903,24 @@ tm_status_t tm_check_spf_all(const tm_check_ctx_t *ctx, tm_finding_t *out)
                                 open->term->text, holder->domain);
         return st;
     }
+    /* No one term matches everyone, yet the record passes addresses no
+     * domain sends from (RFC 7208 section 5.7: an exists: whose %{i} name
+     * meets a wildcard record, say). */
+    if (a->open_to_all && a->all_qualifier != '+') {
+        st = tm_finding_set(out, TM_CHECK_FAIL,
+                            _("The SPF record lets every address pass: check_host() gives pass "
+                              "to addresses no sender has (%s), whatever the record ends in"),
+                            TM_SPF_OPEN_PROBES_TEXT);
+        if (st == TM_OK)
+            st = tm_finding_detail(out, _("A term built from the client address (exists:%%{i}..., "
+                                          "a:%%{i}...) that meets a wildcard record, or a network "
+                                          "that wide, matches any sender."));
+        if (st == TM_OK)
+            st = tm_finding_fix(out, _("Find the term with tmems-check spf --ip 240.0.0.1, and "
+                                       "remove it or narrow what it matches; anyone may send as "
+                                       "this domain until then."));
+        return st;
+    }
     switch (a->all_qualifier) {
     case '-':
         return tm_finding_set(out, TM_CHECK_PASS,

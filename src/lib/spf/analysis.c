@@ -232,6 +232,33 @@ static tm_status_t live_only_ranges(tm_spf_ctx_t *ctx, const tm_rules_t *rules,
     return TM_OK;
 }
 
+/* open_to_all: the probes of TM_SPF_OPEN_PROBES_TEXT, reserved for the
+ * future (240/4, RFC 1112), for benchmarks (198.18/15, RFC 2544) and for
+ * carrier-grade NAT (100.64/10, RFC 6598): no domain's mail comes from
+ * them, in three /8s apart.  A record that passes all three passes
+ * anyone. */
+static tm_status_t eval_open(tm_spf_analysis_t *a, const tm_spf_query_t *q, tm_questions_t *need)
+{
+    static const uint8_t probes[3][4] = {{240, 0, 0, 1}, {198, 18, 0, 1}, {100, 64, 0, 1}};
+    bool all_pass = true;
+    tm_status_t st = TM_OK;
+    for (size_t i = 0; i < 3 && st == TM_OK; i++) {
+        tm_cidr_t one = {.prefix = 32};
+        one.addr.family = 4;
+        memcpy(one.addr.bytes, probes[i], 4);
+        tm_spf_range_t r;
+        tm_spf_range_init(&r);
+        st = tm_spf_range_eval(a->ctx, q, &one, need, &r);
+        if (st == TM_OK && !r.complete)
+            a->complete = false;
+        all_pass = all_pass && st == TM_OK && r.complete && r.nparts == 1 &&
+                   r.parts[0].result == TM_SPF_PASS;
+        tm_spf_range_clear(&r);
+    }
+    a->open_to_all = st == TM_OK && all_pass;
+    return st;
+}
+
 /* spf.tmems_ranges: check_host for every address, as the data center's
  * relay would be checked (sender postmaster@domain, HELO the domain). */
 static tm_status_t eval_ranges(tm_spf_analysis_t *a, const tm_rules_t *rules, tm_questions_t *need)
@@ -266,6 +293,8 @@ static tm_status_t eval_ranges(tm_spf_analysis_t *a, const tm_rules_t *rules, tm
             a->complete = false;
     }
     tm_free(live);
+    if (st == TM_OK)
+        st = eval_open(a, &q, need);
     return st;
 }
 
