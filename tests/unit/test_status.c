@@ -216,8 +216,9 @@ static void test_array_grow(void **state)
     size_t huge = SIZE_MAX / 2 + 1;
     assert_null(tm_array_grow(b, &huge, sizeof(*b), 4)); /* doubling overflows */
     assert_int_equal(huge, SIZE_MAX / 2 + 1);
-    size_t big = SIZE_MAX / 8;
+    size_t big = SIZE_MAX / 8 + 1; /* doubled: 2^62 elements of 4 bytes */
     assert_null(tm_array_grow(b, &big, sizeof(*b), 4)); /* the bytes overflow */
+    assert_int_equal(big, SIZE_MAX / 8 + 1);
     size_t zero = 0;
     assert_null(tm_array_grow(b, &zero, 0, 4));
     tm_free(b);
