@@ -461,7 +461,23 @@ tm_case "an exists: of %{i} that meets a wildcard lets anyone send: spf.all fail
 tm_run_raw --offline --zone "$TM_TMP/ex.example.zone" --format json ex.example
 expect_exit 1
 expect_check spf.all fail
-expect_json '.results[0].checks[] | select(.id == "spf.all") | .summary | contains("240.0.0.1, 198.18.0.1, 100.64.0.1")' true
+expect_json '.results[0].checks[] | select(.id == "spf.all") | .summary | contains("0.0.0.1, 100.64.0.1, 169.254.255.1, 198.18.0.1, 240.0.0.1")' true
+# networks that wide, of either family, without any one term matching all
+for terms in "ip4:0.0.0.0/2 ip4:64.0.0.0/2 ip4:128.0.0.0/2 ip4:192.0.0.0/3" "ip6:2000::/3" \
+    "ip6:2001::/16 ip6:3fff::/20"; do
+    { ready_head wide.example | sed '/v=spf1/d'
+      printf '@ IN TXT "v=spf1 include:spf.tmems-jp.trendmicro.com %s ~all"\n' "$terms"; } \
+        >"$TM_TMP/wide.example.zone"
+    tm_run_raw --offline --zone "$TM_TMP/wide.example.zone" --format json wide.example
+    expect_exit 1
+    expect_check spf.all fail
+done
+# a wide network that is a real operator's stays a pass
+{ ready_head wide.example | sed '/v=spf1/d'
+  printf '@ IN TXT "v=spf1 include:spf.tmems-jp.trendmicro.com ip4:10.0.0.0/8 ip6:2001:db8::/32 ~all"\n'; } \
+    >"$TM_TMP/wide.example.zone"
+tm_run_raw --offline --zone "$TM_TMP/wide.example.zone" --format json wide.example
+expect_check spf.all pass
 # without the wildcard, the same record is fine
 sed -i '/^\*\.x /d' "$TM_TMP/ex.example.zone"
 tm_run_raw --offline --zone "$TM_TMP/ex.example.zone" --format json ex.example

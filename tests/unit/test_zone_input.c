@@ -387,6 +387,29 @@ static void test_octodns_left_to_provider(void **state)
     /* the ignored records are not loaded: only the TXT record is */
     assert_int_equal(tm_zone_size(z), 1);
     tm_zone_destroy(z);
+
+    /* a name is one owner, not a glob; a wildcard record stands for the
+     * names below its parent, never the parent (QA session 5) */
+    p = write_file("wild.example.yaml",
+                   "---\n"
+                   "'':\n"
+                   "  type: TXT\n"
+                   "  value: v=spf1 -all\n"
+                   "'*':\n"
+                   "  type: CNAME\n"
+                   "  octodns: {ignored: 1}\n"
+                   "  value: lb.hosting.example.\n"
+                   "'*.sub':\n"
+                   "  type: TXT\n"
+                   "  octodns: {ignored: yes}\n"
+                   "  value: x\n");
+    z = load(p, TM_ZONE_FORMAT_OCTODNS, NULL, TM_OK, NULL);
+    expect_live(z, "wild.example", TM_RR_TXT, TM_ZONE_LIVE_NONE, NULL);
+    expect_live(z, "wild.example", TM_RR_MX, TM_ZONE_LIVE_NONE, NULL);
+    expect_live(z, "www.wild.example", TM_RR_A, TM_ZONE_LIVE_IGNORED, "octodns: ignored");
+    expect_live(z, "a.b.wild.example", TM_RR_MX, TM_ZONE_LIVE_IGNORED, "octodns: ignored");
+    expect_live(z, "x.sub.wild.example", TM_RR_TXT, TM_ZONE_LIVE_IGNORED, "octodns: ignored");
+    tm_zone_destroy(z);
 }
 
 static void test_dnscontrol_left_to_provider(void **state)
@@ -417,6 +440,19 @@ static void test_dnscontrol_left_to_provider(void **state)
     expect_live(z, "_dmarc.live.example", TM_RR_MX, TM_ZONE_LIVE_NONE, NULL);
     expect_live(z, "mx.live.example", TM_RR_AAAA, TM_ZONE_LIVE_IGNORED, "IGNORE_TARGET(");
     expect_live(z, "mx.live.example", TM_RR_A, TM_ZONE_LIVE_NONE, NULL);
+    tm_zone_destroy(z);
+
+    /* IGNORE() without types: DNSControl writes "*" (every type) */
+    p = write_file("star.json",
+                   "{\"domains\": [{\"name\": \"star.example\", \"records\": [\n"
+                   "  {\"type\": \"MX\", \"name\": \"@\", \"target\": \"mx.star.example.\", "
+                   "\"mxpreference\": 10}],\n"
+                   " \"unmanaged\": [{\"label_pattern\": \"@\", \"rType_pattern\": \"*\", "
+                   "\"target_pattern\": \"*\"}]}]}\n");
+    z = load(p, TM_ZONE_FORMAT_DNSCONTROL, "star.example", TM_OK, NULL);
+    expect_live(z, "star.example", TM_RR_MX, TM_ZONE_LIVE_IGNORED, "IGNORE(\"@\")");
+    expect_live(z, "star.example", TM_RR_TXT, TM_ZONE_LIVE_IGNORED, "IGNORE(\"@\")");
+    expect_live(z, "www.star.example", TM_RR_A, TM_ZONE_LIVE_NONE, NULL);
     tm_zone_destroy(z);
 
     p = write_file("kept.json",

@@ -533,16 +533,18 @@ struct tm_spf_analysis {
      * served (DNS or a zone file, not the bundled rules) lists and the
      * rules lack.  The live record wins: mail comes from them too. */
     size_t nlive;
-    /* check_host for addresses no domain sends from (TM_SPF_OPEN_PROBES:
+    /* check_host for addresses no domain sends from (TM_SPF_OPEN_PROBES_TEXT:
      * reserved blocks, RFC 6890), with the sender of the ranges: pass for
-     * every one means the record lets any address send, whatever it ends
+     * three of a family means the record lets any address send, whatever it ends
      * in (an exists: or a: term whose macro meets a wildcard, a /0...).
      * Evaluated with the ranges; false until every probe gave pass. */
     bool open_to_all;
     tm_spf_ctx_t *ctx;         /* the parse cache the tree points into */
 };
 /* The probe addresses of open_to_all, in the report's words. */
-#define TM_SPF_OPEN_PROBES_TEXT "240.0.0.1, 198.18.0.1, 100.64.0.1"
+#define TM_SPF_OPEN_PROBES_TEXT                                                          \
+    "3 of 0.0.0.1, 100.64.0.1, 169.254.255.1, 198.18.0.1, 240.0.0.1; or of 2001:2::1, "   \
+    "2001:20::1, 2001:db8::1, 3fff::1"
 
 typedef struct tm_spf_analysis tm_spf_analysis_t;
 

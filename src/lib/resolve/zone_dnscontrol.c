@@ -294,7 +294,9 @@ static tm_status_t parse_file(const char *path, cJSON **root, const cJSON **doma
 static tm_status_t live_types(dnsc_t *d, const char *label, const char *types,
                               tm_zone_live_t kind, const char *where)
 {
-    if (!types || !*types)
+    /* DNSControl writes "*" for IGNORE() without types (helpers.js), and
+     * reads "" or "*" as every type (handsoff.go). */
+    if (!types || !*types || strchr(types, '*'))
         return tm_zone_builder_live(d->b, label, 0, kind, where);
     const char *p = types;
     while (*p) {

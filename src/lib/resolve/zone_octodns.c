@@ -150,10 +150,11 @@ static tm_status_t add_value(oct_t *o, const char *owner, uint16_t type, uint32_
     return st;
 }
 
-/* YAML 1.1 booleans as octoDNS reads them (PyYAML): true, True, yes, on... */
+/* What octoDNS takes as true (PyYAML's YAML 1.1 booleans: true, True, yes,
+ * on...; and 1, which Python's truth test accepts). */
 static bool yaml_true(const char *s)
 {
-    static const char *const words[] = {"true", "yes", "on", "y"};
+    static const char *const words[] = {"true", "yes", "on", "y", "1"};
     for (size_t i = 0; s && i < sizeof words / sizeof words[0]; i++) {
         if (strcasecmp(s, words[i]) == 0)
             return true;
@@ -183,6 +184,30 @@ static const char *left_to_provider(oct_t *o, yaml_node_t *rec)
     return NULL;
 }
 
+/* An octoDNS record name is one owner, not a pattern (zone_live.h takes
+ * globs): its glob characters are escaped, "" is the apex "@", and a
+ * wildcard record ("*", "*.sub") stands for the names below its parent
+ * that it can answer for, never the parent itself. */
+static void literal_pattern(const char *name, char *out, size_t outlen)
+{
+    size_t o = 0;
+    if (!name[0]) {
+        snprintf(out, outlen, "@");
+        return;
+    }
+    if (strcmp(name, "*") == 0) {
+        snprintf(out, outlen, "[!@]*"); /* every owner but the apex */
+        return;
+    }
+    for (size_t i = 0; name[i] && o + 2 < outlen; i++) {
+        bool wildcard_label = i == 0 && name[0] == '*' && name[1] == '.';
+        if (!wildcard_label && strchr("*?[]\\", name[i]))
+            out[o++] = '\\';
+        out[o++] = name[i];
+    }
+    out[o] = '\0';
+}
+
 static tm_status_t add_record(oct_t *o, const char *name, const char *owner, yaml_node_t *rec)
 {
     if (!rec || rec->type != YAML_MAPPING_NODE)
@@ -196,11 +221,11 @@ static tm_status_t add_record(oct_t *o, const char *name, const char *owner, yam
         return TM_OK; /* a type the checks do not read */
     const char *meta = left_to_provider(o, rec);
     if (meta) {
-        char where[NAME_TEXT_MAX + 64];
+        char where[NAME_TEXT_MAX + 64], pattern[2 * NAME_TEXT_MAX + 8];
         snprintf(where, sizeof where, _("%s line %lu: %s"), o->path,
                  (unsigned long)rec->start_mark.line + 1, meta);
-        tm_status_t st = tm_zone_builder_live(o->b, name[0] ? name : "@", type,
-                                              TM_ZONE_LIVE_IGNORED, where);
+        literal_pattern(name, pattern, sizeof pattern);
+        tm_status_t st = tm_zone_builder_live(o->b, pattern, type, TM_ZONE_LIVE_IGNORED, where);
         if (st == TM_ERANGE)
             return oct_fail(o, rec, st, _("too many records"));
         return st;

@@ -232,30 +232,46 @@ static tm_status_t live_only_ranges(tm_spf_ctx_t *ctx, const tm_rules_t *rules,
     return TM_OK;
 }
 
-/* open_to_all: the probes of TM_SPF_OPEN_PROBES_TEXT, reserved for the
- * future (240/4, RFC 1112), for benchmarks (198.18/15, RFC 2544) and for
- * carrier-grade NAT (100.64/10, RFC 6598): no domain's mail comes from
- * them, in three /8s apart.  A record that passes all three passes
- * anyone. */
+/* open_to_all: the probes of TM_SPF_OPEN_PROBES_TEXT, addresses reserved
+ * for uses other than sending mail (RFC 6890) and spread over the space a
+ * sender can have: IPv4 "this network" (0/8), carrier-grade NAT
+ * (100.64/10, RFC 6598), link-local (169.254/16), benchmarking (198.18/15,
+ * RFC 2544) and the future (240/4): one in each of 0/2, 64/2, 128/2,
+ * 192/3 and 224/3.  IPv6: benchmarking (2001:2::/48, RFC 5180), ORCHIDv2
+ * (2001:20::/28, RFC 7343), documentation (2001:db8::/32, 3fff::/20, RFC
+ * 9637), all in the global unicast 2000::/3.  A record that passes three
+ * of a family passes any sender of it: a network that wide, or a term
+ * built from the client address that meets a wildcard. */
+#define OPEN_PROBES_NEEDED 3
+
 static tm_status_t eval_open(tm_spf_analysis_t *a, const tm_spf_query_t *q, tm_questions_t *need)
 {
-    static const uint8_t probes[3][4] = {{240, 0, 0, 1}, {198, 18, 0, 1}, {100, 64, 0, 1}};
-    bool all_pass = true;
+    static const char *const probes[2][5] = {
+        {"0.0.0.1", "100.64.0.1", "169.254.255.1", "198.18.0.1", "240.0.0.1"},
+        {"2001:2::1", "2001:20::1", "2001:db8::1", "3fff::1", NULL}};
     tm_status_t st = TM_OK;
-    for (size_t i = 0; i < 3 && st == TM_OK; i++) {
-        tm_cidr_t one = {.prefix = 32};
-        one.addr.family = 4;
-        memcpy(one.addr.bytes, probes[i], 4);
-        tm_spf_range_t r;
-        tm_spf_range_init(&r);
-        st = tm_spf_range_eval(a->ctx, q, &one, need, &r);
-        if (st == TM_OK && !r.complete)
-            a->complete = false;
-        all_pass = all_pass && st == TM_OK && r.complete && r.nparts == 1 &&
-                   r.parts[0].result == TM_SPF_PASS;
-        tm_spf_range_clear(&r);
+    a->open_to_all = false;
+    for (size_t f = 0; f < 2 && st == TM_OK; f++) {
+        /* The IPv6 probes use the answers there are and ask none: their a
+         * and mx terms would ask AAAA records no other check needs.  So
+         * they judge networks (ip6:2000::/3) and the names the IPv4
+         * evaluations asked; short of an answer, they say nothing. */
+        bool ask = f == 0;
+        unsigned passed = 0;
+        for (size_t i = 0; i < 5 && probes[f][i] && st == TM_OK; i++) {
+            tm_cidr_t one;
+            if (!tm_cidr_parse(probes[f][i], &one))
+                return TM_EINVAL; /* cannot happen: the literals above */
+            tm_spf_range_t r;
+            tm_spf_range_init(&r);
+            st = tm_spf_range_eval(a->ctx, q, &one, ask ? need : NULL, &r);
+            if (st == TM_OK && !r.complete && ask)
+                a->complete = false;
+            passed += st == TM_OK && r.complete && r.nparts == 1 && r.parts[0].result == TM_SPF_PASS;
+            tm_spf_range_clear(&r);
+        }
+        a->open_to_all = a->open_to_all || (st == TM_OK && passed >= OPEN_PROBES_NEEDED);
     }
-    a->open_to_all = st == TM_OK && all_pass;
     return st;
 }
 
