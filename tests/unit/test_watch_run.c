@@ -19,6 +19,7 @@ typedef struct {
     dr_t *srv;
     int starts, changes, polls, horizons, retries, ticks, ends;
     int flip_after_polls; /* the server changes after this many polls (0: never) */
+    int longer_ttl_after_polls; /* from then on the old MX is served with DR_MX_TTL */
     tm_watch_state_t auth_states[16];
     int nauth_states;
 } seen_t;
@@ -41,6 +42,8 @@ static void on_event(void *arg, const tm_watch_event_t *ev)
         s->polls++;
         if (s->flip_after_polls && s->polls == s->flip_after_polls)
             atomic_store(&s->srv->version, 1);
+        if (s->longer_ttl_after_polls && s->polls == s->longer_ttl_after_polls)
+            atomic_store(&s->srv->mx_ttl_plus_one, 0);
         break;
     case TM_WATCH_EV_HORIZON: s->horizons++; break;
     case TM_WATCH_EV_RETRY:
@@ -232,6 +235,28 @@ static void test_given_ttl_cannot_shorten(void **state)
     dr_stop(srv);
 }
 
+/* The old MX first served with TTL 0, then (another cache of a pool)
+ * with DR_MX_TTL: the longer TTL makes the horizon, whenever it is seen. */
+static void test_later_longer_ttl_counts(void **state)
+{
+    (void)state;
+    dr_t *srv = dr_start();
+    atomic_store(&srv->mx_ttl_plus_one, 1);
+    seen_t seen = {.longer_ttl_after_polls = 1, .flip_after_polls = 2};
+    tm_watch_options_t o = {.interval_ms = 100, .deadline_ms = 1500, .until_caches = true,
+                            .expect = {.mx = {DR_NEW_MX}, .nmx = 1}};
+    tm_watch_t *w;
+    tm_resolver_t *loop;
+    char server[64];
+    const tm_watch_snapshot_t *snap = watch(srv, &seen, &o, &w, &loop, server);
+    assert_true(snap->old_ttl_known);
+    assert_int_equal(snap->old_ttl_s, DR_MX_TTL);
+    assert_int_not_equal(snap->outcome, TM_WATCH_REACHED);
+    tm_watch_destroy(w);
+    tm_resolver_destroy(loop);
+    dr_stop(srv);
+}
+
 static void test_bad_options(void **state)
 {
     (void)state;
@@ -252,6 +277,7 @@ int main(void)
         cmocka_unit_test(test_silent_server_not_asked),
         cmocka_unit_test(test_until_caches_and_expected),
         cmocka_unit_test(test_given_ttl_cannot_shorten),
+        cmocka_unit_test(test_later_longer_ttl_counts),
         cmocka_unit_test(test_bad_options),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -747,7 +747,7 @@ static tm_status_t update_row(tm_watch_t *w, size_t i, bool *changed, tm_watch_s
         if (!s->has_first && state != TM_WATCH_FAILED) {
             st = tm_watch_facts_copy(&r->facts, &s->first);
             s->has_first = st == TM_OK;
-            /* A watched resolver's first old answer counts too: it holds
+            /* A watched resolver's old answers count too: it holds
              * the old MX for that (remaining) TTL, which may be the TTL
              * before it was lowered, longer than the name servers' now
              * (QA session 5: a horizon of 5 s promised while a resolver
@@ -761,6 +761,11 @@ static tm_status_t update_row(tm_watch_t *w, size_t i, bool *changed, tm_watch_s
         if (state == TM_WATCH_OLD || state == TM_WATCH_OTHER)
             state = s->has_first && tm_watch_facts_same(&r->facts, &s->first) ? TM_WATCH_OLD
                                                                                : TM_WATCH_OTHER;
+        /* Any later answer that is not the expected state counts as well:
+         * a resolver pool may hand out a copy cached with a longer TTL
+         * than the first one shown (QA session 5: 5 s, then 86400 s). */
+        if (s->has_first && (state == TM_WATCH_OLD || state == TM_WATCH_OTHER))
+            tm_watch_old_ttl_note(&r->facts, state, &w->snap.old_ttl_known, &w->snap.old_ttl_s);
         if (r->j.reason)
             reason = tm_strdup(r->j.reason);
         if (state == TM_WATCH_READY && r->j.company[0] && !w->company[0])
