@@ -483,6 +483,15 @@ sed -i '/^\*\.x /d' "$TM_TMP/ex.example.zone"
 tm_run_raw --offline --zone "$TM_TMP/ex.example.zone" --format json ex.example
 expect_check spf.all pass
 
+tm_case "a backup MX that garbles the TMEmS host is a host that bypasses TMEmS"
+{ ready_head bk.example | sed '/ IN MX /d'
+  printf '@ 300 IN MX 10 acme.in.tmems-jp.trendmicro.com.\n'
+  printf '@ 300 IN MX 20 acme.in.tmems-jp.trendmicro.com.relay.example.net.\n'; } \
+    >"$TM_TMP/bk.example.zone"
+tm_run_raw --offline --zone "$TM_TMP/bk.example.zone" --format json bk.example
+expect_check mx.tmems pass
+expect_check mx.bypass warn
+
 # ---- what a DNS-as-code file leaves to the provider ------------------------------
 
 tm_case "octoDNS: an MX marked ignored is not the file's: offline unknown, never ready"
