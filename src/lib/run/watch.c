@@ -744,7 +744,8 @@ static tm_status_t update_row(tm_watch_t *w, size_t i, bool *changed, tm_watch_s
     } else {
         state = r->j.state;
         s->failures = state == TM_WATCH_FAILED ? s->failures + 1 : 0;
-        if (!s->has_first && state != TM_WATCH_FAILED) {
+        bool took_first = !s->has_first && state != TM_WATCH_FAILED;
+        if (took_first) {
             st = tm_watch_facts_copy(&r->facts, &s->first);
             s->has_first = st == TM_OK;
             /* A watched resolver's old answers count too: it holds
@@ -761,10 +762,11 @@ static tm_status_t update_row(tm_watch_t *w, size_t i, bool *changed, tm_watch_s
         if (state == TM_WATCH_OLD || state == TM_WATCH_OTHER)
             state = s->has_first && tm_watch_facts_same(&r->facts, &s->first) ? TM_WATCH_OLD
                                                                                : TM_WATCH_OTHER;
-        /* Any later answer that is not the expected state counts as well:
-         * a resolver pool may hand out a copy cached with a longer TTL
-         * than the first one shown (QA session 5: 5 s, then 86400 s). */
-        if (s->has_first && (state == TM_WATCH_OLD || state == TM_WATCH_OTHER))
+        /* Any later answer that is not the expected state counts as well
+         * (the first was noted above): a resolver pool may hand out a copy
+         * cached with a longer TTL than the first one shown (QA session 5:
+         * 5 s, then 86400 s). */
+        if (!took_first && s->has_first && (state == TM_WATCH_OLD || state == TM_WATCH_OTHER))
             tm_watch_old_ttl_note(&r->facts, state, &w->snap.old_ttl_known, &w->snap.old_ttl_s);
         if (r->j.reason)
             reason = tm_strdup(r->j.reason);
